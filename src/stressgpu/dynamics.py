@@ -1,0 +1,269 @@
+"""The quarterly model (MODEL.md §4): one ``lax.scan`` over quarters that strings the channels.
+
+Each quarter, for every entity still alive (USD bn per quarter):
+
+    cash[t+1] = cash[t] + outside revenue + commitments received − other opex − capex
+                − commitments paid − interest paid + interest received
+                − principal repaid + principal received + new equity
+
+* outside revenue: the revenue plan (latest revenue grown at ``revenue_growth``) less what the
+  network contracts pay, its AI lines scaled by the shock (:func:`ai_revenue_multiplier`);
+* commitments (MODEL.md §3.6): buyer i pays ``K[i, j, t]`` scaled by its AI spending multiplier,
+  never below the contract's take-or-pay floor; nothing flows once either side has defaulted;
+  the supplier's shortfall is its commitment loss;
+* capex: the plan, scaled for AI buyers by the compute multiplier and the chip supply;
+  it buys AI hardware and data-centre real estate (so it is not a loss), and is cut down to its
+  floor before a firm defaults;
+* interest: floating debt re-prices at once, fixed debt as it is refinanced;
+* principal: refinanced when the lender kind has capacity (a private-credit freeze stops
+  private-credit lenders), otherwise repaid from cash;
+* default: an entity whose cash stays below zero after cutting capex defaults (liquidity);
+  then balance sheets are cleared (:mod:`stressgpu.channels.clearing`, which adds solvency
+  defaults) jointly with fire sales (:mod:`stressgpu.channels.firesale`) until neither moves.
+  Defaults are absorbing: a defaulted entity's flows stop and its estate is frozen.
+
+Everything here is a pure function of arrays for ONE scenario; :func:`simulate` vmaps it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from .channels.clearing import ClearingNetwork, ClearingParams, clearing_map, solve_clearing  # noqa: F401
+from .channels.clearing import _picard_one
+from .channels.firesale import fire_sale
+from .data.schema import KINDS
+from .network import LENDER_KINDS, Network
+from .shocks.base import Factors
+
+MARKET_CLASSES = 2  # AI hardware and data-centre real estate trade in fire sales
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """Static settings of the quarterly model (hashable: they select code paths).
+
+    channels: which channels run (clearing always runs; switching a channel off reduces the
+    model to the simpler one). Numbers are fractions per year unless stated.
+    """
+
+    commitments: bool = True
+    cross_holdings: bool = True
+    fire_sales: bool = True
+    refinancing: bool = True
+    alpha: float = 1.0                 # Rogers–Veraart share of external assets realised in default
+    beta: float = 1.0                  # … and of claims on others
+    hardware_life_years: float = 6.0   # straight-line depreciation of AI hardware
+    real_estate_life_years: float = 30.0
+    capex_hardware_share: float = 0.6  # AI buyers' capex split: hardware vs data-centre real estate
+    min_capital_ratio: float = 0.05    # fire sales: equity / marketable assets below this sells
+    depth_hardware: float = 300.0      # USD bn of sales that move AI-hardware prices by ~63 % (exp. impact)
+    depth_real_estate: float = 800.0
+    impact: str = "exponential"
+    clearing_tol: float = 1e-6
+    clearing_max_iter: int = 500
+    max_contagion_rounds: int = 10
+
+
+class State(NamedTuple):
+    cash: jax.Array          # [N]
+    holdings: jax.Array      # [N, A] quantities (baseline value, USD bn)
+    price: jax.Array         # [A]
+    debt: jax.Array          # [N, N] outstanding L
+    defaulted: jax.Array     # [N] bool
+    default_quarter: jax.Array  # [N] int32, -1 never
+    commitment_loss: jax.Array  # [N] cumulative
+    direct_loss: jax.Array   # [N] cumulative first-round loss on own cash flows
+    firesale_loss: jax.Array  # [N] cumulative mark-to-market loss from fire-sale price falls
+
+
+class Outcome(NamedTuple):
+    """Per-scenario results of :func:`simulate` (leading axis B after vmap)."""
+
+    defaulted: jax.Array         # [N] bool
+    default_quarter: jax.Array   # [N] int32, -1 never
+    equity: jax.Array            # [N] USD bn at the horizon (clearing value)
+    payments: jax.Array          # [N] clearing payments at the horizon
+    total_liabilities: jax.Array  # [N] pbar at the horizon
+    credit_loss: jax.Array       # [N] loss of each creditor on its claims at the horizon
+    credit_loss_by_kind: jax.Array  # [3] losses of banks, private credit, outside (LENDER_KINDS)
+    external_loss: jax.Array     # [] loss of creditors outside the network (non-debt liabilities)
+    commitment_loss: jax.Array   # [N]
+    direct_loss: jax.Array       # [N] first-round loss (shock alone, before propagation)
+    firesale_loss: jax.Array     # [N]
+    prices: jax.Array            # [T, A] asset prices at each quarter end
+    defaults_per_quarter: jax.Array  # [T]
+    cash: jax.Array              # [N] at the horizon
+    clearing_converged: jax.Array  # [] every quarter's clearing met its tolerance
+
+
+def _growth(rate, t):
+    """Compound annual ``rate`` over ``t`` quarters."""
+    return (1.0 + rate) ** (t / 4.0)
+
+
+def ai_revenue_multiplier(net: Network, f: Factors, t, is_chipmaker):
+    """Multiplier on each entity's outside revenue in quarter t, ``[N]``, from its AI lines.
+
+    compute / services / power lines scale with the compute multiplier and the demand-slump
+    growth cut; the hardware line too, and chipmakers' hardware sales lose the chip supply cut
+    while it lasts (MODEL.md §2)."""
+    line = f.compute_mult * _growth(-f.ai_growth_cut, t)
+    chip = 1.0 - f.chip_cut * (t < f.chip_quarters)
+    hw = line * jnp.where(is_chipmaker, chip, 1.0)
+    s = net.ai_shares
+    return 1.0 - s.sum(-1) + (s[:, 0] + s[:, 2] + s[:, 3]) * line + s[:, 1] * hw
+
+
+def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_t, p: ModelParams):
+    """Cash flows of one quarter before defaults; returns (cash, capex, direct, commit_loss, debt, lender cash)."""
+    alive = ~s.defaulted
+    is_chip = net.kind == KINDS.index("chipmaker")
+    plan = net.revenue / 4 * _growth(net.revenue_growth, t)
+    contracted_in = K_t.sum(0)
+    outside_base = jnp.maximum(plan - contracted_in, 0.0)
+    outside = outside_base * ai_revenue_multiplier(net, f, t, is_chip) * f.revenue_mult
+
+    # Commitments (MODEL.md §3.6): the buyer's spending multiplier, floored by take-or-pay.
+    if p.commitments:
+        buy = jnp.where(net.ai_buyer > 0, f.compute_mult, 1.0)
+        scale = jnp.minimum(1.0, jnp.maximum(buy[:, None], net.take_or_pay))
+        both = alive[:, None] & alive[None, :]
+        paid = K_t * scale * both
+        lost = jnp.where(alive, (K_t * alive[None, :]).sum(0) - paid.sum(0), 0.0)
+    else:
+        paid, lost = K_t * 0.0, jnp.zeros_like(s.cash)
+    opex = jnp.maximum(net.opex / 4 * _growth(net.revenue_growth, t) - K_t.sum(1), 0.0)
+
+    chip = 1.0 - f.chip_cut * (t < f.chip_quarters)
+    capex = net.capex / 4 * _growth(net.capex_growth, t) * jnp.where(net.ai_buyer > 0, f.compute_mult * chip, 1.0)
+
+    # Interest: floating re-prices now, fixed as it is refinanced (refi_frac_t of it so far).
+    shift = f.rate_shift + f.spread_shift
+    rate = net.debt_rate + shift * (net.debt_floating + (1 - net.debt_floating) * refi_frac_t)
+    interest = s.debt * rate / 4 * alive[:, None]
+    extra_interest = (s.debt * (rate - net.debt_rate) / 4 * alive[:, None]).sum(1)
+
+    # Principal: refinanced if the lender's kind lends this quarter, else repaid.
+    if p.refinancing:
+        frozen = (net.kind == KINDS.index("private_credit")) & (t < f.credit_freeze_quarters)
+        repay = due_t * alive[:, None] * frozen[None, :]
+    else:
+        repay = due_t * alive[:, None]
+    repay = jnp.minimum(repay, s.debt)
+
+    equity_in = net.equity_raise / 4 * f.funding_mult * alive
+    cash = (s.cash + alive * (outside - opex - capex) - paid.sum(1) + paid.sum(0)
+            - interest.sum(1) + interest.sum(0) - repay.sum(1) + repay.sum(0) + equity_in)
+    direct = alive * (outside_base - outside + extra_interest)
+    return cash, capex * alive, direct, lost, s.debt - repay
+
+
+def _clear(net: Network, s: State, price, forced, p: ModelParams):
+    """Clear balance sheets at the given prices: ``(p, V, defaulted, converged, e)``."""
+    e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
+    C = net.cross_holdings if p.cross_holdings else jnp.zeros_like(net.cross_holdings)
+    cn = ClearingNetwork(s.debt, net.external_liabilities, C)
+    r = _picard_one(cn, e, forced, ClearingParams(p.alpha, p.beta), p.clearing_tol, p.clearing_max_iter)
+    return r.payments, r.equity, r.defaulted, r.converged, e, cn
+
+
+def _contagion(net: Network, s: State, forced, p: ModelParams):
+    """Clearing and fire sales of one quarter, iterated to their joint fixed point."""
+
+    def sell(state: State, pay, eq, cn):
+        mkt = state.holdings[:, :MARKET_CLASSES]
+        claims = pay @ cn.relative_liabilities + cn.cross_holdings @ eq
+        other = jnp.maximum(state.cash, 0.0) + state.holdings[:, MARKET_CLASSES:] @ state.price[MARKET_CLASSES:] + claims
+        depth = jnp.array([p.depth_hardware, p.depth_real_estate], state.cash.dtype)
+        r = fire_sale(mkt, other, cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
+                      impact=p.impact, tol=1e-6)
+        sold, new_p = r.sold[0], r.prices[0]
+        price = state.price.at[:MARKET_CLASSES].set(new_p)
+        holdings = state.holdings.at[:, :MARKET_CLASSES].add(-sold)
+        held_after = holdings[:, :MARKET_CLASSES]
+        mtm = held_after @ (state.price[:MARKET_CLASSES] - new_p)
+        return state._replace(holdings=holdings, price=price, cash=state.cash + sold @ new_p,
+                              firesale_loss=state.firesale_loss + mtm)
+
+    def cond(c):
+        _, _, moved, k, _ = c
+        return moved & (k < p.max_contagion_rounds)
+
+    def body(c):
+        state, _, _, k, _ = c
+        pay, eq, dflt, conv, _, cn = _clear(net, state, state.price, forced | state.defaulted, p)
+        new = sell(state, pay, eq, cn)
+        moved = jnp.any(dflt & ~state.defaulted) | jnp.any(jnp.abs(new.price - state.price) > 1e-6)
+        return new._replace(defaulted=state.defaulted | dflt), dflt, moved, k + 1, conv
+
+    if not p.fire_sales:
+        pay, eq, dflt, conv, _, _ = _clear(net, s, s.price, forced | s.defaulted, p)
+        return s._replace(defaulted=s.defaulted | dflt), conv
+    init = (s, s.defaulted, jnp.asarray(True), jnp.asarray(0), jnp.asarray(True))
+    s2, _, _, _, conv = lax.while_loop(cond, body, init)
+    return s2, conv
+
+
+def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
+    t, K_t, due_t, refi_t = xs
+    cash, capex, direct, lost, debt = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, p)
+    alive = ~s.defaulted
+    # Firms cut capex down to its floor before defaulting (MODEL.md §4).
+    cut = jnp.clip(-cash, 0.0, (1 - net.capex_floor) * capex) * alive
+    cash, capex = cash + cut, capex - cut
+    split = jnp.where(net.ai_buyer > 0, p.capex_hardware_share, 0.0)
+    bought = jnp.stack([capex * split, capex * (1 - split) * (net.ai_buyer > 0), jnp.zeros_like(capex),
+                        capex * (1 - split) * (net.ai_buyer <= 0)], axis=1) / s.price
+    dep = jnp.array([f.depreciation_mult / p.hardware_life_years, 1 / p.real_estate_life_years, 0.0, 0.0]) / 4
+    holdings = jnp.where(alive[:, None], s.holdings * (1 - dep) + bought, s.holdings)
+    liquidity_default = alive & (cash < 0)
+    forced = liquidity_default | (f.default_now & (t == 0))
+    s = s._replace(cash=jnp.where(alive, cash, s.cash), holdings=holdings, debt=debt,
+                   commitment_loss=s.commitment_loss + lost, direct_loss=s.direct_loss + direct)
+    s, conv = _contagion(net, s, forced, p)
+    new = s.defaulted & alive  # defaulted this quarter
+    s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter))
+    return s, (s.price, new.sum(), conv)
+
+
+def refinanced_share(net: Network) -> jax.Array:
+    """``[N, N, T]`` share of each debt's principal that has come due (and re-priced) by quarter t."""
+    cum = jnp.cumsum(net.principal_due, axis=2)
+    return jnp.where(net.liabilities[..., None] > 0, cum / jnp.maximum(net.liabilities[..., None], 1e-12), 0.0).clip(0, 1)
+
+
+def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
+    """Run one scenario (factors without batch axis) over every quarter."""
+    n, T = net.n, net.quarters
+    dtype = net.cash.dtype
+    price0 = f.price.astype(dtype)
+    direct0 = net.holdings @ (1 - price0)  # revaluation at t = 0 is first-round loss
+    s0 = State(net.cash, net.holdings, price0, net.liabilities, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
+               jnp.zeros(n, dtype), direct0, jnp.zeros(n, dtype))
+    xs = (jnp.arange(T, dtype=dtype), jnp.moveaxis(net.commitments, 2, 0), jnp.moveaxis(net.principal_due, 2, 0),
+          jnp.moveaxis(refinanced_share(net), 2, 0))
+    s, (prices, new_defaults, convs) = lax.scan(partial(_step, net, f, p), s0, xs)
+    pay, eq, dflt, conv, _, cn = _clear(net, s, s.price, s.defaulted, p)
+    shortfall = cn.total_liabilities - pay
+    credit = shortfall @ cn.relative_liabilities
+    kinds = jnp.stack([net.kind == KINDS.index(k) for k in LENDER_KINDS], axis=1)
+    ext_share = jnp.where(cn.total_liabilities > 0, net.external_liabilities / jnp.maximum(cn.total_liabilities, 1e-12), 0.0)
+    return Outcome(
+        defaulted=s.defaulted, default_quarter=s.default_quarter, equity=eq, payments=pay,
+        total_liabilities=cn.total_liabilities, credit_loss=credit, credit_loss_by_kind=credit @ kinds,
+        external_loss=(shortfall * ext_share).sum(), commitment_loss=s.commitment_loss,
+        direct_loss=s.direct_loss, firesale_loss=s.firesale_loss, prices=prices,
+        defaults_per_quarter=new_defaults, cash=s.cash, clearing_converged=jnp.all(convs) & conv,
+    )
+
+
+@partial(jax.jit, static_argnames=("params",))
+def simulate(net: Network, factors: Factors, params: ModelParams = ModelParams()) -> Outcome:
+    """Run B scenarios (``factors`` with leading axis B) through the quarterly model."""
+    return jax.vmap(lambda f: simulate_one(net, f, params))(factors)

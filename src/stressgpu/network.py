@@ -1,0 +1,176 @@
+"""Validated tables -> the network as arrays (a PyTree), plus the labels to read them by.
+
+Conventions (MODEL.md §1), for N entities, A = 4 asset classes, T quarters from ``start``:
+
+* ``liabilities[i, j]`` — debt i owes j (USD bn). Debt in ``links.csv`` goes to the named
+  lender; the rest of i's ``total_debt`` is owed to the ``outside`` entity (a reconstructed
+  residual, flagged in :class:`NetworkLabels`).
+* ``external_liabilities[i]`` — non-debt liabilities (payables, leases, deferred revenue),
+  owed outside the network: ``total_liabilities − total_debt``.
+* ``cross_holdings[i, j]`` — fraction of j's equity i holds.
+* ``commitments[i, j, t]`` — what buyer i contracted to pay supplier j in quarter t, the
+  contract's total spread evenly over its quarters (payments before ``start`` are past).
+* ``holdings[i, a]`` — external assets by class (AI hardware, data-centre real estate, listed
+  equity, other), valued at baseline prices 1; ``cash`` is kept apart because it is spent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pandas as pd
+
+from .data.checks import other_assets
+from .data.load import Tables
+from .data.schema import KINDS
+
+ASSET_CLASSES = ("ai_hardware", "dc_real_estate", "listed_equity", "other")
+AI_LINES = ("ai_share_compute", "ai_share_hardware", "ai_share_services", "ai_share_power")
+# Kinds whose capex and compute purchases are AI spending, scaled by the compute multiplier.
+AI_BUYER_KINDS = ("hyperscaler", "ai_lab", "neocloud", "datacenter_spv")
+LENDER_KINDS = ("bank", "private_credit", "outside")
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Network:
+    """The network as arrays (USD bn; rates and shares as fractions). Shapes in brackets."""
+
+    cash: jax.Array                  # [N]
+    holdings: jax.Array              # [N, A]
+    liabilities: jax.Array           # [N, N]
+    external_liabilities: jax.Array  # [N]
+    cross_holdings: jax.Array        # [N, N]
+    debt_rate: jax.Array             # [N, N] coupon of liabilities[i, j]
+    debt_floating: jax.Array         # [N, N] 1 floating, 0 fixed
+    principal_due: jax.Array         # [N, N, T] principal of liabilities[i, j] falling due in quarter t
+    commitments: jax.Array           # [N, N, T]
+    take_or_pay: jax.Array           # [N, N] share of a commitment due even when the buyer cuts
+    investment_for_purchase: jax.Array  # [N, N] I[j, i]: j's investment in buyer i, paired with i's commitment to j
+    revenue: jax.Array               # [N] annual, latest
+    opex: jax.Array                  # [N] annual cash operating cost
+    capex: jax.Array                 # [N] annual, planned
+    revenue_growth: jax.Array        # [N] annual
+    capex_growth: jax.Array          # [N] annual
+    capex_floor: jax.Array           # [N] share of capex that cannot be cut
+    equity_raise: jax.Array          # [N] annual new equity planned
+    ai_shares: jax.Array             # [N, 4] revenue shares: compute, hardware, services, power
+    ai_buyer: jax.Array              # [N] 1 where capex and purchases are AI spending
+    kind: jax.Array                  # [N] int index into data.schema.KINDS
+
+    @property
+    def n(self) -> int:
+        return self.cash.shape[0]
+
+    @property
+    def quarters(self) -> int:
+        return self.commitments.shape[2]
+
+
+@dataclass(frozen=True)
+class NetworkLabels:
+    """What the array axes mean: entity ids, names, kinds; quarter start dates."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+    quarters: tuple[pd.Timestamp, ...]
+    residual_debt: tuple[str, ...]   # ids whose debt to `outside` is a reconstructed residual
+    reconstructed_links: tuple[str, ...]
+
+    def index(self, entity_id: str) -> int:
+        try:
+            return self.ids.index(entity_id)
+        except ValueError:
+            raise KeyError(f"unknown entity id {entity_id!r}; known ids: {', '.join(self.ids)}") from None
+
+
+def quarter_starts(start: str, horizon: str) -> pd.DatetimeIndex:
+    """First days of the quarters from ``start`` to ``horizon`` (inclusive)."""
+    q = pd.period_range(pd.Timestamp(start), pd.Timestamp(horizon), freq="Q")
+    if len(q) == 0:
+        raise ValueError(f"horizon {horizon} is before start {start}")
+    return q.to_timestamp(how="start")
+
+
+def _quarter_weights(first, last, quarters: pd.DatetimeIndex, n_total: int) -> np.ndarray:
+    """Share of an even schedule from ``first`` to ``last`` paid in each model quarter."""
+    periods = pd.period_range(first, last, freq="Q")
+    share = 1.0 / max(len(periods), 1)
+    model = quarters.to_period("Q")
+    return np.array([share if p in set(periods) else 0.0 for p in model])[:n_total]
+
+
+def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "2030-12-31",
+                  dtype=jnp.float32) -> tuple[Network, NetworkLabels]:
+    """Turn validated :class:`Tables` into a :class:`Network` and its labels."""
+    ents = tables.entities.reset_index(drop=True)
+    ids = list(ents["id"])
+    idx = {e: k for k, e in enumerate(ids)}
+    n = len(ids)
+    qs = quarter_starts(start, horizon)
+    T = len(qs)
+    items = tables.items()
+    outside = idx[ents.loc[ents.kind == "outside", "id"].iloc[0]]
+
+    L = np.zeros((n, n)); rate = np.zeros((n, n)); floating = np.zeros((n, n))
+    due = np.zeros((n, n, T)); K = np.zeros((n, n, T)); top = np.zeros((n, n))
+    C = np.zeros((n, n)); invest = np.zeros((n, n))
+    links = tables.links
+    pairs = links.dropna(subset=["pair_id"]).groupby("pair_id")
+    for _, r in links.iterrows():
+        i, j = idx[r.from_id], idx[r.to_id]
+        if r.kind == "debt":
+            L[i, j] += r.amount_usd_bn
+            rate[i, j], floating[i, j] = r.rate, float(r.rate_type == "floating")
+            if r.end >= qs[0]:
+                due[i, j] += r.amount_usd_bn * (qs.to_period("Q") == r.end.to_period("Q"))
+        elif r.kind == "equity_stake":
+            C[i, j] += r.share
+        else:
+            K[i, j] += r.amount_usd_bn * _quarter_weights(r.start, r.end, qs, T)
+            top[i, j] = r.take_or_pay
+    for _, g in pairs:  # investment_for_purchase: j invests in i, i commits to j
+        for _, inv in g[g.kind != "commitment"].iterrows():
+            investor, buyer = (inv.from_id, inv.to_id) if inv.kind == "equity_stake" else (inv.to_id, inv.from_id)
+            invest[idx[investor], idx[buyer]] += inv.amount_usd_bn
+
+    # Residual debt owed to the outside sector, amortised evenly over twice the average
+    # maturity so that its average remaining maturity is the reported one.
+    residual = items["total_debt"].to_numpy() - L.sum(axis=1)
+    residual = np.where(np.arange(n) == outside, 0.0, np.maximum(residual, 0.0))
+    L[:, outside] += residual
+    rate[:, outside] = items["debt_avg_rate"].to_numpy()
+    floating[:, outside] = items["debt_floating_share"].to_numpy()
+    n_q = np.maximum(np.round(items["debt_avg_maturity_years"].to_numpy() * 8), 1)
+    t = np.arange(T)
+    due[:, outside, :] += residual[:, None] * (t[None, :] < n_q[:, None]) / n_q[:, None]
+
+    hold = np.zeros((n, len(ASSET_CLASSES)))
+    for _, r in tables.holdings.iterrows():
+        hold[idx[r.entity_id], ASSET_CLASSES.index(r.asset_class)] = r.value_usd_bn
+    hold[:, 3] = other_assets(tables).to_numpy()
+
+    col = lambda name: items[name].to_numpy()  # noqa: E731
+    arr = lambda x: jnp.asarray(x, dtype)  # noqa: E731
+    net = Network(
+        cash=arr(col("cash")), holdings=arr(hold), liabilities=arr(L),
+        external_liabilities=arr(col("total_liabilities") - col("total_debt")),
+        cross_holdings=arr(C), debt_rate=arr(rate), debt_floating=arr(floating),
+        principal_due=arr(due), commitments=arr(K), take_or_pay=arr(top),
+        investment_for_purchase=arr(invest),
+        revenue=arr(col("revenue")), opex=arr(col("opex")), capex=arr(col("capex")),
+        revenue_growth=arr(col("revenue_growth")), capex_growth=arr(col("capex_growth")),
+        capex_floor=arr(col("capex_floor_share")), equity_raise=arr(col("equity_raise")),
+        ai_shares=arr(items[list(AI_LINES)].to_numpy()),
+        ai_buyer=arr(ents["kind"].isin(AI_BUYER_KINDS).to_numpy()),
+        kind=jnp.asarray(ents["kind"].map(KINDS.index).to_numpy(), jnp.int32),
+    )
+    labels = NetworkLabels(
+        ids=tuple(ids), names=tuple(ents["name"]), kinds=tuple(ents["kind"]), quarters=tuple(qs),
+        residual_debt=tuple(e for e, r in zip(ids, residual) if r > 0),
+        reconstructed_links=tuple(links.loc[links.reconstructed, "link_id"]),
+    )
+    return net, labels

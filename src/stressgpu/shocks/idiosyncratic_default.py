@@ -1,0 +1,19 @@
+"""Named entities default at t = 0 (MODEL.md §2), e.g. ``entities: [openai]``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .base import Dist, Factors, replace
+
+
+@dataclass
+class IdiosyncraticDefaultShock:
+    entities: list[str] = field(default_factory=lambda: ["openai"])
+    mc: dict[str, Dist] = field(default_factory=dict)
+
+
+def factors(s, base: Factors, cfg: IdiosyncraticDefaultShock, labels) -> Factors:
+    mask = base.default_now
+    for e in cfg.entities:
+        mask = mask.at[:, labels.index(e)].set(True)
+    return replace(base, default_now=mask)

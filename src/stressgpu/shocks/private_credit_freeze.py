@@ -1,0 +1,23 @@
+"""Private-credit freeze (MODEL.md §2; seed 002: credit, not equity, finances this boom; IMF:
+40 % of private-credit borrowers burn cash). Private-credit lenders refinance nothing for
+``quarters`` quarters, and equity funding of AI firms falls by ``funding_cut``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .base import Dist, Factors, replace
+
+
+@dataclass
+class PrivateCreditFreezeShock:
+    quarters: float = 4.0      # quarters without new private-credit lending
+    funding_cut: float = 0.5   # share of planned equity raises that does not come
+    mc: dict[str, Dist] = field(default_factory=lambda: {
+        "quarters": Dist("uniform", low=1.0, high=8.0),
+        "funding_cut": Dist("normal", 0.15, low=0.0, high=1.0),
+    })
+
+
+def factors(s, base: Factors, cfg: PrivateCreditFreezeShock, labels) -> Factors:
+    return replace(base, credit_freeze_quarters=s["quarters"], funding_mult=1 - s["funding_cut"])
