@@ -34,8 +34,8 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .channels.clearing import ClearingNetwork, ClearingParams, clearing_map, solve_clearing  # noqa: F401
-from .channels.clearing import _picard_one
+from .channels.clearing import ClearingNetwork, ClearingParams, picard_clearing
+from .channels.commitments import commitment_payments
 from .channels.firesale import fire_sale
 from .data.schema import KINDS
 from .network import LENDER_KINDS, Network
@@ -129,13 +129,9 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     outside_base = jnp.maximum(plan - contracted_in, 0.0)
     outside = outside_base * ai_revenue_multiplier(net, f, t, is_chip) * f.revenue_mult
 
-    # Commitments (MODEL.md §3.6): the buyer's spending multiplier, floored by take-or-pay.
     if p.commitments:
         buy = jnp.where(net.ai_buyer > 0, f.compute_mult, 1.0)
-        scale = jnp.minimum(1.0, jnp.maximum(buy[:, None], net.take_or_pay))
-        both = alive[:, None] & alive[None, :]
-        paid = K_t * scale * both
-        lost = jnp.where(alive, (K_t * alive[None, :]).sum(0) - paid.sum(0), 0.0)
+        paid, lost = commitment_payments(K_t, buy, net.take_or_pay, alive)
     else:
         paid, lost = K_t * 0.0, jnp.zeros_like(s.cash)
     opex = jnp.maximum(net.opex / 4 * _growth(net.revenue_growth, t) - K_t.sum(1), 0.0)
@@ -169,7 +165,7 @@ def _clear(net: Network, s: State, price, forced, p: ModelParams):
     e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
     C = net.cross_holdings if p.cross_holdings else jnp.zeros_like(net.cross_holdings)
     cn = ClearingNetwork(s.debt, net.external_liabilities, C)
-    r = _picard_one(cn, e, forced, ClearingParams(p.alpha, p.beta), p.clearing_tol, p.clearing_max_iter)
+    r = picard_clearing(cn, e, forced, ClearingParams(p.alpha, p.beta), p.clearing_tol, p.clearing_max_iter)
     return r.payments, r.equity, r.defaulted, r.converged, e, cn
 
 

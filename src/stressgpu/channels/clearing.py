@@ -147,7 +147,8 @@ def equity_upper_bound(net: ClearingNetwork, e: Array) -> Array:
 # --------------------------------------------------------------------------- solvers
 
 
-def _picard_one(net, e, forced, params, tol, max_iter):
+def picard_clearing(net, e, forced, params, tol, max_iter) -> ClearingResult:
+    """Picard solver for ONE scenario (``e``, ``forced`` ``[N]``), usable inside other kernels."""
     pbar = net.total_liabilities
     scale = jnp.maximum(1.0, jnp.max(pbar))
     v0 = equity_upper_bound(net, e)
@@ -218,7 +219,7 @@ def _fictitious_default_one(net, e, forced, params, tol, max_iter):
     return ClearingResult(p, v, defaulted, it, ~changed, res)
 
 
-_SOLVERS = {"picard": _picard_one, "fictitious_default": _fictitious_default_one}
+_SOLVERS = {"picard": picard_clearing, "fictitious_default": _fictitious_default_one}
 
 
 def _default_tol(dtype) -> float:

@@ -1,0 +1,78 @@
+"""Plots saved with each run: default timeline, loss distribution, network picture."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..network import Network, NetworkLabels  # noqa: E402
+
+
+def default_timeline(res, labels: NetworkLabels, path: Path, top: int = 8) -> None:
+    """Cumulative default probability by quarter of the firms most likely to fail."""
+    T = len(labels.quarters)
+    dq = np.where(res.defaulted, res.default_quarter, T + 1)
+    cum = np.stack([(dq <= t).mean(0) for t in range(T)])  # [T, N]
+    order = np.argsort(-cum[-1])[:top]
+    quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for i in order:
+        if cum[-1, i] > 0:
+            ax.step(range(T), cum[:, i], where="post", label=labels.names[i])
+    ax.set_xticks(range(0, T, 2), quarters[::2], rotation=45)
+    ax.set_ylabel("cumulative default probability")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Default timeline")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def loss_distribution(system_loss: np.ndarray, summ: dict, path: Path) -> None:
+    """Histogram of system loss with VaR and expected shortfall marked."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.hist(system_loss, bins=60, color="#4477aa")
+    for k, style in (("var95", "--"), ("es95", "-"), ("var99", ":")):
+        ax.axvline(summ[f"system_loss_{k}"], color="k", ls=style, label=f"{k.upper()} {summ[f'system_loss_{k}']:,.0f}")
+    ax.set_xlabel("system loss vs baseline (USD bn)")
+    ax.set_ylabel("scenarios")
+    ax.legend()
+    ax.set_title("System loss distribution")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarray, path: Path) -> None:
+    """Entities on a circle grouped by kind; debt (grey), stakes (blue) and commitments
+    (orange) as edges of width ~ amount; node colour = default probability, ringed if > 50 %."""
+    n = len(labels.ids)
+    order = np.argsort(np.array(labels.kinds), kind="stable")
+    angle = np.empty(n)
+    angle[order] = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    xy = np.stack([np.cos(angle), np.sin(angle)], 1)
+    fig, ax = plt.subplots(figsize=(9, 9))
+    layers = ((np.asarray(net.liabilities), "#999999"), (np.asarray(net.cross_holdings) * 100, "#3366cc"),
+              (np.asarray(net.commitments).sum(2), "#ee7733"))
+    for w, colour in layers:
+        top = max(w.max(), 1e-9)
+        for i, j in zip(*np.nonzero(w)):
+            ax.annotate("", xy[j], xy[i], arrowprops=dict(arrowstyle="->", color=colour, alpha=0.6,
+                                                          lw=0.5 + 4 * w[i, j] / top))
+    sc = ax.scatter(xy[:, 0], xy[:, 1], s=300, c=default_prob, cmap="Reds", vmin=0, vmax=1, zorder=3,
+                    edgecolors=np.where(default_prob > 0.5, "black", "none"), linewidths=2)
+    for i in range(n):
+        ax.text(*(xy[i] * 1.12), labels.names[i], ha="center", va="center", fontsize=7)
+    fig.colorbar(sc, ax=ax, shrink=0.6, label="default probability")
+    ax.set_title("Network: debt (grey), stakes (blue), commitments (orange)")
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

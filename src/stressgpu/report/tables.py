@@ -1,0 +1,78 @@
+"""Result tables (pandas) from a Monte Carlo run, and the terminal summary."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..montecarlo import MonteCarloResult
+from ..network import LENDER_KINDS, NetworkLabels
+
+
+def expected_shortfall(x: np.ndarray, level: float, axis: int = 0) -> np.ndarray:
+    """Mean of the worst ``1 - level`` share of ``x`` along ``axis`` (losses positive)."""
+    x = np.sort(np.asarray(x), axis=axis)
+    k = max(int(np.ceil((1 - level) * x.shape[axis])), 1)
+    return np.take(x, np.arange(x.shape[axis] - k, x.shape[axis]), axis=axis).mean(axis=axis)
+
+
+def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: np.ndarray) -> pd.DataFrame:
+    """One row per entity: default probability, when, equity losses, losses by channel."""
+    quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
+    dq = np.where(res.defaulted, res.default_quarter, -1)
+    median_q = [quarters[int(np.median(col[col >= 0]))] if (col >= 0).any() else "" for col in dq.T]
+    base_q = np.asarray(res.baseline.default_quarter)
+    df = pd.DataFrame({
+        "id": labels.ids, "name": labels.names, "kind": labels.kinds,
+        "default_prob": res.defaulted.mean(0),
+        "baseline_default": np.where(base_q >= 0, [quarters[q] if q >= 0 else "" for q in base_q], ""),
+        "median_default_quarter": median_q,
+        "equity_loss_mean": res.equity_loss.mean(0),
+        "equity_loss_es95": expected_shortfall(res.equity_loss, 0.95),
+        "loss_first_round": res.channel_loss["direct"],
+        "loss_clearing": res.channel_loss["credit"],
+        "loss_commitments": res.channel_loss["commitment"],
+        "loss_fire_sales": res.channel_loss["firesale"],
+        "loss_equity_stakes": res.channel_loss["stake"],
+        "circular_revenue_share": circular_share,
+    })
+    return df.sort_values(["default_prob", "equity_loss_mean"], ascending=False).reset_index(drop=True)
+
+
+def scenario_table(res: MonteCarloResult) -> pd.DataFrame:
+    """One row per scenario: system figures and the shock sizes drawn."""
+    return pd.DataFrame({k: v for k, v in res.scenarios.items()})
+
+
+def summary(res: MonteCarloResult) -> dict:
+    """System loss distribution (USD bn): mean, VaR and expected shortfall at 95 % and 99 %."""
+    loss = res.scenarios["system_loss"]
+    out = {"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_per_second": loss.size / res.seconds,
+           "system_loss_mean": float(loss.mean()), "first_round_loss_mean": float(res.scenarios["first_round_loss"].mean()),
+           "amplification_median": float(np.nanmedian(res.scenarios["amplification"])),
+           "cascade_depth_mean": float(res.scenarios["cascade_depth"].mean()),
+           "defaults_mean": float(res.scenarios["n_defaults"].mean()),
+           "not_converged": int((~res.scenarios["converged"].astype(bool)).sum())}
+    for level in (0.95, 0.99):
+        out[f"system_loss_var{int(level * 100)}"] = float(np.quantile(loss, level))
+        out[f"system_loss_es{int(level * 100)}"] = float(expected_shortfall(loss, level))
+    for k in LENDER_KINDS:
+        out[f"loss_{k}_mean"] = float(res.scenarios[f"loss_{k}"].mean())
+    return out
+
+
+def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
+    """The concise table printed at the end of a run."""
+    cols = ["name", "kind", "default_prob", "median_default_quarter", "baseline_default", "equity_loss_mean", "equity_loss_es95"]
+    t = entities.head(top)[cols].copy()
+    t.columns = ["firm", "kind", "P(default)", "median quarter", "baseline default", "equity loss", "ES95 eq. loss"]
+    lines = [f"Firms most likely to fail (USD bn; {summ['scenarios']:,} scenarios, {summ['seconds']:.1f} s):",
+             t.to_string(index=False, float_format=lambda x: f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}"), "",
+             "Creditor losses by lender kind (mean, USD bn, vs baseline):"]
+    lines += [f"  {k:<15} {summ[f'loss_{k}_mean']:>10,.2f}" for k in ("bank", "private_credit", "outside")]
+    lines += ["", f"System loss (USD bn): mean {summ['system_loss_mean']:,.1f}   VaR95 {summ['system_loss_var95']:,.1f}"
+              f"   ES95 {summ['system_loss_es95']:,.1f}   VaR99 {summ['system_loss_var99']:,.1f}   ES99 {summ['system_loss_es99']:,.1f}",
+              f"First-round loss mean {summ['first_round_loss_mean']:,.1f}; amplification (median) {summ['amplification_median']:.2f};"
+              f" defaults per scenario {summ['defaults_mean']:.2f}; cascade depth {summ['cascade_depth_mean']:.2f} quarters"]
+    if summ["not_converged"]:
+        lines.append(f"WARNING: {summ['not_converged']} scenario(s) did not converge (see scenarios.parquet, column converged)")
+    return "\n".join(lines)
