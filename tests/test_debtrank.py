@@ -40,7 +40,7 @@ def _cycle(claim):
 def _random_network(rng, n=N_RANDOM):
     """Sparse non-negative claims, some larger than the creditor's equity (W capped at 1)."""
     mask = rng.random((n, n)) < 0.5
-    x = np.where(mask, rng.uniform(0.0, 12.0, (n, n)), 0.0)
+    x = np.where(mask, rng.uniform(0.0, 6.0, (n, n)), 0.0)
     np.fill_diagonal(x, 0.0)
     return x, rng.uniform(1.0, 10.0, n)
 

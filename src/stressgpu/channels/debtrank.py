@@ -23,8 +23,8 @@ so a full loss at ``j`` costs ``i`` at most all of its equity. Two dynamics, cho
   entity is Distressed: at most N rounds.
 
 * ``"linear"`` -- the linear (differential) DebtRank of Bardoscia, Battiston, Caccioli &
-  Caldarelli (2015, PLoS ONE 10(6): e0130406), the dynamics of their "DebtRank" section: every
-  increment of loss is passed on,
+  Caldarelli (2015, PLoS ONE 10(6): e0130406), their dynamics for ``h_i(t+1)`` with the
+  transfer rule of the linear case: every increment of loss is passed on,
 
       h_i(t+1) = min(1, h_i(t) + sum_j W[i, j] (h_j(t) - h_j(t-1))),    h(0) = 0, h(1) = h0,
 
