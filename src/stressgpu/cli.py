@@ -59,7 +59,8 @@ def run(cfg: DictConfig, out_dir: str | Path) -> dict:
     mc = run_cfg.mc
     res = run_montecarlo(net, labels, shocks, scenarios=mc.scenarios, chunk_size=min(mc.chunk_size, mc.scenarios),
                          seed=mc.seed, correlation=mc.correlation, revenue_noise=mc.revenue_noise,
-                         params=_model_params(run_cfg), progress=run_cfg.report.progress)
+                         params=_model_params(run_cfg), progress=run_cfg.report.progress,
+                         diagnostics=run_cfg.channels.debtrank or run_cfg.channels.cascade, lgd=run_cfg.model.lgd)
     revenue_horizon = revenue_plan(net).sum(axis=1)
     circular = np.asarray(circular_revenue_share(net.investment_for_purchase, net.commitments, revenue_horizon))
     ents = entity_table(res, labels, circular)

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .diagnostics import diagnose, entity_debtrank, exposures_at_start
 from .dynamics import ModelParams, Outcome, simulate
 from .network import Network, NetworkLabels
 from .shocks import draw_factors, neutral
@@ -31,6 +32,8 @@ class MonteCarloResult:
     equity_loss: np.ndarray        # [S, N] USD bn, baseline equity − scenario equity
     channel_loss: dict[str, np.ndarray]  # name -> [N] mean loss through that channel
     baseline: Outcome
+    entity_debtrank: np.ndarray    # [N] DebtRank of each entity (Battiston et al. 2012)
+    furfine_default_prob: np.ndarray  # [N] default probability in the t = 0 Furfine cascade
     seconds: float
     chunks: int
 
@@ -72,12 +75,14 @@ def _progress(done: int, total: int, t0: float) -> None:
 
 def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenarios: int, chunk_size: int,
                    seed: int, correlation: float, revenue_noise: float, params: ModelParams,
-                   progress: bool = True) -> MonteCarloResult:
+                   progress: bool = True, diagnostics: bool = True, lgd: float = 1.0) -> MonteCarloResult:
     """Run ``scenarios`` draws of ``shocks`` in chunks of ``chunk_size`` (the last chunk is
     padded to the same shape so the model compiles once). Chunk c uses key fold_in(seed, c),
     so the numbers do not depend on how many chunks ran before."""
     dtype = net.cash.dtype
     base = baseline_outcome(net, labels, params)
+    exposures = exposures_at_start(net)
+    furfine = np.zeros(net.n)
     key = jax.random.PRNGKey(seed)
     draw = partial(draw_factors, shocks, labels, correlation=correlation, revenue_noise=revenue_noise, dtype=dtype)
     rows, eq_loss, dflt, dq, chan = {}, [], [], [], {}
@@ -88,6 +93,10 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
         factors, sizes = draw(jax.random.fold_in(key, c), chunk_size)
         o = simulate(net, factors, params)
         red = _reduce(o, base, net.cross_holdings)
+        if diagnostics:
+            d = diagnose(net, exposures, factors, lgd=lgd)
+            red.update(debtrank=d.debtrank, debtrank_classic=d.debtrank_classic, furfine_depth=d.furfine_depth)
+            furfine += np.asarray(d.furfine_defaults)[:size].sum(0)
         host = jax.device_get({**red, **{f"size.{k}": v for k, v in sizes.items()},
                                "defaulted": o.defaulted, "default_quarter": o.default_quarter,
                                "commitment_loss": o.commitment_loss, "direct_loss": o.direct_loss,
@@ -107,5 +116,6 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
     return MonteCarloResult(
         scenarios={k: np.concatenate(v) for k, v in rows.items()},
         defaulted=np.concatenate(dflt), default_quarter=np.concatenate(dq), equity_loss=np.concatenate(eq_loss),
-        channel_loss=channel, baseline=jax.device_get(base), seconds=time.perf_counter() - t0, chunks=n_chunks,
+        channel_loss=channel, baseline=jax.device_get(base),
+        entity_debtrank=np.asarray(entity_debtrank(exposures)), furfine_default_prob=furfine / scenarios, seconds=time.perf_counter() - t0, chunks=n_chunks,
     )

@@ -34,6 +34,8 @@ def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: n
         "loss_fire_sales": res.channel_loss["firesale"],
         "loss_equity_stakes": res.channel_loss["stake"],
         "circular_revenue_share": circular_share,
+        "debtrank": res.entity_debtrank,
+        "furfine_default_prob": res.furfine_default_prob,
     })
     return df.sort_values(["default_prob", "equity_loss_mean"], ascending=False).reset_index(drop=True)
 

@@ -1,0 +1,61 @@
+"""Network diagnostics at t = 0 from the shock's first-round losses: DebtRank (MODEL.md §3.3)
+and the Furfine default cascade (§3.4). They complement the quarterly model with the
+literature's standard single-period measures, on the same exposures.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from .channels.cascade import default_cascade
+from .channels.clearing import ClearingNetwork, solve_clearing
+from .channels.debtrank import debtrank, debtrank_by_entity
+from .network import Network
+from .shocks.base import Factors
+
+
+class Exposures(NamedTuple):
+    """Interbank-style view of the network at t = 0 (USD bn): ``claims[i, j]`` = what i holds
+    on j (loans to j plus the value of stakes in j), ``equity`` [N] from clearing unshocked."""
+
+    claims: jax.Array
+    equity: jax.Array
+
+
+def exposures_at_start(net: Network) -> Exposures:
+    """Claims and equity from the unshocked balance sheets, cleared with cross-holdings."""
+    cn = ClearingNetwork(net.liabilities, net.external_liabilities, net.cross_holdings)
+    res = solve_clearing(cn, net.cash + net.holdings.sum(1), max_iter=2000)
+    return Exposures(net.liabilities.T + net.cross_holdings * res.equity[None, :], res.equity)
+
+
+def first_round_equity_loss(net: Network, f: Factors, equity: jax.Array) -> jax.Array:
+    """Relative equity loss at t = 0 from asset-price factors ``[B, N]`` (1 for named defaults)."""
+    loss = (1.0 - f.price) @ net.holdings.T
+    h0 = jnp.where(equity > 0, loss / jnp.maximum(equity, 1e-12), 1.0)
+    return jnp.where(f.default_now, 1.0, jnp.clip(h0, 0.0, 1.0))
+
+
+class Diagnostics(NamedTuple):
+    debtrank: jax.Array          # [B] system DebtRank (linear), beyond the initial shock
+    debtrank_classic: jax.Array  # [B]
+    furfine_defaults: jax.Array  # [B, N] bool
+    furfine_depth: jax.Array     # [B] rounds with new defaults
+
+
+@partial(jax.jit, static_argnames=("lgd",))
+def diagnose(net: Network, exp: Exposures, f: Factors, lgd: float = 1.0) -> Diagnostics:
+    """DebtRank and Furfine cascade for a batch of scenarios."""
+    h0 = first_round_equity_loss(net, f, exp.equity)
+    lin = debtrank(exp.claims, exp.equity, h0, method="linear")
+    cla = debtrank(exp.claims, exp.equity, h0, method="classic", max_rounds=net.n + 1)
+    casc = default_cascade(exp.claims, exp.equity, h0 >= 1.0, lgd=lgd)
+    return Diagnostics(lin.system, cla.system, casc.defaulted, casc.depth)
+
+
+def entity_debtrank(exp: Exposures) -> jax.Array:
+    """Battiston's DebtRank of each entity ``[N]``: the loss its own default spreads."""
+    return debtrank_by_entity(exp.claims, exp.equity, method="classic").debtrank
