@@ -1,0 +1,121 @@
+"""The quarterly model: reduces to clearing, channels switch off cleanly, MODEL.md §6 invariants."""
+import shutil
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pandas as pd
+import pytest
+
+from stressgpu.channels.clearing import ClearingNetwork, solve_clearing
+from stressgpu.data import load_tables
+from stressgpu.dynamics import ModelParams, simulate
+from stressgpu.network import build_network
+from stressgpu.shocks import SHOCKS, draw_factors, neutral
+from stressgpu.shocks.deepseek import DeepseekShock
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+EMBEDDED = Path(__file__).parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return build_network(load_tables(MINI), dtype=jnp.float64)
+
+
+def deepseek(labels, k, batch=1, **sizes):
+    cfg = DeepseekShock(k=k, **sizes)
+    f, _ = draw_factors({"deepseek": cfg}, labels, jax.random.PRNGKey(0), batch, random=False, dtype=jnp.float64)
+    return f
+
+
+def test_one_quiet_quarter_is_one_clearing(mini):
+    """No flows and one quarter: the model is exactly Eisenberg–Noe with cross-holdings."""
+    net, labels = mini
+    T = 1
+    quiet = net.__class__(**{**net.__dict__, **{k: jnp.zeros_like(getattr(net, k)) for k in
+                                               ("revenue", "opex", "capex", "equity_raise", "debt_rate")},
+                             "commitments": net.commitments[:, :, :T] * 0, "principal_due": net.principal_due[:, :, :T] * 0})
+    f = neutral(1, net.n, jnp.float64)
+    f = f.__class__(**{**f.__dict__, "price": jnp.array([[0.2, 0.5, 0.5, 0.97]])})
+    params = ModelParams(fire_sales=False, clearing_tol=1e-13, clearing_max_iter=10_000,
+                         hardware_life_years=1e12, real_estate_life_years=1e12)
+    o = simulate(quiet, f, params)
+    e = net.cash + net.holdings @ f.price[0]
+    ref = solve_clearing(ClearingNetwork(net.liabilities, net.external_liabilities, net.cross_holdings), e)
+    np.testing.assert_allclose(o.payments[0], ref.payments, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(o.equity[0], ref.equity, rtol=1e-9, atol=1e-9)
+    assert (o.defaulted[0] == ref.defaulted).all() and ref.defaulted.any()
+
+
+def test_channels_switch_off(mini):
+    net, labels = mini
+    f = deepseek(labels, 20.0)
+    off = simulate(net, f, ModelParams(commitments=False, fire_sales=False))
+    assert float(jnp.abs(off.commitment_loss).max()) == 0.0
+    assert float(jnp.abs(off.firesale_loss).max()) == 0.0
+    np.testing.assert_allclose(off.prices[0, -1], f.price[0])  # no fire sale: prices stay where the shock put them
+    on = simulate(net, f, ModelParams())
+    assert float(on.commitment_loss.sum()) > 0
+
+
+def test_outcome_invariants(mini):
+    net, labels = mini
+    f, _ = draw_factors({"deepseek": DeepseekShock(), "rate_hike": SHOCKS["rate_hike"][0]()}, labels,
+                        jax.random.PRNGKey(3), 64, revenue_noise=0.2, dtype=jnp.float64)
+    o = simulate(net, f)
+    assert bool(o.clearing_converged.all())
+    assert bool((o.payments >= -1e-9).all() and (o.payments <= o.total_liabilities + 1e-9).all())
+    # No creditor loses more than its claims at the horizon.
+    assert bool((o.credit_loss <= net.liabilities.sum(0)[None] + 1e-9).all())
+    # Defaults are absorbing and dated: a defaulted entity has a quarter, a survivor has none.
+    assert bool(((o.default_quarter >= 0) == o.defaulted).all())
+    assert bool((o.defaults_per_quarter.sum(1) == o.defaulted.sum(1)).all())
+
+
+def test_larger_shock_never_lowers_losses(mini):
+    net, labels = mini
+    ks = [1.0, 2.0, 5.0, 10.0, 30.0, 100.0]
+    base = simulate(net, neutral(1, net.n, jnp.float64))
+    losses, defaults = [], []
+    for k in ks:
+        o = simulate(net, deepseek(labels, k, gpu_price_drop=0.0, equity_rerate=0.0))
+        losses.append(float((base.equity - o.equity).sum()))
+        defaults.append(int(o.defaulted.sum()))
+    assert np.all(np.diff(losses) >= -1e-6), losses
+    assert np.all(np.diff(defaults) >= 0), defaults
+    assert abs(losses[0]) < 1e-6  # k = 1 is no shock at all
+
+
+def test_entity_order_does_not_matter(tmp_path, mini):
+    net, labels = mini
+    d = tmp_path / "perm"
+    shutil.copytree(MINI, d)
+    ents = pd.read_csv(d / "entities.csv", dtype=str, keep_default_na=False)
+    ents.iloc[::-1].to_csv(d / "entities.csv", index=False)
+    net2, labels2 = build_network(load_tables(d), dtype=jnp.float64)
+    perm = [labels2.index(i) for i in labels.ids]
+    o1 = simulate(net, deepseek(labels, 10.0))
+    o2 = simulate(net2, deepseek(labels2, 10.0))
+    np.testing.assert_allclose(o1.equity[0], o2.equity[0][np.array(perm)], rtol=1e-9, atol=1e-8)
+    assert (o1.default_quarter[0] == o2.default_quarter[0][np.array(perm)]).all()
+
+
+def test_batch_equals_single_scenarios(mini):
+    net, labels = mini
+    f, _ = draw_factors({"deepseek": DeepseekShock()}, labels, jax.random.PRNGKey(1), 8, revenue_noise=0.1,
+                        dtype=jnp.float64)
+    batch = simulate(net, f)
+    for b in (0, 5):
+        one = simulate(net, jax.tree_util.tree_map(lambda x: x[b:b + 1], f))
+        np.testing.assert_allclose(batch.equity[b], one.equity[0], rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.skipif(not (EMBEDDED / "entities.csv").exists(), reason="embedded dataset not present")
+def test_baseline_keeps_investment_grade_firms_alive():
+    net, labels = build_network(load_tables(EMBEDDED), dtype=jnp.float64)
+    o = simulate(net, neutral(1, net.n, jnp.float64))
+    for firm in ("microsoft", "alphabet", "amazon", "meta", "nvidia", "tsmc", "jpmorgan"):
+        if firm in labels.ids:
+            assert not bool(o.defaulted[0, labels.index(firm)]), firm
