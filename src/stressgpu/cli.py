@@ -43,13 +43,15 @@ def run(cfg: DictConfig, out_dir: str | Path) -> dict:
 
     from .channels.commitments import circular_revenue_share
     from .data import load_tables
-    from .montecarlo import run_montecarlo
+    from .montecarlo import fingerprint, run_montecarlo
     from .network import build_network, revenue_plan
     from .report import entity_table, scenario_table, summary, terminal_report
     from .report import plots
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if run_cfg.mc.distributed:
+        jax.distributed.initialize()
     tables = load_tables(run_cfg.data_dir)
     dtype = jnp.float64 if run_cfg.precision == "float64" else jnp.float32
     net, labels = build_network(tables, run_cfg.start, run_cfg.horizon, dtype)
@@ -57,10 +59,14 @@ def run(cfg: DictConfig, out_dir: str | Path) -> dict:
     print(f"stressgpu: {len(labels.ids)} entities, {len(labels.quarters)} quarters, shocks: {names}; "
           f"{run_cfg.mc.scenarios:,} scenarios on {jax.default_backend().upper()} ({run_cfg.precision})", flush=True)
     mc = run_cfg.mc
-    res = run_montecarlo(net, labels, shocks, scenarios=mc.scenarios, chunk_size=min(mc.chunk_size, mc.scenarios),
-                         seed=mc.seed, correlation=mc.correlation, revenue_noise=mc.revenue_noise,
-                         params=_model_params(run_cfg), progress=run_cfg.report.progress,
-                         diagnostics=run_cfg.channels.debtrank or run_cfg.channels.cascade, lgd=run_cfg.model.lgd)
+    run_id = fingerprint(cfg=OmegaConf.to_container(cfg, resolve=True), data=tables.checksum, dtype=str(dtype))
+    res = run_montecarlo(net, labels, shocks, scenarios=mc.scenarios, chunk_size=mc.chunk_size, seed=mc.seed,
+                         correlation=mc.correlation, revenue_noise=mc.revenue_noise, params=_model_params(run_cfg),
+                         progress=run_cfg.report.progress, diagnostics=run_cfg.channels.debtrank or run_cfg.channels.cascade,
+                         lgd=run_cfg.model.lgd, keep_rows=mc.keep_rows, out_dir=out if mc.resume else None,
+                         run_id=run_id)
+    if res.resumed_from_chunk:
+        print(f"resumed after chunk {res.resumed_from_chunk - 1} from {out / 'checkpoint.npz'}")
     revenue_horizon = revenue_plan(net).sum(axis=1)
     circular = np.asarray(circular_revenue_share(net.investment_for_purchase, net.commitments, revenue_horizon))
     ents = entity_table(res, labels, circular)
@@ -73,10 +79,12 @@ def run(cfg: DictConfig, out_dir: str | Path) -> dict:
     (out / "summary.json").write_text(json.dumps(summ, indent=2))
     (out / "config_resolved.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
     (out / "data_checksum.txt").write_text(f"sha256 {tables.checksum}  {tables.directory}\n")
+    if jax.process_index() != 0:
+        return summ
     if run_cfg.report.plots:
         plots.default_timeline(res, labels, out / "default_timeline.png")
-        plots.loss_distribution(res.scenarios["system_loss"], summ, out / "loss_distribution.png")
-        plots.network_picture(net, labels, res.defaulted.mean(0), out / "network.png")
+        plots.loss_distribution(res.system_loss, summ, out / "loss_distribution.png")
+        plots.network_picture(net, labels, res.default_prob, out / "network.png")
     print(terminal_report(ents, summ, run_cfg.report.top))
     print(f"Outputs: {out}")
     return summ

@@ -50,8 +50,11 @@ class ModelConfig:
 @dataclass
 class MonteCarloConfig:
     scenarios: int = 4096
-    chunk_size: int = 4096
+    chunk_size: Optional[int] = None  # None: from the device's free memory
     seed: int = 0
+    keep_rows: int = 1_000_000    # per-scenario rows written (system loss is kept for all)
+    resume: bool = True           # resume from a checkpoint in the run directory
+    distributed: bool = False     # jax.distributed.initialize() (multi-host; SLURM auto-detected)
     correlation: float = 0.5      # loading of every draw on the common factor
     revenue_noise: float = 0.10   # annual revenue volatility of each entity (lognormal)
 
@@ -124,7 +127,7 @@ def validate(cfg: DictConfig | dict) -> tuple[RunConfig, dict]:
         value = OmegaConf.select(OmegaConf.structured(run), key)
         if value not in allowed:
             raise ConfigError(f"{key}={value!r}: allowed values are {', '.join(allowed)}")
-    for key, value in (("mc.scenarios", run.mc.scenarios), ("mc.chunk_size", run.mc.chunk_size)):
+    for key, value in (("mc.scenarios", run.mc.scenarios), ("mc.chunk_size", run.mc.chunk_size or 1)):
         if value < 1:
             raise ConfigError(f"{key}={value}: must be a positive integer")
     if not 0.0 <= run.mc.correlation <= 1.0:

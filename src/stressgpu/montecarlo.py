@@ -1,121 +1,305 @@
-"""Draw scenarios, run them chunk by chunk, reduce to statistics (MODEL.md §5).
+"""Draw scenarios, run them chunk by chunk on every device, reduce to statistics (MODEL.md §5).
+
+Memory stays bounded whatever the scenario count: each chunk is drawn, simulated and reduced
+on the device; only per-entity sums and histograms, the system-loss column and (up to
+``keep_rows``) per-scenario rows reach the host. Chunk c is drawn from ``fold_in(seed, c)``, so
+a run resumed from its checkpoint after chunk c gives the same final numbers as one that never
+stopped. The scenario axis of a chunk is sharded over every local device (a 1-D ``Mesh``).
 
 Losses are measured against the baseline (the same model with no shock and no noise), so a
 firm that the plan itself leaves short of cash does not count as a loss of the shock.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from .diagnostics import diagnose, entity_debtrank, exposures_at_start
 from .dynamics import ModelParams, Outcome, simulate
 from .network import Network, NetworkLabels
 from .shocks import draw_factors, neutral
 
+LOSS_BINS = 2048  # per-entity equity-loss histogram on [0, baseline equity] for tail measures
+SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", "loss_bank", "loss_private_credit",
+                    "loss_outside", "n_defaults", "cascade_depth", "converged")
+
+
+@dataclass
+class Accumulators:
+    """Everything a run keeps between chunks (host, float64 sums) — the checkpoint."""
+
+    next_chunk: int = 0
+    done: int = 0
+    default_count: np.ndarray = None         # [N]
+    default_quarter_count: np.ndarray = None  # [T, N] defaults in each quarter
+    equity_loss_sum: np.ndarray = None       # [N]
+    equity_loss_hist: np.ndarray = None      # [N, LOSS_BINS + 2] (below 0, bins, at/above the top)
+    channel_sum: dict = field(default_factory=dict)  # name -> [N]
+    row_sum: dict = field(default_factory=dict)      # per-scenario column -> sum over scenarios
+    furfine_count: np.ndarray = None         # [N]
+
+    @classmethod
+    def empty(cls, n: int, T: int) -> "Accumulators":
+        return cls(default_count=np.zeros(n), default_quarter_count=np.zeros((T, n)), equity_loss_sum=np.zeros(n),
+                   equity_loss_hist=np.zeros((n, LOSS_BINS + 2)), furfine_count=np.zeros(n))
+
+    def save(self, path: Path, fingerprint: str) -> None:
+        arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
+        arrays.update({f"channel.{k}": v for k, v in self.channel_sum.items()})
+        arrays.update({f"rowsum.{k}": v for k, v in self.row_sum.items()})
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(tmp, next_chunk=self.next_chunk, done=self.done, fingerprint=fingerprint, **arrays)
+        os.replace(tmp, path)  # atomic: an interruption never leaves half a checkpoint
+
+    @classmethod
+    def load(cls, path: Path, fingerprint: str) -> "Accumulators | None":
+        if not path.exists():
+            return None
+        z = np.load(path)
+        if str(z["fingerprint"]) != fingerprint:
+            return None
+        acc = cls(int(z["next_chunk"]), int(z["done"]))
+        for k in ("default_count", "default_quarter_count", "equity_loss_sum", "equity_loss_hist", "furfine_count"):
+            setattr(acc, k, z[k])
+        acc.channel_sum = {k[8:]: z[k] for k in z.files if k.startswith("channel.")}
+        acc.row_sum = {k[7:]: z[k] for k in z.files if k.startswith("rowsum.")}
+        return acc
+
 
 @dataclass
 class MonteCarloResult:
-    """Host-side results. Per scenario (S rows): ``scenarios`` dict of ``[S]`` arrays. Per
-    entity: ``[S, N]`` arrays of the quantities whose distribution the report needs, and the
-    baseline :class:`Outcome` (one scenario)."""
+    """Host-side results: per-scenario columns (``system_loss`` for all scenarios, the rest for
+    the first ``keep_rows``), per-entity statistics, and the baseline :class:`Outcome`."""
 
     scenarios: dict[str, np.ndarray]
-    defaulted: np.ndarray          # [S, N] bool
-    default_quarter: np.ndarray    # [S, N] int
-    equity_loss: np.ndarray        # [S, N] USD bn, baseline equity − scenario equity
-    channel_loss: dict[str, np.ndarray]  # name -> [N] mean loss through that channel
+    system_loss: np.ndarray            # [S]
+    default_prob: np.ndarray           # [N]
+    default_quarter_prob: np.ndarray   # [T, N] probability of defaulting in quarter t
+    equity_loss_mean: np.ndarray       # [N]
+    equity_loss_es95: np.ndarray       # [N] from the histogram (bin width = baseline equity / LOSS_BINS)
+    channel_loss: dict[str, np.ndarray]  # name -> [N] mean loss through that channel, vs baseline
+    row_mean: dict[str, float]         # mean of each per-scenario column over ALL scenarios
     baseline: Outcome
-    entity_debtrank: np.ndarray    # [N] DebtRank of each entity (Battiston et al. 2012)
-    furfine_default_prob: np.ndarray  # [N] default probability in the t = 0 Furfine cascade
+    entity_debtrank: np.ndarray        # [N] DebtRank of each entity (Battiston et al. 2012)
+    furfine_default_prob: np.ndarray   # [N] default probability in the t = 0 Furfine cascade
     seconds: float
     chunks: int
+    devices: int
+    resumed_from_chunk: int = 0
 
 
-def baseline_outcome(net: Network, labels: NetworkLabels, params: ModelParams) -> Outcome:
+def baseline_outcome(net: Network, params: ModelParams) -> Outcome:
     """The no-shock run (one scenario)."""
     f = neutral(1, net.n, net.cash.dtype)
     return jax.tree_util.tree_map(lambda x: x[0], simulate(net, f, params))
 
 
 @jax.jit
-def _reduce(o: Outcome, base: Outcome, cross_holdings) -> dict:
-    """Per-scenario system figures and per-entity losses of one chunk (on the device)."""
+def _reduce(o: Outcome, base: Outcome, cross_holdings, valid) -> dict:
+    """Per-scenario system figures and per-entity sums of one chunk, on the device.
+    ``valid`` [B] masks the padding of the last chunk."""
     equity_loss = base.equity - o.equity                         # [B, N]
     system = equity_loss.sum(1) + (o.external_loss - base.external_loss)
     first = o.direct_loss.sum(1)
     by_kind = o.credit_loss_by_kind - base.credit_loss_by_kind
-    return {
-        "system_loss": system,
-        "first_round_loss": first,
+    w = valid[:, None].astype(equity_loss.dtype)
+    top = jnp.maximum(base.equity, 1e-9)
+    bins = jnp.clip(jnp.floor(equity_loss / top * LOSS_BINS).astype(jnp.int32) + 1, 0, LOSS_BINS + 1)
+    hist = jax.vmap(lambda b, m: jnp.zeros(LOSS_BINS + 2).at[b].add(m), in_axes=(1, None))(bins, valid.astype(jnp.float32))
+    T = o.defaults_per_quarter.shape[1]
+    dq = jax.nn.one_hot(jnp.where(o.defaulted, o.default_quarter, T), T + 1)[..., :T]  # [B, N, T]
+    rows = {
+        "system_loss": system, "first_round_loss": first,
         "amplification": jnp.where(first > 1e-9, system / jnp.maximum(first, 1e-9), jnp.nan),
         "loss_bank": by_kind[:, 0], "loss_private_credit": by_kind[:, 1], "loss_outside": by_kind[:, 2],
-        "n_defaults": o.defaulted.sum(1),
-        "cascade_depth": (o.defaults_per_quarter > 0).sum(1),
+        "n_defaults": o.defaulted.sum(1), "cascade_depth": (o.defaults_per_quarter > 0).sum(1),
         "converged": o.clearing_converged,
-        "equity_loss": equity_loss,
-        "stake_loss": (base.equity - o.equity) @ cross_holdings.T,
     }
+    sums = {
+        "default_count": (o.defaulted * w).sum(0), "default_quarter_count": (dq * w[..., None]).sum(0).T,
+        "equity_loss_sum": (equity_loss * w).sum(0), "equity_loss_hist": hist,
+        "channel.commitment": ((o.commitment_loss - base.commitment_loss) * w).sum(0),
+        "channel.direct": ((o.direct_loss - base.direct_loss) * w).sum(0),
+        "channel.firesale": ((o.firesale_loss - base.firesale_loss) * w).sum(0),
+        "channel.credit": ((o.credit_loss - base.credit_loss) * w).sum(0),
+        "channel.stake": ((equity_loss * w) @ cross_holdings.T).sum(0),
+        **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v, 0).astype(jnp.float32)) for k, v in rows.items()},
+    }
+    return rows, sums
 
 
-def _progress(done: int, total: int, t0: float) -> None:
-    rate = done / max(time.perf_counter() - t0, 1e-9)
+def es_from_histogram(hist: np.ndarray, top: np.ndarray, level: float = 0.95) -> np.ndarray:
+    """Expected shortfall of each entity's equity loss from its histogram ``[N, BINS + 2]``
+    (bin k >= 1 covers [(k-1), k) * top / BINS; bin 0 holds gains, counted as 0)."""
+    n_bins = hist.shape[1] - 2
+    centres = np.concatenate([[0.0], (np.arange(n_bins) + 0.5) / n_bins, [1.0]])[None, :] * top[:, None]
+    out = np.zeros(hist.shape[0])
+    for i, (h, c) in enumerate(zip(hist, centres)):
+        total = h.sum()
+        tail = max((1 - level) * total, 1.0)
+        remaining, acc = tail, 0.0
+        for k in range(len(h) - 1, -1, -1):
+            take = min(h[k], remaining)
+            acc += take * c[k]
+            remaining -= take
+            if remaining <= 0:
+                break
+        out[i] = acc / tail
+    return out
+
+
+def auto_chunk_size(net: Network, n_devices: int) -> int:
+    """Scenarios per chunk from the device's free memory (a tenth of it; host memory on CPU)."""
+    stats = jax.devices()[0].memory_stats() or {}
+    free = stats.get("bytes_limit", 0) - stats.get("bytes_in_use", 0)
+    if free <= 0:
+        free = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    n, T, itemsize = net.n, net.quarters, net.cash.dtype.itemsize
+    per_scenario = itemsize * (8 * n * n + 16 * n * 4 + 4 * T * 4) * 4  # state, temporaries, 4x headroom
+    size = int(free * 0.1 * n_devices // per_scenario)
+    return int(np.clip(2 ** int(np.log2(max(size, 1))), 256, 1 << 18))
+
+
+def scenario_mesh() -> Mesh:
+    """A 1-D mesh over every device (all hosts when JAX's distributed runtime is initialised)."""
+    return Mesh(np.array(jax.devices()), ("scenarios",))
+
+
+def _shard(tree, mesh: Mesh):
+    sharding = NamedSharding(mesh, PartitionSpec("scenarios"))
+    return jax.tree_util.tree_map(lambda x: jax.device_put(x, sharding), tree)
+
+
+def _to_host(tree):
+    if jax.process_count() > 1:
+        from jax.experimental import multihost_utils
+        tree = multihost_utils.process_allgather(tree, tiled=True)
+    return jax.device_get(tree)
+
+
+def _progress(done: int, total: int, t0: float, done0: int) -> None:
+    rate = (done - done0) / max(time.perf_counter() - t0, 1e-9)
     bar = "#" * int(30 * done / total)
-    sys.stderr.write(f"\r  scenarios {done:>10,}/{total:,} [{bar:<30}] {rate:,.0f}/s")
+    sys.stderr.write(f"\r  scenarios {done:>12,}/{total:,} [{bar:<30}] {rate:,.0f}/s")
     sys.stderr.flush()
     if done == total:
         sys.stderr.write("\n")
 
 
-def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenarios: int, chunk_size: int,
+def fingerprint(**parts) -> str:
+    """Hash of what determines the numbers (config, data): a checkpoint resumes only on a match."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenarios: int, chunk_size: int | None,
                    seed: int, correlation: float, revenue_noise: float, params: ModelParams,
-                   progress: bool = True, diagnostics: bool = True, lgd: float = 1.0) -> MonteCarloResult:
-    """Run ``scenarios`` draws of ``shocks`` in chunks of ``chunk_size`` (the last chunk is
-    padded to the same shape so the model compiles once). Chunk c uses key fold_in(seed, c),
-    so the numbers do not depend on how many chunks ran before."""
-    dtype = net.cash.dtype
-    base = baseline_outcome(net, labels, params)
+                   progress: bool = True, diagnostics: bool = True, lgd: float = 1.0,
+                   keep_rows: int = 1_000_000, out_dir: Path | None = None, run_id: str = "",
+                   stop_after_chunks: int | None = None) -> MonteCarloResult:
+    """Run ``scenarios`` draws of ``shocks``; see the module docstring.
+
+    With ``out_dir``, per-scenario rows stream to ``out_dir/scenarios/part-*.parquet`` and a
+    checkpoint is written after every chunk; a rerun into the same directory with the same
+    ``run_id`` (a fingerprint of config and data) resumes after the last finished chunk.
+    ``stop_after_chunks`` stops early (to test resuming).
+    """
+    mesh = scenario_mesh()
+    n_dev = mesh.devices.size
+    chunk = chunk_size or auto_chunk_size(net, n_dev)
+    chunk = -(-min(chunk, scenarios) // n_dev) * n_dev  # every device gets the same share
+    n_chunks = -(-scenarios // chunk)
+    T = net.quarters
+    base = baseline_outcome(net, params)
     exposures = exposures_at_start(net)
-    furfine = np.zeros(net.n)
     key = jax.random.PRNGKey(seed)
-    draw = partial(draw_factors, shocks, labels, correlation=correlation, revenue_noise=revenue_noise, dtype=dtype)
-    rows, eq_loss, dflt, dq, chan = {}, [], [], [], {}
-    t0 = time.perf_counter()
-    n_chunks = -(-scenarios // chunk_size)
-    for c in range(n_chunks):
-        size = min(chunk_size, scenarios - c * chunk_size)
-        factors, sizes = draw(jax.random.fold_in(key, c), chunk_size)
+    draw = partial(draw_factors, shocks, labels, correlation=correlation, revenue_noise=revenue_noise,
+                   dtype=net.cash.dtype)
+    ckpt = out_dir / "checkpoint.npz" if out_dir is not None else None
+    parts = out_dir / "scenarios" if out_dir is not None else None
+    acc = (Accumulators.load(ckpt, run_id) if ckpt is not None else None) or Accumulators.empty(net.n, T)
+    start_chunk = acc.next_chunk
+    kept: dict[str, list] = {}
+    losses: list[np.ndarray] = []
+    if start_chunk and parts is not None:  # reload what earlier chunks streamed out
+        losses = [np.load(parts / f"system_loss-{c:06d}.npy") for c in range(start_chunk)]
+    t0, done0 = time.perf_counter(), acc.done
+    for c in range(start_chunk, n_chunks):
+        size = min(chunk, scenarios - c * chunk)
+        factors, sizes = draw(jax.random.fold_in(key, c), chunk)
+        factors = _shard(factors, mesh)
         o = simulate(net, factors, params)
-        red = _reduce(o, base, net.cross_holdings)
+        valid = jnp.arange(chunk) < size
+        rows, sums = _reduce(o, base, net.cross_holdings, valid)
         if diagnostics:
             d = diagnose(net, exposures, factors, lgd=lgd)
-            red.update(debtrank=d.debtrank, debtrank_classic=d.debtrank_classic, furfine_depth=d.furfine_depth)
-            furfine += np.asarray(d.furfine_defaults)[:size].sum(0)
-        host = jax.device_get({**red, **{f"size.{k}": v for k, v in sizes.items()},
-                               "defaulted": o.defaulted, "default_quarter": o.default_quarter,
-                               "commitment_loss": o.commitment_loss, "direct_loss": o.direct_loss,
-                               "firesale_loss": o.firesale_loss, "credit_loss": o.credit_loss})
-        host = {k: np.asarray(v)[:size] for k, v in host.items()}
-        for k in ("equity_loss", "defaulted", "default_quarter"):
-            {"equity_loss": eq_loss, "defaulted": dflt, "default_quarter": dq}[k].append(host.pop(k))
-        for k in ("commitment_loss", "direct_loss", "firesale_loss", "credit_loss", "stake_loss"):
-            chan[k] = chan.get(k, 0.0) + host.pop(k).sum(0)
-        for k, v in host.items():
-            rows.setdefault(k, []).append(v)
+            rows.update(debtrank=d.debtrank, debtrank_classic=d.debtrank_classic, furfine_depth=d.furfine_depth)
+            sums["furfine_count"] = (d.furfine_defaults * valid[:, None]).sum(0)
+            sums.update({f"rowsum.{k}": (getattr(d, k) * valid).sum() for k in ("debtrank", "furfine_depth")})
+        rows.update({f"size.{k}": v for k, v in sizes.items()})
+        rows, sums = _to_host((rows, sums))
+        rows = {k: np.asarray(v)[:size] for k, v in rows.items()}
+        for k, v in sums.items():
+            if k.startswith("channel."):
+                acc.channel_sum[k[8:]] = acc.channel_sum.get(k[8:], 0.0) + np.asarray(v, np.float64)
+            elif k.startswith("rowsum."):
+                acc.row_sum[k[7:]] = acc.row_sum.get(k[7:], 0.0) + np.asarray(v, np.float64)
+            else:
+                setattr(acc, k, getattr(acc, k) + np.asarray(v, np.float64))
+        losses.append(rows["system_loss"])
+        keep = max(0, min(size, keep_rows - c * chunk))
+        if parts is not None and jax.process_index() == 0:
+            _write_part(parts, c, rows, keep)
+        elif keep:
+            for k, v in rows.items():
+                kept.setdefault(k, []).append(v[:keep])
+        acc.next_chunk, acc.done = c + 1, acc.done + size
+        if ckpt is not None and jax.process_index() == 0:
+            acc.save(ckpt, run_id)
         if progress:
-            _progress(c * chunk_size + size, scenarios, t0)
-    channel = {k.replace("_loss", ""): v / scenarios for k, v in chan.items()}
-    for k in ("commitment", "direct", "firesale", "credit"):  # relative to the baseline run
-        channel[k] = channel[k] - np.asarray(getattr(base, f"{k}_loss"))
+            _progress(acc.done, scenarios, t0, done0)
+        if stop_after_chunks is not None and c + 1 - start_chunk >= stop_after_chunks and c + 1 < n_chunks:
+            raise InterruptedError(f"stopped after chunk {c} as asked")
+    if parts is not None:
+        kept = _read_parts(parts, n_chunks)
+    top = np.maximum(np.asarray(base.equity, np.float64), 1e-9)
     return MonteCarloResult(
-        scenarios={k: np.concatenate(v) for k, v in rows.items()},
-        defaulted=np.concatenate(dflt), default_quarter=np.concatenate(dq), equity_loss=np.concatenate(eq_loss),
-        channel_loss=channel, baseline=jax.device_get(base),
-        entity_debtrank=np.asarray(entity_debtrank(exposures)), furfine_default_prob=furfine / scenarios, seconds=time.perf_counter() - t0, chunks=n_chunks,
+        scenarios={k: np.concatenate(v) for k, v in kept.items()},
+        system_loss=np.concatenate(losses),
+        default_prob=acc.default_count / scenarios, default_quarter_prob=acc.default_quarter_count / scenarios,
+        equity_loss_mean=acc.equity_loss_sum / scenarios, equity_loss_es95=es_from_histogram(acc.equity_loss_hist, top),
+        channel_loss={k: v / scenarios for k, v in acc.channel_sum.items()},
+        row_mean={k: float(v) / scenarios for k, v in acc.row_sum.items()}, baseline=jax.device_get(base),
+        entity_debtrank=np.asarray(entity_debtrank(exposures)), furfine_default_prob=acc.furfine_count / scenarios,
+        seconds=time.perf_counter() - t0, chunks=n_chunks, devices=n_dev, resumed_from_chunk=start_chunk,
     )
+
+
+def _write_part(parts: Path, c: int, rows: dict, keep: int) -> None:
+    import pandas as pd
+
+    parts.mkdir(parents=True, exist_ok=True)
+    np.save(parts / f"system_loss-{c:06d}.npy", rows["system_loss"])
+    if keep:
+        pd.DataFrame({k: v[:keep] for k, v in rows.items()}).to_parquet(parts / f"part-{c:06d}.parquet", index=False)
+
+
+def _read_parts(parts: Path, n_chunks: int) -> dict[str, list]:
+    import pandas as pd
+
+    files = [parts / f"part-{c:06d}.parquet" for c in range(n_chunks)]
+    frames = [pd.read_parquet(f) for f in files if f.exists()]
+    if not frames:
+        return {}
+    df = pd.concat(frames, ignore_index=True)
+    return {k: [df[k].to_numpy()] for k in df.columns}

@@ -16,8 +16,7 @@ from ..network import Network, NetworkLabels  # noqa: E402
 def default_timeline(res, labels: NetworkLabels, path: Path, top: int = 8) -> None:
     """Cumulative default probability by quarter of the firms most likely to fail."""
     T = len(labels.quarters)
-    dq = np.where(res.defaulted, res.default_quarter, T + 1)
-    cum = np.stack([(dq <= t).mean(0) for t in range(T)])  # [T, N]
+    cum = res.default_quarter_prob.cumsum(0)  # [T, N]
     order = np.argsort(-cum[-1])[:top]
     quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
     fig, ax = plt.subplots(figsize=(9, 4.5))

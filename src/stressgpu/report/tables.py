@@ -18,16 +18,17 @@ def expected_shortfall(x: np.ndarray, level: float, axis: int = 0) -> np.ndarray
 def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: np.ndarray) -> pd.DataFrame:
     """One row per entity: default probability, when, equity losses, losses by channel."""
     quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
-    dq = np.where(res.defaulted, res.default_quarter, -1)
-    median_q = [quarters[int(np.median(col[col >= 0]))] if (col >= 0).any() else "" for col in dq.T]
+    cum = res.default_quarter_prob.cumsum(0)                      # [T, N]
+    half = cum >= 0.5 * np.maximum(cum[-1], 1e-300)
+    median_q = [quarters[int(np.argmax(half[:, i]))] if cum[-1, i] > 0 else "" for i in range(cum.shape[1])]
     base_q = np.asarray(res.baseline.default_quarter)
     df = pd.DataFrame({
         "id": labels.ids, "name": labels.names, "kind": labels.kinds,
-        "default_prob": res.defaulted.mean(0),
-        "baseline_default": np.where(base_q >= 0, [quarters[q] if q >= 0 else "" for q in base_q], ""),
+        "default_prob": res.default_prob,
+        "baseline_default": [quarters[q] if q >= 0 else "" for q in base_q],
         "median_default_quarter": median_q,
-        "equity_loss_mean": res.equity_loss.mean(0),
-        "equity_loss_es95": expected_shortfall(res.equity_loss, 0.95),
+        "equity_loss_mean": res.equity_loss_mean,
+        "equity_loss_es95": res.equity_loss_es95,
         "loss_first_round": res.channel_loss["direct"],
         "loss_clearing": res.channel_loss["credit"],
         "loss_commitments": res.channel_loss["commitment"],
@@ -46,19 +47,24 @@ def scenario_table(res: MonteCarloResult) -> pd.DataFrame:
 
 
 def summary(res: MonteCarloResult) -> dict:
-    """System loss distribution (USD bn): mean, VaR and expected shortfall at 95 % and 99 %."""
-    loss = res.scenarios["system_loss"]
+    """System loss distribution (USD bn): mean, VaR and expected shortfall at 95 % and 99 %,
+    and the means of the per-scenario columns over all scenarios."""
+    loss = res.system_loss
+    m = res.row_mean
     out = {"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_per_second": loss.size / res.seconds,
-           "system_loss_mean": float(loss.mean()), "first_round_loss_mean": float(res.scenarios["first_round_loss"].mean()),
-           "amplification_median": float(np.nanmedian(res.scenarios["amplification"])),
-           "cascade_depth_mean": float(res.scenarios["cascade_depth"].mean()),
-           "defaults_mean": float(res.scenarios["n_defaults"].mean()),
-           "not_converged": int((~res.scenarios["converged"].astype(bool)).sum())}
+           "devices": res.devices, "chunks": res.chunks, "resumed_from_chunk": res.resumed_from_chunk,
+           "system_loss_mean": float(loss.mean()), "first_round_loss_mean": m["first_round_loss"],
+           "amplification_median": float(np.nanmedian(res.scenarios["amplification"])) if "amplification" in res.scenarios else float("nan"),
+           "cascade_depth_mean": m["cascade_depth"], "defaults_mean": m["n_defaults"],
+           "not_converged": int(round(loss.size - m["converged"] * loss.size))}
     for level in (0.95, 0.99):
         out[f"system_loss_var{int(level * 100)}"] = float(np.quantile(loss, level))
         out[f"system_loss_es{int(level * 100)}"] = float(expected_shortfall(loss, level))
     for k in LENDER_KINDS:
-        out[f"loss_{k}_mean"] = float(res.scenarios[f"loss_{k}"].mean())
+        out[f"loss_{k}_mean"] = m[f"loss_{k}"]
+    for k in ("debtrank", "furfine_depth"):
+        if k in m:
+            out[f"{k}_mean"] = m[k]
     return out
 
 
