@@ -87,3 +87,21 @@ def test_bad_data_dir_stops_with_message(tmp_path):
            f"hydra.run.dir={tmp_path}/run"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "data directory not found" in out.stderr
+
+
+def test_joblib_sweep_with_a_failed_job_is_gathered(tmp_path):
+    """A sweep through the joblib launcher: the bad job is recorded, the others are gathered."""
+    pytest.importorskip("hydra_plugins.hydra_joblib_launcher")
+    cmd = [sys.executable, "-m", "stressgpu", "-m", "hydra/launcher=local", "+shock=deepseek",
+           "shock.deepseek.k=3,30", "model.impact=exponential,cubic", f"data_dir={MINI}", "mc.scenarios=64",
+           "report.plots=false", "report.progress=false", f"hydra.sweep.dir={tmp_path}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    from stressgpu.gather import main as gather_main
+
+    assert gather_main([str(tmp_path), "--x", "shock.deepseek.k", "--y", "model.impact"]) == 0
+    jobs = pd.read_csv(tmp_path / "sweep_jobs.csv")
+    assert sorted(jobs.status) == ["failed", "failed", "ok", "ok"]
+    assert jobs.loc[jobs.status == "failed", "error"].str.contains("model.impact").all()
+    ents = pd.read_parquet(tmp_path / "sweep_entities.parquet")
+    assert set(ents["shock.deepseek.k"]) == {3, 30} and len(ents) == 2 * 7

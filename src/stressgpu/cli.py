@@ -93,12 +93,23 @@ def run(cfg: DictConfig, out_dir: str | Path) -> dict:
 @hydra.main(config_path=CONF_DIR, config_name="config", version_base="1.3")
 def _hydra_main(cfg: DictConfig) -> None:
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
 
+    hc = HydraConfig.get()
+    out = Path(hc.runtime.output_dir)
+    status = out / "status.json"
     try:
-        run(cfg, HydraConfig.get().runtime.output_dir)
-    except (ConfigError, DataError) as err:
-        print(f"stressgpu: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        run(cfg, out)
+        status.write_text(json.dumps({"status": "ok"}))
+    except Exception as err:  # noqa: BLE001 - a failed sweep job is recorded, the others go on
+        status.write_text(json.dumps({"status": "failed", "error": f"{type(err).__name__}: {err}"}))
+        if hc.mode == RunMode.MULTIRUN:
+            print(f"stressgpu: job {hc.job.num} failed: {type(err).__name__}: {err}", file=sys.stderr)
+            return
+        if isinstance(err, (ConfigError, DataError)):
+            print(f"stressgpu: error: {err}", file=sys.stderr)
+            sys.exit(2)
+        raise
 
 
 def main() -> None:
