@@ -67,6 +67,27 @@ class ReportConfig:
 
 
 @dataclass
+class TargetConfig:
+    """Reverse stress test target: ``event`` by the quarter of ``by``."""
+
+    event: str = "default"        # default | lender_loss | system_loss
+    entity: str = "oracle"        # for event=default
+    lender_kind: str = "bank"     # for event=lender_loss: bank | private_credit | outside
+    threshold: float = 0.0        # USD bn, for lender_loss and system_loss
+    by: str = "2028-12-31"
+
+
+@dataclass
+class ReverseConfig:
+    starts: int = 16              # starting points searched at once
+    steps: int = 300              # optax steps
+    learning_rate: float = 0.05
+    temperature_start: float = 0.2   # smoothed event indicator sigmoid(margin / T), T shrinking
+    temperature_end: float = 0.002
+    weight: float = 5.0           # weight of the event term against plausibility
+
+
+@dataclass
 class RunConfig:
     data_dir: Optional[str] = None     # None: the embedded data/
     start: str = "2026-01-01"
@@ -77,13 +98,17 @@ class RunConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    target: TargetConfig = field(default_factory=TargetConfig)
+    reverse: ReverseConfig = field(default_factory=ReverseConfig)
     shock: dict[str, Any] = field(default_factory=dict)
     scenario_name: Optional[str] = None
 
 
 ALLOWED = {
     "precision": ("float32", "float64"),
-    "mode": ("montecarlo",),
+    "mode": ("montecarlo", "reverse"),
+    "target.event": ("default", "lender_loss", "system_loss"),
+    "target.lender_kind": ("bank", "private_credit", "outside"),
     "model.impact": ("exponential", "linear"),
 }
 

@@ -68,6 +68,7 @@ class ModelParams:
     clearing_tol: float = 1e-6
     clearing_max_iter: int = 500
     max_contagion_rounds: int = 10
+    record_paths: bool = False         # also return cash and net-worth paths [T, N] (reverse stress tests)
 
 
 class State(NamedTuple):
@@ -100,6 +101,8 @@ class Outcome(NamedTuple):
     defaults_per_quarter: jax.Array  # [T]
     cash: jax.Array              # [N] at the horizon
     clearing_converged: jax.Array  # [] every quarter's clearing met its tolerance
+    cash_path: jax.Array         # [T, N] cash after each quarter's flows and capex cuts ([T, 0] unless record_paths)
+    net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
 
 
 def _growth(rate, t):
@@ -188,22 +191,28 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
                               firesale_loss=state.firesale_loss + mtm)
 
     def cond(c):
-        _, _, moved, k, _ = c
+        _, _, moved, k, _ = c[:5]
         return moved & (k < p.max_contagion_rounds)
 
     def body(c):
-        state, _, _, k, _ = c
-        pay, eq, dflt, conv, _, cn = _clear(net, state, state.price, forced | state.defaulted, p)
+        state, _, _, k, _, _ = c
+        pay, eq, dflt, conv, e, cn = _clear(net, state, state.price, forced | state.defaulted, p)
+        worth = _net_worth(cn, e, pay, eq)
         new = sell(state, pay, eq, cn)
         moved = jnp.any(dflt & ~state.defaulted) | jnp.any(jnp.abs(new.price - state.price) > 1e-6)
-        return new._replace(defaulted=state.defaulted | dflt), dflt, moved, k + 1, conv
+        return new._replace(defaulted=state.defaulted | dflt), dflt, moved, k + 1, conv, worth
 
     if not p.fire_sales:
-        pay, eq, dflt, conv, _, _ = _clear(net, s, s.price, forced | s.defaulted, p)
-        return s._replace(defaulted=s.defaulted | dflt), conv
-    init = (s, s.defaulted, jnp.asarray(True), jnp.asarray(0), jnp.asarray(True))
-    s2, _, _, _, conv = lax.while_loop(cond, body, init)
-    return s2, conv
+        pay, eq, dflt, conv, e, cn = _clear(net, s, s.price, forced | s.defaulted, p)
+        return s._replace(defaulted=s.defaulted | dflt), conv, _net_worth(cn, e, pay, eq)
+    init = (s, s.defaulted, jnp.asarray(True), jnp.asarray(0), jnp.asarray(True), jnp.zeros_like(s.cash))
+    s2, _, _, _, conv, worth = lax.while_loop(cond, body, init)
+    return s2, conv, worth
+
+
+def _net_worth(cn: ClearingNetwork, e, pay, eq):
+    """Assets less liabilities ``a − pbar`` [N]: negative exactly for solvency defaulters."""
+    return e + pay @ cn.relative_liabilities + cn.cross_holdings @ eq - cn.total_liabilities
 
 
 def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
@@ -222,10 +231,11 @@ def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
     forced = liquidity_default | (f.default_now & (t == 0))
     s = s._replace(cash=jnp.where(alive, cash, s.cash), holdings=holdings, debt=debt,
                    commitment_loss=s.commitment_loss + lost, direct_loss=s.direct_loss + direct)
-    s, conv = _contagion(net, s, forced, p)
+    s, conv, worth = _contagion(net, s, forced, p)
     new = s.defaulted & alive  # defaulted this quarter
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter))
-    return s, (s.price, new.sum(), conv)
+    paths = (cash, worth) if p.record_paths else (cash[:0], worth[:0])
+    return s, (s.price, new.sum(), conv, paths)
 
 
 def refinanced_share(net: Network) -> jax.Array:
@@ -244,7 +254,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
                jnp.zeros(n, dtype), direct0, jnp.zeros(n, dtype))
     xs = (jnp.arange(T, dtype=dtype), jnp.moveaxis(net.commitments, 2, 0), jnp.moveaxis(net.principal_due, 2, 0),
           jnp.moveaxis(refinanced_share(net), 2, 0))
-    s, (prices, new_defaults, convs) = lax.scan(partial(_step, net, f, p), s0, xs)
+    s, (prices, new_defaults, convs, (cash_path, worth_path)) = lax.scan(partial(_step, net, f, p), s0, xs)
     pay, eq, dflt, conv, _, cn = _clear(net, s, s.price, s.defaulted, p)
     shortfall = cn.total_liabilities - pay
     credit = shortfall @ cn.relative_liabilities
@@ -256,6 +266,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
         external_loss=(shortfall * ext_share).sum(), commitment_loss=s.commitment_loss,
         direct_loss=s.direct_loss, firesale_loss=s.firesale_loss, prices=prices,
         defaults_per_quarter=new_defaults, cash=s.cash, clearing_converged=jnp.all(convs) & conv,
+        cash_path=cash_path, net_worth_path=worth_path,
     )
 
 

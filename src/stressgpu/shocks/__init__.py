@@ -27,6 +27,32 @@ def sizes_of(cfg) -> dict[str, float]:
     return {f.name: getattr(cfg, f.name) for f in fields(cfg) if isinstance(getattr(cfg, f.name), (int, float))}
 
 
+def shock_parameters(shocks: dict, random: bool = True) -> list[tuple[str, str, float, Dist]]:
+    """Every size of the configured shocks as ``(shock, size, value, distribution)``, in a
+    fixed order; with ``random=False`` every distribution is ``fixed``."""
+    return [(name, p, float(v), cfg.mc.get(p, Dist()) if random else Dist())
+            for name, cfg in shocks.items() for p, v in sizes_of(cfg).items()]
+
+
+def factors_from_z(shocks: dict, labels, z: jax.Array, *, random: bool = True,
+                   dtype=jnp.float32) -> tuple[Factors, dict]:
+    """Factors of B scenarios whose sizes sit at standard-normal scores ``z`` ``[B, P]`` (one
+    column per entry of :func:`shock_parameters`; ``z = 0`` is each size's centre). Pure and
+    differentiable in ``z`` (inside the distributions' ranges), for reverse stress tests."""
+    batch = z.shape[0]
+    base = neutral(batch, len(labels.ids), dtype)
+    out, sizes, col = base, {}, 0
+    for name, cfg in shocks.items():
+        drawn = {}
+        for p, value in sizes_of(cfg).items():
+            spec = cfg.mc.get(p, Dist()) if random else Dist()
+            drawn[p] = draw_size(jnp.asarray(value, dtype), spec, z[:, col])
+            sizes[f"{name}.{p}"] = drawn[p]
+            col += 1
+        out = compose(out, SHOCKS[name][1](drawn, base, cfg, labels))
+    return out, sizes
+
+
 def draw_factors(shocks: dict, labels, key: jax.Array, batch: int, *, correlation: float = 0.5,
                  revenue_noise: float = 0.0, random: bool = True, dtype=jnp.float32) -> tuple[Factors, dict]:
     """Factors for ``batch`` scenarios of the configured ``shocks`` (name -> config dataclass).
@@ -40,27 +66,17 @@ def draw_factors(shocks: dict, labels, key: jax.Array, batch: int, *, correlatio
     Returns ``(factors, sizes)``, sizes a dict ``"shock.size" -> [B]`` for reporting.
     """
     n = len(labels.ids)
-    base = neutral(batch, n, dtype)
     k_common, k_size, k_noise = jax.random.split(key, 3)
     z_common = jax.random.normal(k_common, (batch,), dtype)
     rho, rest = correlation, (1.0 - correlation ** 2) ** 0.5
-    out, sizes = base, {}
-    specs = [(name, p) for name, cfg in shocks.items() for p in sizes_of(cfg)]
-    eps = jax.random.normal(k_size, (batch, max(len(specs), 1)), dtype)
-    col = 0
-    for name, cfg in shocks.items():
-        cls, fn = SHOCKS[name]
-        drawn = {}
-        for p, value in sizes_of(cfg).items():
-            spec = cfg.mc.get(p, Dist()) if random else Dist()
-            drawn[p] = draw_size(jnp.asarray(value, dtype), spec, rho * z_common + rest * eps[:, col])
-            sizes[f"{name}.{p}"] = drawn[p]
-            col += 1
-        out = compose(out, fn(drawn, base, cfg, labels))
+    n_par = max(len(shock_parameters(shocks)), 1)
+    z = rho * z_common[:, None] + rest * jax.random.normal(k_size, (batch, n_par), dtype)
+    out, sizes = factors_from_z(shocks, labels, z, random=random, dtype=dtype)
     if random and revenue_noise > 0:
-        z = rho * z_common[:, None] + rest * jax.random.normal(k_noise, (batch, n), dtype)
-        out = replace(out, revenue_mult=out.revenue_mult * jnp.exp(-revenue_noise * z - 0.5 * revenue_noise ** 2))
+        zn = rho * z_common[:, None] + rest * jax.random.normal(k_noise, (batch, n), dtype)
+        out = replace(out, revenue_mult=out.revenue_mult * jnp.exp(-revenue_noise * zn - 0.5 * revenue_noise ** 2))
     return out, sizes
 
 
-__all__ = ["DISTS", "Dist", "Factors", "SHOCKS", "compose", "draw_factors", "neutral", "sizes_of"]
+__all__ = ["DISTS", "Dist", "Factors", "SHOCKS", "compose", "draw_factors", "factors_from_z", "neutral",
+           "shock_parameters", "sizes_of"]

@@ -1,0 +1,550 @@
+"""Reconstruction of unknown bilateral amounts from known totals (MODEL.md section 1).
+
+Often only totals are published: what each borrower owes in total to the lenders in scope and
+what each lender has lent in total, not who lent to whom. With N entities (USD bn):
+
+* ``row_totals[i]`` = ``r_i`` -- what borrower ``i`` owes in total to the lenders in scope;
+* ``col_totals[j]`` = ``c_j`` -- what lender ``j`` has lent in total;
+* the reconstructed ``X[i, j]`` -- what ``i`` owes ``j`` (MODEL.md 1: ``L[i, j]``), with
+  ``sum_j X[i, j] = r_i``, ``sum_i X[i, j] = c_j``, ``X >= 0``, ``X[i, i] = 0`` (no entity lends
+  to itself) and, when a ``support`` mask is given, ``X[i, j] = 0`` where it is False.
+
+The totals must balance, ``sum_i r_i = sum_j c_j`` (= S): every amount owed is an amount lent.
+
+Methods:
+
+* :func:`max_entropy` -- Upper & Worms (2004, "Estimating bilateral exposures in the German
+  interbank market: Is there a danger of contagion?", European Economic Review 48(4), 827-849):
+  the matrix closest in relative entropy to the prior ``r_i c_j / S`` (zero on the diagonal and
+  outside the support) that matches the totals, by RAS (iterative proportional fitting). With the
+  totals fixed this is the matrix of maximal Shannon entropy ``-sum x log x``: it spreads every
+  book as evenly as the totals allow (dense; contagion tends to be understated).
+* :func:`min_density` -- Anand, Craig & von Peter (2015, "Filling in the blanks: network
+  structure and interbank contagion", Quantitative Finance 15(4), 625-636): a sparse matrix with
+  few links that still matches the totals, by their stochastic link-by-link heuristic.
+* :func:`sample_networks` -- an ensemble of plausible sparse networks consistent with the totals
+  (random support and random weights, RAS-fitted), for Monte Carlo over the unknown structure.
+* :func:`reconstruct_block` -- published links kept fixed, the unpublished remainder of each
+  book reconstructed by maximum entropy.
+
+Everything is pure JAX: the iterations are ``lax.while_loop``s, results carry a ``converged``
+flag and an iteration count, and every function can be jitted and vmapped. Checks that need the
+numbers (balanced, non-negative totals) run in Python before jitting when inputs are concrete;
+under ``jit``/``vmap`` they are skipped and an infeasible problem shows as ``converged=False``.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+__all__ = [
+    "SAMPLE_METHODS",
+    "SELECTIONS",
+    "ReconstructionResult",
+    "max_entropy",
+    "min_density",
+    "reconstruct_block",
+    "sample_networks",
+]
+
+SAMPLE_METHODS = ("dirichlet_ras",)
+SELECTIONS = ("size", "ratio")
+
+# Totals whose sums differ by at most this share of S are taken as balanced (rounding in the
+# data); the column totals are then rescaled to the row sum so that RAS can meet a tight tol.
+BALANCE_RTOL = 1e-9
+# A tolerance below a few ulps could never be met by a loop that stalls on adjacent floats.
+_ULPS_FLOOR = 16.0
+
+
+class ReconstructionResult(NamedTuple):
+    """A reconstructed matrix and how well it matches the totals.
+
+    Attributes:
+        matrix: [N, N] USD bn, ``matrix[i, j]`` = what borrower i owes lender j; >= 0, zero on the
+            diagonal and outside the support. [B, N, N] from :func:`sample_networks`.
+        converged: bool, True where the totals were matched to ``tol`` (relative to S).
+        iterations: int32, iterations of the method's loop (for :func:`sample_networks`, the RAS
+            iterations of each sample).
+        row_error: USD bn, ``max_i |sum_j matrix[i, j] - row_totals[i]|``.
+        col_error: USD bn, ``max_j |sum_i matrix[i, j] - col_totals[j]|``.
+    """
+
+    matrix: jax.Array
+    converged: jax.Array
+    iterations: jax.Array
+    row_error: jax.Array
+    col_error: jax.Array
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _is_concrete(*xs) -> bool:
+    return not any(isinstance(x, jax.core.Tracer) for x in xs)
+
+
+def _float_dtype(*xs):
+    dtype = jnp.result_type(*xs)
+    return dtype if jnp.issubdtype(dtype, jnp.floating) else jnp.result_type(float)
+
+
+def _prepare(row_totals, col_totals, support, names=("row_totals", "col_totals")):
+    """Cast to one float dtype, check shapes, and (concrete inputs) check values.
+
+    Returns ``(r, c, allowed)`` with ``allowed`` [N, N] bool: off-diagonal and inside support.
+    """
+    dtype = _float_dtype(row_totals, col_totals)
+    r = jnp.asarray(row_totals, dtype)
+    c = jnp.asarray(col_totals, dtype)
+    if r.ndim != 1 or c.shape != r.shape:
+        raise ValueError(f"{names[0]} and {names[1]} must both be (N,), got {r.shape} and "
+                         f"{c.shape}")
+    n = r.shape[0]
+    allowed = ~jnp.eye(n, dtype=bool)
+    if support is not None:
+        support = jnp.asarray(support)
+        if support.shape != (n, n):
+            raise ValueError(f"support must be ({n}, {n}), got {support.shape}")
+        allowed = allowed & support.astype(bool)
+    if _is_concrete(row_totals, col_totals):
+        rn, cn = np.asarray(r), np.asarray(c)
+        for name, x in zip(names, (rn, cn)):
+            if not np.all(np.isfinite(x)):
+                raise ValueError(f"{name} must be finite")
+            if np.any(x < 0):
+                raise ValueError(f"{name} must be >= 0 (USD bn), got min {x.min():.10g}")
+        sr, sc = float(rn.sum()), float(cn.sum())
+        if abs(sr - sc) > BALANCE_RTOL * max(sr, sc):
+            raise ValueError(
+                f"totals do not balance: sum of {names[0]} (owed by borrowers) = {sr:.10g} "
+                f"USD bn, sum of {names[1]} (lent by lenders) = {sc:.10g} USD bn; every amount "
+                f"owed must be an amount lent")
+    return r, c, allowed
+
+
+def _tol(tol, dtype):
+    return jnp.maximum(jnp.asarray(tol, dtype), _ULPS_FLOOR * jnp.finfo(dtype).eps)
+
+
+def _balance(r, c):
+    """``(c', S)``: c rescaled to sum to S = sum r when the sums agree to BALANCE_RTOL.
+
+    Under jit the Python-level check cannot run; totals that really differ are left alone so that
+    RAS reports ``converged=False`` instead of fitting silently altered totals.
+    """
+    sr, sc = jnp.sum(r), jnp.sum(c)
+    close = jnp.abs(sr - sc) <= BALANCE_RTOL * jnp.maximum(sr, sc)
+    c = jnp.where(close & (sc > 0), c * (sr / jnp.where(sc > 0, sc, 1.0)), c)
+    scale = jnp.maximum(jnp.maximum(sr, sc), jnp.finfo(r.dtype).tiny)
+    return c, scale
+
+
+def _errors(x, r, c):
+    return jnp.max(jnp.abs(x.sum(1) - r)), jnp.max(jnp.abs(x.sum(0) - c))
+
+
+# --------------------------------------------------------------------------- RAS
+
+
+def _ras(prior, r, c, tol_abs, max_iter):
+    """RAS / iterative proportional fitting of ``prior`` [N, N] (>= 0) to totals r, c.
+
+    One iteration scales every row to its total, then every column. Stops when
+    ``max(row error, col error) <= tol_abs`` after the column step, or at ``max_iter``.
+    Returns ``(x, iterations, converged)``.
+    """
+
+    def scale(current, target):
+        return jnp.where(current > 0, target / jnp.where(current > 0, current, 1.0), 0.0)
+
+    def cond(state):
+        _, err, it = state
+        return (err > tol_abs) & (it < max_iter)
+
+    def body(state):
+        x, _, it = state
+        x = x * scale(x.sum(1), r)[:, None]
+        x = x * scale(x.sum(0), c)[None, :]
+        err = jnp.maximum(*_errors(x, r, c))
+        return x, err, it + 1
+
+    init = (prior, jnp.asarray(jnp.inf, prior.dtype), jnp.asarray(0, jnp.int32))
+    x, err, it = lax.while_loop(cond, body, init)
+    return x, it, err <= tol_abs
+
+
+@jax.jit
+def _max_entropy_core(r, c, allowed, tol, max_iter):
+    c, scale = _balance(r, c)
+    prior = jnp.where(allowed, jnp.outer(r, c) / scale, 0.0)
+    x, it, converged = _ras(prior, r, c, tol * scale, max_iter)
+    return ReconstructionResult(x, converged, it, *_errors(x, r, c))
+
+
+def max_entropy(
+    row_totals: jax.Array,
+    col_totals: jax.Array,
+    support: jax.Array | None = None,
+    *,
+    tol: float | jax.Array = 1e-12,
+    max_iter: int | jax.Array = 10_000,
+) -> ReconstructionResult:
+    """Maximum-entropy bilateral matrix with the given totals (Upper & Worms 2004), by RAS.
+
+    Upper & Worms (2004, European Economic Review 48(4), 827-849), section 3: the prior
+    ``x0[i, j] = r_i c_j / S`` (every book spread in proportion to the counterparties' totals),
+    set to zero on the diagonal and outside ``support``, is fitted to the totals by RAS
+    (alternately scaling rows and columns). The limit minimises the relative entropy
+    ``sum x log(x / x0)`` subject to the totals, which with fixed totals is the same as maximising
+    the Shannon entropy ``-sum x log x``; it has the form ``x[i, j] = a_i b_j`` on the allowed
+    entries.
+
+    Args:
+        row_totals: [N] USD bn, ``r_i`` = what borrower i owes in total to the lenders in scope.
+        col_totals: [N] USD bn, ``c_j`` = what lender j has lent in total.
+        support: optional [N, N] bool, False where no link i -> j may exist (the diagonal is
+            excluded in any case).
+        tol: stop when both totals are matched to ``tol * S`` (S = sum of the totals, USD bn).
+        max_iter: cap on RAS iterations.
+
+    Returns:
+        ReconstructionResult with matrix [N, N] USD bn, converged, iterations, row_error,
+        col_error (scalars). ``converged`` is False when the support cannot carry the totals.
+
+    Raises:
+        ValueError: (concrete inputs only) totals of different shapes, negative or non-finite,
+            or not balancing (the message names both sums).
+    """
+    r, c, allowed = _prepare(row_totals, col_totals, support)
+    return _max_entropy_core(r, c, allowed, _tol(tol, r.dtype), jnp.asarray(max_iter, jnp.int32))
+
+
+# --------------------------------------------------------------------------- min density
+
+
+def _reach(adj):
+    """Transitive closure of a directed graph, [M, M] bool: ``reach[u, v]`` = a path u -> v.
+
+    ``ceil(log2(M))`` squarings of ``I + adj`` (0/1 entries, clipped after each product).
+    """
+    m = adj.shape[0]
+    a = jnp.minimum(adj.astype(jnp.float32) + jnp.eye(m, dtype=jnp.float32), 1.0)
+    for _ in range(max(1, math.ceil(math.log2(m)))):
+        a = jnp.minimum(a @ a, 1.0)
+    return a > 0
+
+
+def _bipartite(links, extra=None):
+    """Adjacency on 2N nodes (borrowers 0..N-1, lenders N..2N-1) of ``links`` [N, N] bool, both
+    ways, plus ``extra`` [N, N] bool one way (borrower -> lender)."""
+    n = links.shape[0]
+    out = links if extra is None else links | extra
+    zero = jnp.zeros((n, n), bool)
+    return jnp.block([[zero, out], [links.T, zero]])
+
+
+def _connected(links):
+    """``conn[i, j]``: borrower i and lender j are joined by a path of links, [N, N] bool."""
+    n = links.shape[0]
+    return _reach(_bipartite(links))[:n, n:]
+
+
+def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob, tol,
+                      max_iter, selection):
+    """The Anand, Craig & von Peter (2015) heuristic on one problem (see :func:`min_density`)."""
+    c, scale = _balance(r, c)
+    thr = tol * scale
+    allowed = allowed & (r > thr)[:, None] & (c > thr)[None, :]
+    n = r.shape[0]
+
+    def cond(state):
+        _, ad, ld, _, it, hopeless = state
+        return (jnp.any(ad > thr) | jnp.any(ld > thr)) & (it < max_iter) & ~hopeless
+
+    def body(state):
+        x, ad, ld, key, it, _ = state
+        key, k_pick, k_acc, k_rm, k_rm_pick = jax.random.split(key, 5)
+        linked = x > 0
+        # Candidate links: allowed, both ends still short, and not closing a cycle.
+        open_ = allowed & ~_connected(linked) & (ad > thr)[:, None] & (ld > thr)[None, :]
+        stuck = ~jnp.any(open_)
+        any_link = jnp.any(linked)
+
+        # Proposal: a link drawn with probability Q[i, j] over the candidates.
+        safe_ad = jnp.where(ad > thr, ad, 1.0)
+        safe_ld = jnp.where(ld > thr, ld, 1.0)
+        if selection == "size":
+            logq = jnp.log(safe_ad)[:, None] + jnp.log(safe_ld)[None, :]
+        else:  # "ratio"
+            logq = jnp.abs(jnp.log(safe_ad)[:, None] - jnp.log(safe_ld)[None, :])
+        logits = jnp.where(open_, logq, -jnp.inf).ravel()
+        idx = jax.random.categorical(k_pick, jnp.where(stuck, 0.0, logits))
+        i, j = idx // n, idx % n
+        amount = jnp.minimum(ad[i], ld[j])  # the largest feasible amount
+        # Change in V = -c * links - penalty * sum(unallocated / S)^2 from adding the link.
+        gain = (ad[i] ** 2 - (ad[i] - amount) ** 2 + ld[j] ** 2 - (ld[j] - amount) ** 2)
+        dv = penalty * gain / scale**2 - link_cost
+        accept = (dv > 0) | (jax.random.uniform(k_acc, dtype=r.dtype) < jnp.exp(theta * dv))
+
+        # Removal: a link drawn uniformly, its amount returned to both totals.
+        remove = any_link & (stuck | (jax.random.uniform(k_rm, dtype=r.dtype) < remove_prob))
+        ridx = jax.random.categorical(k_rm_pick, jnp.where(linked, 0.0, -jnp.inf).ravel())
+        ri, rj = ridx // n, ridx % n
+        back = x[ri, rj]
+
+        add = ~remove & ~stuck & accept
+        x = jnp.where(add, x.at[i, j].set(amount), x)
+        ad = jnp.where(add, ad.at[i].add(-amount), ad)
+        ld = jnp.where(add, ld.at[j].add(-amount), ld)
+        x = jnp.where(remove, x.at[ri, rj].set(0.0), x)
+        ad = jnp.where(remove, ad.at[ri].add(back), ad)
+        ld = jnp.where(remove, ld.at[rj].add(back), ld)
+        # Nothing to add and nothing to remove: the support cannot carry the totals.
+        return x, ad, ld, key, it + 1, stuck & ~any_link
+
+    init = (jnp.zeros((n, n), r.dtype), r, c, key, jnp.asarray(0, jnp.int32),
+            jnp.asarray(False))
+    x, ad, ld, _, it, _ = lax.while_loop(cond, body, init)
+    converged = ~(jnp.any(ad > thr) | jnp.any(ld > thr))
+    return ReconstructionResult(x, converged, it, *_errors(x, r, c))
+
+
+_min_density_jit = jax.jit(_min_density_core, static_argnames=("selection",))
+
+
+def _check_choice(name, value, allowed):
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r}: allowed values are {allowed}")
+
+
+def min_density(
+    row_totals: jax.Array,
+    col_totals: jax.Array,
+    support: jax.Array | None = None,
+    *,
+    key: jax.Array,
+    link_cost: float | jax.Array = 0.01,
+    penalty: float | jax.Array = 1.0,
+    theta: float | jax.Array = 100.0,
+    remove_prob: float | jax.Array = 0.01,
+    selection: str = "size",
+    tol: float | jax.Array = 1e-12,
+    max_iter: int | jax.Array = 100_000,
+) -> ReconstructionResult:
+    """Sparse (minimum-density) matrix with the given totals, Anand, Craig & von Peter (2015).
+
+    Anand, Craig & von Peter (2015, Quantitative Finance 15(4), 625-636) look for the matrix with
+    the fewest links that matches the totals, trading a cost ``c`` per link against penalties on
+    what is left unallocated; the problem is combinatorial and they solve it with a stochastic
+    heuristic. This is that heuristic, run in one ``lax.while_loop`` (the stochastic variant, not
+    a deterministic greedy fill). Starting from ``X = 0`` with unallocated totals ``a = r``,
+    ``l = c``, each iteration:
+
+    1. draws a candidate link ``(i, j)`` among the allowed pairs with ``a_i > 0`` and ``l_j > 0``
+       with probability ``Q[i, j]``: ``selection="size"`` -> ``Q ~ a_i l_j`` (links between
+       entities with large unallocated totals first); ``selection="ratio"`` ->
+       ``Q ~ max(a_i / l_j, l_j / a_i)`` (a large total paired with small ones: hub and spokes,
+       the form used by the NetworkRiskMeasures implementation of the paper);
+    2. fills it with the largest feasible amount ``min(a_i, l_j)``, which closes out i or j;
+    3. accepts it if it raises the value ``V = -link_cost * links - penalty * (sum_i (a_i/S)^2 +
+       sum_j (l_j/S)^2)``, otherwise with probability ``exp(theta * dV)`` (so links that
+       allocate little relative to ``link_cost`` are put off, in favour of large ones);
+    4. with probability ``remove_prob``, or when no candidate is left (a dead end), instead
+       removes a random link and returns its amount to both totals.
+
+    It stops when everything is allocated (to ``tol * S``). One addition of ours: a candidate
+    whose borrower and lender are already joined by a path of links is skipped, because that link
+    would close a cycle, and amounts can always be shifted round a cycle until one of its links
+    vanishes without changing any total -- a sparsest matrix has no cycles. The links therefore
+    form a forest, and there are at most ``(#borrowers with r > 0) + (#lenders with c > 0) - 1
+    <= 2N - 1`` of them. The result is random (``key``) and is a sparse solution, not a certified
+    minimum (finding the minimum is NP-hard).
+
+    Args:
+        row_totals: [N] USD bn, what borrower i owes in total.
+        col_totals: [N] USD bn, what lender j has lent in total.
+        support: optional [N, N] bool, False where no link i -> j may exist (diagonal excluded).
+        key: PRNG key.
+        link_cost: ``c``, cost of one link in units of the penalty (dimensionless).
+        penalty: weight of unallocated totals, as squared shares of S (``alpha = delta`` of the
+            paper, times ``S^2``).
+        theta: inverse temperature of the acceptance rule; large values reject costly links
+            more often.
+        remove_prob: probability per iteration of removing a random link.
+        selection: "size" or "ratio", the link-selection probabilities above (static).
+        tol: totals matched to ``tol * S``.
+        max_iter: cap on iterations (additions, rejections and removals all count).
+
+    Returns:
+        ReconstructionResult with matrix [N, N] USD bn, converged (everything allocated),
+        iterations, row_error, col_error.
+
+    Raises:
+        ValueError: as :func:`max_entropy`, or an unknown ``selection``.
+    """
+    _check_choice("selection", selection, SELECTIONS)
+    r, c, allowed = _prepare(row_totals, col_totals, support)
+    dt = r.dtype
+    return _min_density_jit(r, c, allowed, key, jnp.asarray(link_cost, dt),
+                            jnp.asarray(penalty, dt), jnp.asarray(theta, dt),
+                            jnp.asarray(remove_prob, dt), _tol(tol, dt),
+                            jnp.asarray(max_iter, jnp.int32), selection=selection)
+
+
+# --------------------------------------------------------------------------- ensembles
+
+
+def _sample_one(r, c, allowed, key, density, tol, max_iter, backbone_max_iter):
+    k_back, k_pattern, k_weights = jax.random.split(key, 3)
+    dt, n = r.dtype, r.shape[0]
+    backbone = _min_density_core(
+        r, c, allowed, k_back, jnp.asarray(0.01, dt), jnp.asarray(1.0, dt),
+        jnp.asarray(100.0, dt), jnp.asarray(0.01, dt), tol, backbone_max_iter, "size")
+    c_bal, scale = _balance(r, c)
+    thr = tol * scale
+    active = allowed & (r > thr)[:, None] & (c_bal > thr)[None, :]
+    base = backbone.matrix > 0
+    drawn = active & ~base & (jax.random.uniform(k_pattern, (n, n), dt) < density)
+    # A drawn link i -> j can carry a positive amount iff it lies on a cycle that alternates
+    # between links and returns to i: money from i to j must come back to i through lender j's
+    # other borrowers. Backbone links run both ways (their amounts can move either way); drawn
+    # links only from borrower to lender. Keep a drawn link iff lender j reaches borrower i.
+    reach = _reach(_bipartite(base, drawn))
+    pattern = base | (drawn & reach[n:, :n].T)
+    weights = jax.random.exponential(k_weights, (n, n), dt)
+    x, it, converged = _ras(jnp.where(pattern, weights, 0.0), r, c_bal, thr, max_iter)
+    return ReconstructionResult(x, converged & backbone.converged, it, *_errors(x, r, c))
+
+
+@functools.partial(jax.jit, static_argnames=("n_samples",))
+def _sample_core(r, c, allowed, key, density, tol, max_iter, backbone_max_iter, n_samples):
+    keys = jax.random.split(key, n_samples)
+    one = lambda k: _sample_one(r, c, allowed, k, density, tol, max_iter,  # noqa: E731
+                                backbone_max_iter)
+    return jax.vmap(one)(keys)
+
+
+def sample_networks(
+    row_totals: jax.Array,
+    col_totals: jax.Array,
+    key: jax.Array,
+    n_samples: int,
+    *,
+    support: jax.Array | None = None,
+    density: float | jax.Array = 0.3,
+    method: str = "dirichlet_ras",
+    tol: float | jax.Array = 1e-12,
+    max_iter: int | jax.Array = 100_000,
+) -> ReconstructionResult:
+    """Ensemble of random sparse networks, each matching the totals.
+
+    ``method="dirichlet_ras"`` (the only one), for each sample (``vmap`` over split keys):
+
+    1. a backbone: a minimum-density matrix (:func:`min_density`, Anand, Craig & von Peter 2015,
+       with its own random key), a forest of links that can carry the totals -- this is what
+       makes sure every borrower and lender with a nonzero total has a link, and that the drawn
+       support is feasible;
+    2. every other allowed link (off-diagonal, inside ``support``, between a borrower and a lender
+       with nonzero totals) is drawn with probability ``density``; a drawn link i -> j is kept if
+       it lies on a cycle through the backbone and the other drawn links that brings the money
+       back to i (lender j reaches borrower i). Only such a link can carry a positive amount: a
+       link into a group of entities whose totals already balance among themselves would have
+       to carry zero, and RAS would crawl towards that zero instead of converging;
+    3. independent Exponential(1) weights on the kept links (Dirichlet proportions within each
+       row), RAS-fitted to the totals as in Upper & Worms (2004).
+
+    The backbone carries the totals with every link positive and every kept link lies on such a
+    cycle, so small amounts can be sent round the cycles: the support admits a matrix positive on
+    all its links, and RAS converges to one geometrically. Every sample is non-negative, zero on
+    the diagonal and outside ``support``, and matches the totals to ``tol * S``. When the totals
+    split into groups that balance exactly (e.g. all equal), the backbone has several trees and
+    most drawn links across them are dropped: the samples are then sparser and vary less.
+
+    Args:
+        row_totals: [N] USD bn, what borrower i owes in total.
+        col_totals: [N] USD bn, what lender j has lent in total.
+        key: PRNG key; the same key gives the same samples.
+        n_samples: number of networks (static).
+        support: optional [N, N] bool, False where no link i -> j may exist (diagonal excluded).
+        density: probability that an allowed link is drawn, on top of the backbone.
+        method: "dirichlet_ras".
+        tol: totals matched to ``tol * S``.
+        max_iter: cap on RAS iterations per sample (the backbone gets the same cap).
+
+    Returns:
+        ReconstructionResult with matrix [n_samples, N, N] USD bn and converged, iterations,
+        row_error, col_error of shape [n_samples].
+
+    Raises:
+        ValueError: as :func:`max_entropy`, an unknown ``method`` or ``n_samples < 1``.
+    """
+    _check_choice("method", method, SAMPLE_METHODS)
+    if int(n_samples) < 1:
+        raise ValueError(f"n_samples must be >= 1, got {n_samples}")
+    r, c, allowed = _prepare(row_totals, col_totals, support)
+    dt = r.dtype
+    cap = jnp.asarray(max_iter, jnp.int32)
+    return _sample_core(r, c, allowed, key, jnp.asarray(density, dt), _tol(tol, dt), cap, cap,
+                        n_samples=int(n_samples))
+
+
+# --------------------------------------------------------------------------- partly known
+
+
+def reconstruct_block(
+    known: jax.Array,
+    unknown_rows: jax.Array,
+    unknown_cols: jax.Array,
+    support: jax.Array | None = None,
+    *,
+    known_mask: jax.Array | None = None,
+    tol: float | jax.Array = 1e-12,
+    max_iter: int | jax.Array = 10_000,
+) -> ReconstructionResult:
+    """Published links kept as they are, the rest of each book by maximum entropy.
+
+    The data case where some bilateral amounts are published (a syndicated loan, a bond held by
+    a named fund) and the rest of each lender's book is known only in total. The remainder is
+    reconstructed by :func:`max_entropy` (Upper & Worms 2004) on the pairs that are not published
+    -- a published amount is the whole of that pair's link -- and added to ``known``.
+
+    Args:
+        known: [N, N] USD bn, published amounts ``known[i, j]`` owed by i to j, >= 0.
+        unknown_rows: [N] USD bn, what borrower i owes to lenders in scope beyond the published
+            links: ``row_totals - known.sum(1)``.
+        unknown_cols: [N] USD bn, what lender j has lent beyond the published links:
+            ``col_totals - known.sum(0)``.
+        support: optional [N, N] bool, False where no link may exist (diagonal excluded).
+        known_mask: optional [N, N] bool, True for published pairs (a published zero included);
+            default ``known > 0``. No unknown amount is placed on these pairs.
+        tol, max_iter: as in :func:`max_entropy`.
+
+    Returns:
+        ReconstructionResult with matrix = known + reconstructed remainder, [N, N] USD bn; the
+        errors are those of the full totals ``known.sum(1) + unknown_rows`` and
+        ``known.sum(0) + unknown_cols`` (the same as those of the remainder).
+
+    Raises:
+        ValueError: (concrete inputs) a negative published amount or remainder, or remainders
+            that do not balance (the message names both sums).
+    """
+    dtype = _float_dtype(known, unknown_rows, unknown_cols)
+    k = jnp.asarray(known, dtype)
+    n = jnp.shape(unknown_rows)[0] if jnp.ndim(unknown_rows) == 1 else None
+    if k.shape != (n, n):
+        raise ValueError(f"known must be (N, N) with N = len(unknown_rows), got {k.shape}")
+    if _is_concrete(known) and np.any(np.asarray(k) < 0):
+        raise ValueError("known amounts must be >= 0 (USD bn)")
+    mask = k > 0 if known_mask is None else jnp.asarray(known_mask).astype(bool)
+    free = ~mask if support is None else jnp.asarray(support).astype(bool) & ~mask
+    r, c, allowed = _prepare(jnp.asarray(unknown_rows, dtype), jnp.asarray(unknown_cols, dtype),
+                             free, names=("unknown_rows", "unknown_cols"))
+    rest = _max_entropy_core(r, c, allowed, _tol(tol, dtype), jnp.asarray(max_iter, jnp.int32))
+    return rest._replace(matrix=k + rest.matrix)
