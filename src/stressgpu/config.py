@@ -35,6 +35,7 @@ class ChannelsConfig:
 class ModelConfig:
     alpha: float = 1.0
     beta: float = 1.0
+    opex_fixed_share: float = 0.4     # operating leverage: share of opex fixed in the short run
     hardware_life_years: float = 6.0
     real_estate_life_years: float = 30.0
     capex_hardware_share: float = 0.6

@@ -6,6 +6,7 @@ Each quarter, for every entity still alive (USD bn per quarter):
                 − commitments paid − interest paid + interest received
                 − principal repaid + principal received + new equity
 
+* operating cost: the plan, its variable part (``1 − opex_fixed_share``) moving with revenue;
 * outside revenue: the revenue plan (latest revenue grown at ``revenue_growth``) less what the
   network contracts pay, its AI lines scaled by the shock (:func:`ai_revenue_multiplier`);
 * commitments (MODEL.md §3.6): buyer i pays ``K[i, j, t]`` scaled by its AI spending multiplier,
@@ -54,6 +55,7 @@ class ModelParams:
 
     commitments: bool = True
     cross_holdings: bool = True
+    opex_fixed_share: float = 0.4      # share of operating cost that does not move with revenue
     fire_sales: bool = True
     refinancing: bool = True
     alpha: float = 1.0                 # Rogers–Veraart share of external assets realised in default
@@ -137,7 +139,11 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
         paid, lost = commitment_payments(K_t, buy, net.take_or_pay, alive)
     else:
         paid, lost = K_t * 0.0, jnp.zeros_like(s.cash)
-    opex = jnp.maximum(net.opex / 4 * _growth(net.revenue_growth, t) - K_t.sum(1), 0.0)
+    # Operating costs: the plan (less the contracted purchases, paid separately); the variable
+    # part moves with revenue, so a revenue shortfall costs only its contribution margin.
+    variable = jnp.clip((1 - p.opex_fixed_share) * net.opex / jnp.maximum(net.revenue, 1e-9), 0.0, 0.95)
+    shortfall = outside_base - outside + lost
+    opex = jnp.maximum(net.opex / 4 * _growth(net.revenue_growth, t) - K_t.sum(1), 0.0) - variable * shortfall
 
     chip = 1.0 - f.chip_cut * (t < f.chip_quarters)
     capex = net.capex / 4 * _growth(net.capex_growth, t) * jnp.where(net.ai_buyer > 0, f.compute_mult * chip, 1.0)
@@ -159,7 +165,7 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     equity_in = net.equity_raise / 4 * f.funding_mult * alive
     cash = (s.cash + alive * (outside - opex - capex) - paid.sum(1) + paid.sum(0)
             - interest.sum(1) + interest.sum(0) - repay.sum(1) + repay.sum(0) + equity_in)
-    direct = alive * (outside_base - outside + extra_interest)
+    direct = alive * ((outside_base - outside) * (1 - variable) + extra_interest)
     return cash, capex * alive, direct, lost, s.debt - repay
 
 

@@ -34,7 +34,7 @@ class Context:
 def model_params(run: RunConfig, **extra) -> ModelParams:
     m, ch = run.model, run.channels
     return ModelParams(commitments=ch.commitments, cross_holdings=ch.cross_holdings, fire_sales=ch.fire_sales,
-                       refinancing=ch.refinancing, alpha=m.alpha, beta=m.beta,
+                       refinancing=ch.refinancing, alpha=m.alpha, beta=m.beta, opex_fixed_share=m.opex_fixed_share,
                        hardware_life_years=m.hardware_life_years, real_estate_life_years=m.real_estate_life_years,
                        capex_hardware_share=m.capex_hardware_share, min_capital_ratio=m.min_capital_ratio,
                        depth_hardware=m.depth_hardware, depth_real_estate=m.depth_real_estate, impact=m.impact,

@@ -132,10 +132,10 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         else:
             K[i, j] += r.amount_usd_bn * _quarter_weights(r.start, r.end, qs, T)
             top[i, j] = r.take_or_pay
-    for _, g in pairs:  # investment_for_purchase: j invests in i, i commits to j
-        for _, inv in g[g.kind != "commitment"].iterrows():
-            investor, buyer = (inv.from_id, inv.to_id) if inv.kind == "equity_stake" else (inv.to_id, inv.from_id)
-            invest[idx[investor], idx[buyer]] += inv.amount_usd_bn
+    for _, g in pairs:  # investment_for_purchase: the supplier finances its buyer (stake or loan, either way round)
+        for _, c in g[g.kind == "commitment"].iterrows():
+            buyer, supplier = idx[c.from_id], idx[c.to_id]
+            invest[supplier, buyer] += g.loc[g.kind != "commitment", "amount_usd_bn"].sum()
 
     # Residual debt owed to the outside sector, amortised evenly over twice the average
     # maturity so that its average remaining maturity is the reported one.
