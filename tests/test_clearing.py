@@ -436,11 +436,12 @@ def test_en_greatest_clearing_vector_equals_lp(batch, n):
     E = _random_e(rng, L, ext, batch, 0.0, 1.3)
     net = make_network(L, ext)
     scale = max(1.0, _pbar_pi(L, ext)[0].max())
-    lp = np.stack([_lp_greatest(L, ext, E[b]) for b in range(batch)])
+    k = min(batch, 16)  # LP-check at most 16 scenarios (the batch shape is shared with others)
+    lp = np.stack([_lp_greatest(L, ext, E[b]) for b in range(k)])
     for m in METHODS:
         r = _solve(net, E, method=m)
         assert np.all(r.converged), m
-        np.testing.assert_allclose(r.payments, lp, rtol=0, atol=1e-7 * scale, err_msg=m)
+        np.testing.assert_allclose(r.payments[:k], lp, rtol=0, atol=1e-7 * scale, err_msg=m)
         assert 0 < r.defaulted.sum() < n * batch, "want a mix of defaulters and survivors"
 
 

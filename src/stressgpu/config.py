@@ -89,6 +89,17 @@ class ReverseConfig:
 
 
 @dataclass
+class CalibrateConfig:
+    moves: str = "market_moves/deepseek_2025-01-27.csv"  # relative to data_dir (or absolute)
+    steps: int = 200
+    starts: int = 8
+    learning_rate: float = 0.05
+    prior_weight: float = 0.01    # weight of the plausibility prior on the sizes' scores
+    cost_of_equity: float = 0.09
+    terminal_growth: float = 0.03
+
+
+@dataclass
 class RunConfig:
     data_dir: Optional[str] = None     # None: the embedded data/
     start: str = "2026-01-01"
@@ -101,13 +112,14 @@ class RunConfig:
     report: ReportConfig = field(default_factory=ReportConfig)
     target: TargetConfig = field(default_factory=TargetConfig)
     reverse: ReverseConfig = field(default_factory=ReverseConfig)
+    calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
     shock: dict[str, Any] = field(default_factory=dict)
     scenario_name: Optional[str] = None
 
 
 ALLOWED = {
     "precision": ("float32", "float64"),
-    "mode": ("montecarlo", "reverse"),
+    "mode": ("montecarlo", "reverse", "calibrate"),
     "target.event": ("default", "lender_loss", "system_loss"),
     "target.lender_kind": ("bank", "private_credit", "outside"),
     "model.impact": ("exponential", "linear"),

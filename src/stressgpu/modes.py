@@ -111,7 +111,34 @@ def reverse(ctx: Context) -> dict:
     return summ
 
 
-MODES = {"montecarlo": montecarlo, "reverse": reverse}
+def calibrate(ctx: Context) -> dict:
+    """Fit shock sizes to observed market moves (default: the DeepSeek day, 27 Jan 2025)."""
+    from .calibrate import calibrate as fit, read_moves
+    from .report import plots
+
+    c = ctx.run.calibrate
+    shocks = ctx.shocks or {"deepseek": SHOCKS["deepseek"][0]()}
+    path = Path(c.moves) if Path(c.moves).is_absolute() else ctx.tables.directory / c.moves
+    moves = read_moves(path, ctx.labels)
+    print(f"calibrating {', '.join(shocks)} to {len(moves)} observed returns in {path}", flush=True)
+    res = fit(ctx.net, ctx.labels, shocks, moves, params=model_params(ctx.run), steps=c.steps, starts=c.starts,
+              learning_rate=c.learning_rate, prior_weight=c.prior_weight, correlation=ctx.run.mc.correlation,
+              seed=ctx.run.mc.seed, cost_of_equity=c.cost_of_equity, terminal_growth=c.terminal_growth)
+    res.table.to_csv(ctx.out / "calibration_fit.csv", index=False)
+    summ = {"moves": str(path), "sizes": res.sizes, "rmse": res.rmse, "rmse_at_centre": res.rmse_at_centre,
+            "r2": res.r2}
+    (ctx.out / "calibration.json").write_text(json.dumps(summ, indent=2))
+    if ctx.run.report.plots:
+        plots.calibration_fit(res.table, ctx.out / "calibration_fit.png")
+    print("fitted sizes:")
+    for k, v in res.sizes.items():
+        print(f"  {k:<40} {v:>10.4g}")
+    print(res.table.to_string(index=False, float_format=lambda x: f"{x:+.3f}"))
+    print(f"RMSE {res.rmse:.4f} (at the configured sizes {res.rmse_at_centre:.4f}); R² {res.r2:.3f}")
+    return summ
+
+
+MODES = {"montecarlo": montecarlo, "reverse": reverse, "calibrate": calibrate}
 
 
 def write_tables(out: Path, **frames: pd.DataFrame) -> None:

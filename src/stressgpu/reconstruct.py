@@ -250,10 +250,97 @@ def _bipartite(links, extra=None):
     return jnp.block([[zero, out], [links.T, zero]])
 
 
-def _connected(links):
-    """``conn[i, j]``: borrower i and lender j are joined by a path of links, [N, N] bool."""
+def _two_core(links):
+    """Links on cycles or on paths between cycles, [N, N] bool: the 2-core of the bipartite
+    borrower/lender graph, found by pruning nodes with fewer than two links. Empty iff the links
+    form a forest."""
     n = links.shape[0]
-    return _reach(_bipartite(links))[:n, n:]
+
+    def cond(state):
+        return state[2]
+
+    def body(state):
+        rows, cols, _ = state
+        live = links & rows[:, None] & cols[None, :]
+        new_rows = rows & (live.sum(1) >= 2)
+        new_cols = cols & (live.sum(0) >= 2)
+        return new_rows, new_cols, jnp.any(new_rows != rows) | jnp.any(new_cols != cols)
+
+    ones = jnp.ones(n, bool)
+    rows, cols, _ = lax.while_loop(cond, body, (ones, ones, jnp.asarray(True)))
+    return links & rows[:, None] & cols[None, :]
+
+
+def _cycle(core, key):
+    """One cycle of the 2-core ``core`` [N, N] bool (non-empty), as signs [N, N] in {-1, 0, 1}:
+    alternately +1 and -1 round the cycle, so that adding ``t * signs`` changes no total.
+
+    A walk through the 2-core that never turns straight back (every node there has two links or
+    more) must revisit a node within 2N steps; the part of the walk from that node on is the
+    cycle. Ties between next nodes are broken by a random priority per node.
+    """
+    n = core.shape[0]
+    m = 2 * n
+    zero = jnp.zeros((n, n), bool)
+    adj = jnp.block([[zero, core], [core.T, zero]])
+    prio = jax.random.uniform(key, (m,))
+    nodes = jnp.arange(m)
+    start = jnp.argmax(jnp.any(core, 1)).astype(jnp.int32)
+    seq = jnp.full(m + 1, -1, jnp.int32).at[0].set(start)
+    pos = jnp.full(m, -1, jnp.int32).at[start].set(0)
+
+    def cond(state):
+        t, _, _, _, _, hit, _ = state
+        return (hit < 0) & (t < m)
+
+    def body(state):
+        t, cur, prev, seq, pos, _, _ = state
+        nxt = jnp.argmax(jnp.where(adj[cur] & (nodes != prev), prio, -1.0)).astype(jnp.int32)
+        hit = pos[nxt]
+        step = hit < 0
+        seq = jnp.where(step, seq.at[t + 1].set(nxt), seq)
+        pos = jnp.where(step, pos.at[nxt].set(t + 1), pos)
+        return (jnp.where(step, t + 1, t), jnp.where(step, nxt, cur), jnp.where(step, cur, prev),
+                seq, pos, hit, nxt)
+
+    init = (jnp.asarray(0, jnp.int32), start, jnp.asarray(-1, jnp.int32), seq, pos,
+            jnp.asarray(-1, jnp.int32), start)
+    t_end, _, _, seq, _, hit, closing = lax.while_loop(cond, body, init)
+    # Edges seq[k] - seq[k+1] for hit <= k < t_end, then seq[t_end] - closing (= seq[hit]).
+    k = jnp.arange(m + 1)
+    a = jnp.where(k < t_end, seq, seq[t_end])
+    b = jnp.where(k < t_end, jnp.roll(seq, -1), closing)
+    valid = (k >= hit) & (k <= t_end) & (hit >= 0)
+    sign = jnp.where(valid, jnp.where((k - hit) % 2 == 0, 1, -1), 0)
+    lo, hi = jnp.minimum(a, b), jnp.maximum(a, b)
+    rows = jnp.where(valid, lo, 0)
+    cols = jnp.where(valid, hi - n, 0)
+    return jnp.zeros((n, n), jnp.int32).at[rows, cols].add(sign)
+
+
+def _cancel_cycles(x, key, max_iter):
+    """Shift amounts round cycles of links until none is left (every total unchanged).
+
+    Each shift empties the smallest link of the cycle (the cheaper of the two directions), so
+    small links are dropped and large ones kept. Returns ``(x, forest)``.
+    """
+
+    def cond(state):
+        x, _, it = state
+        return jnp.any(_two_core(x > 0)) & (it < max_iter)
+
+    def body(state):
+        x, key, it = state
+        key, sub = jax.random.split(key)
+        signs = _cycle(_two_core(x > 0), sub)
+        low_minus = jnp.min(jnp.where(signs < 0, x, jnp.inf))
+        low_plus = jnp.min(jnp.where(signs > 0, x, jnp.inf))
+        step = jnp.where(low_minus <= low_plus, low_minus, -low_plus)
+        x = jnp.maximum(x + step * signs.astype(x.dtype), 0.0)
+        return x, key, it + 1
+
+    x, _, _ = lax.while_loop(cond, body, (x, key, jnp.asarray(0, jnp.int32)))
+    return x, ~jnp.any(_two_core(x > 0))
 
 
 def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob, tol,
@@ -263,6 +350,7 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
     thr = tol * scale
     allowed = allowed & (r > thr)[:, None] & (c > thr)[None, :]
     n = r.shape[0]
+    key, k_cycles = jax.random.split(key)
 
     def cond(state):
         _, ad, ld, _, it, hopeless = state
@@ -272,8 +360,8 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
         x, ad, ld, key, it, _ = state
         key, k_pick, k_acc, k_rm, k_rm_pick = jax.random.split(key, 5)
         linked = x > 0
-        # Candidate links: allowed, both ends still short, and not closing a cycle.
-        open_ = allowed & ~_connected(linked) & (ad > thr)[:, None] & (ld > thr)[None, :]
+        # Candidate links: allowed, not there yet, both ends still short.
+        open_ = allowed & ~linked & (ad > thr)[:, None] & (ld > thr)[None, :]
         stuck = ~jnp.any(open_)
         any_link = jnp.any(linked)
 
@@ -312,8 +400,9 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
     init = (jnp.zeros((n, n), r.dtype), r, c, key, jnp.asarray(0, jnp.int32),
             jnp.asarray(False))
     x, ad, ld, _, it, _ = lax.while_loop(cond, body, init)
-    converged = ~(jnp.any(ad > thr) | jnp.any(ld > thr))
-    return ReconstructionResult(x, converged, it, *_errors(x, r, c))
+    allocated = ~(jnp.any(ad > thr) | jnp.any(ld > thr))
+    x, forest = _cancel_cycles(x, k_cycles, n * n)
+    return ReconstructionResult(x, allocated & forest, it, *_errors(x, r, c))
 
 
 _min_density_jit = jax.jit(_min_density_core, static_argnames=("selection",))
@@ -356,16 +445,17 @@ def min_density(
     3. accepts it if it raises the value ``V = -link_cost * links - penalty * (sum_i (a_i/S)^2 +
        sum_j (l_j/S)^2)``, otherwise with probability ``exp(theta * dV)`` (so links that
        allocate little relative to ``link_cost`` are put off, in favour of large ones);
-    4. with probability ``remove_prob``, or when no candidate is left (a dead end), instead
-       removes a random link and returns its amount to both totals.
+    4. with probability ``remove_prob``, or when no candidate is left (a dead end, e.g. the only
+       entity still short on both sides is the same one), instead removes a random link and
+       returns its amount to both totals.
 
-    It stops when everything is allocated (to ``tol * S``). One addition of ours: a candidate
-    whose borrower and lender are already joined by a path of links is skipped, because that link
-    would close a cycle, and amounts can always be shifted round a cycle until one of its links
-    vanishes without changing any total -- a sparsest matrix has no cycles. The links therefore
-    form a forest, and there are at most ``(#borrowers with r > 0) + (#lenders with c > 0) - 1
-    <= 2N - 1`` of them. The result is random (``key``) and is a sparse solution, not a certified
-    minimum (finding the minimum is NP-hard).
+    It stops when everything is allocated (to ``tol * S``). Then one step of ours: a cycle of
+    links (i -> j, k -> j, k -> l, ..., back to i) can always be emptied at one of its links by
+    shifting amounts round it (+t, -t, +t, ...) without changing any total, so a sparsest matrix
+    has none. Cycles are cancelled one at a time, each time in the direction that empties the
+    cycle's smallest link, until the links form a forest: at most ``(#borrowers with r > 0) +
+    (#lenders with c > 0) - 1 <= 2N - 1`` links. The result is random (``key``): a sparse
+    solution, not a certified minimum (finding the minimum is NP-hard).
 
     Args:
         row_totals: [N] USD bn, what borrower i owes in total.
@@ -383,8 +473,8 @@ def min_density(
         max_iter: cap on iterations (additions, rejections and removals all count).
 
     Returns:
-        ReconstructionResult with matrix [N, N] USD bn, converged (everything allocated),
-        iterations, row_error, col_error.
+        ReconstructionResult with matrix [N, N] USD bn, converged (everything allocated and no
+        cycle left), iterations (of the allocation loop), row_error, col_error.
 
     Raises:
         ValueError: as :func:`max_entropy`, or an unknown ``selection``.

@@ -75,3 +75,22 @@ def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarra
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def calibration_fit(table: pd.DataFrame, path: Path) -> None:
+    """Observed vs valuation-implied returns, at the fitted and at the configured sizes."""
+    fig, ax = plt.subplots(figsize=(6, 6))
+    lo = float(np.nanmin(table[["observed", "fitted", "at_centre"]].to_numpy())) - 0.05
+    hi = float(np.nanmax(table[["observed", "fitted", "at_centre"]].to_numpy())) + 0.05
+    ax.plot([lo, hi], [lo, hi], color="grey", lw=0.8)
+    ax.scatter(table.observed, table.at_centre, marker="x", color="#bbbbbb", label="configured sizes")
+    ax.scatter(table.observed, table.fitted, color="#cc3311", label="fitted sizes")
+    for _, r in table.iterrows():
+        ax.annotate(r.entity_id, (r.observed, r.fitted), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel("observed return")
+    ax.set_ylabel("valuation-implied return")
+    ax.legend()
+    ax.set_title("Calibration to observed market moves")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

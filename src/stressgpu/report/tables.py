@@ -72,6 +72,7 @@ def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
     """The concise table printed at the end of a run."""
     cols = ["name", "kind", "default_prob", "median_default_quarter", "baseline_default", "equity_loss_mean", "equity_loss_es95"]
     t = entities.head(top)[cols].copy()
+    t["name"] = t["name"].str.slice(0, 32)
     t.columns = ["firm", "kind", "P(default)", "median quarter", "baseline default", "equity loss", "ES95 eq. loss"]
     lines = [f"Firms most likely to fail (USD bn; {summ['scenarios']:,} scenarios, {summ['seconds']:.1f} s):",
              t.to_string(index=False, float_format=lambda x: f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}"), "",
