@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .channels.clearing import ClearingNetwork, ClearingParams, picard_clearing
+from .channels.clearing import ClearingParams, EdgeNetwork, picard_clearing
 from .channels.commitments import commitment_payments
 from .channels.firesale import fire_sale
 from .data.schema import KINDS
@@ -70,6 +70,7 @@ class ModelParams:
     clearing_tol: float = 1e-6
     clearing_max_iter: int = 500
     max_contagion_rounds: int = 10
+    price_tol: float = 1e-4            # fire-sale prices (baseline 1) settle to this
     record_paths: bool = False         # also return cash and net-worth paths [T, N] (reverse stress tests)
 
 
@@ -77,7 +78,7 @@ class State(NamedTuple):
     cash: jax.Array          # [N]
     holdings: jax.Array      # [N, A] quantities (baseline value, USD bn)
     price: jax.Array         # [A]
-    debt: jax.Array          # [N, N] outstanding L
+    debt: jax.Array          # [E] outstanding on each debt link
     defaulted: jax.Array     # [N] bool
     default_quarter: jax.Array  # [N] int32, -1 never
     commitment_loss: jax.Array  # [N] cumulative
@@ -126,45 +127,48 @@ def ai_revenue_multiplier(net: Network, f: Factors, t, is_chipmaker):
 
 
 def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_t, p: ModelParams):
-    """Cash flows of one quarter before defaults; returns (cash, capex, direct, commit_loss, debt, lender cash)."""
-    alive = ~s.defaulted
+    """Cash flows of one quarter before defaults (K_t [F], due_t and refi_frac_t [E]).
+    Returns (cash, capex, first-round loss, commitment loss, outstanding debt), each [N] or [E]."""
+    alive = (~s.defaulted).astype(s.cash.dtype)
     is_chip = net.kind == KINDS.index("chipmaker")
     plan = net.revenue / 4 * _growth(net.revenue_growth, t)
-    contracted_in = K_t.sum(0)
-    outside_base = jnp.maximum(plan - contracted_in, 0.0)
+    outside_base = jnp.maximum(plan - K_t @ net.commit_supplier, 0.0)
     outside = outside_base * ai_revenue_multiplier(net, f, t, is_chip) * f.revenue_mult
 
-    if p.commitments:
-        buy = jnp.where(net.ai_buyer > 0, f.compute_mult, 1.0)
-        paid, lost = commitment_payments(K_t, buy, net.take_or_pay, alive)
+    if p.commitments:  # MODEL.md §3.6, contract by contract
+        buy = net.commit_buyer @ jnp.where(net.ai_buyer > 0, f.compute_mult, 1.0)
+        paid, lost_f = commitment_payments(K_t, buy, net.commit_take_or_pay, net.commit_buyer @ alive,
+                                           net.commit_supplier @ alive)
     else:
-        paid, lost = K_t * 0.0, jnp.zeros_like(s.cash)
+        paid, lost_f = K_t * 0.0, K_t * 0.0
+    lost = lost_f @ net.commit_supplier
     # Operating costs: the plan (less the contracted purchases, paid separately); the variable
     # part moves with revenue, so a revenue shortfall costs only its contribution margin.
     variable = jnp.clip((1 - p.opex_fixed_share) * net.opex / jnp.maximum(net.revenue, 1e-9), 0.0, 0.95)
     shortfall = outside_base - outside + lost
-    opex = jnp.maximum(net.opex / 4 * _growth(net.revenue_growth, t) - K_t.sum(1), 0.0) - variable * shortfall
+    opex = jnp.maximum(net.opex / 4 * _growth(net.revenue_growth, t) - K_t @ net.commit_buyer, 0.0) - variable * shortfall
 
     chip = 1.0 - f.chip_cut * (t < f.chip_quarters)
     capex = net.capex / 4 * _growth(net.capex_growth, t) * jnp.where(net.ai_buyer > 0, f.compute_mult * chip, 1.0)
 
     # Interest: floating re-prices now, fixed as it is refinanced (refi_frac_t of it so far).
-    shift = f.rate_shift + f.spread_shift
-    rate = net.debt_rate + shift * (net.debt_floating + (1 - net.debt_floating) * refi_frac_t)
-    interest = s.debt * rate / 4 * alive[:, None]
-    extra_interest = (s.debt * (rate - net.debt_rate) / 4 * alive[:, None]).sum(1)
+    borrower_alive = net.debt_borrower @ alive
+    shift = (f.rate_shift + f.spread_shift) * (net.debt_floating + (1 - net.debt_floating) * refi_frac_t)
+    interest = s.debt * (net.debt_rate + shift) / 4 * borrower_alive
+    extra_interest = (s.debt * shift / 4 * borrower_alive) @ net.debt_borrower
 
     # Principal: refinanced if the lender's kind lends this quarter, else repaid.
     if p.refinancing:
-        frozen = (net.kind == KINDS.index("private_credit")) & (t < f.credit_freeze_quarters)
-        repay = due_t * alive[:, None] * frozen[None, :]
+        frozen = ((net.kind == KINDS.index("private_credit")) & (t < f.credit_freeze_quarters)).astype(s.cash.dtype)
+        repay = due_t * borrower_alive * (net.debt_lender @ frozen)
     else:
-        repay = due_t * alive[:, None]
+        repay = due_t * borrower_alive
     repay = jnp.minimum(repay, s.debt)
+    flows_out = (paid @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower)
+    flows_in = (paid @ net.commit_supplier + interest @ net.debt_lender + repay @ net.debt_lender)
 
     equity_in = net.equity_raise / 4 * f.funding_mult * alive
-    cash = (s.cash + alive * (outside - opex - capex) - paid.sum(1) + paid.sum(0)
-            - interest.sum(1) + interest.sum(0) - repay.sum(1) + repay.sum(0) + equity_in)
+    cash = s.cash + alive * (outside - opex - capex) - flows_out + flows_in + equity_in
     direct = alive * ((outside_base - outside) * (1 - variable) + extra_interest)
     return cash, capex * alive, direct, lost, s.debt - repay
 
@@ -173,7 +177,7 @@ def _clear(net: Network, s: State, price, forced, p: ModelParams):
     """Clear balance sheets at the given prices: ``(p, V, defaulted, converged, e)``."""
     e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
     C = net.cross_holdings if p.cross_holdings else jnp.zeros_like(net.cross_holdings)
-    cn = ClearingNetwork(s.debt, net.external_liabilities, C)
+    cn = EdgeNetwork(s.debt, net.debt_borrower, net.debt_lender, net.external_liabilities, C)
     r = picard_clearing(cn, e, forced, ClearingParams(p.alpha, p.beta), p.clearing_tol, p.clearing_max_iter)
     return r.payments, r.equity, r.defaulted, r.converged, e, cn
 
@@ -183,11 +187,11 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
 
     def sell(state: State, pay, eq, cn):
         mkt = state.holdings[:, :MARKET_CLASSES]
-        claims = pay @ cn.relative_liabilities + cn.cross_holdings @ eq
+        claims = cn.inflows(pay) + cn.cross_holdings @ eq
         other = jnp.maximum(state.cash, 0.0) + state.holdings[:, MARKET_CLASSES:] @ state.price[MARKET_CLASSES:] + claims
         depth = jnp.array([p.depth_hardware, p.depth_real_estate], state.cash.dtype)
         r = fire_sale(mkt, other, cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
-                      impact=p.impact, tol=1e-6)
+                      impact=p.impact, tol=p.price_tol)
         sold, new_p = r.sold[0], r.prices[0]
         price = state.price.at[:MARKET_CLASSES].set(new_p)
         holdings = state.holdings.at[:, :MARKET_CLASSES].add(-sold)
@@ -205,7 +209,7 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
         pay, eq, dflt, conv, e, cn = _clear(net, state, state.price, forced | state.defaulted, p)
         worth = _net_worth(cn, e, pay, eq)
         new = sell(state, pay, eq, cn)
-        moved = jnp.any(dflt & ~state.defaulted) | jnp.any(jnp.abs(new.price - state.price) > 1e-6)
+        moved = jnp.any(dflt & ~state.defaulted) | jnp.any(jnp.abs(new.price - state.price) > p.price_tol)
         return new._replace(defaulted=state.defaulted | dflt), dflt, moved, k + 1, conv, worth
 
     if not p.fire_sales:
@@ -216,9 +220,9 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
     return s2, conv, worth
 
 
-def _net_worth(cn: ClearingNetwork, e, pay, eq):
+def _net_worth(cn: EdgeNetwork, e, pay, eq):
     """Assets less liabilities ``a − pbar`` [N]: negative exactly for solvency defaulters."""
-    return e + pay @ cn.relative_liabilities + cn.cross_holdings @ eq - cn.total_liabilities
+    return e + cn.inflows(pay) + cn.cross_holdings @ eq - cn.total_liabilities
 
 
 def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
@@ -245,9 +249,9 @@ def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
 
 
 def refinanced_share(net: Network) -> jax.Array:
-    """``[N, N, T]`` share of each debt's principal that has come due (and re-priced) by quarter t."""
-    cum = jnp.cumsum(net.principal_due, axis=2)
-    return jnp.where(net.liabilities[..., None] > 0, cum / jnp.maximum(net.liabilities[..., None], 1e-12), 0.0).clip(0, 1)
+    """``[E, T]`` share of each debt's principal that has come due (and re-priced) by quarter t."""
+    cum = jnp.cumsum(net.debt_due, axis=1)
+    return jnp.clip(cum / jnp.maximum(net.debt_amount[:, None], 1e-12), 0.0, 1.0)
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
@@ -256,14 +260,13 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
     dtype = net.cash.dtype
     price0 = f.price.astype(dtype)
     direct0 = net.holdings @ (1 - price0)  # revaluation at t = 0 is first-round loss
-    s0 = State(net.cash, net.holdings, price0, net.liabilities, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
+    s0 = State(net.cash, net.holdings, price0, net.debt_amount, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
                jnp.zeros(n, dtype), direct0, jnp.zeros(n, dtype))
-    xs = (jnp.arange(T, dtype=dtype), jnp.moveaxis(net.commitments, 2, 0), jnp.moveaxis(net.principal_due, 2, 0),
-          jnp.moveaxis(refinanced_share(net), 2, 0))
+    xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, net.debt_due.T, refinanced_share(net).T)
     s, (prices, new_defaults, convs, (cash_path, worth_path)) = lax.scan(partial(_step, net, f, p), s0, xs)
     pay, eq, dflt, conv, _, cn = _clear(net, s, s.price, s.defaulted, p)
     shortfall = cn.total_liabilities - pay
-    credit = shortfall @ cn.relative_liabilities
+    credit = cn.inflows(shortfall)
     kinds = jnp.stack([net.kind == KINDS.index(k) for k in LENDER_KINDS], axis=1)
     ext_share = jnp.where(cn.total_liabilities > 0, net.external_liabilities / jnp.maximum(cn.total_liabilities, 1e-12), 0.0)
     return Outcome(

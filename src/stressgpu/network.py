@@ -2,14 +2,16 @@
 
 Conventions (MODEL.md §1), for N entities, A = 4 asset classes, T quarters from ``start``:
 
-* ``liabilities[i, j]`` — debt i owes j (USD bn). Debt in ``links.csv`` goes to the named
-  lender; the rest of i's ``total_debt`` is owed to the ``outside`` entity (a reconstructed
-  residual, flagged in :class:`NetworkLabels`).
+* debt links (borrower, lender, amount, rate, maturity) — debt in ``links.csv`` goes to the
+  named lender; the rest of i's ``total_debt`` is a link to the ``outside`` entity (a
+  reconstructed residual, flagged in :class:`NetworkLabels`); ``Network.liabilities`` is the
+  dense ``L[i, j]``.
 * ``external_liabilities[i]`` — non-debt liabilities (payables, leases, deferred revenue),
   owed outside the network: ``total_liabilities − total_debt``.
 * ``cross_holdings[i, j]`` — fraction of j's equity i holds.
-* ``commitments[i, j, t]`` — what buyer i contracted to pay supplier j in quarter t, the
-  contract's total spread evenly over its quarters (payments before ``start`` are past).
+* commitment contracts (buyer, supplier, payment per quarter) — the contract's total spread
+  evenly over its quarters (payments before ``start`` are past); ``Network.commitments`` is the
+  dense ``K[i, j, t]``.
 * ``holdings[i, a]`` — external assets by class (AI hardware, data-centre real estate, listed
   equity, other), valued at baseline prices 1; ``cash`` is kept apart because it is spent.
 """
@@ -36,19 +38,29 @@ LENDER_KINDS = ("bank", "private_credit", "outside")
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class Network:
-    """The network as arrays (USD bn; rates and shares as fractions). Shapes in brackets."""
+    """The network as arrays (USD bn; rates and shares as fractions). Shapes in brackets:
+    N entities, A asset classes, T quarters, E debt links, F commitment contracts.
+
+    Debts and commitments are lists of links with one-hot ``[E, N]`` rows naming their two
+    sides, so that per-scenario quantities (outstanding debt, payments) are vectors over links
+    and never ``[N, N]`` matrices per scenario; the dense matrices are properties.
+    """
 
     cash: jax.Array                  # [N]
     holdings: jax.Array              # [N, A]
-    liabilities: jax.Array           # [N, N]
     external_liabilities: jax.Array  # [N]
     cross_holdings: jax.Array        # [N, N]
-    debt_rate: jax.Array             # [N, N] coupon of liabilities[i, j]
-    debt_floating: jax.Array         # [N, N] 1 floating, 0 fixed
-    principal_due: jax.Array         # [N, N, T] principal of liabilities[i, j] falling due in quarter t
-    commitments: jax.Array           # [N, N, T]
-    take_or_pay: jax.Array           # [N, N] share of a commitment due even when the buyer cuts
-    investment_for_purchase: jax.Array  # [N, N] I[j, i]: j's investment in buyer i, paired with i's commitment to j
+    debt_amount: jax.Array           # [E] outstanding at start
+    debt_rate: jax.Array             # [E] coupon
+    debt_floating: jax.Array         # [E] 1 floating, 0 fixed (a share for residual debt)
+    debt_due: jax.Array              # [E, T] principal falling due in quarter t
+    debt_borrower: jax.Array         # [E, N] one-hot
+    debt_lender: jax.Array           # [E, N] one-hot
+    commit_amount: jax.Array         # [F, T] contracted payment in quarter t
+    commit_take_or_pay: jax.Array    # [F] share due even when the buyer cuts spending
+    commit_buyer: jax.Array          # [F, N] one-hot
+    commit_supplier: jax.Array       # [F, N] one-hot
+    investment_for_purchase: jax.Array  # [N, N] I[j, i]: supplier j's investment in its buyer i
     revenue: jax.Array               # [N] annual, latest
     opex: jax.Array                  # [N] annual cash operating cost
     capex: jax.Array                 # [N] annual, planned
@@ -66,7 +78,17 @@ class Network:
 
     @property
     def quarters(self) -> int:
-        return self.commitments.shape[2]
+        return self.debt_due.shape[1]
+
+    @property
+    def liabilities(self) -> jax.Array:
+        """Dense ``L[i, j]`` ``[N, N]``: debt i owes j."""
+        return (self.debt_borrower * self.debt_amount[:, None]).T @ self.debt_lender
+
+    @property
+    def commitments(self) -> jax.Array:
+        """Dense ``K[i, j, t]`` ``[N, N, T]``: what buyer i pays supplier j in quarter t."""
+        return jnp.einsum("fi,ft,fj->ijt", self.commit_buyer, self.commit_amount, self.commit_supplier)
 
 
 @dataclass(frozen=True)
@@ -115,38 +137,35 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     items = tables.items()
     outside = idx[ents.loc[ents.kind == "outside", "id"].iloc[0]]
 
-    L = np.zeros((n, n)); rate = np.zeros((n, n)); floating = np.zeros((n, n))
-    due = np.zeros((n, n, T)); K = np.zeros((n, n, T)); top = np.zeros((n, n))
+    debts, commits = [], []      # (borrower, lender, amount, rate, floating, due[T]); (buyer, supplier, amount[T], top)
     C = np.zeros((n, n)); invest = np.zeros((n, n))
     links = tables.links
     pairs = links.dropna(subset=["pair_id"]).groupby("pair_id")
+    model_q = qs.to_period("Q")
     for _, r in links.iterrows():
         i, j = idx[r.from_id], idx[r.to_id]
         if r.kind == "debt":
-            L[i, j] += r.amount_usd_bn
-            rate[i, j], floating[i, j] = r.rate, float(r.rate_type == "floating")
-            if r.end >= qs[0]:
-                due[i, j] += r.amount_usd_bn * (qs.to_period("Q") == r.end.to_period("Q"))
+            due = r.amount_usd_bn * (model_q == r.end.to_period("Q")) if r.end >= qs[0] else np.zeros(T)
+            debts.append((i, j, r.amount_usd_bn, r.rate, float(r.rate_type == "floating"), due))
         elif r.kind == "equity_stake":
             C[i, j] += r.share
         else:
-            K[i, j] += r.amount_usd_bn * _quarter_weights(r.start, r.end, qs, T)
-            top[i, j] = r.take_or_pay
+            commits.append((i, j, r.amount_usd_bn * _quarter_weights(r.start, r.end, qs, T), r.take_or_pay))
     for _, g in pairs:  # investment_for_purchase: the supplier finances its buyer (stake or loan, either way round)
         for _, c in g[g.kind == "commitment"].iterrows():
             buyer, supplier = idx[c.from_id], idx[c.to_id]
             invest[supplier, buyer] += g.loc[g.kind != "commitment", "amount_usd_bn"].sum()
 
-    # Residual debt owed to the outside sector, amortised evenly over twice the average
-    # maturity so that its average remaining maturity is the reported one.
-    residual = items["total_debt"].to_numpy() - L.sum(axis=1)
-    residual = np.where(np.arange(n) == outside, 0.0, np.maximum(residual, 0.0))
-    L[:, outside] += residual
-    rate[:, outside] = items["debt_avg_rate"].to_numpy()
-    floating[:, outside] = items["debt_floating_share"].to_numpy()
+    # Residual debt owed to the outside sector (a reconstructed link per borrower), amortised
+    # evenly over twice the average maturity so that its average remaining maturity is the reported one.
+    in_network = np.zeros(n)
+    for i, _, amount, *_ in debts:
+        in_network[i] += amount
+    residual = np.where(np.arange(n) == outside, 0.0, np.maximum(items["total_debt"].to_numpy() - in_network, 0.0))
     n_q = np.maximum(np.round(items["debt_avg_maturity_years"].to_numpy() * 8), 1)
-    t = np.arange(T)
-    due[:, outside, :] += residual[:, None] * (t[None, :] < n_q[:, None]) / n_q[:, None]
+    for i in np.nonzero(residual > 0)[0]:
+        due = residual[i] * (np.arange(T) < n_q[i]) / n_q[i]
+        debts.append((i, outside, residual[i], items["debt_avg_rate"].iloc[i], items["debt_floating_share"].iloc[i], due))
 
     hold = np.zeros((n, len(ASSET_CLASSES)))
     for _, r in tables.holdings.iterrows():
@@ -154,12 +173,17 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     hold[:, 3] = other_assets(tables).to_numpy()
 
     col = lambda name: items[name].to_numpy()  # noqa: E731
-    arr = lambda x: jnp.asarray(x, dtype)  # noqa: E731
+    arr = lambda x: jnp.asarray(np.asarray(x, dtype=float), dtype)  # noqa: E731
+    onehot = lambda k: np.eye(n)[np.asarray(k, dtype=int)].reshape(len(k), n)  # noqa: E731
+    d = list(zip(*debts)) if debts else [[]] * 6
+    c = list(zip(*commits)) if commits else [[]] * 4
     net = Network(
-        cash=arr(col("cash")), holdings=arr(hold), liabilities=arr(L),
-        external_liabilities=arr(col("total_liabilities") - col("total_debt")),
-        cross_holdings=arr(C), debt_rate=arr(rate), debt_floating=arr(floating),
-        principal_due=arr(due), commitments=arr(K), take_or_pay=arr(top),
+        cash=arr(col("cash")), holdings=arr(hold),
+        external_liabilities=arr(col("total_liabilities") - col("total_debt")), cross_holdings=arr(C),
+        debt_amount=arr(d[2]), debt_rate=arr(d[3]), debt_floating=arr(d[4]),
+        debt_due=arr(np.reshape(d[5], (len(debts), T))), debt_borrower=arr(onehot(d[0])), debt_lender=arr(onehot(d[1])),
+        commit_amount=arr(np.reshape(c[2], (len(commits), T))), commit_take_or_pay=arr(c[3]),
+        commit_buyer=arr(onehot(c[0])), commit_supplier=arr(onehot(c[1])),
         investment_for_purchase=arr(invest),
         revenue=arr(col("revenue")), opex=arr(col("opex")), capex=arr(col("capex")),
         revenue_growth=arr(col("revenue_growth")), capex_growth=arr(col("capex_growth")),
@@ -176,7 +200,7 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     return net, labels
 
 
-def revenue_plan(net: Network) -> jax.Array:
+def revenue_plan(net: Network) -> jax.Array:  # noqa: D401
     """Planned revenue by quarter, ``[N, T]`` USD bn: latest annual revenue / 4, grown at
     ``revenue_growth`` per year (the baseline the quarterly model shocks)."""
     t = jnp.arange(net.quarters, dtype=net.revenue.dtype)

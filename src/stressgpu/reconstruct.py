@@ -114,7 +114,9 @@ def _prepare(row_totals, col_totals, support, names=("row_totals", "col_totals")
             raise ValueError(f"support must be ({n}, {n}), got {support.shape}")
         allowed = allowed & support.astype(bool)
     if _is_concrete(row_totals, col_totals):
-        rn, cn = np.asarray(r), np.asarray(c)
+        # The inputs themselves: inside someone else's jit, r and c are tracers already.
+        rn = np.asarray(row_totals, np.float64)
+        cn = np.asarray(col_totals, np.float64)
         for name, x in zip(names, (rn, cn)):
             if not np.all(np.isfinite(x)):
                 raise ValueError(f"{name} must be finite")
@@ -326,25 +328,87 @@ def _cancel_cycles(x, key, max_iter):
     """
 
     def cond(state):
-        x, _, it = state
-        return jnp.any(_two_core(x > 0)) & (it < max_iter)
+        _, core, _, it = state
+        return jnp.any(core) & (it < max_iter)
 
     def body(state):
-        x, key, it = state
+        x, core, key, it = state
         key, sub = jax.random.split(key)
-        signs = _cycle(_two_core(x > 0), sub)
+        signs = _cycle(core, sub)
         low_minus = jnp.min(jnp.where(signs < 0, x, jnp.inf))
         low_plus = jnp.min(jnp.where(signs > 0, x, jnp.inf))
         step = jnp.where(low_minus <= low_plus, low_minus, -low_plus)
         x = jnp.maximum(x + step * signs.astype(x.dtype), 0.0)
-        return x, key, it + 1
+        return x, _two_core(x > 0), key, it + 1
 
-    x, _, _ = lax.while_loop(cond, body, (x, key, jnp.asarray(0, jnp.int32)))
-    return x, ~jnp.any(_two_core(x > 0))
+    init = (x, _two_core(x > 0), key, jnp.asarray(0, jnp.int32))
+    x, core, _, _ = lax.while_loop(cond, body, init)
+    return x, ~jnp.any(core)
+
+
+def _augment(x, ad, ld, allowed, thr):
+    """Allocate along a shortest augmenting path (Edmonds-Karp), for dead ends.
+
+    In a dead end, every pair of a borrower i still short (``ad_i > 0``) and a lender j still
+    short (``ld_j > 0``) is barred (the diagonal, the support). An augmenting path
+    ``i -> l1 <- k1 -> l2 <- ... -> j`` moves money round instead: +d on the new or existing
+    allowed links ``i -> l1, k1 -> l2, ...``, -d on the existing links ``k1 -> l1, ...``; every
+    total in between is unchanged and i and j each get d. Found by breadth-first search over
+    borrower -> lender (allowed pairs) and lender -> borrower (existing links) steps. If there is
+    none, no matrix on the support carries the totals (max-flow / min-cut).
+
+    Returns ``(x, ad, ld, found)``.
+    """
+    n = x.shape[0]
+    linked = x > 0
+    source = ad > thr
+    sink = ld > thr
+
+    def cond(state):
+        frontier, _, _, _, _, done = state
+        return jnp.any(frontier) & ~done
+
+    def body(state):
+        frontier, seen_r, seen_c, par_r, par_c, _ = state
+        step_c = frontier[:, None] & allowed
+        new_c = jnp.any(step_c, 0) & ~seen_c
+        par_c = jnp.where(new_c, jnp.argmax(step_c, 0).astype(jnp.int32), par_c)
+        seen_c = seen_c | new_c
+        step_r = new_c[None, :] & linked  # lender l reaches borrower k if k owes l
+        new_r = jnp.any(step_r, 1) & ~seen_r
+        par_r = jnp.where(new_r, jnp.argmax(step_r, 1).astype(jnp.int32), par_r)
+        seen_r = seen_r | new_r
+        return new_r, seen_r, seen_c, par_r, par_c, jnp.any(seen_c & sink)
+
+    none = jnp.full(n, -1, jnp.int32)
+    init = (source, source, jnp.zeros(n, bool), none, none, jnp.asarray(False))
+    _, _, seen_c, par_r, par_c, found = lax.while_loop(cond, body, init)
+
+    # Walk back from the reached lender to a source borrower, marking +1 / -1 on the path.
+    def walk_cond(state):
+        return ~state[4]
+
+    def walk_body(state):
+        j, signs, low, _, _ = state
+        k = par_c[j]
+        signs = signs.at[k, j].add(1)
+        at_source = par_r[k] < 0
+        back = jnp.maximum(par_r[k], 0)
+        signs = jnp.where(at_source, signs, signs.at[k, back].add(-1))
+        low = jnp.where(at_source, low, jnp.minimum(low, x[k, back]))
+        return jnp.where(at_source, j, back), signs, low, k, at_source
+
+    j0 = jnp.argmax(seen_c & sink).astype(jnp.int32)
+    init = (j0, jnp.zeros((n, n), jnp.int32), jnp.asarray(jnp.inf, x.dtype),
+            jnp.asarray(0, jnp.int32), ~found)
+    _, signs, low, i0, _ = lax.while_loop(walk_cond, walk_body, init)
+    d = jnp.where(found, jnp.minimum(jnp.minimum(ad[i0], ld[j0]), low), 0.0)
+    x = jnp.maximum(x + d * signs.astype(x.dtype), 0.0)
+    return x, ad.at[i0].add(-d), ld.at[j0].add(-d), found
 
 
 def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob, tol,
-                      max_iter, selection):
+                      max_iter, ratio):
     """The Anand, Craig & von Peter (2015) heuristic on one problem (see :func:`min_density`)."""
     c, scale = _balance(r, c)
     thr = tol * scale
@@ -356,46 +420,47 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
         _, ad, ld, _, it, hopeless = state
         return (jnp.any(ad > thr) | jnp.any(ld > thr)) & (it < max_iter) & ~hopeless
 
-    def body(state):
-        x, ad, ld, key, it, _ = state
-        key, k_pick, k_acc, k_rm, k_rm_pick = jax.random.split(key, 5)
+    def step(x, ad, ld, key):
+        """One ACvP move: propose a link (Metropolis) or, rarely, remove one."""
+        k_pick, k_acc, k_rm, k_rm_pick = jax.random.split(key, 4)
         linked = x > 0
-        # Candidate links: allowed, not there yet, both ends still short.
         open_ = allowed & ~linked & (ad > thr)[:, None] & (ld > thr)[None, :]
-        stuck = ~jnp.any(open_)
-        any_link = jnp.any(linked)
-
         # Proposal: a link drawn with probability Q[i, j] over the candidates.
         safe_ad = jnp.where(ad > thr, ad, 1.0)
         safe_ld = jnp.where(ld > thr, ld, 1.0)
-        if selection == "size":
-            logq = jnp.log(safe_ad)[:, None] + jnp.log(safe_ld)[None, :]
-        else:  # "ratio"
-            logq = jnp.abs(jnp.log(safe_ad)[:, None] - jnp.log(safe_ld)[None, :])
-        logits = jnp.where(open_, logq, -jnp.inf).ravel()
-        idx = jax.random.categorical(k_pick, jnp.where(stuck, 0.0, logits))
+        log_ad, log_ld = jnp.log(safe_ad)[:, None], jnp.log(safe_ld)[None, :]
+        logq = jnp.where(ratio, jnp.abs(log_ad - log_ld), log_ad + log_ld)
+        idx = jax.random.categorical(k_pick, jnp.where(open_, logq, -jnp.inf).ravel())
         i, j = idx // n, idx % n
         amount = jnp.minimum(ad[i], ld[j])  # the largest feasible amount
         # Change in V = -c * links - penalty * sum(unallocated / S)^2 from adding the link.
         gain = (ad[i] ** 2 - (ad[i] - amount) ** 2 + ld[j] ** 2 - (ld[j] - amount) ** 2)
         dv = penalty * gain / scale**2 - link_cost
         accept = (dv > 0) | (jax.random.uniform(k_acc, dtype=r.dtype) < jnp.exp(theta * dv))
-
         # Removal: a link drawn uniformly, its amount returned to both totals.
-        remove = any_link & (stuck | (jax.random.uniform(k_rm, dtype=r.dtype) < remove_prob))
+        remove = jnp.any(linked) & (jax.random.uniform(k_rm, dtype=r.dtype) < remove_prob)
         ridx = jax.random.categorical(k_rm_pick, jnp.where(linked, 0.0, -jnp.inf).ravel())
         ri, rj = ridx // n, ridx % n
         back = x[ri, rj]
-
-        add = ~remove & ~stuck & accept
+        add = ~remove & accept
         x = jnp.where(add, x.at[i, j].set(amount), x)
         ad = jnp.where(add, ad.at[i].add(-amount), ad)
         ld = jnp.where(add, ld.at[j].add(-amount), ld)
         x = jnp.where(remove, x.at[ri, rj].set(0.0), x)
         ad = jnp.where(remove, ad.at[ri].add(back), ad)
         ld = jnp.where(remove, ld.at[rj].add(back), ld)
-        # Nothing to add and nothing to remove: the support cannot carry the totals.
-        return x, ad, ld, key, it + 1, stuck & ~any_link
+        return x, ad, ld, jnp.asarray(False)
+
+    def dead_end(x, ad, ld, key):
+        x, ad, ld, found = _augment(x, ad, ld, allowed, thr)
+        return x, ad, ld, ~found
+
+    def body(state):
+        x, ad, ld, key, it, _ = state
+        key, sub = jax.random.split(key)
+        stuck = ~jnp.any(allowed & (x <= 0) & (ad > thr)[:, None] & (ld > thr)[None, :])
+        x, ad, ld, hopeless = lax.cond(stuck, dead_end, step, x, ad, ld, sub)
+        return x, ad, ld, key, it + 1, hopeless
 
     init = (jnp.zeros((n, n), r.dtype), r, c, key, jnp.asarray(0, jnp.int32),
             jnp.asarray(False))
@@ -405,7 +470,7 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
     return ReconstructionResult(x, allocated & forest, it, *_errors(x, r, c))
 
 
-_min_density_jit = jax.jit(_min_density_core, static_argnames=("selection",))
+_min_density_jit = jax.jit(_min_density_core)
 
 
 def _check_choice(name, value, allowed):
@@ -445,9 +510,16 @@ def min_density(
     3. accepts it if it raises the value ``V = -link_cost * links - penalty * (sum_i (a_i/S)^2 +
        sum_j (l_j/S)^2)``, otherwise with probability ``exp(theta * dV)`` (so links that
        allocate little relative to ``link_cost`` are put off, in favour of large ones);
-    4. with probability ``remove_prob``, or when no candidate is left (a dead end, e.g. the only
-       entity still short on both sides is the same one), instead removes a random link and
-       returns its amount to both totals.
+    4. with probability ``remove_prob`` instead removes a random link and returns its amount to
+       both totals (to explore other solutions).
+
+    Dead ends -- no candidate left although some totals are not allocated, because the pairs
+    still short are barred (the diagonal, the support) -- are where our version departs from
+    the paper's: rather than removing links at random until the search gets out, it allocates
+    along a shortest augmenting path (Edmonds & Karp 1972): +d on allowed links
+    ``i -> l1, k1 -> l2, ...``, -d on existing links ``k1 -> l1, ...``, which leaves every total
+    in between unchanged. This always makes progress, and when no such path exists no matrix on
+    the support can carry the totals (max-flow / min-cut): the loop stops, ``converged=False``.
 
     It stops when everything is allocated (to ``tol * S``). Then one step of ours: a cycle of
     links (i -> j, k -> j, k -> l, ..., back to i) can always be emptied at one of its links by
@@ -467,8 +539,8 @@ def min_density(
             paper, times ``S^2``).
         theta: inverse temperature of the acceptance rule; large values reject costly links
             more often.
-        remove_prob: probability per iteration of removing a random link.
-        selection: "size" or "ratio", the link-selection probabilities above (static).
+        remove_prob: probability per iteration of removing a random link (exploration).
+        selection: "size" or "ratio", the link-selection probabilities above.
         tol: totals matched to ``tol * S``.
         max_iter: cap on iterations (additions, rejections and removals all count).
 
@@ -485,7 +557,7 @@ def min_density(
     return _min_density_jit(r, c, allowed, key, jnp.asarray(link_cost, dt),
                             jnp.asarray(penalty, dt), jnp.asarray(theta, dt),
                             jnp.asarray(remove_prob, dt), _tol(tol, dt),
-                            jnp.asarray(max_iter, jnp.int32), selection=selection)
+                            jnp.asarray(max_iter, jnp.int32), jnp.asarray(selection == "ratio"))
 
 
 # --------------------------------------------------------------------------- ensembles
@@ -496,7 +568,8 @@ def _sample_one(r, c, allowed, key, density, tol, max_iter, backbone_max_iter):
     dt, n = r.dtype, r.shape[0]
     backbone = _min_density_core(
         r, c, allowed, k_back, jnp.asarray(0.01, dt), jnp.asarray(1.0, dt),
-        jnp.asarray(100.0, dt), jnp.asarray(0.01, dt), tol, backbone_max_iter, "size")
+        jnp.asarray(100.0, dt), jnp.asarray(0.01, dt), tol, backbone_max_iter,
+        jnp.asarray(False))
     c_bal, scale = _balance(r, c)
     thr = tol * scale
     active = allowed & (r > thr)[:, None] & (c_bal > thr)[None, :]
@@ -630,7 +703,7 @@ def reconstruct_block(
     n = jnp.shape(unknown_rows)[0] if jnp.ndim(unknown_rows) == 1 else None
     if k.shape != (n, n):
         raise ValueError(f"known must be (N, N) with N = len(unknown_rows), got {k.shape}")
-    if _is_concrete(known) and np.any(np.asarray(k) < 0):
+    if _is_concrete(known) and np.any(np.asarray(known) < 0):
         raise ValueError("known amounts must be >= 0 (USD bn)")
     mask = k > 0 if known_mask is None else jnp.asarray(known_mask).astype(bool)
     free = ~mask if support is None else jnp.asarray(support).astype(bool) & ~mask

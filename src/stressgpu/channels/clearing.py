@@ -73,6 +73,49 @@ class ClearingNetwork:
         safe = jnp.where(pbar > 0, pbar, 1.0)
         return self.liabilities / safe[:, None]
 
+    def inflows(self, p: Array) -> Array:
+        """``Πᵀp`` ``[N]``: what each entity receives when debtors pay ``p``."""
+        return p @ self.relative_liabilities
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class EdgeNetwork:
+    """The same liability side stored as a list of E debt links (sparse networks, and a
+    per-scenario debt vector without an ``[N, N]`` matrix per scenario).
+
+    Attributes:
+      amount: ``[E]`` USD bn owed on each link.
+      borrower, lender: ``[E, N]`` one-hot rows naming each link's borrower and lender
+        (one-hot matrices turn gathers and scatters into matrix products, fast on every device).
+      external_liabilities: ``[N]``; cross_holdings: ``[N, N]``, as in :class:`ClearingNetwork`.
+    """
+
+    amount: Array
+    borrower: Array
+    lender: Array
+    external_liabilities: Array
+    cross_holdings: Array
+
+    @property
+    def total_liabilities(self) -> Array:
+        return self.amount @ self.borrower + self.external_liabilities
+
+    @property
+    def liabilities(self) -> Array:
+        """Dense ``L`` ``[N, N]`` (links between the same pair add up)."""
+        return (self.borrower * self.amount[:, None]).T @ self.lender
+
+    @property
+    def relative_liabilities(self) -> Array:
+        pbar = self.total_liabilities
+        return self.liabilities / jnp.where(pbar > 0, pbar, 1.0)[:, None]
+
+    def inflows(self, p: Array) -> Array:
+        pbar = self.total_liabilities
+        share = p / jnp.where(pbar > 0, pbar, 1.0)
+        return ((self.borrower @ share) * self.amount) @ self.lender
+
 
 def make_network(liabilities, external_liabilities=None, cross_holdings=None) -> ClearingNetwork:
     """Build a :class:`ClearingNetwork` from plain arrays; missing parts are zero."""
@@ -112,7 +155,7 @@ class ClearingResult(NamedTuple):
 
 def _assets(net: ClearingNetwork, e: Array, p: Array, v: Array) -> Array:
     """Total assets ``a = e + Πᵀp + C·V`` of one scenario, ``[N]``."""
-    return e + p @ net.relative_liabilities + net.cross_holdings @ v
+    return e + net.inflows(p) + net.cross_holdings @ v
 
 
 def clearing_map(net: ClearingNetwork, e: Array, p: Array, v: Array, forced: Array,
@@ -138,7 +181,7 @@ def equity_upper_bound(net: ClearingNetwork, e: Array) -> Array:
     ``V <= (I − C)⁻¹ u`` (Neumann series; C >= 0 with column sums < 1).
     """
     pbar = net.total_liabilities
-    u = jnp.maximum(e + pbar @ net.relative_liabilities - pbar, 0.0)
+    u = jnp.maximum(e + net.inflows(pbar) - pbar, 0.0)
     n = pbar.shape[0]
     eye = jnp.eye(n, dtype=u.dtype)
     return jnp.linalg.solve(eye - net.cross_holdings, u.T).T

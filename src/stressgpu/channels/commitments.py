@@ -13,22 +13,22 @@ import jax.numpy as jnp
 
 
 def commitment_payments(K_t: jax.Array, spending_mult: jax.Array, take_or_pay: jax.Array,
-                        alive: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Payments of one quarter and each supplier's shortfall.
+                        buyer_alive: jax.Array, supplier_alive: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Payments of one quarter under each contract, and each contract's shortfall.
 
-    Args:
-      K_t: ``[N, N]`` contracted payments of the quarter, buyer i to supplier j (USD bn).
-      spending_mult: ``[N]`` each buyer's spending multiplier m (1 = as planned).
-      take_or_pay: ``[N, N]`` share of each contract due whatever the buyer's spending.
-      alive: ``[N]`` bool, not defaulted.
+    Args (one entry per contract, F of them, or any common shape):
+      K_t: contracted payment of the quarter, buyer to supplier (USD bn).
+      spending_mult: the buyer's spending multiplier m (1 = as planned).
+      take_or_pay: share of the contract due whatever the buyer's spending.
+      buyer_alive, supplier_alive: 1 where that side has not defaulted.
 
     Returns:
-      ``paid`` ``[N, N]`` and ``lost`` ``[N]``: what each live supplier was owed under its
-      contracts with live buyers or by defaulted buyers, minus what it was paid.
+      ``paid`` and ``lost``: what flows, and what a live supplier was owed but not paid
+      (``(1 − max(m, floor)) K`` from a live buyer, all of ``K`` from a defaulted one).
     """
-    scale = jnp.minimum(1.0, jnp.maximum(spending_mult[:, None], take_or_pay))
-    paid = K_t * scale * (alive[:, None] & alive[None, :])
-    lost = jnp.where(alive, K_t.sum(0) - paid.sum(0), 0.0)
+    scale = jnp.minimum(1.0, jnp.maximum(spending_mult, take_or_pay))
+    paid = K_t * scale * buyer_alive * supplier_alive
+    lost = (K_t - paid) * supplier_alive
     return paid, lost
 
 
