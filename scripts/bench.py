@@ -97,11 +97,14 @@ def now() -> float:
 
 def timed(fn, reps: int, slow_s: float = 4.0):
     """Run ``fn`` once (warm-up: compile + run), then ``reps`` times; returns
-    ``(out, first_call_s, median_s, times)``. Slow cases (first call > slow_s) get at most 3 reps."""
+    ``(out, first_call_s, median_s, times)``. Slow cases (first call > slow_s) get at most 3 reps,
+    very slow ones (> 4 slow_s) one."""
     t0 = now()
     out = jax.block_until_ready(fn())
     first = now() - t0
-    if first > slow_s:
+    if first > 4 * slow_s:
+        reps = 1
+    elif first > slow_s:
         reps = min(reps, 3)
     ts = []
     for _ in range(max(reps, 1)):
@@ -531,17 +534,28 @@ def main(args) -> int:
         B = ref["B"]
         e = e_all[:B].astype(np_dt)
         L, ext = netn["L"].astype(np_dt), netn["ext"].astype(np_dt)
-        ts = []
+        # JAX and NumPy timed alternately, so that load from other users hits both alike.
+        netj = make_network(jnp.asarray(L, dtype), jnp.asarray(ext, dtype))
+        ej = jnp.asarray(e, dtype)
+        ts, tj = [], []
         for _ in range(2 if quick else 3):
+            t0 = now()
+            jax.block_until_ready(solve_clearing(netj, ej))
+            tj.append(now() - t0)
             t0 = now()
             p_np, it_np = numpy_picard(L, ext, e, tol, 10_000)
             ts.append(now() - t0)
-        t_np = statistics.median(ts)
+        t_np, t_j = statistics.median(ts), statistics.median(tj)
         p_jax, it_jax = inputs[(N, "picard", B)]
         # Per-scenario exact solver on the first scenarios (a time budget).
         budget = (2.0 if quick else 6.0) if N <= 500 else (4.0 if quick else 10.0)
         p_ex, r_ex, t_ex = exact_batch(netn["L"], netn["ext"], e_all, budget, 20_000)
         n_ex = p_ex.shape[0]
+        # Re-time JAX Picard at its best B right after the exact loop (same load conditions).
+        netb = make_network(jnp.asarray(netn["L"], dtype), jnp.asarray(netn["ext"], dtype))
+        eb = jnp.asarray(e_all[:best["B"]], dtype)
+        _, _, t_best, _ = timed(lambda: solve_clearing(netb, eb), 3)
+        best_sps = best["B"] / t_best
         fd_same = [r for r in fd_rows if r["B"] >= 1]
         fd_best = max(fd_same, key=lambda r: r["scen_per_s"]) if fd_same else None
         d_fd = None
@@ -550,14 +564,14 @@ def main(args) -> int:
             m = min(fb, n_ex)
             d_fd = float(np.abs(inputs[(N, "fictitious_default", fb)][0][:m] - p_ex[:m]).max())
         rec = {
-            "N": N, "B_numpy_batched": B, "jax_picard_scen_per_s_same_B": ref["scen_per_s"],
+            "N": N, "B_numpy_batched": B, "jax_picard_scen_per_s_same_B": B / t_j,
             "numpy_batched_scen_per_s": B / t_np, "numpy_batched_median_s": t_np,
-            "ratio_jax_over_numpy_batched": ref["scen_per_s"] / (B / t_np),
+            "ratio_jax_over_numpy_batched": t_np / t_j,
             "max_abs_diff_numpy_batched_vs_jax": float(np.abs(p_np - p_jax).max()),
             "iteration_mismatch_share": float(np.mean(it_np != it_jax)),
             "exact_scenarios": n_ex, "exact_scen_per_s": n_ex / t_ex, "exact_rounds_mean": float(r_ex.mean()),
-            "jax_picard_best_scen_per_s": best["scen_per_s"], "jax_picard_best_B": best["B"],
-            "ratio_jax_picard_over_exact": best["scen_per_s"] / (n_ex / t_ex),
+            "jax_picard_best_scen_per_s": best_sps, "jax_picard_best_B": best["B"],
+            "ratio_jax_picard_over_exact": best_sps / (n_ex / t_ex),
             "jax_fd_best_scen_per_s": fd_best["scen_per_s"] if fd_best else None,
             "ratio_jax_fd_over_exact": (fd_best["scen_per_s"] / (n_ex / t_ex)) if fd_best else None,
             "max_abs_diff_exact_vs_jax_picard": float(np.abs(p_jax[:n_ex] - p_ex).max()),

@@ -5,7 +5,7 @@ costs, Elsinger (2009) equity cross-holdings.
 2. Rogers–Veraart default costs; every fixed point enumerated by brute force on small networks;
 3. cross-holdings, the joint (p, V) worked by hand;
 4. the greatest clearing vector against an independent LP (scipy HiGHS), N = 5, 50, 300;
-5. Picard against fictitious default (and the bugs found in fictitious default, as xfail);
+5. Picard against fictitious default (which refuses the inputs it cannot solve exactly);
 6. MODEL.md §6 invariants, hypothesis-based;
 7. batching, jit, float32, honest non-convergence;
 8. fictitious default takes at most N+1 rounds.
@@ -262,12 +262,6 @@ def test_exactly_at_pbar_stays_solvent(method, params):
     np.testing.assert_array_equal(r2.defaulted, [False, False])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "picard: clearing_map tests default with an exact `a < pbar`, while Pi = L/pbar makes "
-    "pbar_A * Pi_AB round to 12.999999999999998 for L_AB = 13, pbar_A = 23. B's assets, exactly "
-    "its pbar = 13 in real arithmetic, fall 2e-15 short, so under default costs Picard makes B "
-    "default and pay 0.5*13 = 6.5, yet reports defaulted=False (the final flag uses a tolerance). "
-    "fictitious_default, which compares with a tolerance, gives the greatest clearing vector 13."))
 def test_picard_at_pbar_up_to_roundoff_with_default_costs():
     # A owes B 13 and outside 10 (pbar_A = 23, e_A = 23: solvent, pays 23, B gets 13).
     # B owes outside 13, e_B = 0: assets 13 = pbar_B -> solvent, pays 13.
@@ -467,16 +461,11 @@ def test_picard_and_fictitious_default_agree_with_default_costs():
     assert rf.iterations.max() <= n + 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fictitious_default: a forced defaulter's payment comes from the linear system "
-    "p_i = alpha e_i + beta (Pi^T p)_i without the cap at pbar_i, so a forced entity with "
-    "ample assets 'pays' 100 > pbar = 10 inside the loop; its creditor looks solvent and is "
-    "never added to the default set. The cap is applied only after the loop: p = (10, 15), "
-    "V_1 = 85, defaulted = (T, F), converged=True although residual = 85. "
-    "Correct (Picard): p = (10, 10), V = 0, both in default."))
-def test_fictitious_default_forced_defaulter_with_ample_assets():
+def test_forced_defaulter_with_ample_assets_pays_in_full_and_fd_refuses_forced():
     # A (forced into default, e_A = 100) owes B 10; B owes outside 15, e_B = 0.
     # A pays min(10, 100) = 10; B has 10 < 15 -> defaults, pays 10, V_B = 0.
+    # The fictitious-default solver does not take forced defaults (its linear payment of a
+    # forced defaulter is not capped at pbar): it must refuse rather than answer wrongly.
     L = np.array([[0, 10], [0, 0]], float)
     net = make_network(L, np.array([0.0, 15.0]))
     e = np.array([100.0, 0.0])
@@ -484,26 +473,20 @@ def test_fictitious_default_forced_defaulter_with_ample_assets():
     rp = _solve(net, e, forced_default=forced, method="picard")
     np.testing.assert_allclose(rp.payments, [10.0, 10.0], atol=1e-12)
     np.testing.assert_array_equal(rp.defaulted, [True, True])
-    rf = _solve(net, e, forced_default=forced, method="fictitious_default")
-    np.testing.assert_allclose(rf.payments, [10.0, 10.0], atol=1e-12)
-    np.testing.assert_allclose(rf.equity, [0.0, 0.0], atol=1e-12)
-    np.testing.assert_array_equal(rf.defaulted, [True, True])
+    with pytest.raises(ValueError, match="forced_default"):
+        _solve(net, e, forced_default=forced, method="fictitious_default")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fictitious_default: forcing a closed group into default under Eisenberg–Noe (alpha = "
-    "beta = 1) makes the linear system I - Pi^T on that group singular (A owes B 10, B owes A "
-    "10, both forced, e = 0): payments come back NaN while converged=True. Picard gives the "
-    "greatest fixed point p = (10, 10)."))
-def test_fictitious_default_forced_closed_group_is_not_nan():
+def test_forced_closed_group_picard_pays_greatest_vector():
+    # A owes B 10, B owes A 10, both forced into default, e = 0: under Eisenberg–Noe the
+    # greatest fixed point still has them pay each other in full, p = (10, 10).
     L = np.array([[0, 10], [10, 0]], float)
     net = make_network(L)
     forced = np.array([True, True])
     rp = _solve(net, np.zeros(2), forced_default=forced, method="picard")
     np.testing.assert_allclose(rp.payments, [10.0, 10.0], atol=1e-12)
-    rf = _solve(net, np.zeros(2), forced_default=forced, method="fictitious_default")
-    assert np.all(np.isfinite(rf.payments))
-    np.testing.assert_allclose(rf.payments, [10.0, 10.0], atol=1e-12)
+    with pytest.raises(ValueError, match="forced_default"):
+        _solve(net, np.zeros(2), forced_default=forced, method="fictitious_default")
 
 
 # --------------------------------------------------------------------------- 6. invariants
@@ -534,8 +517,9 @@ def _solve_padded(L, ext, C, E, params, method, forced=None):
     return (Lp, extp, Cp, Ep, Fp), r
 
 
-def _methods_for(C):
-    return ("picard",) if np.any(C) else METHODS
+def _methods_for(C, forced=None):
+    """Fictitious default solves only networks without stakes or forced defaults."""
+    return ("picard",) if np.any(C) or (forced is not None and np.any(forced)) else METHODS
 
 
 @PROPERTY
@@ -594,7 +578,7 @@ def test_invariant_permutation(problem, rnd):
     rnd.shuffle(perm)
     perm = np.array(perm)
     F = np.stack([np.zeros(n, bool), forced])
-    for method in _methods_for(C):
+    for method in _methods_for(C, F):
         _, r = _solve_padded(L, ext, C, E, params, method, F)
         _, rq = _solve_padded(L[perm][:, perm], ext[perm], C[perm][:, perm], E[:, perm],
                               params, method, F[:, perm])
@@ -608,7 +592,7 @@ def test_invariant_permutation(problem, rnd):
 @given(_problems())
 def test_invariant_forced_default_never_raises_payments(problem):
     # Picard, with or without stakes and costs. Fictitious default with forced defaulters is
-    # covered by the xfail tests in section 5.
+    # refused by fictitious default (section 5).
     n, L, ext, C, E, params, forced = problem
     EE = np.stack([E[0], E[0]])
     F = np.stack([np.zeros(n, bool), forced])

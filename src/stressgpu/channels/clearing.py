@@ -26,9 +26,10 @@ Two solvers, chosen by ``method``:
 * ``"fictitious_default"`` — Eisenberg–Noe's fictitious-default algorithm in the form of
   Rogers–Veraart's Greatest Clearing Vector Algorithm: fix the set of defaulters, solve the
   linear system for ``p``, add the new defaulters, repeat. Exact in at most N+1 rounds.
-  Without cross-holdings only: with ``C != 0`` a solvent-assumed entity's negative linear
-  equity would understate its holders' assets and could add false defaulters, so the
-  solver refuses ``C != 0`` (use Picard, which handles the joint problem).
+  Without cross-holdings or forced defaults only: with ``C != 0`` a solvent-assumed entity's
+  negative linear equity would understate its holders' assets and could add false defaulters,
+  and a forced defaulter's linear payment is not capped at pbar, so the solver refuses both
+  (use Picard, which handles the joint problem).
 
 Both take a batch of scenarios: ``e`` is ``[B, N]`` (or ``[N]`` for one scenario, which then
 returns unbatched arrays); the network arrays are shared by every scenario.
@@ -158,6 +159,13 @@ def _assets(net: ClearingNetwork, e: Array, p: Array, v: Array) -> Array:
     return e + net.inflows(p) + net.cross_holdings @ v
 
 
+def short_of(a: Array, pbar: Array) -> Array:
+    """``a < pbar`` up to round-off: an entity whose assets cover its liabilities to within a
+    few dozen ulps stays solvent (``Π = L / pbar`` does not multiply back exactly, and with
+    default costs a spurious default would be a jump, not a rounding error)."""
+    return a < pbar * (1 - 64 * jnp.finfo(a.dtype).eps)
+
+
 def clearing_map(net: ClearingNetwork, e: Array, p: Array, v: Array, forced: Array,
                  params: ClearingParams) -> tuple[Array, Array, Array]:
     """One application of the joint clearing map to ``(p, V)`` for one scenario.
@@ -167,7 +175,7 @@ def clearing_map(net: ClearingNetwork, e: Array, p: Array, v: Array, forced: Arr
     """
     pbar = net.total_liabilities
     a = _assets(net, e, p, v)
-    defaulted = forced | (a < pbar)
+    defaulted = forced | short_of(a, pbar)
     recovery = params.alpha * e + params.beta * (a - e)  # Rogers–Veraart (2013), eq. (3)
     p_new = jnp.where(defaulted, jnp.clip(recovery, 0.0, pbar), pbar)
     v_new = jnp.where(defaulted, 0.0, a - pbar)
@@ -208,7 +216,7 @@ def picard_clearing(net, e, forced, params, tol, max_iter) -> ClearingResult:
 
     init = (pbar.astype(e.dtype), v0, jnp.asarray(0, jnp.int32), jnp.asarray(jnp.inf, e.dtype))
     p, v, it, res = lax.while_loop(cond, body, init)
-    defaulted = forced | (_assets(net, e, p, v) < pbar * (1 - tol))
+    defaulted = clearing_map(net, e, p, v, forced, params)[2]
     return ClearingResult(p, v, defaulted, it, res <= tol * scale, res)
 
 
@@ -249,7 +257,7 @@ def _fictitious_default_one(net, e, forced, params, tol, max_iter):
         p, v = solve(defaulted)
         # Default when assets fall short of liabilities; the tolerance keeps an entity
         # sitting exactly at pbar (up to round-off) solvent, as the greatest fixed point does.
-        new = defaulted | (_assets(net, e, p, v) < pbar - tol * scale)
+        new = defaulted | short_of(_assets(net, e, p, v), pbar)
         return new, p, v, jnp.any(new != defaulted), it + 1
 
     zeros = jnp.zeros_like(e)
@@ -267,6 +275,19 @@ _SOLVERS = {"picard": picard_clearing, "fictitious_default": _fictitious_default
 
 def _default_tol(dtype) -> float:
     return 1e-12 if jnp.dtype(dtype) == jnp.float64 else 1e-6
+
+
+def _check_fictitious_default(net, forced_default) -> None:
+    """The fictitious-default solver covers Eisenberg–Noe and Rogers–Veraart without
+    cross-holdings or forced defaults (a forced defaulter's linear payment is not capped at
+    pbar, and a forced closed group makes the system singular under α = β = 1)."""
+    def concrete_any(x):
+        return x is not None and not isinstance(x, jax.core.Tracer) and bool(jnp.any(jnp.asarray(x) != 0))
+
+    if concrete_any(net.cross_holdings):
+        raise ValueError("method='fictitious_default' needs cross_holdings == 0; use method='picard'")
+    if concrete_any(forced_default):
+        raise ValueError("method='fictitious_default' does not take forced_default; use method='picard'")
 
 
 def solve_clearing(net: ClearingNetwork, e: Array, *, forced_default: Array | None = None,
@@ -289,9 +310,8 @@ def solve_clearing(net: ClearingNetwork, e: Array, *, forced_default: Array | No
     """
     if method not in _SOLVERS:
         raise ValueError(f"method={method!r}: allowed values are {sorted(_SOLVERS)}")
-    if method == "fictitious_default" and not isinstance(net.cross_holdings, jax.core.Tracer) \
-            and bool(jnp.any(jnp.asarray(net.cross_holdings) != 0)):
-        raise ValueError("method='fictitious_default' needs cross_holdings == 0; use method='picard'")
+    if method == "fictitious_default":
+        _check_fictitious_default(net, forced_default)
     e = jnp.asarray(e)
     if not jnp.issubdtype(e.dtype, jnp.floating):
         e = e.astype(jnp.result_type(float))
