@@ -514,9 +514,10 @@ def min_density(
        both totals (to explore other solutions).
 
     Dead ends -- no candidate left although some totals are not allocated, because the pairs
-    still short are barred (the diagonal, the support) -- are where our version departs from
-    the paper's: rather than removing links at random until the search gets out, it allocates
-    along a shortest augmenting path (Edmonds & Karp 1972): +d on allowed links
+    still short are barred (the diagonal, the support) -- are where this version departs from
+    the NetworkRiskMeasures implementation, which removes random links until the search gets
+    out (slow and, without ``remove_prob``, liable to cycle): it allocates along a shortest
+    augmenting path (Edmonds & Karp 1972): +d on allowed links
     ``i -> l1, k1 -> l2, ...``, -d on existing links ``k1 -> l1, ...``, which leaves every total
     in between unchanged. This always makes progress, and when no such path exists no matrix on
     the support can carry the totals (max-flow / min-cut): the loop stops, ``converged=False``.
@@ -535,8 +536,8 @@ def min_density(
         support: optional [N, N] bool, False where no link i -> j may exist (diagonal excluded).
         key: PRNG key.
         link_cost: ``c``, cost of one link in units of the penalty (dimensionless).
-        penalty: weight of unallocated totals, as squared shares of S (``alpha = delta`` of the
-            paper, times ``S^2``).
+        penalty: weight of unallocated totals, on squared shares of S (the paper weighs the
+            deviations from each total with ``alpha_i``, ``delta_j``; here one weight for all).
         theta: inverse temperature of the acceptance rule; large values reject costly links
             more often.
         remove_prob: probability per iteration of removing a random link (exploration).
