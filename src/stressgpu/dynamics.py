@@ -69,7 +69,8 @@ class ModelParams:
     impact: str = "exponential"
     clearing_tol: float = 1e-6
     clearing_max_iter: int = 500
-    max_contagion_rounds: int = 10
+    max_contagion_rounds: int = 50     # clearing / fire-sale alternations per quarter
+    firesale_steps: int = 100          # fire-sale price steps per alternation (to its equilibrium)
     price_tol: float = 1e-4            # fire-sale prices (baseline 1) settle to this
     record_paths: bool = False         # also return cash and net-worth paths [T, N] (reverse stress tests)
 
@@ -190,13 +191,14 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
         claims = cn.inflows(pay) + cn.cross_holdings @ eq
         other = jnp.maximum(state.cash, 0.0) + state.holdings[:, MARKET_CLASSES:] @ state.price[MARKET_CLASSES:] + claims
         depth = jnp.array([p.depth_hardware, p.depth_real_estate], state.cash.dtype)
+        # Each round solves the fire sale on the current balance sheets to its equilibrium
+        # (CFS); sales are path-dependent, so fewer steps per round would change the answer.
         r = fire_sale(mkt, other, cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
-                      impact=p.impact, tol=p.price_tol)
+                      impact=p.impact, tol=p.price_tol, max_iter=p.firesale_steps)
         sold, new_p = r.sold[0], r.prices[0]
         price = state.price.at[:MARKET_CLASSES].set(new_p)
         holdings = state.holdings.at[:, :MARKET_CLASSES].add(-sold)
-        held_after = holdings[:, :MARKET_CLASSES]
-        mtm = held_after @ (state.price[:MARKET_CLASSES] - new_p)
+        mtm = mkt @ (state.price[:MARKET_CLASSES] - new_p)  # held and sold alike lose the price fall
         return state._replace(holdings=holdings, price=price, cash=state.cash + sold @ new_p,
                               firesale_loss=state.firesale_loss + mtm)
 
@@ -216,8 +218,8 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
         pay, eq, dflt, conv, e, cn = _clear(net, s, s.price, forced | s.defaulted, p)
         return s._replace(defaulted=s.defaulted | dflt), conv, _net_worth(cn, e, pay, eq)
     init = (s, s.defaulted, jnp.asarray(True), jnp.asarray(0), jnp.asarray(True), jnp.zeros_like(s.cash))
-    s2, _, _, _, conv, worth = lax.while_loop(cond, body, init)
-    return s2, conv, worth
+    s2, _, moved, _, conv, worth = lax.while_loop(cond, body, init)
+    return s2, conv & ~moved, worth
 
 
 def _net_worth(cn: EdgeNetwork, e, pay, eq):

@@ -103,6 +103,9 @@ def _clear_bwd(tol, max_iter, residuals, g: ClearingResult):
 
 
 _clear.defvjp(_clear_fwd, _clear_bwd)
+# Compiled once per shape, so that eager calls (and eager gradients: the backward pass of a jitted
+# call is compiled too) do not dispatch the Picard loop and the adjoint op by op.
+_clear_jit = jax.jit(_clear, static_argnums=(7, 8))
 
 
 # --------------------------------------------------------------------------- public API
@@ -129,7 +132,7 @@ def clear_differentiable_result(L: Array, ext: Array, C: Array, e: Array, alpha=
     ``converged`` and ``residual`` are the solver's status (no gradient flows through them).
     """
     L, ext, C, e, alpha, beta, forced, tol = _prepare(L, ext, C, e, alpha, beta, forced, tol)
-    return _clear(L, ext, C, e, alpha, beta, forced, tol, int(max_iter))
+    return _clear_jit(L, ext, C, e, alpha, beta, forced, tol, int(max_iter))
 
 
 def clear_differentiable(L: Array, ext: Array, C: Array, e: Array, alpha=1.0, beta=1.0,
