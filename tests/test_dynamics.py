@@ -36,7 +36,7 @@ def test_one_quiet_quarter_is_one_clearing(mini):
     T = 1
     quiet = net.__class__(**{**net.__dict__, **{k: jnp.zeros_like(getattr(net, k)) for k in
                                                ("revenue", "opex", "capex", "equity_raise", "debt_rate")},
-                             "commit_amount": net.commit_amount[:, :T] * 0, "debt_due": net.debt_due[:, :T] * 0})
+                             "commit_amount": net.commit_amount[:, :T] * 0, "debt_due_share": net.debt_due_share[:, :T] * 0})
     f = neutral(1, net.n, jnp.float64)
     f = f.__class__(**{**f.__dict__, "price": jnp.array([[0.2, 0.5, 0.5, 0.97]])})
     params = ModelParams(fire_sales=False, clearing_tol=1e-13, clearing_max_iter=10_000,

@@ -27,7 +27,7 @@ Everything here is a pure function of arrays for ONE scenario; :func:`simulate` 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import NamedTuple
 
@@ -252,8 +252,7 @@ def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
 
 def refinanced_share(net: Network) -> jax.Array:
     """``[E, T]`` share of each debt's principal that has come due (and re-priced) by quarter t."""
-    cum = jnp.cumsum(net.debt_due, axis=1)
-    return jnp.clip(cum / jnp.maximum(net.debt_amount[:, None], 1e-12), 0.0, 1.0)
+    return jnp.clip(jnp.cumsum(net.debt_due_share, axis=1), 0.0, 1.0)
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
@@ -264,7 +263,8 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
     direct0 = net.holdings @ (1 - price0)  # revaluation at t = 0 is first-round loss
     s0 = State(net.cash, net.holdings, price0, net.debt_amount, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
                jnp.zeros(n, dtype), direct0, jnp.zeros(n, dtype))
-    xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, net.debt_due.T, refinanced_share(net).T)
+    due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
+    xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T)
     s, (prices, new_defaults, convs, (cash_path, worth_path)) = lax.scan(partial(_step, net, f, p), s0, xs)
     pay, eq, dflt, conv, _, cn = _clear(net, s, s.price, s.defaulted, p)
     shortfall = cn.total_liabilities - pay
@@ -282,6 +282,13 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
 
 
 @partial(jax.jit, static_argnames=("params",))
-def simulate(net: Network, factors: Factors, params: ModelParams = ModelParams()) -> Outcome:
-    """Run B scenarios (``factors`` with leading axis B) through the quarterly model."""
-    return jax.vmap(lambda f: simulate_one(net, f, params))(factors)
+def simulate(net: Network, factors: Factors, params: ModelParams = ModelParams(),
+             debt_amount: jax.Array | None = None) -> Outcome:
+    """Run B scenarios (``factors`` with leading axis B) through the quarterly model.
+
+    ``debt_amount`` ``[B, E]``, optional: each scenario's own debt on every link (a network
+    drawn from a reconstruction ensemble); otherwise every scenario uses ``net.debt_amount``.
+    """
+    if debt_amount is None:
+        return jax.vmap(lambda f: simulate_one(net, f, params))(factors)
+    return jax.vmap(lambda f, d: simulate_one(replace(net, debt_amount=d), f, params))(factors, debt_amount)

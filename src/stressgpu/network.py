@@ -53,7 +53,7 @@ class Network:
     debt_amount: jax.Array           # [E] outstanding at start
     debt_rate: jax.Array             # [E] coupon
     debt_floating: jax.Array         # [E] 1 floating, 0 fixed (a share for residual debt)
-    debt_due: jax.Array              # [E, T] principal falling due in quarter t
+    debt_due_share: jax.Array        # [E, T] share of the link's principal falling due in quarter t
     debt_borrower: jax.Array         # [E, N] one-hot
     debt_lender: jax.Array           # [E, N] one-hot
     commit_amount: jax.Array         # [F, T] contracted payment in quarter t
@@ -78,7 +78,7 @@ class Network:
 
     @property
     def quarters(self) -> int:
-        return self.debt_due.shape[1]
+        return self.debt_due_share.shape[1]
 
     @property
     def liabilities(self) -> jax.Array:
@@ -125,9 +125,19 @@ def _quarter_weights(first, last, quarters: pd.DatetimeIndex, n_total: int) -> n
     return np.array([share if p in set(periods) else 0.0 for p in model])[:n_total]
 
 
+def _average_terms(items: pd.DataFrame, i: int, n_q, T: int) -> tuple:
+    """(rate, floating share, due shares [T]) of a borrower's debt not itemised in links.csv:
+    its average coupon and floating share, amortised evenly over twice its average maturity."""
+    due = (np.arange(T) < n_q[i]) / n_q[i]
+    return items["debt_avg_rate"].iloc[i], items["debt_floating_share"].iloc[i], due
+
+
 def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "2030-12-31",
-                  dtype=jnp.float32) -> tuple[Network, NetworkLabels]:
-    """Turn validated :class:`Tables` into a :class:`Network` and its labels."""
+                  dtype=jnp.float32, extra_debt_pairs: tuple = ()) -> tuple[Network, NetworkLabels]:
+    """Turn validated :class:`Tables` into a :class:`Network` and its labels.
+
+    ``extra_debt_pairs``: (borrower id, lender id) pairs to carry as debt links of amount 0,
+    so that a reconstructed ensemble (:mod:`stressgpu.ensemble`) can fill them per scenario."""
     ents = tables.entities.reset_index(drop=True)
     ids = list(ents["id"])
     idx = {e: k for k, e in enumerate(ids)}
@@ -145,7 +155,7 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     for _, r in links.iterrows():
         i, j = idx[r.from_id], idx[r.to_id]
         if r.kind == "debt":
-            due = r.amount_usd_bn * (model_q == r.end.to_period("Q")) if r.end >= qs[0] else np.zeros(T)
+            due = (model_q == r.end.to_period("Q")).astype(float) if r.end >= qs[0] else np.zeros(T)
             debts.append((i, j, r.amount_usd_bn, r.rate, float(r.rate_type == "floating"), due))
         elif r.kind == "equity_stake":
             C[i, j] += r.share
@@ -164,8 +174,12 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     residual = np.where(np.arange(n) == outside, 0.0, np.maximum(items["total_debt"].to_numpy() - in_network, 0.0))
     n_q = np.maximum(np.round(items["debt_avg_maturity_years"].to_numpy() * 8), 1)
     for i in np.nonzero(residual > 0)[0]:
-        due = residual[i] * (np.arange(T) < n_q[i]) / n_q[i]
-        debts.append((i, outside, residual[i], items["debt_avg_rate"].iloc[i], items["debt_floating_share"].iloc[i], due))
+        debts.append((i, outside, residual[i], *_average_terms(items, i, n_q, T)))
+    # Links that a reconstruction may fill (zero in the data): the borrower's average terms.
+    known = {(i, j) for i, j, *_ in debts}
+    for i, j in extra_debt_pairs:
+        if (idx[i], idx[j]) not in known:
+            debts.append((idx[i], idx[j], 0.0, *_average_terms(items, idx[i], n_q, T)))
 
     hold = np.zeros((n, len(ASSET_CLASSES)))
     for _, r in tables.holdings.iterrows():
@@ -181,7 +195,7 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         cash=arr(col("cash")), holdings=arr(hold),
         external_liabilities=arr(col("total_liabilities") - col("total_debt")), cross_holdings=arr(C),
         debt_amount=arr(d[2]), debt_rate=arr(d[3]), debt_floating=arr(d[4]),
-        debt_due=arr(np.reshape(d[5], (len(debts), T))), debt_borrower=arr(onehot(d[0])), debt_lender=arr(onehot(d[1])),
+        debt_due_share=arr(np.reshape(d[5], (len(debts), T))), debt_borrower=arr(onehot(d[0])), debt_lender=arr(onehot(d[1])),
         commit_amount=arr(np.reshape(c[2], (len(commits), T))), commit_take_or_pay=arr(c[3]),
         commit_buyer=arr(onehot(c[0])), commit_supplier=arr(onehot(c[1])),
         investment_for_purchase=arr(invest),
