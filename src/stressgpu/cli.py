@@ -29,6 +29,7 @@ def run(cfg: DictConfig, out_dir: str | Path) -> dict:
     import jax.numpy as jnp
 
     from .data import load_tables
+    from .ensemble import reconstruction_block
     from .modes import MODES, Context
     from .montecarlo import fingerprint
     from .network import build_network
@@ -40,11 +41,13 @@ def run(cfg: DictConfig, out_dir: str | Path) -> dict:
     tables = load_tables(run_cfg.data_dir)
     dtype = jnp.float64 if run_cfg.precision == "float64" else jnp.float32
     horizon = run_cfg.target.by if run_cfg.mode == "reverse" else run_cfg.horizon
-    net, labels = build_network(tables, run_cfg.start, horizon, dtype)
+    block = reconstruction_block(tables) if run_cfg.network.reconstruction != "data" else None
+    net, labels = build_network(tables, run_cfg.start, horizon, dtype,
+                                extra_debt_pairs=tuple(block.pairs()) if block else ())
     print(f"stressgpu {run_cfg.mode}: {len(labels.ids)} entities, {len(labels.quarters)} quarters, "
           f"shocks: {', '.join(shocks) or 'none'}; on {jax.default_backend().upper()} ({run_cfg.precision})", flush=True)
     run_id = fingerprint(cfg=OmegaConf.to_container(cfg, resolve=True), data=tables.checksum, dtype=str(dtype))
-    summ = MODES[run_cfg.mode](Context(run_cfg, shocks, tables, net, labels, out, run_id))
+    summ = MODES[run_cfg.mode](Context(run_cfg, shocks, tables, net, labels, out, run_id, block))
     summ.update(data_checksum=tables.checksum, data_dir=str(tables.directory), backend=jax.default_backend())
     if jax.process_index() == 0:
         (out / "summary.json").write_text(json.dumps(summ, indent=2, default=str))

@@ -68,6 +68,16 @@ class ReportConfig:
 
 
 @dataclass
+class NetworkConfig:
+    """How links marked ``reconstructed`` in links.csv are filled (MODEL.md §1)."""
+
+    reconstruction: str = "data"  # data | max_entropy | min_density | ensemble
+    samples: int = 32             # networks in the ensemble (scenario s runs on network s mod samples)
+    density: float = 0.3          # share of possible links drawn in each ensemble network
+    seed: int = 0
+
+
+@dataclass
 class TargetConfig:
     """Reverse stress test target: ``event`` by the quarter of ``by``."""
 
@@ -110,6 +120,7 @@ class RunConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
     target: TargetConfig = field(default_factory=TargetConfig)
     reverse: ReverseConfig = field(default_factory=ReverseConfig)
     calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
@@ -123,6 +134,7 @@ ALLOWED = {
     "target.event": ("default", "lender_loss", "system_loss"),
     "target.lender_kind": ("bank", "private_credit", "outside"),
     "model.impact": ("exponential", "linear"),
+    "network.reconstruction": ("data", "max_entropy", "min_density", "ensemble"),
 }
 
 

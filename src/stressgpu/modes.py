@@ -29,6 +29,7 @@ class Context:
     labels: NetworkLabels
     out: Path
     run_id: str
+    block: object = None   # ensemble.Block of reconstructed links when network.reconstruction != data
 
 
 def model_params(run: RunConfig, **extra) -> ModelParams:
@@ -44,23 +45,27 @@ def model_params(run: RunConfig, **extra) -> ModelParams:
 def montecarlo(ctx: Context) -> dict:
     """Monte Carlo over the configured shocks: tables, plots, terminal summary."""
     from .channels.commitments import circular_revenue_share
+    from .ensemble import reconstructed_exposure
     from .montecarlo import run_montecarlo
     from .network import revenue_plan
     from .report import entity_table, plots, scenario_table, summary, terminal_report
 
     run, out, net, labels = ctx.run, ctx.out, ctx.net, ctx.labels
     mc = run.mc
+    amounts = network_amounts(ctx)
     res = run_montecarlo(net, labels, ctx.shocks, scenarios=mc.scenarios, chunk_size=mc.chunk_size, seed=mc.seed,
                          correlation=mc.correlation, revenue_noise=mc.revenue_noise, params=model_params(run),
                          progress=run.report.progress, diagnostics=run.channels.debtrank or run.channels.cascade,
                          lgd=run.model.lgd, keep_rows=mc.keep_rows, out_dir=out if mc.resume else None,
-                         run_id=ctx.run_id)
+                         run_id=ctx.run_id, network_amounts=amounts)
     if res.resumed_from_chunk:
         print(f"resumed after chunk {res.resumed_from_chunk - 1} from {out / 'checkpoint.npz'}")
     circular = np.asarray(circular_revenue_share(net.investment_for_purchase, net.commitments,
                                                  revenue_plan(net).sum(axis=1)))
-    ents = entity_table(res, labels, circular)
-    summ = {**summary(res), "shocks": list(ctx.shocks)}
+    ents = entity_table(res, labels, circular, reconstructed_exposure(ctx.tables, labels))
+    summ = {**summary(res), "shocks": list(ctx.shocks), "network": run.network.reconstruction,
+            "networks": 1 if amounts is None else int(amounts.shape[0]),
+            "reconstructed_links": list(labels.reconstructed_links)}
     if jax.process_index() != 0:
         return summ
     write_tables(out, entities=ents, scenarios=scenario_table(res))
@@ -71,6 +76,20 @@ def montecarlo(ctx: Context) -> dict:
         plots.network_picture(net, labels, res.default_prob, out / "network.png")
     print(terminal_report(ents, summ, run.report.top))
     return summ
+
+
+def network_amounts(ctx: Context):
+    """``[M, E]`` debt per link for the configured reconstruction, or None for the data as is."""
+    from .ensemble import block_matrices, link_amounts
+
+    cfg = ctx.run.network
+    if ctx.block is None:
+        return None
+    mats = block_matrices(ctx.block, cfg.reconstruction, jax.random.PRNGKey(cfg.seed), cfg.samples, cfg.density,
+                          dtype=ctx.net.cash.dtype)
+    print(f"network: {cfg.reconstruction} reconstruction of {len(ctx.block.link_ids)} reconstructed debt links"
+          f" ({mats.shape[0]} network(s))", flush=True)
+    return link_amounts(ctx.net, ctx.labels, ctx.block, mats)
 
 
 def reverse(ctx: Context) -> dict:

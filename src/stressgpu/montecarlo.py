@@ -48,11 +48,14 @@ class Accumulators:
     channel_sum: dict = field(default_factory=dict)  # name -> [N]
     row_sum: dict = field(default_factory=dict)      # per-scenario column -> sum over scenarios
     furfine_count: np.ndarray = None         # [N]
+    network_default_count: np.ndarray = None  # [M, N] defaults under each network of an ensemble
+    network_scenarios: np.ndarray = None     # [M] scenarios run on each network
 
     @classmethod
-    def empty(cls, n: int, T: int) -> "Accumulators":
+    def empty(cls, n: int, T: int, m: int = 1) -> "Accumulators":
         return cls(default_count=np.zeros(n), default_quarter_count=np.zeros((T, n)), equity_loss_sum=np.zeros(n),
-                   equity_loss_hist=np.zeros((n, LOSS_BINS + 2)), furfine_count=np.zeros(n))
+                   equity_loss_hist=np.zeros((n, LOSS_BINS + 2)), furfine_count=np.zeros(n),
+                   network_default_count=np.zeros((m, n)), network_scenarios=np.zeros(m))
 
     def save(self, path: Path, fingerprint: str) -> None:
         arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
@@ -70,7 +73,8 @@ class Accumulators:
         if str(z["fingerprint"]) != fingerprint:
             return None
         acc = cls(int(z["next_chunk"]), int(z["done"]))
-        for k in ("default_count", "default_quarter_count", "equity_loss_sum", "equity_loss_hist", "furfine_count"):
+        for k in ("default_count", "default_quarter_count", "equity_loss_sum", "equity_loss_hist", "furfine_count",
+                  "network_default_count", "network_scenarios"):
             setattr(acc, k, z[k])
         acc.channel_sum = {k[8:]: z[k] for k in z.files if k.startswith("channel.")}
         acc.row_sum = {k[7:]: z[k] for k in z.files if k.startswith("rowsum.")}
@@ -97,6 +101,7 @@ class MonteCarloResult:
     chunks: int
     devices: int
     resumed_from_chunk: int = 0
+    network_default_prob: np.ndarray | None = None  # [M, N] per network of a reconstruction ensemble
 
 
 def baseline_outcome(net: Network, params: ModelParams) -> Outcome:
@@ -106,9 +111,10 @@ def baseline_outcome(net: Network, params: ModelParams) -> Outcome:
 
 
 @jax.jit
-def _reduce(o: Outcome, base: Outcome, cross_holdings, valid) -> dict:
+def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
     """Per-scenario system figures and per-entity sums of one chunk, on the device.
-    ``valid`` [B] masks the padding of the last chunk."""
+    ``valid`` [B] masks the padding of the last chunk; ``base`` is the baseline of each
+    scenario's network (leading axis B) and ``network`` [B, M] one-hot names that network."""
     equity_loss = base.equity - o.equity                         # [B, N]
     system = equity_loss.sum(1) + (o.external_loss - base.external_loss)
     first = o.direct_loss.sum(1)
@@ -135,6 +141,8 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid) -> dict:
         "channel.credit": ((o.credit_loss - base.credit_loss) * w).sum(0),
         "channel.stake": ((equity_loss * w) @ cross_holdings.T).sum(0),
         **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v, 0).astype(jnp.float32)) for k, v in rows.items()},
+        "network_default_count": (network * valid[:, None]).T @ o.defaulted.astype(network.dtype),
+        "network_scenarios": (network * valid[:, None]).sum(0),
     }
     return rows, sums
 
@@ -206,13 +214,15 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
                    seed: int, correlation: float, revenue_noise: float, params: ModelParams,
                    progress: bool = True, diagnostics: bool = True, lgd: float = 1.0,
                    keep_rows: int = 1_000_000, out_dir: Path | None = None, run_id: str = "",
-                   stop_after_chunks: int | None = None) -> MonteCarloResult:
+                   stop_after_chunks: int | None = None, network_amounts: jax.Array | None = None) -> MonteCarloResult:
     """Run ``scenarios`` draws of ``shocks``; see the module docstring.
 
     With ``out_dir``, per-scenario rows stream to ``out_dir/scenarios/part-*.parquet`` and a
     checkpoint is written after every chunk; a rerun into the same directory with the same
     ``run_id`` (a fingerprint of config and data) resumes after the last finished chunk.
-    ``stop_after_chunks`` stops early (to test resuming).
+    ``stop_after_chunks`` stops early (to test resuming). ``network_amounts`` ``[M, E]``: debt
+    on every link for M networks of a reconstruction ensemble; scenario s runs on network
+    ``s mod M`` and its losses are measured against that network's own baseline.
     """
     mesh = scenario_mesh()
     n_dev = mesh.devices.size
@@ -221,13 +231,16 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
     n_chunks = -(-scenarios // chunk)
     T = net.quarters
     base = baseline_outcome(net, params)
+    M = 1 if network_amounts is None else network_amounts.shape[0]
+    if network_amounts is not None:
+        bases = simulate(net, neutral(M, net.n, net.cash.dtype), params, debt_amount=network_amounts)
     exposures = exposures_at_start(net)
     key = jax.random.PRNGKey(seed)
     draw = partial(draw_factors, shocks, labels, correlation=correlation, revenue_noise=revenue_noise,
                    dtype=net.cash.dtype)
     ckpt = out_dir / "checkpoint.npz" if out_dir is not None else None
     parts = out_dir / "scenarios" if out_dir is not None else None
-    acc = (Accumulators.load(ckpt, run_id) if ckpt is not None else None) or Accumulators.empty(net.n, T)
+    acc = (Accumulators.load(ckpt, run_id) if ckpt is not None else None) or Accumulators.empty(net.n, T, M)
     start_chunk = acc.next_chunk
     kept: dict[str, list] = {}
     losses: list[np.ndarray] = []
@@ -237,10 +250,17 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
     for c in range(start_chunk, n_chunks):
         size = min(chunk, scenarios - c * chunk)
         factors, sizes = draw(jax.random.fold_in(key, c), chunk)
-        factors = _shard(factors, mesh)
-        o = simulate(net, factors, params)
+        which = (c * chunk + jnp.arange(chunk)) % M
+        if network_amounts is None:
+            factors = _shard(factors, mesh)
+            o = simulate(net, factors, params)
+            base_b = base
+        else:
+            factors, amounts = _shard((factors, network_amounts[which]), mesh)
+            o = simulate(net, factors, params, debt_amount=amounts)
+            base_b = jax.tree_util.tree_map(lambda x: x[which], bases)
         valid = jnp.arange(chunk) < size
-        rows, sums = _reduce(o, base, net.cross_holdings, valid)
+        rows, sums = _reduce(o, base_b, net.cross_holdings, valid, jax.nn.one_hot(which, M, dtype=net.cash.dtype))
         if diagnostics:
             d = diagnose(net, exposures, factors, lgd=lgd)
             rows.update(debtrank=d.debtrank, debtrank_classic=d.debtrank_classic, furfine_depth=d.furfine_depth)
@@ -282,6 +302,8 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
         row_mean={k: float(v) / scenarios for k, v in acc.row_sum.items()}, baseline=jax.device_get(base),
         entity_debtrank=np.asarray(entity_debtrank(exposures)), furfine_default_prob=acc.furfine_count / scenarios,
         seconds=time.perf_counter() - t0, chunks=n_chunks, devices=n_dev, resumed_from_chunk=start_chunk,
+        network_default_prob=(acc.network_default_count / np.maximum(acc.network_scenarios, 1)[:, None]
+                              if network_amounts is not None else None),
     )
 
 

@@ -101,6 +101,7 @@ class NetworkLabels:
     quarters: tuple[pd.Timestamp, ...]
     residual_debt: tuple[str, ...]   # ids whose debt to `outside` is a reconstructed residual
     reconstructed_links: tuple[str, ...]
+    debt_links: tuple[str, ...] = ()  # [E] what each debt link is: a link_id, residual:<id>, reconstructable:<b>-><l>
 
     def index(self, entity_id: str) -> int:
         try:
@@ -147,7 +148,7 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     items = tables.items()
     outside = idx[ents.loc[ents.kind == "outside", "id"].iloc[0]]
 
-    debts, commits = [], []      # (borrower, lender, amount, rate, floating, due[T]); (buyer, supplier, amount[T], top)
+    debts, commits, debt_ids = [], [], []      # (borrower, lender, amount, rate, floating, due[T]); (buyer, supplier, amount[T], top)
     C = np.zeros((n, n)); invest = np.zeros((n, n))
     links = tables.links
     pairs = links.dropna(subset=["pair_id"]).groupby("pair_id")
@@ -157,6 +158,7 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         if r.kind == "debt":
             due = (model_q == r.end.to_period("Q")).astype(float) if r.end >= qs[0] else np.zeros(T)
             debts.append((i, j, r.amount_usd_bn, r.rate, float(r.rate_type == "floating"), due))
+            debt_ids.append(r.link_id)
         elif r.kind == "equity_stake":
             C[i, j] += r.share
         else:
@@ -175,11 +177,13 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     n_q = np.maximum(np.round(items["debt_avg_maturity_years"].to_numpy() * 8), 1)
     for i in np.nonzero(residual > 0)[0]:
         debts.append((i, outside, residual[i], *_average_terms(items, i, n_q, T)))
+        debt_ids.append(f"residual:{ids[i]}")
     # Links that a reconstruction may fill (zero in the data): the borrower's average terms.
     known = {(i, j) for i, j, *_ in debts}
     for i, j in extra_debt_pairs:
         if (idx[i], idx[j]) not in known:
             debts.append((idx[i], idx[j], 0.0, *_average_terms(items, idx[i], n_q, T)))
+            debt_ids.append(f"reconstructable:{i}->{j}")
 
     hold = np.zeros((n, len(ASSET_CLASSES)))
     for _, r in tables.holdings.iterrows():
@@ -209,7 +213,7 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     labels = NetworkLabels(
         ids=tuple(ids), names=tuple(ents["name"]), kinds=tuple(ents["kind"]), quarters=tuple(qs),
         residual_debt=tuple(e for e, r in zip(ids, residual) if r > 0),
-        reconstructed_links=tuple(links.loc[links.reconstructed, "link_id"]),
+        reconstructed_links=tuple(links.loc[links.reconstructed, "link_id"]), debt_links=tuple(debt_ids),
     )
     return net, labels
 

@@ -15,7 +15,8 @@ def expected_shortfall(x: np.ndarray, level: float, axis: int = 0) -> np.ndarray
     return np.take(x, np.arange(x.shape[axis] - k, x.shape[axis]), axis=axis).mean(axis=axis)
 
 
-def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: np.ndarray) -> pd.DataFrame:
+def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: np.ndarray,
+                 reconstructed: np.ndarray | None = None) -> pd.DataFrame:
     """One row per entity: default probability, when, equity losses, losses by channel."""
     quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
     cum = res.default_quarter_prob.cumsum(0)                      # [T, N]
@@ -37,7 +38,11 @@ def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: n
         "circular_revenue_share": circular_share,
         "debtrank": res.entity_debtrank,
         "furfine_default_prob": res.furfine_default_prob,
+        "reconstructed_debt": np.zeros(len(labels.ids)) if reconstructed is None else reconstructed,
     })
+    if res.network_default_prob is not None:  # reconstruction uncertainty across the ensemble
+        df["default_prob_net_p05"] = np.quantile(res.network_default_prob, 0.05, axis=0)
+        df["default_prob_net_p95"] = np.quantile(res.network_default_prob, 0.95, axis=0)
     return df.sort_values(["default_prob", "equity_loss_mean"], ascending=False).reset_index(drop=True)
 
 
