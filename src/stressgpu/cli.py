@@ -25,7 +25,8 @@ logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # "no TPU" n
 def run(cfg: DictConfig, out_dir: str | Path) -> dict:
     """Validate ``cfg``, run its mode, write every output into ``out_dir``; return the summary."""
     run_cfg, shocks = validate(cfg)
-    jax.config.update("jax_enable_x64", run_cfg.precision == "float64")
+    if run_cfg.precision == "float64":  # float32 runs need no change: their arrays are float32
+        jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
 
     from .data import load_tables
