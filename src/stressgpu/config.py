@@ -46,6 +46,7 @@ class ModelConfig:
     clearing_tol: float = 1e-6
     clearing_max_iter: int = 500
     lgd: float = 1.0              # Furfine cascade loss given default
+    tile: Optional[int] = None    # scenarios per tile inside a device batch; None: 128 on CPU, whole batch on GPU
 
 
 @dataclass

@@ -39,7 +39,8 @@ def model_params(run: RunConfig, **extra) -> ModelParams:
                        hardware_life_years=m.hardware_life_years, real_estate_life_years=m.real_estate_life_years,
                        capex_hardware_share=m.capex_hardware_share, min_capital_ratio=m.min_capital_ratio,
                        depth_hardware=m.depth_hardware, depth_real_estate=m.depth_real_estate, impact=m.impact,
-                       clearing_tol=m.clearing_tol, clearing_max_iter=m.clearing_max_iter, **extra)
+                       clearing_tol=m.clearing_tol, clearing_max_iter=m.clearing_max_iter,
+                       tile=m.tile if m.tile is not None else (128 if jax.default_backend() == "cpu" else 0), **extra)
 
 
 def montecarlo(ctx: Context) -> dict:

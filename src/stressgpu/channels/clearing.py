@@ -36,7 +36,7 @@ returns unbatched arrays); the network arrays are shared by every scenario.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import NamedTuple
 
@@ -55,7 +55,8 @@ class ClearingNetwork:
     Attributes:
       liabilities: ``[N, N]`` USD bn, ``L[i, j]`` = nominal i owes j (no self-links).
       external_liabilities: ``[N]`` USD bn owed to creditors outside the N entities.
-      cross_holdings: ``[N, N]`` ``C[i, j]`` = fraction of j's equity held by i.
+      cross_holdings: ``[N, N]`` ``C[i, j]`` = fraction of j's equity held by i, or None for
+        none (the kernels then skip the stakes' products).
     """
 
     liabilities: Array
@@ -155,8 +156,10 @@ class ClearingResult(NamedTuple):
 
 
 def _assets(net: ClearingNetwork, e: Array, p: Array, v: Array) -> Array:
-    """Total assets ``a = e + Πᵀp + C·V`` of one scenario, ``[N]``."""
-    return e + net.inflows(p) + net.cross_holdings @ v
+    """Total assets ``a = e + Πᵀp + C·V`` of one scenario, ``[N]`` (``cross_holdings=None``:
+    no stakes, and the C·V product is skipped)."""
+    a = e + net.inflows(p)
+    return a if net.cross_holdings is None else a + net.cross_holdings @ v
 
 
 def short_of(a: Array, pbar: Array) -> Array:
@@ -190,6 +193,8 @@ def equity_upper_bound(net: ClearingNetwork, e: Array) -> Array:
     """
     pbar = net.total_liabilities
     u = jnp.maximum(e + net.inflows(pbar) - pbar, 0.0)
+    if net.cross_holdings is None:
+        return u
     n = pbar.shape[0]
     eye = jnp.eye(n, dtype=u.dtype)
     return jnp.linalg.solve(eye - net.cross_holdings, u.T).T
@@ -229,7 +234,8 @@ def _linear_system(net, e, defaulted, params):
     pbar = net.total_liabilities
     n = pbar.shape[0]
     eye = jnp.eye(n, dtype=e.dtype)
-    pit, c = net.relative_liabilities.T, net.cross_holdings
+    pit = net.relative_liabilities.T
+    c = jnp.zeros_like(pit) if net.cross_holdings is None else net.cross_holdings
     d = defaulted[:, None]
     beta = params.beta
     p_rows = jnp.concatenate([jnp.where(d, eye - beta * pit, eye), jnp.where(d, -beta * c, 0.0)], axis=1)
@@ -281,7 +287,7 @@ def _check_fictitious_default(net, forced_default) -> None:
     """The fictitious-default solver covers Eisenberg–Noe and Rogers–Veraart without
     cross-holdings or forced defaults (a forced defaulter's linear payment is not capped at
     pbar, and a forced closed group makes the system singular under α = β = 1)."""
-    def concrete_any(x):
+    def concrete_any(x):  # noqa: D401
         return x is not None and not isinstance(x, jax.core.Tracer) and bool(jnp.any(jnp.asarray(x) != 0))
 
     if concrete_any(net.cross_holdings):
@@ -320,6 +326,8 @@ def solve_clearing(net: ClearingNetwork, e: Array, *, forced_default: Array | No
     forced = jnp.zeros(eb.shape, bool) if forced_default is None else jnp.broadcast_to(forced_default, eb.shape)
     tol = _default_tol(eb.dtype) if tol is None else tol
     net = jax.tree_util.tree_map(lambda x: jnp.asarray(x, eb.dtype), net)
+    if not isinstance(net.cross_holdings, jax.core.Tracer) and not bool(jnp.any(net.cross_holdings != 0)):
+        net = replace(net, cross_holdings=None)  # no stakes: skip C·V and the (I − C) solve
     out = _solve_batched(net, eb, forced, params, method, tol, max_iter)
     return jax.tree_util.tree_map(lambda x: x[0], out) if single else out
 
