@@ -33,7 +33,7 @@ def to_2028():
 def test_reverse_oracle_defaults_before_2029_is_confirmed_by_a_forward_run(to_2028):
     net, labels = to_2028
     shocks = {k: SHOCKS[k][0]() for k in ("deepseek", "rate_hike", "private_credit_freeze", "demand_slump")}
-    res = reverse_stress_test(net, labels, shocks, Target("default", "oracle"), SearchSettings(starts=4, steps=80))
+    res = reverse_stress_test(net, labels, shocks, Target("default", "oracle"), SearchSettings(starts=3, steps=60))
     assert res.found and res.margin > 0
     # Independent confirmation: run the model forward at the returned sizes.
     z = jnp.asarray(res.z[None])
@@ -57,13 +57,13 @@ def test_reverse_says_so_when_no_shock_in_range_causes_the_event(to_2028):
 
 def test_reverse_mode_from_the_command_line(tmp_path):
     run(cfg("mode=reverse", "target.entity=oracle", "target.by=2028-12-31", "+shock=[deepseek,rate_hike,demand_slump]",
-            "reverse.starts=2", "reverse.steps=60", "report.progress=false"), tmp_path)
+            "reverse.starts=2", "reverse.steps=40", "report.progress=false"), tmp_path)
     out = json.loads((tmp_path / "reverse.json").read_text())
     assert out["found"] and any(p["id"] == "oracle" for p in out["default_path"])
 
 
 def test_calibration_improves_the_fit(tmp_path):
-    summ = run(cfg("mode=calibrate", "calibrate.steps=40", "calibrate.starts=2", "report.plots=false"), tmp_path)
+    summ = run(cfg("mode=calibrate", "calibrate.steps=25", "calibrate.starts=2", "report.plots=false"), tmp_path)
     assert summ["rmse"] < summ["rmse_at_centre"]
     fit = pd.read_csv(tmp_path / "calibration_fit.csv")
     assert set(fit.entity_id) >= {"nvidia", "microsoft"} and np.isfinite(fit.fitted).all()
