@@ -131,7 +131,7 @@ class RunConfig:
 
 ALLOWED = {
     "precision": ("float32", "float64"),
-    "mode": ("montecarlo", "reverse", "calibrate"),
+    "mode": ("montecarlo", "reverse", "calibrate", "sensitivity"),
     "target.event": ("default", "lender_loss", "system_loss"),
     "target.lender_kind": ("bank", "private_credit", "outside"),
     "model.impact": ("exponential", "linear"),

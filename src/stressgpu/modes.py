@@ -158,7 +158,32 @@ def calibrate(ctx: Context) -> dict:
     return summ
 
 
-MODES = {"montecarlo": montecarlo, "reverse": reverse, "calibrate": calibrate}
+def sensitivity(ctx: Context) -> dict:
+    """Rank links, balance-sheet items and shock sizes by how much they move system loss."""
+    from .report import plots
+    from .sensitivity import sensitivity as run_sensitivity
+
+    shocks = ctx.shocks or {"deepseek": SHOCKS["deepseek"][0]()}
+    print(f"sensitivity of system loss to links, balance sheets and the sizes of {', '.join(shocks)}", flush=True)
+    res = run_sensitivity(ctx.net, ctx.labels, shocks, model_params(ctx.run))
+    write_tables(ctx.out, sensitivity_links=res.links, sensitivity_items=res.items, sensitivity_shocks=res.shocks)
+    if ctx.run.report.plots:
+        plots.sensitivity_heatmaps(res, ctx.labels, ctx.out / "sensitivity.png")
+    top = ctx.run.report.top
+    fmt = {"float_format": lambda x: f"{x:,.4g}", "index": False}
+    print(f"system loss: t = 0 clearing {res.loss_t0:,.1f} USD bn; at the horizon {res.loss_horizon:,.1f} USD bn")
+    print("Impact of a 10 % change on the t = 0 system loss (USD bn) — debt links:")
+    print(res.links.head(top).to_string(**fmt))
+    print("— balance-sheet items:")
+    print(res.items.head(top).to_string(**fmt))
+    print("Impact of a 10 % change in each shock size on system loss at the horizon (USD bn):")
+    print(res.shocks.to_string(**fmt))
+    return {"loss_t0": res.loss_t0, "loss_horizon": res.loss_horizon,
+            "top_links": res.links.head(top).to_dict("records"), "top_items": res.items.head(top).to_dict("records"),
+            "shocks": res.shocks.to_dict("records")}
+
+
+MODES = {"montecarlo": montecarlo, "reverse": reverse, "calibrate": calibrate, "sensitivity": sensitivity}
 
 
 def write_tables(out: Path, **frames: pd.DataFrame) -> None:

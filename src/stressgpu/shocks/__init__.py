@@ -53,6 +53,17 @@ def factors_from_z(shocks: dict, labels, z: jax.Array, *, random: bool = True,
     return out, sizes
 
 
+def factors_from_sizes(shocks: dict, labels, sizes: dict, batch: int = 1, dtype=jnp.float32) -> Factors:
+    """Factors of ``batch`` scenarios with the given sizes (``"shock.size" -> [B]``; missing
+    sizes take their configured value). Differentiable in the sizes (sensitivities)."""
+    base = neutral(batch, len(labels.ids), dtype)
+    out = base
+    for name, cfg in shocks.items():
+        drawn = {p: sizes.get(f"{name}.{p}", jnp.full((batch,), v, dtype)) for p, v in sizes_of(cfg).items()}
+        out = compose(out, SHOCKS[name][1](drawn, base, cfg, labels))
+    return out
+
+
 def draw_factors(shocks: dict, labels, key: jax.Array, batch: int, *, correlation: float = 0.5,
                  revenue_noise: float = 0.0, random: bool = True, dtype=jnp.float32) -> tuple[Factors, dict]:
     """Factors for ``batch`` scenarios of the configured ``shocks`` (name -> config dataclass).
@@ -78,5 +89,5 @@ def draw_factors(shocks: dict, labels, key: jax.Array, batch: int, *, correlatio
     return out, sizes
 
 
-__all__ = ["DISTS", "Dist", "Factors", "SHOCKS", "compose", "draw_factors", "factors_from_z", "neutral",
+__all__ = ["DISTS", "Dist", "Factors", "SHOCKS", "compose", "draw_factors", "factors_from_sizes", "factors_from_z", "neutral",
            "shock_parameters", "sizes_of"]
