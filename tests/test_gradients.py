@@ -12,12 +12,11 @@
 5. the smoothed default indicator, and the branch map against ``clearing_map``.
 
 Finite differences run batched: every perturbed parameter set of a network is one row of a single
-vmapped, jitted call (a few compilations per network, not one per entry).
+jitted ``lax.map`` call, and every drawn network is padded to one shape (one compilation in all).
 """
-from functools import partial
-
 import jax
 import jax.numpy as jnp
+from jax import lax
 import numpy as np
 import pytest
 
@@ -114,7 +113,11 @@ def _outputs(theta, e_base, forced, k, tol=None):
 
 
 # One compilation each for every draw (all padded to N_PAD, FD batches padded to FD_ROWS).
-_FD_OUTPUTS = jax.jit(jax.vmap(partial(_outputs, tol=FD_TOL), in_axes=(0, None, None, None)))
+# lax.map, not vmap: the rows perturb C, so a vmap would batch the LAPACK solve inside
+# clearing.equity_upper_bound, and concurrent batched LAPACK calls can deadlock jaxlib 0.10 on a
+# small CPU (see implicit._dense_solve).
+_FD_OUTPUTS = jax.jit(lambda rows, e_base, forced, k: lax.map(
+    lambda th: _outputs(th, e_base, forced, k, tol=FD_TOL), rows))
 _JACOBIAN = jax.jit(jax.jacrev(_outputs))
 
 
@@ -127,7 +130,7 @@ def _support(name, theta):
 
 
 def _central_differences(theta, e_base, forced, k):
-    """{name: [3, len(support)]} central differences, all directions in one vmapped call."""
+    """{name: [3, len(support)]} central differences, all directions in one jitted call."""
     rows, index = [], []
     for name in NAMES:
         i = NAMES.index(name)

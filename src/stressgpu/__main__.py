@@ -1,3 +1,13 @@
-from .cli import main
+"""``python -m stressgpu`` (and the ``stressgpu`` command): set CPU defaults, then run Hydra."""
+from ._cpu import configure_cpu_devices
 
-main()
+
+def run_cli() -> None:
+    configure_cpu_devices()  # before JAX starts (see _cpu.py)
+    from .cli import main
+
+    main()
+
+
+if __name__ == "__main__":
+    run_cli()

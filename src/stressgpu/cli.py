@@ -81,4 +81,5 @@ def _hydra_main(cfg: DictConfig) -> None:
 
 
 def main() -> None:
+    """Console entry point (``stressgpu``); ``python -m stressgpu`` goes through __main__.py."""
     _hydra_main()
