@@ -44,6 +44,8 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from .linalg import lu_solve
+
 Array = jax.Array
 
 
@@ -197,7 +199,9 @@ def equity_upper_bound(net: ClearingNetwork, e: Array) -> Array:
         return u
     n = pbar.shape[0]
     eye = jnp.eye(n, dtype=u.dtype)
-    return jnp.linalg.solve(eye - net.cross_holdings, u.T).T
+    # The inverse depends on C alone: unbatched under vmap over scenarios, so it stays one LAPACK
+    # call (a batched LAPACK solve can deadlock jaxlib 0.10's CPU thread pool; see linalg.py).
+    return u @ jnp.linalg.inv(eye - net.cross_holdings).T
 
 
 # --------------------------------------------------------------------------- solvers
@@ -251,7 +255,7 @@ def _fictitious_default_one(net, e, forced, params, tol, max_iter):
 
     def solve(defaulted):
         m, r = _linear_system(net, e, defaulted, params)
-        z = jnp.linalg.solve(m, r)
+        z = lu_solve(m, r)  # m differs per scenario: a lax solve, never a batched LAPACK call
         return z[:n], z[n:]
 
     def cond(state):

@@ -10,7 +10,7 @@ gives ``(I − ∂Φ/∂z) dz = ∂Φ/∂θ dθ``, so for a cotangent ``ḡ`` on
 ``ImplicitAdjoint``). The forward pass is the Picard solver, a ``lax.while_loop`` that is never
 unrolled; the backward pass builds the dense ``2N × 2N`` Jacobian ``∂Φ/∂z`` with ``jax.jacrev``
 (N is at most a few hundred), solves the adjoint system once with a dense LU solve
-(:func:`_dense_solve`) and pulls ``λ`` back through ``∂Φ/∂θ`` with ``jax.vjp``. Its cost does
+(:func:`stressgpu.channels.linalg.lu_solve`) and pulls ``λ`` back through ``∂Φ/∂θ`` with ``jax.vjp``. Its cost does
 not depend on how many Picard steps the forward pass took. Everything is traced jax: ``jit``,
 ``vmap`` (over ``e``, over ``L``, over anything), ``grad`` and ``jacrev`` compose with it.
 Reverse mode only (``custom_vjp``): ``jax.jvp`` / ``jacfwd`` through the solve are refused.
@@ -43,6 +43,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from .clearing import ClearingNetwork, ClearingParams, ClearingResult, picard_clearing
+from .linalg import lu_solve
 
 Array = jax.Array
 
@@ -79,37 +80,6 @@ def _branch_map(theta, z: Array, defaulted: Array) -> Array:
     return jnp.concatenate([p_new, v_new])
 
 
-def _dense_solve(a: Array, b: Array) -> Array:
-    """Solve ``a x = b`` (``a`` ``[n, n]``, ``b`` ``[n]``): LU with partial pivoting, in lax.
-
-    Written out instead of ``jnp.linalg.solve`` on purpose: under ``vmap`` (a batch of
-    scenarios or networks) ``jnp.linalg.solve`` becomes a *batched* LAPACK call, and jaxlib
-    0.10's CPU LAPACK kernels fan a batch out over XLA's intra-op thread pool and block waiting
-    for it (``ParallelBatchMap``); two such calls running at once on a small pool deadlock the
-    process (seen here on a 2-core CPU). This loop batches like any other lax code on every
-    backend. ``O(n³)``, ``n = 2N``; ``a = (I − ∂Φ/∂z)ᵀ`` is a nonsingular M-matrix under
-    regularity, so pivoting is only a safeguard.
-    """
-    n = a.shape[0]
-    rows = jnp.arange(n)
-
-    def eliminate(k, state):
-        m, y = state
-        piv = jnp.argmax(jnp.where(rows >= k, jnp.abs(m[:, k]), -1.0))
-        m = m.at[jnp.stack([k, piv])].set(m[jnp.stack([piv, k])])
-        y = y.at[jnp.stack([k, piv])].set(y[jnp.stack([piv, k])])
-        f = jnp.where(rows > k, m[:, k] / m[k, k], 0.0)
-        return m - f[:, None] * m[k][None, :], y - f * y[k]
-
-    u, y = lax.fori_loop(0, n, eliminate, (a, b))
-
-    def substitute(i, x):
-        k = n - 1 - i
-        return x.at[k].set((y[k] - u[k] @ x) / u[k, k])      # x[j] = 0 for j <= k so far
-
-    return lax.fori_loop(0, n, substitute, jnp.zeros_like(b))
-
-
 # --------------------------------------------------------------------------- custom_vjp core
 
 
@@ -129,7 +99,7 @@ def _clear_bwd(tol, max_iter, residuals, g: ClearingResult):
     z = jnp.concatenate([p, v])
     gz = jnp.concatenate([g.payments, g.equity]).astype(z.dtype)
     jac = jax.jacrev(lambda zz: _branch_map(theta, zz, defaulted))(z)     # [2N, 2N], ∂Φ/∂z
-    lam = _dense_solve((jnp.eye(z.shape[0], dtype=z.dtype) - jac).T, gz)
+    lam = lu_solve((jnp.eye(z.shape[0], dtype=z.dtype) - jac).T, gz)
     _, pull = jax.vjp(lambda th: _branch_map(th, z, defaulted), theta)
     (theta_bar,) = pull(lam)
     return (*theta_bar, None)                                              # None: forced (bool)
