@@ -101,6 +101,7 @@ class MonteCarloResult:
     chunks: int
     devices: int
     resumed_from_chunk: int = 0
+    scenarios_run: int = 0             # scenarios this invocation ran (all of them unless resumed)
     network_default_prob: np.ndarray | None = None  # [M, N] per network of a reconstruction ensemble
 
 
@@ -302,6 +303,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
         row_mean={k: float(v) / scenarios for k, v in acc.row_sum.items()}, baseline=jax.device_get(base),
         entity_debtrank=np.asarray(entity_debtrank(exposures)), furfine_default_prob=acc.furfine_count / scenarios,
         seconds=time.perf_counter() - t0, chunks=n_chunks, devices=n_dev, resumed_from_chunk=start_chunk,
+        scenarios_run=acc.done - done0,
         network_default_prob=(acc.network_default_count / np.maximum(acc.network_scenarios, 1)[:, None]
                               if network_amounts is not None else None),
     )

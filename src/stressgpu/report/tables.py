@@ -56,7 +56,8 @@ def summary(res: MonteCarloResult) -> dict:
     and the means of the per-scenario columns over all scenarios."""
     loss = res.system_loss
     m = res.row_mean
-    out = {"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_per_second": loss.size / res.seconds,
+    out = {"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_run": res.scenarios_run,
+           "scenarios_per_second": res.scenarios_run / res.seconds,
            "devices": res.devices, "chunks": res.chunks, "resumed_from_chunk": res.resumed_from_chunk,
            "system_loss_mean": float(loss.mean()), "first_round_loss_mean": m["first_round_loss"],
            "amplification_median": float(np.nanmedian(res.scenarios["amplification"])) if "amplification" in res.scenarios else float("nan"),
