@@ -89,7 +89,11 @@ def sensitivity(net: Network, labels: NetworkLabels, shocks: dict, params: Model
     items = pd.DataFrame(rows, columns=["entity", "item", "value", "gradient"])
     loss_h, sg = shock_gradients(net, labels, shocks, params)
     shock_df = pd.DataFrame([(n, v, g) for n, (v, g) in sg.items()], columns=["size", "value", "gradient"])
-    for df, col in ((links, "amount"), (items, "value"), (shock_df, "value")):
-        df["impact_10pct"] = 0.1 * df[col] * df["gradient"]
-        df.sort_values("impact_10pct", key=np.abs, ascending=False, inplace=True, ignore_index=True)
+    links, items, shock_df = (_ranked(df, col) for df, col in ((links, "amount"), (items, "value"), (shock_df, "value")))
     return Sensitivity(links, items, shock_df, float(loss0), loss_h)
+
+
+def _ranked(df: pd.DataFrame, col: str) -> pd.DataFrame:
+    """Add the impact of a 10 % change of ``col`` and sort by its size."""
+    df = df.assign(impact_10pct=0.1 * df[col] * df["gradient"])
+    return df.sort_values("impact_10pct", key=np.abs, ascending=False, ignore_index=True)
