@@ -67,9 +67,9 @@ def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarra
     sc = ax.scatter(xy[:, 0], xy[:, 1], s=300, c=default_prob, cmap="Reds", vmin=0, vmax=1, zorder=3,
                     edgecolors=np.where(default_prob > 0.5, "black", "none"), linewidths=2)
     for i in range(n):
-        ax.text(*(xy[i] * 1.12), labels.names[i], ha="center", va="center", fontsize=7)
+        ax.text(*(xy[i] * 1.13), labels.ids[i], ha="center", va="center", fontsize=8)
     fig.colorbar(sc, ax=ax, shrink=0.6, label="default probability")
-    ax.set_title("Network: debt (grey), stakes (blue), commitments (orange); width ~ sqrt(amount)")
+    ax.set_title("Network: debt (grey), stakes (blue), commitments (orange); width ~ sqrt(amount)", pad=28)
     ax.set_aspect("equal")
     ax.axis("off")
     fig.tight_layout()
