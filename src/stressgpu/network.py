@@ -218,7 +218,7 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     return net, labels
 
 
-def revenue_plan(net: Network) -> jax.Array:  # noqa: D401
+def revenue_plan(net: Network) -> jax.Array:
     """Planned revenue by quarter, ``[N, T]`` USD bn: latest annual revenue / 4, grown at
     ``revenue_growth`` per year (the baseline the quarterly model shocks)."""
     t = jnp.arange(net.quarters, dtype=net.revenue.dtype)
