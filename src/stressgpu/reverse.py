@@ -22,7 +22,6 @@ then run forward exactly, and the most plausible one whose event really happens 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import jax
 import jax.numpy as jnp

@@ -251,7 +251,6 @@ def _linear_system(net, e, defaulted, params):
 def _fictitious_default_one(net, e, forced, params, tol, max_iter):
     pbar = net.total_liabilities
     n = pbar.shape[0]
-    scale = jnp.maximum(1.0, jnp.max(pbar))
 
     def solve(defaulted):
         m, r = _linear_system(net, e, defaulted, params)

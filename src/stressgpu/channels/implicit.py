@@ -40,7 +40,6 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
-from jax import lax
 
 from .clearing import ClearingNetwork, ClearingParams, ClearingResult, picard_clearing
 from .linalg import lu_solve
