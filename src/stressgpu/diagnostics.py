@@ -1,5 +1,5 @@
-"""Network diagnostics at t = 0 from the shock's first-round losses: DebtRank (MODEL.md §3.3)
-and the Furfine default cascade (§3.4). They complement the quarterly model with the
+"""Network diagnostics at t = 0 from the shock's first-round losses: DebtRank (docs/model.md
+§5.5) and the Furfine default cascade (§5.6). They complement the quarterly model with the
 literature's standard single-period measures, on the same exposures.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .channels.clearing import ClearingNetwork, solve_clearing
 from .channels.debtrank import debtrank, debtrank_by_entity
 from .network import Network
 from .shocks.base import Factors
+from .solvers import worst
 
 
 class Exposures(NamedTuple):
@@ -44,6 +45,7 @@ class Diagnostics(NamedTuple):
     debtrank_classic: jax.Array  # [B]
     furfine_defaults: jax.Array  # [B, N] bool
     furfine_depth: jax.Array     # [B] rounds with new defaults
+    status: jax.Array            # [B] int32 worst status of the three solvers (stressgpu.Status)
 
 
 @partial(jax.jit, static_argnames=("lgd",))
@@ -53,7 +55,8 @@ def diagnose(net: Network, exp: Exposures, f: Factors, lgd: float = 1.0) -> Diag
     lin = debtrank(exp.claims, exp.equity, h0, method="linear")
     cla = debtrank(exp.claims, exp.equity, h0, method="classic", max_rounds=net.n + 1)
     casc = default_cascade(exp.claims, exp.equity, h0 >= 1.0, lgd=lgd)
-    return Diagnostics(lin.system, cla.system, casc.defaulted, casc.depth)
+    return Diagnostics(lin.system, cla.system, casc.defaulted, casc.depth,
+                       worst(lin.status, cla.status, casc.status))
 
 
 def entity_debtrank(exp: Exposures) -> jax.Array:

@@ -1,4 +1,4 @@
-"""The quarterly model (MODEL.md §4): one ``lax.scan`` over quarters that strings the channels.
+"""The quarterly model (docs/model.md §4): one ``lax.scan`` over quarters that strings the channels.
 
 Each quarter, for every entity still alive (USD bn per quarter):
 
@@ -9,7 +9,7 @@ Each quarter, for every entity still alive (USD bn per quarter):
 * operating cost: the plan, its variable part (``1 − opex_fixed_share``) moving with revenue;
 * outside revenue: the revenue plan (latest revenue grown at ``revenue_growth``) less what the
   network contracts pay, its AI lines scaled by the shock (:func:`ai_revenue_multiplier`);
-* commitments (MODEL.md §3.6): buyer i pays ``K[i, j, t]`` scaled by its AI spending multiplier,
+* commitments (docs/model.md §4): buyer i pays ``K[i, j, t]`` scaled by its AI spending multiplier,
   never below the contract's take-or-pay floor; nothing flows once either side has defaulted;
   the supplier's shortfall is its commitment loss;
 * capex: the plan, scaled for AI buyers by the compute multiplier and the chip supply;
@@ -27,7 +27,7 @@ Everything here is a pure function of arrays for ONE scenario; :func:`simulate` 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import NamedTuple
 
@@ -35,29 +35,38 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .channels.clearing import ClearingParams, EdgeNetwork, picard_clearing
+from ._types import KINDS, LENDER_KINDS, Status
+from .channels.clearing import ClearingParams, EdgeNetwork, clear_one
 from .channels.commitments import commitment_payments
-from .channels.firesale import fire_sale
-from .data.schema import KINDS
-from .network import LENDER_KINDS, Network
+from .channels.firesale import fire_sale_one
+from .network import Network
 from .shocks.base import Factors
+from .solvers import iterate, worst
 
 MARKET_CLASSES = 2  # AI hardware and data-centre real estate trade in fire sales
 
 
+def _switch(default):
+    """A static field: it selects code paths, so changing it recompiles."""
+    return field(default=default, metadata=dict(static=True))
+
+
+@jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class ModelParams:
-    """Static settings of the quarterly model (hashable: they select code paths).
+    """Settings of the quarterly model: a PyTree whose numbers are leaves (differentiable, and
+    changing them does not recompile) and whose switches are static (they select code paths).
 
     channels: which channels run (clearing always runs; switching a channel off reduces the
-    model to the simpler one). Numbers are fractions per year unless stated.
+    model to the simpler one). Numbers are fractions per year unless stated. The defaults
+    of a run come from the config (``stressgpu.config``); these are the library's.
     """
 
-    commitments: bool = True
-    cross_holdings: bool = True
+    commitments: bool = _switch(True)
+    cross_holdings: bool = _switch(True)
     opex_fixed_share: float = 0.4      # share of operating cost that does not move with revenue
-    fire_sales: bool = True
-    refinancing: bool = True
+    fire_sales: bool = _switch(True)
+    refinancing: bool = _switch(True)
     alpha: float = 1.0                 # Rogers–Veraart share of external assets realised in default
     beta: float = 1.0                  # … and of claims on others
     hardware_life_years: float = 6.0   # straight-line depreciation of AI hardware
@@ -66,14 +75,14 @@ class ModelParams:
     min_capital_ratio: float = 0.05    # fire sales: equity / marketable assets below this sells
     depth_hardware: float = 300.0      # USD bn of sales that move AI-hardware prices by ~63 % (exp. impact)
     depth_real_estate: float = 800.0
-    impact: str = "exponential"
+    impact: str = _switch("exponential")
     clearing_tol: float = 1e-6
-    clearing_max_iter: int = 500
-    max_contagion_rounds: int = 50     # clearing / fire-sale alternations per quarter
-    firesale_steps: int = 100          # fire-sale price steps per alternation (to its equilibrium)
+    clearing_max_iter: int = _switch(500)
+    max_contagion_rounds: int = _switch(50)  # clearing / fire-sale alternations per quarter
+    firesale_steps: int = _switch(100)       # fire-sale price steps per alternation (to its equilibrium)
     price_tol: float = 1e-4            # fire-sale prices (baseline 1) settle to this
-    record_paths: bool = False         # also return cash and net-worth paths [T, N] (reverse stress tests)
-    tile: int = 128                    # scenarios per tile inside a batch (0: no tiling; CPU likes ~128)
+    record_paths: bool = _switch(False)      # also return cash and net-worth paths [T, N] (reverse stress tests)
+    tile: int = _switch(128)                 # scenarios per tile inside a batch (0: no tiling; CPU likes ~128)
 
 
 class State(NamedTuple):
@@ -86,6 +95,7 @@ class State(NamedTuple):
     commitment_loss: jax.Array  # [N] cumulative
     direct_loss: jax.Array   # [N] cumulative first-round loss on own cash flows
     firesale_loss: jax.Array  # [N] cumulative mark-to-market loss from fire-sale price falls
+    status: jax.Array        # [] int32 worst solver status so far (stressgpu.Status)
 
 
 class Outcome(NamedTuple):
@@ -97,7 +107,7 @@ class Outcome(NamedTuple):
     payments: jax.Array          # [N] clearing payments at the horizon
     total_liabilities: jax.Array  # [N] pbar at the horizon
     credit_loss: jax.Array       # [N] loss of each creditor on its claims at the horizon
-    credit_loss_by_kind: jax.Array  # [3] losses of banks, private credit, outside (LENDER_KINDS)
+    credit_loss_by_kind: jax.Array  # [K] losses by lender kind (stressgpu._types.LENDER_KINDS)
     external_loss: jax.Array     # [] loss of creditors outside the network (non-debt liabilities)
     commitment_loss: jax.Array   # [N]
     direct_loss: jax.Array       # [N] first-round loss (shock alone, before propagation)
@@ -105,7 +115,8 @@ class Outcome(NamedTuple):
     prices: jax.Array            # [T, A] asset prices at each quarter end
     defaults_per_quarter: jax.Array  # [T]
     cash: jax.Array              # [N] at the horizon
-    clearing_converged: jax.Array  # [] every quarter's clearing met its tolerance
+    clearing_converged: jax.Array  # [] every solver of every quarter finished ok (status == OK)
+    status: jax.Array            # [] int32 worst status of every solver in every quarter
     cash_path: jax.Array         # [T, N] cash after each quarter's flows and capex cuts ([T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
 
@@ -180,47 +191,58 @@ def _clear(net: Network, s: State, price, forced, p: ModelParams):
     e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
     C = net.cross_holdings if p.cross_holdings else None
     cn = EdgeNetwork(s.debt, net.debt_borrower, net.debt_lender, net.external_liabilities, C)
-    r = picard_clearing(cn, e, forced, ClearingParams(p.alpha, p.beta), p.clearing_tol, p.clearing_max_iter)
-    return r.payments, r.equity, r.defaulted, r.converged, e, cn
+    r = clear_one(cn, e, forced, ClearingParams(p.alpha, p.beta), method="picard", tol=p.clearing_tol,
+                  max_steps=p.clearing_max_iter)
+    return r.payments, r.equity, r.defaulted, r.status, e, cn
+
+
+class _Round(NamedTuple):
+    state: State
+    moved: jax.Array     # [] bool, the last round changed defaults or prices
+    worth: jax.Array     # [N] assets − liabilities after the last clearing
+    status: jax.Array    # [] int32 worst status of the solvers so far this quarter
 
 
 def _contagion(net: Network, s: State, forced, p: ModelParams):
-    """Clearing and fire sales of one quarter, iterated to their joint fixed point."""
+    """Clearing and fire sales of one quarter, iterated to their joint fixed point.
+
+    Returns ``(state, status, net worth)``; the status is the worst of every clearing and fire
+    sale solved on the way and of the rounds themselves (``MAX_STEPS`` if they did not settle).
+    """
 
     def sell(state: State, pay, eq, cn):
         mkt = state.holdings[:, :MARKET_CLASSES]
         claims = cn.inflows(pay) + (0.0 if cn.cross_holdings is None else cn.cross_holdings @ eq)
         other = jnp.maximum(state.cash, 0.0) + state.holdings[:, MARKET_CLASSES:] @ state.price[MARKET_CLASSES:] + claims
-        depth = jnp.array([p.depth_hardware, p.depth_real_estate], state.cash.dtype)
+        depth = jnp.stack([p.depth_hardware, p.depth_real_estate]).astype(state.cash.dtype)
         # Each round solves the fire sale on the current balance sheets to its equilibrium
         # (CFS); sales are path-dependent, so fewer steps per round would change the answer.
-        r = fire_sale(mkt, other, cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
-                      impact=p.impact, tol=p.price_tol, max_iter=p.firesale_steps)
-        sold, new_p = r.sold[0], r.prices[0]
-        price = state.price.at[:MARKET_CLASSES].set(new_p)
-        holdings = state.holdings.at[:, :MARKET_CLASSES].add(-sold)
-        mtm = mkt @ (state.price[:MARKET_CLASSES] - new_p)  # held and sold alike lose the price fall
-        return state._replace(holdings=holdings, price=price, cash=state.cash + sold @ new_p,
-                              firesale_loss=state.firesale_loss + mtm)
+        r = fire_sale_one(mkt, other, cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
+                          impact=p.impact, tol=p.price_tol, max_iter=p.firesale_steps)
+        price = state.price.at[:MARKET_CLASSES].set(r.prices)
+        holdings = state.holdings.at[:, :MARKET_CLASSES].add(-r.sold)
+        mtm = mkt @ (state.price[:MARKET_CLASSES] - r.prices)  # held and sold alike lose the price fall
+        return state._replace(holdings=holdings, price=price, cash=state.cash + r.sold @ r.prices,
+                              firesale_loss=state.firesale_loss + mtm), r.status
 
-    def cond(c):
-        _, _, moved, k, _ = c[:5]
-        return moved & (k < p.max_contagion_rounds)
-
-    def body(c):
-        state, _, _, k, _, _ = c
-        pay, eq, dflt, conv, e, cn = _clear(net, state, state.price, forced | state.defaulted, p)
-        worth = _net_worth(cn, e, pay, eq)
-        new = sell(state, pay, eq, cn)
+    def one_round(c: _Round) -> _Round:
+        state = c.state
+        pay, eq, dflt, st_clear, e, cn = _clear(net, state, state.price, forced | state.defaulted, p)
+        new, st_sale = sell(state, pay, eq, cn)
         moved = jnp.any(dflt & ~state.defaulted) | jnp.any(jnp.abs(new.price - state.price) > p.price_tol)
-        return new._replace(defaulted=state.defaulted | dflt), dflt, moved, k + 1, conv, worth
+        return _Round(new._replace(defaulted=state.defaulted | dflt), moved, _net_worth(cn, e, pay, eq),
+                      worst(c.status, st_clear, st_sale))
 
     if not p.fire_sales:
-        pay, eq, dflt, conv, e, cn = _clear(net, s, s.price, forced | s.defaulted, p)
-        return s._replace(defaulted=s.defaulted | dflt), conv, _net_worth(cn, e, pay, eq)
-    init = (s, s.defaulted, jnp.asarray(True), jnp.asarray(0), jnp.asarray(True), jnp.zeros_like(s.cash))
-    s2, _, moved, _, conv, worth = lax.while_loop(cond, body, init)
-    return s2, conv & ~moved, worth
+        pay, eq, dflt, st, e, cn = _clear(net, s, s.price, forced | s.defaulted, p)
+        return s._replace(defaulted=s.defaulted | dflt), st, _net_worth(cn, e, pay, eq)
+    init = _Round(s, jnp.asarray(True), jnp.zeros_like(s.cash), jnp.asarray(Status.OK, jnp.int32))
+    sol = iterate(one_round, init, max_steps=p.max_contagion_rounds,
+                  done=lambda old, new: ~new.moved,
+                  check=lambda c: c.status)
+    r = sol.value
+    # A solver's own failure stops the rounds with its status; otherwise the rounds' status.
+    return r.state, worst(sol.status, r.status), r.worth
 
 
 def _net_worth(cn: EdgeNetwork, e, pay, eq):
@@ -245,11 +267,12 @@ def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
     forced = liquidity_default | (f.default_now & (t == 0))
     s = s._replace(cash=jnp.where(alive, cash, s.cash), holdings=holdings, debt=debt,
                    commitment_loss=s.commitment_loss + lost, direct_loss=s.direct_loss + direct)
-    s, conv, worth = _contagion(net, s, forced, p)
+    s, status, worth = _contagion(net, s, forced, p)
     new = s.defaulted & alive  # defaulted this quarter
-    s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter))
+    s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
+                   status=worst(s.status, status))
     paths = (cash, worth) if p.record_paths else (cash[:0], worth[:0])
-    return s, (s.price, new.sum(), conv, paths)
+    return s, (s.price, new.sum(), paths)
 
 
 def refinanced_share(net: Network) -> jax.Array:
@@ -264,11 +287,12 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
     price0 = f.price.astype(dtype)
     direct0 = net.holdings @ (1 - price0)  # revaluation at t = 0 is first-round loss
     s0 = State(net.cash, net.holdings, price0, net.debt_amount, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
-               jnp.zeros(n, dtype), direct0, jnp.zeros(n, dtype))
+               jnp.zeros(n, dtype), direct0, jnp.zeros(n, dtype), jnp.asarray(Status.OK, jnp.int32))
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T)
-    s, (prices, new_defaults, convs, (cash_path, worth_path)) = lax.scan(partial(_step, net, f, p), s0, xs)
-    pay, eq, dflt, conv, _, cn = _clear(net, s, s.price, s.defaulted, p)
+    s, (prices, new_defaults, (cash_path, worth_path)) = lax.scan(partial(_step, net, f, p), s0, xs)
+    pay, eq, dflt, st_final, _, cn = _clear(net, s, s.price, s.defaulted, p)
+    status = worst(s.status, st_final)
     shortfall = cn.total_liabilities - pay
     credit = cn.inflows(shortfall)
     kinds = jnp.stack([net.kind == KINDS.index(k) for k in LENDER_KINDS], axis=1)
@@ -278,12 +302,12 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
         total_liabilities=cn.total_liabilities, credit_loss=credit, credit_loss_by_kind=credit @ kinds,
         external_loss=(shortfall * ext_share).sum(), commitment_loss=s.commitment_loss,
         direct_loss=s.direct_loss, firesale_loss=s.firesale_loss, prices=prices,
-        defaults_per_quarter=new_defaults, cash=s.cash, clearing_converged=jnp.all(convs) & conv,
-        cash_path=cash_path, net_worth_path=worth_path,
+        defaults_per_quarter=new_defaults, cash=s.cash, clearing_converged=status == Status.OK,
+        status=status, cash_path=cash_path, net_worth_path=worth_path,
     )
 
 
-@partial(jax.jit, static_argnames=("params",))
+@jax.jit
 def simulate(net: Network, factors: Factors, params: ModelParams = ModelParams(),
              debt_amount: jax.Array | None = None) -> Outcome:
     """Run B scenarios (``factors`` with leading axis B) through the quarterly model.

@@ -1,81 +1,91 @@
-"""Clearing of liabilities with default costs and equity cross-holdings (MODEL.md §3.1–3.2).
+"""Clearing of liabilities with default costs and equity cross-holdings (docs/model.md §5.2).
 
 One fixed point covers three papers:
 
 * Eisenberg & Noe (2001): payments ``p = min(pbar, max(0, e + Πᵀp))``, greatest fixed point;
-* Rogers & Veraart (2013): a defaulting entity pays ``α·e_i + β·(Πᵀp)_i`` (default costs);
-* Elsinger (2009) / Fischer (2014): equity values ``V = max(0, e + Πᵀp + C·V − pbar)`` are solved
-  jointly with ``p``, and stakes in other entities count among the assets that pay creditors.
+* Rogers & Veraart (2013): a defaulting entity pays ``α·e_i + β·(Πᵀp + C·V)_i`` (default costs);
+* Elsinger (2009): equity values ``V = max(0, e + Πᵀp + C·V − pbar)`` are solved jointly with
+  ``p``, and stakes in other entities count among the assets that pay creditors.
 
-Notation, for N entities (USD bn):
+Notation, for N entities (USD bn): ``L[i, j]`` — nominal i owes j inside the network (no
+self-loops: ``L[i, i] = 0``); ``pbar = L·1 + external_liabilities``; ``Π[i, j] = L[i, j] / pbar_i``;
+``C[i, j]`` — fraction of j's equity held by i; ``e[i]`` — external assets after the shock.
+An entity is *solvent* when its assets ``a = e + Πᵀp + C·V`` cover ``pbar`` (to a few dozen
+ulps); otherwise, or when *forced* (an idiosyncratic or liquidity default), it defaults, its
+equity is zero and it pays the Rogers–Veraart amount clipped to ``[0, pbar]``.
 
-* ``L[i, j]`` — nominal that i owes j inside the network; ``pbar = L·1 + external_liabilities``;
-* ``Π[i, j] = L[i, j] / pbar_i`` — share of i's payments that go to j;
-* ``C[i, j]`` — fraction of j's equity held by i (columns sum to < 1);
-* ``e[i]`` — external assets after the shock (cash and assets outside the network).
+Three solvers, chosen by ``method``, each through the engine's driver
+(:mod:`stressgpu.solvers`) and each returning a status:
 
-An entity is *solvent* when its assets ``a = e + Πᵀp + C·V`` cover ``pbar``; otherwise it
-defaults, its equity is zero and it pays the Rogers–Veraart amount. An entity can also be
-*forced* into default (an idiosyncratic default, or a liquidity default in the quarterly model).
+* ``"picard"`` — the clearing map iterated from the top (``p = pbar``, an upper bound on
+  ``V``); monotone, so it converges to the greatest fixed point (Tarski), geometrically.
+* ``"fictitious_default"`` — exact: Rogers & Veraart's Greatest Clearing Vector Algorithm,
+  generalised. Fix each entity's regime (solvent; defaulted paying its linear recovery;
+  defaulted paying ``pbar`` or ``0`` at a clip bound), solve the linear equations of that
+  regime for the unknowns only — the defaulters' payments and, with cross-holdings, the
+  equity of solvent entities that someone holds (never ``2N × 2N``) — then update the regimes
+  from the solution; the sets only grow, so it ends in at most ``2N + 1`` rounds. Without
+  cross-holdings every solution is an upper bound on the greatest clearing vector, so each
+  new default it reveals is real. With cross-holdings a linear solution can fall below it
+  (a solvent-assumed entity's negative equity understates its holders' assets), so default
+  sets are taken from Picard iterates from the top instead, and a linear solve confirms the
+  fixed point: a solution whose own regimes are the ones assumed is the greatest clearing
+  vector (any fixed point lies below the greatest, hence has at least its defaults).
+* ``"hybrid"`` — a few Picard steps from the top, then the exact rounds from the default set
+  they found (fewer rounds when the first steps reveal most defaults).
 
-Two solvers, chosen by ``method``:
-
-* ``"picard"`` — monotone iteration of the clearing map from the top (``p = pbar`` and an
-  upper bound on ``V``); converges to the greatest fixed point (Tarski), geometrically, and
-  reports per scenario whether it met ``tol`` within ``max_iter``;
-* ``"fictitious_default"`` — Eisenberg–Noe's fictitious-default algorithm in the form of
-  Rogers–Veraart's Greatest Clearing Vector Algorithm: fix the set of defaulters, solve the
-  linear system for ``p``, add the new defaulters, repeat. Exact in at most N+1 rounds.
-  Without cross-holdings or forced defaults only: with ``C != 0`` a solvent-assumed entity's
-  negative linear equity would understate its holders' assets and could add false defaulters,
-  and a forced defaulter's linear payment is not capped at pbar, so the solver refuses both
-  (use Picard, which handles the joint problem).
-
-Both take a batch of scenarios: ``e`` is ``[B, N]`` (or ``[N]`` for one scenario, which then
-returns unbatched arrays); the network arrays are shared by every scenario.
+Gradients: the solution carries implicit derivatives (:func:`stressgpu.solvers.implicit_fixed_point`)
+of the branch the solver selected — *solvent when* ``a_i >= pbar_i`` — so ``jax.grad``,
+``jax.jvp``, ``jit`` and ``vmap`` all compose with :func:`solve_clearing`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .linalg import lu_solve
+from .._types import Status
+from ..solvers import Solution, all_finite, implicit_fixed_point, iterate, worst
 
 Array = jax.Array
+
+METHODS = ("picard", "fictitious_default", "hybrid")
 
 
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class ClearingNetwork:
-    """The liability side of the network, shared by all scenarios.
+    """The liability side of the network, shared by all scenarios (dense form).
 
     Attributes:
-      liabilities: ``[N, N]`` USD bn, ``L[i, j]`` = nominal i owes j (no self-links).
+      liabilities: ``[N, N]`` USD bn, ``L[i, j]`` = nominal i owes j (zero diagonal).
       external_liabilities: ``[N]`` USD bn owed to creditors outside the N entities.
-      cross_holdings: ``[N, N]`` ``C[i, j]`` = fraction of j's equity held by i, or None for
-        none (the kernels then skip the stakes' products).
+      cross_holdings: ``[N, N]`` ``C[i, j]`` = fraction of j's equity held by i (columns sum
+        to < 1), or None for none (the kernels then skip the stakes' products).
     """
 
     liabilities: Array
     external_liabilities: Array
-    cross_holdings: Array
+    cross_holdings: Array | None
 
     @property
     def total_liabilities(self) -> Array:
-        """``pbar`` ``[N]``: everything each entity owes (MODEL.md §3)."""
+        """``pbar`` ``[N]``: everything each entity owes."""
         return self.liabilities.sum(axis=1) + self.external_liabilities
 
     @property
     def relative_liabilities(self) -> Array:
         """``Π`` ``[N, N]``: share of i's payments owed to j; zero rows where pbar = 0."""
         pbar = self.total_liabilities
-        safe = jnp.where(pbar > 0, pbar, 1.0)
-        return self.liabilities / safe[:, None]
+        return self.liabilities / jnp.where(pbar > 0, pbar, 1.0)[:, None]
+
+    @property
+    def self_loops(self) -> Array:
+        """``[N]`` bool: entities listed as owing themselves (rejected by every solver)."""
+        return jnp.diagonal(self.liabilities) != 0
 
     def inflows(self, p: Array) -> Array:
         """``Πᵀp`` ``[N]``: what each entity receives when debtors pay ``p``."""
@@ -85,21 +95,21 @@ class ClearingNetwork:
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class EdgeNetwork:
-    """The same liability side stored as a list of E debt links (sparse networks, and a
-    per-scenario debt vector without an ``[N, N]`` matrix per scenario).
+    """The same liability side as a list of E debt links (sparse networks, and a per-scenario
+    debt vector without an ``[N, N]`` matrix per scenario).
 
     Attributes:
       amount: ``[E]`` USD bn owed on each link.
-      borrower, lender: ``[E, N]`` one-hot rows naming each link's borrower and lender
-        (one-hot matrices turn gathers and scatters into matrix products, fast on every device).
-      external_liabilities: ``[N]``; cross_holdings: ``[N, N]``, as in :class:`ClearingNetwork`.
+      borrower, lender: ``[E, N]`` one-hot rows naming each link's two sides.
+      external_liabilities: ``[N]``; cross_holdings: ``[N, N]`` or None, as in
+        :class:`ClearingNetwork`.
     """
 
     amount: Array
     borrower: Array
     lender: Array
     external_liabilities: Array
-    cross_holdings: Array
+    cross_holdings: Array | None
 
     @property
     def total_liabilities(self) -> Array:
@@ -115,6 +125,10 @@ class EdgeNetwork:
         pbar = self.total_liabilities
         return self.liabilities / jnp.where(pbar > 0, pbar, 1.0)[:, None]
 
+    @property
+    def self_loops(self) -> Array:
+        return ((self.borrower * self.lender).T @ (self.amount != 0).astype(self.amount.dtype)) > 0
+
     def inflows(self, p: Array) -> Array:
         pbar = self.total_liabilities
         share = p / jnp.where(pbar > 0, pbar, 1.0)
@@ -122,12 +136,32 @@ class EdgeNetwork:
 
 
 def make_network(liabilities, external_liabilities=None, cross_holdings=None) -> ClearingNetwork:
-    """Build a :class:`ClearingNetwork` from plain arrays; missing parts are zero."""
+    """Build a :class:`ClearingNetwork` from plain arrays; missing parts are zero (no stakes:
+    ``cross_holdings=None``). A self-loop ``L[i, i] != 0`` is refused with a ``ValueError``."""
     L = jnp.asarray(liabilities)
+    if not jnp.issubdtype(L.dtype, jnp.floating):
+        L = L.astype(jnp.result_type(float))
     n = L.shape[-1]
     ext = jnp.zeros(n, L.dtype) if external_liabilities is None else jnp.asarray(external_liabilities, L.dtype)
-    C = jnp.zeros((n, n), L.dtype) if cross_holdings is None else jnp.asarray(cross_holdings, L.dtype)
-    return ClearingNetwork(L, ext, C)
+    C = None if cross_holdings is None else jnp.asarray(cross_holdings, L.dtype)
+    net = ClearingNetwork(L, ext, C)
+    check_no_self_loops(net)
+    return net
+
+
+def check_no_self_loops(net) -> None:
+    """Raise ``ValueError`` naming the entities when concrete liabilities owe themselves.
+
+    Under ``jit`` the arrays are traced and cannot be inspected: the solvers then return
+    status ``INVALID`` for such a network instead.
+    """
+    loops = net.self_loops
+    if isinstance(loops, jax.core.Tracer):
+        return
+    bad = [int(i) for i in jnp.flatnonzero(loops)]
+    if bad:
+        raise ValueError(f"self-loop: entities {bad} owe themselves (L[i, i] != 0); an entity cannot be "
+                         "its own creditor — remove the diagonal or net it out")
 
 
 class ClearingParams(NamedTuple):
@@ -141,9 +175,10 @@ class ClearingParams(NamedTuple):
 class ClearingResult(NamedTuple):
     """Clearing outcome, batched like the input ``e``.
 
-    payments ``[B, N]`` (USD bn, ``0 <= p <= pbar``); equity ``[B, N]`` (USD bn, >= 0);
-    defaulted ``[B, N]`` bool; iterations ``[B]`` (Picard steps or fictitious-default rounds);
-    converged ``[B]`` bool; residual ``[B]`` (sup-norm of the last change, USD bn).
+    payments ``[..., N]`` (USD bn, ``0 <= p <= pbar``); equity ``[..., N]`` (USD bn, >= 0);
+    defaulted ``[..., N]`` bool; iterations ``[...]`` (Picard steps or exact rounds);
+    status ``[...]`` int32 (:class:`stressgpu.Status`); converged ``[...]`` (``status == OK``);
+    residual ``[...]`` (sup-norm of ``Φ(z) − z`` at the answer, USD bn).
     """
 
     payments: Array
@@ -152,14 +187,14 @@ class ClearingResult(NamedTuple):
     iterations: Array
     converged: Array
     residual: Array
+    status: Array
 
 
 # --------------------------------------------------------------------------- the map
 
 
-def _assets(net: ClearingNetwork, e: Array, p: Array, v: Array) -> Array:
-    """Total assets ``a = e + Πᵀp + C·V`` of one scenario, ``[N]`` (``cross_holdings=None``:
-    no stakes, and the C·V product is skipped)."""
+def _assets(net, e: Array, p: Array, v: Array) -> Array:
+    """Total assets ``a = e + Πᵀp + C·V`` of one scenario, ``[N]``."""
     a = e + net.inflows(p)
     return a if net.cross_holdings is None else a + net.cross_holdings @ v
 
@@ -171,171 +206,258 @@ def short_of(a: Array, pbar: Array) -> Array:
     return a < pbar * (1 - 64 * jnp.finfo(a.dtype).eps)
 
 
-def clearing_map(net: ClearingNetwork, e: Array, p: Array, v: Array, forced: Array,
+def _clip_paid(recovery: Array, pbar: Array) -> Array:
+    """Recovery clipped to ``[0, pbar]``, written with explicit branches so that a derivative
+    at a bound is the side reached by raising assets (paid in full at ``pbar``)."""
+    return jnp.where(recovery >= pbar, pbar, jnp.where(recovery < 0, 0.0, recovery))
+
+
+def clearing_map(net, e: Array, p: Array, v: Array, forced: Array,
                  params: ClearingParams) -> tuple[Array, Array, Array]:
     """One application of the joint clearing map to ``(p, V)`` for one scenario.
 
-    Returns ``(p_new, V_new, defaulted)``, each ``[N]``. This is the map whose greatest
-    fixed point both solvers find; it is monotone non-decreasing in ``(p, V)``.
+    Returns ``(p_new, V_new, defaulted)``, each ``[N]``. Monotone non-decreasing in
+    ``(p, V)``; both solvers find its greatest fixed point.
     """
     pbar = net.total_liabilities
     a = _assets(net, e, p, v)
     defaulted = forced | short_of(a, pbar)
     recovery = params.alpha * e + params.beta * (a - e)  # Rogers–Veraart (2013), eq. (3)
-    p_new = jnp.where(defaulted, jnp.clip(recovery, 0.0, pbar), pbar)
+    p_new = jnp.where(defaulted, _clip_paid(recovery, pbar), pbar)
     v_new = jnp.where(defaulted, 0.0, a - pbar)
     return p_new, v_new, defaulted
 
 
-def equity_upper_bound(net: ClearingNetwork, e: Array) -> Array:
-    """An upper bound on every fixed-point equity vector, ``[..., N]``.
+def equity_upper_bound(net, e: Array) -> Array:
+    """An upper bound on every fixed-point equity vector, ``[N]``.
 
     With ``u = (e + Πᵀpbar − pbar)⁺``, any fixed point has ``V <= u + C·V``, hence
-    ``V <= (I − C)⁻¹ u`` (Neumann series; C >= 0 with column sums < 1).
+    ``V <= (I − C)⁻¹ u`` (C >= 0 with column sums < 1).
     """
     pbar = net.total_liabilities
     u = jnp.maximum(e + net.inflows(pbar) - pbar, 0.0)
     if net.cross_holdings is None:
         return u
-    n = pbar.shape[0]
-    eye = jnp.eye(n, dtype=u.dtype)
-    # The inverse depends on C alone: unbatched under vmap over scenarios, so it stays one LAPACK
-    # call (a batched LAPACK solve can deadlock jaxlib 0.10's CPU thread pool; see linalg.py).
-    return u @ jnp.linalg.inv(eye - net.cross_holdings).T
+    eye = jnp.eye(pbar.shape[0], dtype=u.dtype)
+    return jnp.linalg.solve(eye - net.cross_holdings, u)
 
 
-# --------------------------------------------------------------------------- solvers
+# --------------------------------------------------------------------------- Picard
 
 
-def picard_clearing(net, e, forced, params, tol, max_iter) -> ClearingResult:
-    """Picard solver for ONE scenario (``e``, ``forced`` ``[N]``), usable inside other kernels."""
+def _picard_steps(net, e, forced, params, z, k: int):
+    """``k`` applications of the clearing map to ``z = (p, V)``."""
+    def one(_, z):
+        return clearing_map(net, e, z[0], z[1], forced, params)[:2]
+    return lax.fori_loop(0, k, one, z)
+
+
+def _top(net, e):
+    """The starting point of every monotone solve: ``p = pbar`` and the equity upper bound."""
+    return net.total_liabilities.astype(e.dtype), equity_upper_bound(net, e)
+
+
+def _picard(net, e, forced, params, tol, max_steps) -> Solution:
+    scale = jnp.maximum(1.0, jnp.max(net.total_liabilities))
+    return iterate(lambda z: clearing_map(net, e, z[0], z[1], forced, params)[:2], _top(net, e),
+                   max_steps=max_steps, tol=tol, scale=scale)
+
+
+# --------------------------------------------------------------------------- exact
+
+
+class _Regimes(NamedTuple):
+    """Each entity's branch of the clearing map: defaulted (bool [N]); and of the defaulted,
+    those paying their linear recovery (``lin``) or nothing (``zero``); the rest pay pbar."""
+
+    defaulted: Array
+    lin: Array
+    zero: Array
+
+
+def _regimes(net, e, forced, params, p, v) -> _Regimes:
     pbar = net.total_liabilities
-    scale = jnp.maximum(1.0, jnp.max(pbar))
-    v0 = equity_upper_bound(net, e)
-
-    def cond(state):
-        _, _, it, res = state
-        return (it < max_iter) & (res > tol * scale)
-
-    def body(state):
-        p, v, it, _ = state
-        p_new, v_new, _ = clearing_map(net, e, p, v, forced, params)
-        res = jnp.maximum(jnp.max(jnp.abs(p_new - p)), jnp.max(jnp.abs(v_new - v)))
-        return p_new, v_new, it + 1, res
-
-    init = (pbar.astype(e.dtype), v0, jnp.asarray(0, jnp.int32), jnp.asarray(jnp.inf, e.dtype))
-    p, v, it, res = lax.while_loop(cond, body, init)
-    defaulted = clearing_map(net, e, p, v, forced, params)[2]
-    return ClearingResult(p, v, defaulted, it, res <= tol * scale, res)
+    a = _assets(net, e, p, v)
+    defaulted = forced | short_of(a, pbar)
+    recovery = params.alpha * e + params.beta * (a - e)
+    zero = defaulted & (recovery < 0)
+    lin = defaulted & ~zero & (recovery < pbar)
+    return _Regimes(defaulted, lin, zero)
 
 
-def _linear_system(net, e, defaulted, params):
-    """``(M, r)`` of the linear equations for ``z = [p; V]`` given the default set.
+def _held(net) -> Array:
+    """``[N]`` bool: entities whose equity someone holds (their V enters others' assets)."""
+    if net.cross_holdings is None:
+        return jnp.zeros(net.external_liabilities.shape, bool)
+    return jnp.any(net.cross_holdings != 0, axis=0)
 
-    Solvent i: ``p_i = pbar_i`` and ``V_i − (Πᵀp)_i − (C V)_i = e_i − pbar_i``.
-    Defaulted i: ``p_i − β(Πᵀp)_i − β(C V)_i = α e_i`` and ``V_i = 0``.
+
+def _solve_regime(net, e, params, r: _Regimes, size: int):
+    """Exact ``(p, V)`` for fixed regimes, from a linear system on the unknowns only.
+
+    Unknowns ``x_i``: ``p_i`` of linear defaulters, ``V_i`` of solvent entities that someone
+    holds; at most ``size`` of them (padding rows are the identity). Equations (docs/model.md
+    §5.2), with ``w_i = β`` for defaulters and 1 for solvent rows:
+
+        x_i − w_i Σ_j (Π_ji x_j [j lin] + C_ij x_j [j solvent, held]) = b_i + w_i (Πᵀ p_known)_i
+
+    ``b_i = α e_i`` (defaulter) or ``e_i − pbar_i`` (solvent); ``p_known`` is pbar for entities
+    paying in full and 0 otherwise. Returns ``(p, V, ok)``; ``ok`` is False when the unknowns do
+    not fit in ``size`` slots or the system is singular (non-finite solution).
     """
+    n = e.shape[0]
+    dtype = e.dtype
     pbar = net.total_liabilities
-    n = pbar.shape[0]
-    eye = jnp.eye(n, dtype=e.dtype)
-    pit = net.relative_liabilities.T
-    c = jnp.zeros_like(pit) if net.cross_holdings is None else net.cross_holdings
-    d = defaulted[:, None]
-    beta = params.beta
-    p_rows = jnp.concatenate([jnp.where(d, eye - beta * pit, eye), jnp.where(d, -beta * c, 0.0)], axis=1)
-    v_rows = jnp.concatenate([jnp.where(d, 0.0, -pit), jnp.where(d, eye, eye - c)], axis=1)
-    r = jnp.concatenate([jnp.where(defaulted, params.alpha * e, pbar), jnp.where(defaulted, 0.0, e - pbar)])
-    return jnp.concatenate([p_rows, v_rows], axis=0), r
+    solvent = ~r.defaulted
+    unknown = r.lin | (solvent & _held(net))
+    idx = jnp.nonzero(unknown, size=size, fill_value=n)[0]                 # [size], padded with n
+    fits = jnp.sum(unknown) <= size
+    pad = lambda x: jnp.concatenate([x, jnp.zeros((1,) + x.shape[1:], x.dtype)])  # noqa: E731
+    w = jnp.where(r.lin, params.beta, 1.0).astype(dtype)
+    pit = net.relative_liabilities.T                                       # [N, N] Πᵀ
+    coupling = pit * r.lin[None, :]
+    if net.cross_holdings is not None:
+        coupling = coupling + net.cross_holdings * (solvent & _held(net))[None, :]
+    m_full = pad(pad(coupling * w[:, None]).T).T                          # [N+1, N+1]
+    m = jnp.eye(size, dtype=dtype) - m_full[idx][:, idx]
+    p_known = jnp.where(r.lin | r.zero, 0.0, pbar).astype(dtype)
+    b = jnp.where(r.lin, params.alpha * e, e - pbar) + w * net.inflows(p_known)
+    x = jnp.linalg.solve(m, pad(b)[idx] * (idx < n))
+    x_full = jnp.zeros(n + 1, dtype).at[idx].set(x)[:n]
+    p = jnp.where(r.lin, x_full, p_known)
+    v_held = jnp.where(solvent & unknown, x_full, 0.0)
+    v = jnp.where(solvent, _assets(net, e, p, v_held) - pbar, 0.0)
+    v = jnp.where(unknown, v_held, v)
+    return p, v, fits & jnp.all(jnp.isfinite(x))
 
 
-def _fictitious_default_one(net, e, forced, params, tol, max_iter):
-    pbar = net.total_liabilities
-    n = pbar.shape[0]
-
-    def solve(defaulted):
-        m, r = _linear_system(net, e, defaulted, params)
-        z = lu_solve(m, r)  # m differs per scenario: a lax solve, never a batched LAPACK call
-        return z[:n], z[n:]
-
-    def cond(state):
-        _, _, _, changed, it = state
-        return changed & (it < max_iter)
-
-    def body(state):
-        defaulted, _, _, _, it = state
-        p, v = solve(defaulted)
-        # Default when assets fall short of liabilities; the tolerance keeps an entity
-        # sitting exactly at pbar (up to round-off) solvent, as the greatest fixed point does.
-        new = defaulted | short_of(_assets(net, e, p, v), pbar)
-        return new, p, v, jnp.any(new != defaulted), it + 1
-
-    zeros = jnp.zeros_like(e)
-    init = (forced, zeros, zeros, jnp.asarray(True), jnp.asarray(0, jnp.int32))
-    defaulted, p, v, changed, it = lax.while_loop(cond, body, init)
-    p = jnp.clip(p, 0.0, pbar)
-    v = jnp.maximum(v, 0.0)
-    p_chk, v_chk, _ = clearing_map(net, e, p, v, forced | defaulted, params)
-    res = jnp.maximum(jnp.max(jnp.abs(p_chk - p)), jnp.max(jnp.abs(v_chk - v)))
-    return ClearingResult(p, v, defaulted, it, ~changed, res)
+class _Exact(NamedTuple):
+    upper: tuple          # (p, V): an upper bound on the greatest fixed point
+    solution: tuple       # (p, V): the last linear solution
+    regimes: _Regimes
+    settled: Array        # the last solution reproduced its own regimes
+    solved: Array         # the last linear solve succeeded
 
 
-_SOLVERS = {"picard": picard_clearing, "fictitious_default": _fictitious_default_one}
+def _exact(net, e, forced, params, tol, max_steps, size, warm_steps) -> Solution:
+    """Greatest clearing vector by regime rounds (module docstring); ``warm_steps`` Picard
+    steps first (the hybrid), and with cross-holdings between every two solves."""
+    stakes = net.cross_holdings is not None
+    top = _top(net, e)
+    upper0 = _picard_steps(net, e, forced, params, top, warm_steps) if warm_steps else top
+    r0 = _regimes(net, e, forced, params, *upper0)
+    init = _Exact(upper0, upper0, r0, jnp.asarray(False), jnp.asarray(True))
+    picard_between = max(warm_steps, 8) if stakes else 0
+
+    def step(s: _Exact) -> _Exact:
+        p, v, ok = _solve_regime(net, e, params, s.regimes, size)
+        r_new = _regimes(net, e, forced, params, p, v)
+        same = jnp.all(r_new.defaulted == s.regimes.defaulted) & jnp.all(r_new.lin == s.regimes.lin) \
+            & jnp.all(r_new.zero == s.regimes.zero)
+        if stakes:
+            # Only an upper bound may reveal defaults (see module docstring).
+            upper = _picard_steps(net, e, forced, params, s.upper, picard_between)
+            consistent = same & jnp.all(v >= -_slack(v)) & jnp.all(p >= -_slack(p))
+            grown = _regimes(net, e, forced, params, *upper)
+            regimes = _union(s.regimes, grown)
+            return _Exact(upper, (p, v), regimes, consistent, ok)
+        # Without stakes the linear solution is itself an upper bound: its regimes are real.
+        regimes = _union(s.regimes, r_new)
+        return _Exact((p, v), (p, v), regimes, same, ok)
+
+    sol = iterate(step, init, max_steps=max_steps, done=lambda old, new: new.settled | ~new.solved,
+                  check=lambda s: jnp.where(s.solved, Status.OK, Status.SINGULAR))
+    p, v = sol.value.solution
+    return sol._replace(value=(jnp.clip(p, 0.0, net.total_liabilities), jnp.maximum(v, 0.0)))
 
 
-def _default_tol(dtype) -> float:
-    return 1e-12 if jnp.dtype(dtype) == jnp.float64 else 1e-6
+def _union(a: _Regimes, b: _Regimes) -> _Regimes:
+    """Regimes only move one way (towards default, then towards paying nothing)."""
+    zero = a.zero | b.zero
+    return _Regimes(a.defaulted | b.defaulted, (a.lin | b.lin) & ~zero, zero)
 
 
-def _check_fictitious_default(net, forced_default) -> None:
-    """The fictitious-default solver covers Eisenberg–Noe and Rogers–Veraart without
-    cross-holdings or forced defaults (a forced defaulter's linear payment is not capped at
-    pbar, and a forced closed group makes the system singular under α = β = 1)."""
-    def concrete_any(x):  # noqa: D401
-        return x is not None and not isinstance(x, jax.core.Tracer) and bool(jnp.any(jnp.asarray(x) != 0))
-
-    if concrete_any(net.cross_holdings):
-        raise ValueError("method='fictitious_default' needs cross_holdings == 0; use method='picard'")
-    if concrete_any(forced_default):
-        raise ValueError("method='fictitious_default' does not take forced_default; use method='picard'")
+def _slack(x):
+    return 1e3 * jnp.finfo(x.dtype).eps * jnp.maximum(1.0, jnp.max(jnp.abs(x)))
 
 
-def solve_clearing(net: ClearingNetwork, e: Array, *, forced_default: Array | None = None,
+# --------------------------------------------------------------------------- entry point
+
+
+def _clearing_theta(net, e, forced, params):
+    return (net, e, forced, ClearingParams(*(jnp.asarray(x, e.dtype) for x in params)))
+
+
+def clear_one(net, e: Array, forced: Array, params: ClearingParams, *, method: str = "picard",
+              tol=None, max_steps: int | None = None, size: int | None = None) -> ClearingResult:
+    """Clearing of ONE scenario (``e``, ``forced`` ``[N]``): the kernel every caller uses.
+
+    Pure and traceable: works under ``jit``, ``vmap``, ``grad`` and ``jvp`` (implicit
+    derivatives of payments and equity). ``size`` caps the exact solver's unknowns (default
+    N; fewer is faster when few entities default, and a round that needs more reports
+    ``SINGULAR``). Status ``INVALID`` for a self-loop, ``NONFINITE`` for NaN/inf input.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method={method!r}: allowed values are {', '.join(METHODS)}")
+    n = e.shape[-1]
+    size = n if size is None else min(int(size), n)
+    if max_steps is None:
+        max_steps = 10_000 if method == "picard" else 2 * n + 2 + (10_000 if net.cross_holdings is not None else 0)
+
+    def forward(theta) -> Solution:
+        net_, e_, forced_, params_ = theta
+        if method == "picard":
+            return _picard(net_, e_, forced_, params_, tol, max_steps)
+        return _exact(net_, e_, forced_, params_, tol, max_steps, size, 8 if method == "hybrid" else 0)
+
+    def linearise(z, theta):
+        net_, e_, forced_, params_ = theta
+        return clearing_map(net_, e_, z[0], z[1], forced_, params_)[:2]
+
+    theta = _clearing_theta(net, e, forced, params)
+    sol = implicit_fixed_point(forward, linearise)(theta)
+    p, v = sol.value
+    p_chk, v_chk, defaulted = clearing_map(net, e, lax.stop_gradient(p), lax.stop_gradient(v), forced, theta[3])
+    residual = jnp.maximum(jnp.max(jnp.abs(p_chk - p), initial=0.0), jnp.max(jnp.abs(v_chk - v), initial=0.0))
+    finite_in = all_finite((net, e, theta[3]))
+    status = worst(sol.status,
+                   jnp.where(finite_in & all_finite((p, v)), Status.OK, Status.NONFINITE),
+                   jnp.where(jnp.any(net.self_loops), Status.INVALID, Status.OK))
+    return ClearingResult(p, v, defaulted, sol.steps, status == Status.OK, lax.stop_gradient(residual), status)
+
+
+def solve_clearing(net, e: Array, *, forced_default: Array | None = None,
                    params: ClearingParams = ClearingParams(), method: str = "picard",
-                   tol: float | None = None, max_iter: int = 10_000) -> ClearingResult:
+                   tol: float | None = None, max_iter: int | None = None,
+                   size: int | None = None) -> ClearingResult:
     """Clear the network for one scenario (``e`` ``[N]``) or a batch (``e`` ``[B, N]``).
 
     Args:
-      net: liabilities and cross-holdings, shared by every scenario.
+      net: :class:`ClearingNetwork` or :class:`EdgeNetwork`, shared by every scenario.
       e: external assets after the shock, USD bn.
-      forced_default: bool, shaped like ``e``; entities that default whatever their assets.
+      forced_default: bool, ``[N]`` or shaped like ``e``; entities that default whatever
+        their assets.
       params: Rogers–Veraart ``alpha``, ``beta`` (default 1, 1 = Eisenberg–Noe).
-      method: ``"picard"`` or ``"fictitious_default"`` (see module docstring).
-      tol: relative tolerance on the sup-norm change, times ``max(1, max pbar)``;
+      method: ``"picard"``, ``"fictitious_default"`` (exact) or ``"hybrid"`` (module docstring).
+      tol: relative tolerance on the sup-norm change, times ``max(1, max pbar)`` (Picard);
         default 1e-12 in float64 and 1e-6 in float32.
-      max_iter: iteration cap (Picard steps or default rounds).
+      max_iter: cap on Picard steps or exact rounds (default: 10 000 steps; ``2N + 2`` rounds).
+      size: the exact solver's cap on unknowns per round (default N).
 
     Returns:
-      :class:`ClearingResult`; ``converged`` is False for any scenario that hit ``max_iter``.
+      :class:`ClearingResult` shaped like ``e``. ``status`` says whether each scenario is
+      ``OK``; a self-loop in concrete ``net`` raises ``ValueError`` (traced: status INVALID).
     """
-    if method not in _SOLVERS:
-        raise ValueError(f"method={method!r}: allowed values are {sorted(_SOLVERS)}")
-    if method == "fictitious_default":
-        _check_fictitious_default(net, forced_default)
+    check_no_self_loops(net)
     e = jnp.asarray(e)
     if not jnp.issubdtype(e.dtype, jnp.floating):
         e = e.astype(jnp.result_type(float))
-    single = e.ndim == 1
-    eb = e[None] if single else e
-    forced = jnp.zeros(eb.shape, bool) if forced_default is None else jnp.broadcast_to(forced_default, eb.shape)
-    tol = _default_tol(eb.dtype) if tol is None else tol
-    net = jax.tree_util.tree_map(lambda x: jnp.asarray(x, eb.dtype), net)
-    if not isinstance(net.cross_holdings, jax.core.Tracer) and not bool(jnp.any(net.cross_holdings != 0)):
-        net = replace(net, cross_holdings=None)  # no stakes: skip C·V and the (I − C) solve
-    out = _solve_batched(net, eb, forced, params, method, tol, max_iter)
-    return jax.tree_util.tree_map(lambda x: x[0], out) if single else out
+    net = jax.tree_util.tree_map(lambda x: jnp.asarray(x, e.dtype), net)
+    forced = jnp.zeros(e.shape, bool) if forced_default is None else jnp.broadcast_to(jnp.asarray(forced_default, bool), e.shape)
 
+    def one(ei, fi):
+        return clear_one(net, ei, fi, params, method=method, tol=tol, max_steps=max_iter, size=size)
 
-@partial(jax.jit, static_argnames=("method", "max_iter"))
-def _solve_batched(net, e, forced, params, method, tol, max_iter):
-    one = _SOLVERS[method]
-    return jax.vmap(lambda ei, fi: one(net, ei, fi, params, tol, max_iter))(e, forced)
+    if e.ndim == 1:
+        return one(e, forced)
+    return jax.vmap(one)(e, forced)

@@ -1,13 +1,14 @@
-"""DebtRank: distress spreading through relative equity losses (MODEL.md section 3.3).
+"""DebtRank: distress spreading through relative equity losses (docs/model.md §5.5).
 
 Entity ``i`` holds claims ``A[i, j]`` (USD bn) on entity ``j`` (loans to j, stakes in j) and has
 equity ``E_i`` (USD bn). Its relative equity loss is ``h_i = (E_i(0) - E_i(t)) / E_i(0)`` in
 ``[0, 1]`` (``h_i = 1``: equity wiped out, default). Distress at ``j`` reaches ``i`` through the
 impact matrix
 
-    W[i, j] = min(1, A[i, j] / E_i)                     (MODEL.md 3.3; Battiston et al. 2012)
+    W[i, j] = min(1, A[i, j] / E_i)                     (Battiston et al. 2012)
 
-so a full loss at ``j`` costs ``i`` at most all of its equity. Two dynamics, chosen by ``method``:
+so a full loss at ``j`` costs ``i`` at most all of its equity (classic), or through the
+uncapped leverage matrix ``Λ[i, j] = A[i, j] / E_i`` (linear, Bardoscia et al. 2015). Two dynamics, chosen by ``method``:
 
 * ``"classic"`` -- Battiston, Puliga, Kaushik, Tasca & Caldarelli (2012, Sci. Rep. 2:541),
   "Methods". Each entity is Undistressed, Distressed or Inactive. Entities with ``h0 > 0`` start
@@ -26,17 +27,15 @@ so a full loss at ``j`` costs ``i`` at most all of its equity. Two dynamics, cho
   Caldarelli (2015, PLoS ONE 10(6): e0130406), their dynamics for ``h_i(t+1)`` with the
   transfer rule of the linear case: every increment of loss is passed on,
 
-      h_i(t+1) = min(1, h_i(t) + sum_j W[i, j] (h_j(t) - h_j(t-1))),    h(0) = 0, h(1) = h0,
+      h_i(t+1) = min(1, h_i(t) + sum_j Λ[i, j] (h_j(t) - h_j(t-1))),    h(0) = 0, h(1) = h0,
 
   so losses keep going round cycles. Because increments are non-negative this equals
-  ``h(t+1) = min(1, h0 + W h(t))``: a monotone iteration that converges to the least fixed
-  point above ``h0`` -- geometrically when the spectral radius of W (on the unsaturated
+  ``h(t+1) = min(1, h0 + Λ h(t))``: a monotone iteration that converges to the least fixed
+  point above ``h0`` -- geometrically when the spectral radius of Λ (on the unsaturated
   entities) is below 1, otherwise it amplifies until the entities on the cycle reach 1. The loop
-  ends when ``max_i (h_i(t) - h_i(t-1)) <= tol``.
-
-Bardoscia et al. use the uncapped leverage ``Lambda[i, j] = A[i, j] / E_i``; here both dynamics
-use the capped ``W`` that MODEL.md 3.3 prescribes. They differ only where one claim exceeds the
-creditor's equity (then the cap passes on less than the full ``A[i, j] / E_i`` of a partial loss).
+  ends when ``max_i (h_i(t) - h_i(t-1)) <= tol``; its cap grows with N. As R's
+  NetworkRiskMeasures computes it, the leverage matrix is not capped (a claim larger than the
+  creditor's equity passes on more than one for one), only ``h`` is.
 
 Entities with ``E_i <= 0`` are taken as defaulted before the shock (as in the IMT Lucca
 implementation of Bardoscia et al.): ``h_i = 1`` throughout and, since the baseline equities of
@@ -45,6 +44,12 @@ linear: their increment is zero). Their weight in ``v`` is zero.
 
 System DebtRank (Battiston et al. 2012): with ``v_i = E_i / sum_k E_k`` (positive equities),
 ``R = sum_i v_i h_i(T) - sum_i v_i h_i(1)``, the loss caused beyond the initial shock.
+
+Both run through the engine's driver (:mod:`stressgpu.solvers`) and report a status.
+Derivatives: linear DebtRank is a fixed point and carries implicit derivatives; classic
+DebtRank's final ``h`` is recomputed, after the loop, from the order in which entities became
+distressed (a triangular linear system), so it too is differentiable in exposures, equity and
+``h0`` (almost everywhere: the order itself is discrete).
 """
 from __future__ import annotations
 
@@ -53,33 +58,32 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
-from jax import lax
+
+from .._types import Status
+from ..solvers import Solution, all_finite, float_arrays, implicit_fixed_point, iterate, worst
 
 __all__ = ["METHODS", "DebtRankResult", "EntityDebtRank", "debtrank", "debtrank_by_entity",
-           "impact_matrix"]
+           "debtrank_one", "impact_matrix", "leverage_matrix"]
 
 METHODS = ("classic", "linear")
 
-# A tolerance below a few ulps could never be met by a loop that stalls on adjacent floats;
-# in float64 the floor (~1e-15) does not bind for the default tol=1e-12.
-_ULPS_FLOOR = 4.0
-
 
 class DebtRankResult(NamedTuple):
-    """Final state of the DebtRank dynamics, one row per scenario.
+    """Final state of the DebtRank dynamics (one scenario; a leading axis B when batched).
 
     Attributes:
-        h: [B, N] final relative equity losses, in [0, 1] (1 = equity wiped out).
-        system: [B] system DebtRank ``sum_i v_i (h_i - h0_i)``, ``v_i = E_i / sum E``: the share
-            of the network's equity lost beyond the initial shock (Battiston et al. 2012).
-        rounds: [B] int32, propagation rounds performed.
-        converged: [B] bool, False where the loop stopped at ``max_rounds`` still moving.
+        h: [N] final relative equity losses, in [0, 1] (1 = equity wiped out).
+        system: [] system DebtRank ``sum_i v_i (h_i - h0_i)``, ``v_i = E_i / sum E``.
+        rounds: [] int32, propagation rounds performed.
+        converged: [] bool, ``status == OK``.
+        status: [] int32 :class:`stressgpu.Status`.
     """
 
     h: jax.Array
     system: jax.Array
     rounds: jax.Array
     converged: jax.Array
+    status: jax.Array
 
 
 class EntityDebtRank(NamedTuple):
@@ -87,31 +91,38 @@ class EntityDebtRank(NamedTuple):
 
     Attributes:
         debtrank: [N] ``R_j``, the share of the network's equity that j's default destroys
-            elsewhere (Battiston et al. 2012, Sci. Rep. 2:541, "DebtRank" with ``psi = 1``).
-        rounds: [N] int32, rounds performed for j's scenario.
-        converged: [N] bool, False where j's scenario stopped at ``max_rounds``.
+            elsewhere (Battiston et al. 2012, Sci. Rep. 2:541, with ``psi = 1``).
+        rounds: [N] int32; converged: [N] bool; status: [N] int32, for j's scenario.
     """
 
     debtrank: jax.Array
     rounds: jax.Array
     converged: jax.Array
+    status: jax.Array
 
 
 # --------------------------------------------------------------------------- network
 
 
-def impact_matrix(exposures: jax.Array, equity: jax.Array) -> jax.Array:
-    """``W[i, j] = min(1, exposures[i, j] / equity[i])``, [N, N], dimensionless.
+def _no_diagonal(m: jax.Array) -> jax.Array:
+    return m * (1.0 - jnp.eye(m.shape[0], dtype=m.dtype))
 
-    MODEL.md 3.3 / Battiston et al. (2012), eq. for ``W_ij`` (indices transposed: here row i is
-    the creditor). Rows of entities with ``equity <= 0`` are zero (already defaulted, they can
-    lose nothing more) and so is the diagonal (a claim on oneself is no exposure).
+
+def leverage_matrix(exposures: jax.Array, equity: jax.Array) -> jax.Array:
+    """``Λ[i, j] = exposures[i, j] / equity[i]``, [N, N], uncapped (Bardoscia et al. 2015).
+
+    Rows of entities with ``equity <= 0`` are zero (already defaulted, they can lose nothing
+    more) and so is the diagonal.
     """
     solvent = equity > 0
-    safe = jnp.where(solvent, equity, 1.0)
-    w = jnp.minimum(1.0, exposures / safe[:, None])
-    w = jnp.where(solvent[:, None], w, 0.0)
-    return w * (1.0 - jnp.eye(w.shape[0], dtype=w.dtype))
+    lam = exposures / jnp.where(solvent, equity, 1.0)[:, None]
+    return _no_diagonal(jnp.where(solvent[:, None], lam, 0.0))
+
+
+def impact_matrix(exposures: jax.Array, equity: jax.Array) -> jax.Array:
+    """``W[i, j] = min(1, exposures[i, j] / equity[i])``, [N, N] (Battiston et al. 2012; row i
+    is the creditor). Zero rows where ``equity <= 0``, zero diagonal."""
+    return jnp.minimum(1.0, leverage_matrix(exposures, equity))
 
 
 def _economic_weights(equity: jax.Array) -> jax.Array:
@@ -121,146 +132,177 @@ def _economic_weights(equity: jax.Array) -> jax.Array:
     return pos / jnp.where(total > 0, total, 1.0)
 
 
-# --------------------------------------------------------------------------- dynamics
+def _start(equity, h0):
+    """Pre-shock defaulters (``equity <= 0``) sit at h = 1; others' h0 is clipped to [0, 1]."""
+    defaulted = equity <= 0
+    return defaulted, jnp.where(defaulted, 1.0, jnp.clip(h0, 0.0, 1.0))
 
 
-def _classic_one(w, h0, defaulted, max_rounds):
-    """Battiston et al. (2012) U/D/I dynamics for one scenario; returns (h, rounds, converged)."""
+# --------------------------------------------------------------------------- classic
 
-    def cond(state):
-        _, distressed, _, rounds = state
-        return jnp.any(distressed) & (rounds < max_rounds)
 
-    def body(state):
-        h, distressed, inactive, rounds = state
+class _Classic(NamedTuple):
+    h: jax.Array           # [N] current losses
+    distressed: jax.Array  # [N] bool, pass on their h in the next round
+    inactive: jax.Array    # [N] bool
+    passed: jax.Array      # [N] h_j at the end of the round j became distressed (0 if never)
+    order: jax.Array       # [N] int32, that round (-1 never)
+    k: jax.Array           # [] int32 rounds so far
+
+
+def _classic_forward(theta, max_steps) -> Solution:
+    exposures, equity, h0 = theta
+    w = impact_matrix(exposures, equity)
+    defaulted, h = _start(equity, h0)
+    first = (h > 0) & ~defaulted
+
+    def step(s: _Classic) -> _Classic:
         # Only entities Distressed in the previous round pass on their distress.
-        h = jnp.minimum(1.0, h + w @ jnp.where(distressed, h, 0.0))
-        inactive = inactive | distressed
+        h = jnp.minimum(1.0, s.h + w @ jnp.where(s.distressed, s.h, 0.0))
+        inactive = s.inactive | s.distressed
         distressed = (h > 0) & ~inactive
-        return h, distressed, inactive, rounds + 1
+        k = s.k + 1
+        return _Classic(h, distressed, inactive, jnp.where(distressed, h, s.passed),
+                        jnp.where(distressed, k, s.order), k)
 
-    h = jnp.where(defaulted, 1.0, h0)
-    # Pre-shock defaulters start Inactive: their loss is already in their creditors' equity.
-    init = (h, (h > 0) & ~defaulted, defaulted, jnp.asarray(0, jnp.int32))
-    h, distressed, _, rounds = lax.while_loop(cond, body, init)
-    return h, rounds, ~jnp.any(distressed)
+    init = _Classic(h, first, defaulted, jnp.where(first, h, 0.0), jnp.where(first, 0, -1).astype(jnp.int32),
+                    jnp.asarray(0, jnp.int32))
+    sol = iterate(step, init, max_steps=max_steps, done=lambda old, new: ~jnp.any(new.distressed))
+    s = sol.value
+    return sol._replace(value=((s.passed, s.h), (s.order, s.passed >= 1.0, s.h >= 1.0)))
 
 
-def _linear_one(w, h0, defaulted, max_rounds, tol):
-    """Bardoscia et al. (2015) increment dynamics for one scenario; (h, rounds, converged)."""
+def _classic_map(x, theta, aux):
+    """The classic outcome as a fixed point given the visiting order (for derivatives):
+    ``g_j = min(1, h0_j + sum_{k before j} W_jk g_k)``, ``h = min(1, h0 + W g)``."""
+    exposures, equity, h0 = theta
+    g, _ = x
+    order, g_clipped, h_clipped = aux
+    w = impact_matrix(exposures, equity)
+    _, h0 = _start(equity, h0)
+    visited = order >= 0
+    before = visited[None, :] & visited[:, None] & (order[None, :] < order[:, None])
+    g_new = jnp.where(g_clipped, 1.0, jnp.where(visited, h0 + (w * before) @ g, 0.0))
+    h_new = jnp.where(h_clipped, 1.0, h0 + w @ g)
+    return g_new, h_new
 
-    def cond(state):
-        h_prev, h, rounds = state
-        return (jnp.max(h - h_prev) > tol) & (rounds < max_rounds)
 
-    def body(state):
-        h_prev, h, rounds = state
-        # Pass on only what each entity lost in the last round.
-        return h, jnp.minimum(1.0, h + w @ (h - h_prev)), rounds + 1
+# --------------------------------------------------------------------------- linear
 
-    h = jnp.where(defaulted, 1.0, h0)
-    # h(0) = 0 so the first round passes on the shock itself; pre-shock defaulters start at
-    # h(0) = 1, a zero increment.
-    h_prev = jnp.where(defaulted, 1.0, 0.0).astype(h.dtype)
-    h_prev, h, rounds = lax.while_loop(cond, body, (h_prev, h, jnp.asarray(0, jnp.int32)))
-    return h, rounds, jnp.max(h - h_prev) <= tol
+
+def _linear_step(lam, h0):
+    def step(h):
+        return jnp.minimum(1.0, h0 + lam @ h)
+    return step
+
+
+def _linear_forward(theta, tol, max_steps) -> Solution:
+    exposures, equity, h0 = theta
+    defaulted, h0 = _start(equity, h0)
+    # h(1) = h0; each round passes on the last increment, i.e. h <- min(1, h0 + Λ h) from h0
+    # (pre-shock defaulters have Λ rows of zero and stay at 1).
+    return iterate(_linear_step(leverage_matrix(exposures, equity), h0), h0, max_steps=max_steps, tol=tol)
+
+
+def _linear_map(h, theta):
+    exposures, equity, h0 = theta
+    _, h0 = _start(equity, h0)
+    raw = h0 + leverage_matrix(exposures, equity) @ h
+    return jnp.where(raw >= 1.0, 1.0, raw)
+
+
+# --------------------------------------------------------------------------- kernel + API
 
 
 def _check_method(method: str) -> None:
     if method not in METHODS:
-        raise ValueError(f"method={method!r}: allowed values are {METHODS}")
+        raise ValueError(f"method={method!r}: allowed values are {', '.join(METHODS)}")
 
 
-def _float_dtype(*xs):
-    dtype = jnp.result_type(*xs)
-    return dtype if jnp.issubdtype(dtype, jnp.floating) else jnp.result_type(float)
+def default_max_rounds(method: str, n: int) -> int:
+    """Classic visits each entity once: N + 1 rounds always suffice. Linear converges
+    geometrically at the spectral radius of Λ: the cap grows with N (near-critical cycles)."""
+    return n + 1 if method == "classic" else 10_000 + 100 * n
 
 
-def _run(exposures, equity, h0, method, max_rounds, tol) -> DebtRankResult:
-    """DebtRank for ``h0`` [B, N] on shared arrays already cast to one float dtype."""
-    w = impact_matrix(exposures, equity)
-    defaulted = equity <= 0
-    # Relative losses are fractions of equity; clipping keeps h in [0, 1] for any input.
-    h0 = jnp.where(defaulted, 1.0, jnp.clip(h0, 0.0, 1.0))
+def debtrank_one(exposures, equity, h0, *, method: str = "classic", max_rounds: int | None = None,
+                 tol=None) -> DebtRankResult:
+    """DebtRank of ONE scenario (``h0`` [N]); pure, works under jit, vmap, grad and jvp."""
+    _check_method(method)
+    n = equity.shape[0]
+    max_rounds = default_max_rounds(method, n) if max_rounds is None else max_rounds
+    theta = (exposures, equity, h0)
     if method == "classic":
-        one = lambda x: _classic_one(w, x, defaulted, max_rounds)  # noqa: E731
+        sol = implicit_fixed_point(lambda th: _classic_forward(th, max_rounds), _classic_map, has_aux=True)(theta)
+        h = sol.value[0][1]
     else:
-        one = lambda x: _linear_one(w, x, defaulted, max_rounds, tol)  # noqa: E731
-    h, rounds, converged = jax.vmap(one)(h0)
-    system = (h - h0) @ _economic_weights(equity)
-    return DebtRankResult(h, system, rounds, converged)
+        sol = implicit_fixed_point(lambda th: _linear_forward(th, tol, max_rounds), _linear_map)(theta)
+        h = sol.value
+    _, h_start = _start(equity, h0)
+    system = (h - h_start) @ _economic_weights(equity)
+    nonfinite = jnp.where(all_finite(theta), Status.OK, Status.NONFINITE)
+    loops = jnp.where(jnp.any(jnp.diagonal(exposures) != 0), Status.INVALID, Status.OK)
+    status = worst(sol.status, nonfinite, loops)
+    return DebtRankResult(h, system, sol.steps, status == Status.OK, status)
 
 
-# --------------------------------------------------------------------------- public API
+def _check_no_self_loops(exposures) -> None:
+    if isinstance(exposures, jax.core.Tracer):
+        return
+    bad = [int(i) for i in jnp.flatnonzero(jnp.diagonal(exposures) != 0)]
+    if bad:
+        raise ValueError(f"self-loop: exposures[i, i] != 0 for entities {bad}; a claim on oneself is no exposure")
 
 
 @functools.partial(jax.jit, static_argnames=("method", "max_rounds"))
-def debtrank(
-    exposures: jax.Array,
-    equity: jax.Array,
-    h0: jax.Array,
-    *,
-    method: str = "classic",
-    max_rounds: int = 100,
-    tol: float | jax.Array = 1e-12,
-) -> DebtRankResult:
-    """DebtRank propagation of initial relative equity losses, batched over scenarios.
+def _debtrank_batched(exposures, equity, h0, method, max_rounds, tol):
+    return jax.vmap(lambda x: debtrank_one(exposures, equity, x, method=method, max_rounds=max_rounds, tol=tol))(h0)
+
+
+def debtrank(exposures, equity, h0, *, method: str = "classic", max_rounds: int | None = None,
+             tol=None) -> DebtRankResult:
+    """DebtRank propagation of initial relative equity losses.
 
     Classic: Battiston et al. (2012, Sci. Rep. 2:541); linear: Bardoscia et al. (2015, PLoS ONE
     10(6): e0130406). The update rules are in the module docstring.
 
     Args:
         exposures: [N, N] USD bn, ``exposures[i, j]`` = value of i's assets that are claims on j
-            (loans to j, stakes in j), >= 0; shared by all scenarios.
-        equity: [N] USD bn; entities with ``equity <= 0`` are defaulted before the shock
-            (``h = 1``, pass nothing on).
-        h0: [B, N] or [N] initial relative equity loss, clipped to [0, 1]; [N] is one scenario.
-        method: "classic" or "linear" (static).
-        max_rounds: cap on propagation rounds (static). Classic needs at most N.
-        tol: linear only: stop when no h rose by more than ``tol`` in the last round (floored
-            at a few ulps of the working dtype).
+            (loans to j, stakes in j), >= 0, zero diagonal; shared by all scenarios.
+        equity: [N] USD bn; entities with ``equity <= 0`` are defaulted before the shock.
+        h0: [N] (one scenario, unbatched results) or [B, N] (results with a leading B).
+        method: "classic" or "linear".
+        max_rounds: cap on rounds (default: N + 1 classic, grows with N for linear).
+        tol: linear only: stop when no h moved by more than ``tol`` (default 1e-12 in float64,
+            1e-6 in float32, floored at a few ulps).
 
     Returns:
-        DebtRankResult with h [B, N], system [B], rounds [B], converged [B] (B = 1 for [N]).
+        :class:`DebtRankResult`, with a status per scenario.
     """
     _check_method(method)
-    dtype = _float_dtype(exposures, equity, h0)
-    exposures, equity, h0 = (jnp.asarray(x, dtype) for x in (exposures, equity, h0))
+    exposures, equity, h0 = float_arrays(exposures, equity, h0)
     n = equity.shape[0]
     if exposures.shape != (n, n):
         raise ValueError(f"exposures must be ({n}, {n}), got {exposures.shape}")
     if h0.ndim not in (1, 2) or h0.shape[-1] != n:
         raise ValueError(f"h0 must be ({n},) or (B, {n}), got {h0.shape}")
-    h0 = jnp.atleast_2d(h0)
-    tol = jnp.maximum(jnp.asarray(tol, dtype), _ULPS_FLOOR * jnp.finfo(dtype).eps)
-    return _run(exposures, equity, h0, method, max_rounds, tol)
+    _check_no_self_loops(exposures)
+    if h0.ndim == 1:
+        return debtrank_one(exposures, equity, h0, method=method, max_rounds=max_rounds, tol=tol)
+    return _debtrank_batched(exposures, equity, h0, method, max_rounds, tol)
 
 
-@functools.partial(jax.jit, static_argnames=("method", "max_rounds"))
-def debtrank_by_entity(
-    exposures: jax.Array,
-    equity: jax.Array,
-    *,
-    method: str = "classic",
-    max_rounds: int = 100,
-    tol: float | jax.Array = 1e-12,
-) -> EntityDebtRank:
+def debtrank_by_entity(exposures, equity, *, method: str = "classic", max_rounds: int | None = None,
+                       tol=None) -> EntityDebtRank:
     """DebtRank ``R_j`` of every entity: the system loss when j alone starts with ``h_j = 1``.
 
     Battiston et al. (2012, Sci. Rep. 2:541), the per-node DebtRank (``psi = 1``, ``S_f = {j}``);
     with ``method="linear"`` the same shock run through Bardoscia et al. (2015). ``R_j`` excludes
-    j's own loss. An entity with ``equity <= 0`` is defaulted already and gets ``R_j = 0``.
-
-    Args:
-        exposures: [N, N] USD bn, as in :func:`debtrank`.
-        equity: [N] USD bn.
-        method, max_rounds, tol: as in :func:`debtrank`.
+    j's own loss; an entity with ``equity <= 0`` gets ``R_j = 0``.
 
     Returns:
-        EntityDebtRank with debtrank [N], rounds [N], converged [N].
+        :class:`EntityDebtRank` with debtrank, rounds, converged, status, each [N].
     """
-    n = jnp.shape(equity)[0]
-    dtype = _float_dtype(exposures, equity)
-    res = debtrank(exposures, equity, jnp.eye(n, dtype=dtype), method=method,
-                   max_rounds=max_rounds, tol=tol)
-    return EntityDebtRank(res.system, res.rounds, res.converged)
+    exposures, equity = float_arrays(exposures, equity)
+    res = debtrank(exposures, equity, jnp.eye(equity.shape[0], dtype=equity.dtype), method=method, max_rounds=max_rounds, tol=tol)
+    return EntityDebtRank(res.system, res.rounds, res.converged, res.status)

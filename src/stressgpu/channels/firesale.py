@@ -1,4 +1,4 @@
-"""Fire sales on common asset classes (MODEL.md section 3.5).
+"""Fire sales on common asset classes (docs/model.md §5.3).
 
 Holders (banks, private-credit funds, hyperscalers, neoclouds, ...) own quantities
 ``q[i, a]`` of marketable asset classes ``a`` (AI hardware, data-centre real estate, ...)
@@ -34,8 +34,9 @@ Equilibrium (CFS): a price vector with ``p = Phi(p) = impact(S(p))``. Sales are
 non-increasing in every price (for ``0 < r_i <= 1`` and ``q >= 0``) and the impact is
 decreasing in sales, so ``Phi`` is monotone increasing and ``Phi(p0) <= p0``; iterating
 ``p <- Phi(p)`` from ``p0`` gives a decreasing sequence that converges to the greatest
-fixed point (Tarski / Kleene), the one CFS select. The loop is a ``lax.while_loop`` capped at
-``max_iter``; a scenario that hits the cap reports ``converged = False``.
+fixed point (Tarski / Kleene), the one CFS select. The loop runs through the engine's driver
+(:mod:`stressgpu.solvers`): capped at ``max_iter``, with a status per scenario, and with
+implicit derivatives of the equilibrium prices (so ``jax.grad`` works through it).
 """
 from __future__ import annotations
 
@@ -44,16 +45,12 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
-from jax import lax
+from .._types import Status
+from ..solvers import all_finite, implicit_fixed_point, iterate, worst
 
-__all__ = ["FireSaleResult", "IMPACTS", "fire_sale", "price_impact"]
+__all__ = ["FireSaleResult", "IMPACTS", "fire_sale", "fire_sale_one", "price_impact"]
 
 IMPACTS = ("exponential", "linear")
-
-# Loop tolerances below a few ulps can never be met (the iterates stall on adjacent floats),
-# so the tolerance is floored at this many ulps of the working dtype; in float64 the floor is
-# ~1e-15 and does not bind for the default tol=1e-12, in float32 it is ~5e-7.
-_ULPS_FLOOR = 4.0
 
 
 class FireSaleResult(NamedTuple):
@@ -67,8 +64,11 @@ class FireSaleResult(NamedTuple):
         mark_to_market_loss: [B, N] USD bn, ``sum_a (p0_a - p_a) q[i, a]``: the loss from the
             fire-sale price fall on the pre-sale holdings (sold units go at ``p``, kept ones
             are marked to ``p``); the shock's own fall from baseline to ``p0`` is not in it.
-        converged: [B] bool, False where the loop stopped at ``max_iter``.
+        converged: [B] bool, ``status == OK``.
         iterations: [B] int32, price updates performed.
+        status: [B] int32 :class:`stressgpu.Status`.
+
+    Without a leading axis on any argument the result has no B axis.
     """
 
     prices: jax.Array
@@ -76,6 +76,7 @@ class FireSaleResult(NamedTuple):
     mark_to_market_loss: jax.Array
     converged: jax.Array
     iterations: jax.Array
+    status: jax.Array
 
 
 def _check_impact(impact: str) -> None:
@@ -138,45 +139,44 @@ def _sale_fraction(
     return jnp.where(equity <= 0, 1.0, solvent_fraction)
 
 
-def _fire_sale_single(
+def fire_sale_one(
     quantities: jax.Array,
     other_assets: jax.Array,
     liabilities: jax.Array,
     prices0: jax.Array,
     min_capital_ratio: jax.Array,
     depth: jax.Array,
-    price_floor: jax.Array,
-    tol: jax.Array,
-    max_iter: jax.Array,
-    impact: str,
+    *,
+    impact: str = "exponential",
+    price_floor=0.0,
+    tol=None,
+    max_iter: int = 500,
 ) -> FireSaleResult:
-    """One scenario: q [N, A], c [N], d [N], p0 [A], r [N], depth [A]; see ``fire_sale``."""
+    """Fire-sale equilibrium of ONE scenario: q [N, A], c [N], d [N], p0 [A], r [N] or scalar,
+    depth [A]; see :func:`fire_sale`. Pure; jit, vmap, grad and jvp compose with it."""
+    _check_impact(impact)
+    ratio = jnp.broadcast_to(min_capital_ratio, other_assets.shape)
 
-    def phi(prices):
-        fraction = _sale_fraction(quantities, other_assets, liabilities, prices, min_capital_ratio)
-        sold_total = fraction @ quantities  # [A] S_a = sum_i f_i q[i, a]
-        return price_impact(sold_total, prices0, depth, impact, price_floor)
+    def phi(prices, theta):
+        q, c, d, p0, r, dep, floor = theta
+        fraction = _sale_fraction(q, c, d, prices, r)
+        return price_impact(fraction @ q, p0, dep, impact, floor)   # S_a = sum_i f_i q[i, a]
 
-    def cond(state):
-        _, step, it = state
-        return (step > tol) & (it < max_iter)
+    def forward(theta):
+        return iterate(lambda p: phi(p, theta), theta[3], max_steps=max_iter, tol=tol)
 
-    def body(state):
-        prices, _, it = state
-        new_prices = phi(prices)
-        return new_prices, jnp.max(jnp.abs(new_prices - prices), initial=0.0), it + 1
-
-    init = (prices0, jnp.asarray(jnp.inf, prices0.dtype), jnp.asarray(0, jnp.int32))
-    prices, step, iterations = lax.while_loop(cond, body, init)
-
+    theta = (quantities, other_assets, liabilities, prices0, ratio, depth, jnp.asarray(price_floor, prices0.dtype))
+    sol = implicit_fixed_point(forward, phi)(theta)
+    prices = sol.value
     # Sales at the equilibrium prices, so that prices == impact(sum_i sold) up to tol.
-    fraction = _sale_fraction(quantities, other_assets, liabilities, prices, min_capital_ratio)
+    fraction = _sale_fraction(quantities, other_assets, liabilities, prices, ratio)
     sold = fraction[:, None] * quantities
     mark_to_market_loss = quantities @ (prices0 - prices)
-    return FireSaleResult(prices, sold, mark_to_market_loss, step <= tol, iterations)
+    status = worst(sol.status, jnp.where(all_finite(theta), Status.OK, Status.NONFINITE))
+    return FireSaleResult(prices, sold, mark_to_market_loss, status == Status.OK, sol.steps, status)
 
 
-@functools.partial(jax.jit, static_argnames=("impact",))
+@functools.partial(jax.jit, static_argnames=("impact", "max_iter"))
 def fire_sale(
     quantities: jax.Array,
     other_assets: jax.Array,
@@ -187,8 +187,8 @@ def fire_sale(
     *,
     impact: str = "exponential",
     price_floor: float | jax.Array = 0.0,
-    max_iter: int | jax.Array = 500,
-    tol: float | jax.Array = 1e-12,
+    max_iter: int = 500,
+    tol: float | jax.Array | None = None,
 ) -> FireSaleResult:
     """Fire-sale equilibrium on common asset classes, batched over scenarios.
 
@@ -211,13 +211,13 @@ def fire_sale(
         depth: [A] market depth per class (USD bn); ``inf`` for no price impact.
         impact: "exponential" (CFS) or "linear" (GLT) (static).
         price_floor: linear impact floor as a fraction of ``p0``, in [0, 1].
-        max_iter: cap on price updates per scenario.
-        tol: stop when ``max_a |p_new - p_old| <= tol`` (price units, baseline 1); floored
-            at a few ulps of the working dtype.
+        max_iter: cap on price updates per scenario (static).
+        tol: stop when ``max_a |p_new - p_old| <= tol`` (price units, baseline 1); default
+            1e-12 in float64 and 1e-6 in float32, floored at a few ulps.
 
     Returns:
         FireSaleResult with prices [B, A], sold [B, N, A], mark_to_market_loss [B, N],
-        converged [B], iterations [B].
+        converged [B], iterations [B], status [B]; no B axis when no argument has one.
     """
     _check_impact(impact)
     quantities = jnp.asarray(quantities)
@@ -255,17 +255,10 @@ def fire_sale(
         raise ValueError(f"batched arguments disagree on B: {sorted(batch_sizes)}")
     if depth.shape != (a,):
         raise ValueError(f"depth must be ({a},), got {depth.shape}")
-    if not batch_sizes:
-        # Nothing per-scenario: one scenario, so outputs still carry the [B, ...] axis.
-        prices0 = prices0[None]
-        in_axes[3] = 0
-
     ratio = jnp.broadcast_to(jnp.asarray(min_capital_ratio, dtype), (n,))
     price_floor = jnp.asarray(price_floor, dtype)
-    tol = jnp.maximum(jnp.asarray(tol, dtype), _ULPS_FLOOR * jnp.finfo(dtype).eps)
-    max_iter = jnp.asarray(max_iter, jnp.int32)
-
-    solve = functools.partial(_fire_sale_single, impact=impact)
-    return jax.vmap(solve, in_axes=(*in_axes, None, None, None, None, None))(
-        quantities, other_assets, liabilities, prices0, ratio, depth, price_floor, tol, max_iter
-    )
+    solve = functools.partial(fire_sale_one, impact=impact, tol=tol, max_iter=max_iter)
+    if not batch_sizes:
+        return solve(quantities, other_assets, liabilities, prices0, ratio, depth, price_floor=price_floor)
+    return jax.vmap(lambda q, c, d, p0: solve(q, c, d, p0, ratio, depth, price_floor=price_floor),
+                    in_axes=tuple(in_axes))(quantities, other_assets, liabilities, prices0)
