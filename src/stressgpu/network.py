@@ -24,15 +24,18 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
-from .data.checks import other_assets
+from ._types import ASSET_CLASSES, KINDS, LENDER_KINDS
+from .data.checks import issuer_value, other_assets
 from .data.load import Tables
-from .data.schema import KINDS
+from .data.schema import SENIORITIES
 
-ASSET_CLASSES = ("ai_hardware", "dc_real_estate", "listed_equity", "other")
+__all__ = ["ASSET_CLASSES", "KINDS", "LENDER_KINDS", "AI_LINES", "AI_BUYER_KINDS", "Network", "NetworkLabels",
+           "NetworkExtras", "build_network", "build_extras", "quarter_starts", "revenue_plan"]
+
+# Revenue lines the v1 model reads (schema v2 adds `ai_share_lease`, in NetworkExtras).
 AI_LINES = ("ai_share_compute", "ai_share_hardware", "ai_share_services", "ai_share_power")
 # Kinds whose capex and compute purchases are AI spending, scaled by the compute multiplier.
 AI_BUYER_KINDS = ("hyperscaler", "ai_lab", "neocloud", "datacenter_spv")
-LENDER_KINDS = ("bank", "private_credit", "outside")
 
 
 @jax.tree_util.register_dataclass
@@ -102,6 +105,7 @@ class NetworkLabels:
     residual_debt: tuple[str, ...]   # ids whose debt to `outside` is a reconstructed residual
     reconstructed_links: tuple[str, ...]
     debt_links: tuple[str, ...] = ()  # [E] what each debt link is: a link_id, residual:<id>, reconstructable:<b>-><l>
+    commit_links: tuple[str, ...] = ()  # [F] link_id of each commitment contract
 
     def index(self, entity_id: str) -> int:
         try:
@@ -126,6 +130,59 @@ def _quarter_weights(first, last, quarters: pd.DatetimeIndex, n_total: int) -> n
     return np.array([share if p in set(periods) else 0.0 for p in model])[:n_total]
 
 
+def _debt_due(r, qs: pd.DatetimeIndex, schedules: pd.DataFrame) -> np.ndarray:
+    """``[T]`` share of a debt link's outstanding amount falling due in each model quarter.
+
+    ``bullet``: all at maturity. ``amortising``: (1 − balloon_share) in equal quarterly instalments
+    from the later of ``amort_start`` (or ``start``) and the first model quarter to maturity, the
+    balloon at maturity. ``table``: the rows of ``schedules.csv`` (rows before the first model
+    quarter fall due in it). Maturities beyond the horizon fall outside the window."""
+    T = len(qs)
+    model_q = qs.to_period("Q")
+    first = model_q[0]
+    end_q = r.end.to_period("Q")
+    due = np.zeros(T)
+    amount = float(r.amount_usd_bn)
+    if r.schedule == "table" and amount > 0:
+        rows = schedules[schedules.link_id == r.link_id]
+        for _, s in rows.iterrows():
+            q = max(s.date.to_period("Q"), first)
+            k = np.nonzero(model_q == q)[0]
+            if len(k):
+                due[k[0]] += s.amount_usd_bn / amount
+        return due
+    if r.schedule == "amortising":
+        balloon = 0.0 if pd.isna(r.balloon_share) else float(r.balloon_share)
+        a0 = r.amort_start if pd.notna(r.amort_start) else r.start
+        periods = pd.period_range(max(a0.to_period("Q"), first), max(end_q, first), freq="Q")
+        per = (1.0 - balloon) / max(len(periods), 1)
+        for p in periods:
+            k = np.nonzero(model_q == p)[0]
+            if len(k):
+                due[k[0]] += per
+        k = np.nonzero(model_q == max(end_q, first))[0]
+        if len(k):
+            due[k[0]] += balloon
+        return due
+    k = np.nonzero(model_q == max(end_q, first))[0]  # bullet (a maturity already past falls due at once)
+    if len(k):
+        due[k[0]] = 1.0
+    return due
+
+
+def _commit_payments(r, qs: pd.DatetimeIndex, schedules: pd.DataFrame, T: int) -> np.ndarray:
+    """``[T]`` contracted payments (USD bn) of a commitment in each model quarter."""
+    if r.schedule == "table":
+        model_q = qs.to_period("Q")
+        out = np.zeros(T)
+        for _, s in schedules[schedules.link_id == r.link_id].iterrows():
+            k = np.nonzero(model_q == s.date.to_period("Q"))[0]
+            if len(k):
+                out[k[0]] += s.amount_usd_bn
+        return out
+    return r.amount_usd_bn * _quarter_weights(r.start, r.end, qs, T)
+
+
 def _average_terms(items: pd.DataFrame, i: int, n_q, T: int) -> tuple:
     """(rate, floating share, due shares [T]) of a borrower's debt not itemised in links.csv:
     its average coupon and floating share, amortised evenly over twice its average maturity."""
@@ -148,25 +205,26 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
     items = tables.items()
     outside = idx[ents.loc[ents.kind == "outside", "id"].iloc[0]]
 
-    debts, commits, debt_ids = [], [], []      # (borrower, lender, amount, rate, floating, due[T]); (buyer, supplier, amount[T], top)
+    debts, commits, debt_ids, commit_ids = [], [], [], []      # (borrower, lender, amount, rate, floating, due[T]); (buyer, supplier, amount[T], top)
     C = np.zeros((n, n)); invest = np.zeros((n, n))
     links = tables.links
+    schedules = tables.schedules if tables.schedules is not None else pd.DataFrame(columns=["link_id", "date", "amount_usd_bn"])
     pairs = links.dropna(subset=["pair_id"]).groupby("pair_id")
-    model_q = qs.to_period("Q")
     for _, r in links.iterrows():
         i, j = idx[r.from_id], idx[r.to_id]
         if r.kind == "debt":
-            due = (model_q == r.end.to_period("Q")).astype(float) if r.end >= qs[0] else np.zeros(T)
-            debts.append((i, j, r.amount_usd_bn, r.rate, float(r.rate_type == "floating"), due))
+            debts.append((i, j, r.amount_usd_bn, r.rate, float(r.rate_type == "floating"), _debt_due(r, qs, schedules)))
             debt_ids.append(r.link_id)
         elif r.kind == "equity_stake":
             C[i, j] += r.share
-        else:
-            commits.append((i, j, r.amount_usd_bn * _quarter_weights(r.start, r.end, qs, T), r.take_or_pay))
+        elif r.kind == "commitment":
+            commits.append((i, j, _commit_payments(r, qs, schedules, T), r.take_or_pay))
+            commit_ids.append(r.link_id)
+        # facility: undrawn, not a claim yet (NetworkExtras.facility_undrawn)
     for _, g in pairs:  # investment_for_purchase: the supplier finances its buyer (stake or loan, either way round)
-        for _, c in g[g.kind == "commitment"].iterrows():
+        for _, c in g[g.kind == "commitment"].iterrows():  # noqa: B007
             buyer, supplier = idx[c.from_id], idx[c.to_id]
-            invest[supplier, buyer] += g.loc[g.kind != "commitment", "amount_usd_bn"].sum()
+            invest[supplier, buyer] += g.loc[g.kind.isin(("debt", "equity_stake")), "amount_usd_bn"].sum()
 
     # Residual debt owed to the outside sector (a reconstructed link per borrower), amortised
     # evenly over twice the average maturity so that its average remaining maturity is the reported one.
@@ -214,8 +272,88 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         ids=tuple(ids), names=tuple(ents["name"]), kinds=tuple(ents["kind"]), quarters=tuple(qs),
         residual_debt=tuple(e for e, r in zip(ids, residual) if r > 0),
         reconstructed_links=tuple(links.loc[links.reconstructed, "link_id"]), debt_links=tuple(debt_ids),
+        commit_links=tuple(commit_ids),
     )
     return net, labels
+
+
+@dataclass(frozen=True)
+class NetworkExtras:
+    """Schema-v2 fields the v1 model does not read yet (model v2 will), as NumPy arrays aligned with
+    :class:`Network` (``[N]`` entities, ``[E]`` debt links in ``labels.debt_links`` order, ``[F]``
+    commitments in ``labels.commit_links`` order). Money in USD bn; NaN where the data has no value."""
+
+    min_cash: np.ndarray              # [N]
+    sticky_opex: np.ndarray           # [N] annual
+    variable_cost_share: np.ndarray   # [N] of revenue
+    dividends_buybacks: np.ndarray    # [N] annual
+    ai_share_lease: np.ndarray        # [N] revenue share from leasing data centres
+    compute_capacity: np.ndarray      # [N] annual compute revenue at full utilisation (0 for non-sellers)
+    hardware_life_years: np.ndarray   # [N] (NaN for non-sellers)
+    market_value: np.ndarray          # [N] market cap (listed) or last-round valuation (NaN: none)
+    capital_ratio: np.ndarray         # [N] (NaN: none)
+    capital_ratio_min: np.ndarray     # [N] (NaN: none)
+    facility_undrawn: np.ndarray      # [N] undrawn revolvers / delayed-draw loans available to each borrower
+    facility_limit: np.ndarray        # [N] their total limits
+    debt_seniority: np.ndarray        # [E] int index into data.schema.SENIORITIES (residual: senior_unsecured)
+    debt_secured: np.ndarray          # [E] 1 when collateral is not 'none'
+    debt_collateral: tuple            # [E] collateral string ('none' for residual links)
+    debt_max_ltv: np.ndarray          # [E] covenant maximum loan-to-value (NaN: none)
+    debt_min_icr: np.ndarray          # [E] covenant minimum interest cover (NaN: none)
+    debt_cure_quarters: np.ndarray    # [E] (NaN: no covenant)
+    debt_spread: np.ndarray           # [E] over the reference rate for floating tranches (NaN: fixed)
+    debt_guarantor: np.ndarray        # [E] entity index of the guarantor, -1 none
+    commit_usage_share: np.ndarray    # [F]
+    commit_termination_fee: np.ndarray  # [F] USD bn
+    commit_after_horizon: np.ndarray  # [F] USD bn contracted after the model horizon (beyond 2030)
+
+
+def build_extras(tables: Tables, labels: NetworkLabels, horizon: str = "2030-12-31") -> NetworkExtras:
+    """The schema-v2 fields for ``labels`` (from :func:`build_network` on the same tables)."""
+    items = tables.items()
+    idx = {e: k for k, e in enumerate(labels.ids)}
+    links = tables.links.set_index("link_id", drop=False)
+    col = lambda name: items[name].to_numpy(dtype=float)  # noqa: E731
+    n = len(labels.ids)
+    und, lim = np.zeros(n), np.zeros(n)
+    for _, r in links[links.kind == "facility"].iterrows():
+        und[idx[r.from_id]] += r.amount_usd_bn
+        lim[idx[r.from_id]] += r.limit_usd_bn
+    sen, sec, coll, ltv, icr, cure, spread, guar = [], [], [], [], [], [], [], []
+    for lid in labels.debt_links:
+        if lid in links.index:
+            r = links.loc[lid]
+            sen.append(SENIORITIES.index(r.seniority)); coll.append(r.collateral)
+            sec.append(float(r.collateral != "none")); ltv.append(r.covenant_max_ltv); icr.append(r.covenant_min_icr)
+            cure.append(r.cure_quarters); spread.append(r.spread if r.rate_type == "floating" else np.nan)
+            guar.append(idx[r.guarantor_id] if pd.notna(r.guarantor_id) else -1)
+        else:
+            sen.append(SENIORITIES.index("senior_unsecured")); coll.append("none"); sec.append(0.0)
+            ltv.append(np.nan); icr.append(np.nan); cure.append(np.nan); spread.append(np.nan); guar.append(-1)
+    sched = tables.schedules if tables.schedules is not None else pd.DataFrame(columns=["link_id", "date", "amount_usd_bn"])
+    end = pd.Timestamp(horizon)
+    after = []
+    for lid in labels.commit_links:
+        r = links.loc[lid]
+        if r.schedule == "table":
+            s = sched[sched.link_id == lid]
+            after.append(float(s.loc[s.date > end, "amount_usd_bn"].sum()))
+        else:
+            q = pd.period_range(r.start, r.end, freq="Q")
+            after.append(float(r.amount_usd_bn) * float((q.to_timestamp() > end).sum()) / max(len(q), 1))
+    f = lambda c: np.array([links.loc[lid, c] for lid in labels.commit_links], dtype=float)  # noqa: E731
+    a = lambda x: np.asarray(x, dtype=float)  # noqa: E731
+    return NetworkExtras(
+        min_cash=col("min_cash"), sticky_opex=col("sticky_opex"), variable_cost_share=col("variable_cost_share"),
+        dividends_buybacks=col("dividends_buybacks"), ai_share_lease=col("ai_share_lease"),
+        compute_capacity=np.nan_to_num(col("compute_capacity")), hardware_life_years=col("hardware_life_years"),
+        market_value=issuer_value(tables).to_numpy(dtype=float), capital_ratio=col("capital_ratio"),
+        capital_ratio_min=col("capital_ratio_min"), facility_undrawn=und, facility_limit=lim,
+        debt_seniority=np.asarray(sen, dtype=int), debt_secured=a(sec), debt_collateral=tuple(coll),
+        debt_max_ltv=a(ltv), debt_min_icr=a(icr), debt_cure_quarters=a(cure), debt_spread=a(spread),
+        debt_guarantor=np.asarray(guar, dtype=int), commit_usage_share=f("usage_share"),
+        commit_termination_fee=f("termination_fee_usd_bn"), commit_after_horizon=a(after),
+    )
 
 
 def revenue_plan(net: Network) -> jax.Array:

@@ -1,23 +1,43 @@
-"""Rules that span tables (``data/SCHEMA.md``): references, completeness, balance-sheet sums.
+"""Rules that span rows and tables (``data/SCHEMA.md``): references, completeness, schedules,
+balance-sheet sums, stakes against valuations, sector totals against public aggregates.
 
-Each rule appends ``(file, row, column, message)`` problems; all are reported together.
+Each rule appends ``(file, row, column, message)`` problems; all are reported together. Rows are
+the 1-based data rows of the file that holds the offending record; numbers are printed with
+:func:`num` (six significant digits, ``1e+300`` rather than 301 digits).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .schema import MONEY_ITEMS, REQUIRED_ITEMS, SHARE_ITEMS
+from .schema import (AI_SHARE_ITEMS, ESTIMATED_SOURCE_TYPES, FRACTION_ITEMS, INSTRUMENTS, NONNEG_ITEMS,
+                     REQUIRED_ITEMS, SCHEDULES)
 
 _NEEDS = {  # columns a link of each kind must fill
-    "debt": ("rate", "rate_type", "start", "end"),
-    "equity_stake": ("share", "start"),
-    "commitment": ("start", "end", "take_or_pay"),
+    "debt": ("rate", "rate_type", "start", "end", "schedule", "seniority", "collateral"),
+    "facility": ("limit_usd_bn", "rate_type", "start", "end", "seniority", "collateral"),
+    "equity_stake": ("share", "start", "market_value_usd_bn"),
+    "commitment": ("start", "end", "take_or_pay", "usage_share", "termination_fee_usd_bn", "schedule"),
 }
+# Unlisted kinds that must carry the valuation of their last funding round.
+_VALUED_KINDS = ("ai_lab", "neocloud")
+# Stake market value against share x issuer value: relative tolerance.
+STAKE_VALUE_TOL = 0.10
+SCHEDULE_TOL = 0.01
+
+
+def num(x) -> str:
+    """A number as people read it: six significant digits (``1e+300``, ``12.5``)."""
+    try:
+        return f"{float(x):.6g}"
+    except (TypeError, ValueError):
+        return repr(x)
 
 
 def in_network_claims(tables) -> pd.Series:
-    """USD bn each entity holds as claims inside the network: loans made plus stakes held."""
+    """USD bn each entity holds as claims inside the network: loans made (drawn debt) plus stakes
+    held at their carrying amount. Undrawn facilities are not claims."""
     links = tables.links
     lent = links[links.kind == "debt"].groupby("to_id")["amount_usd_bn"].sum()
     held = links[links.kind == "equity_stake"].groupby("from_id")["amount_usd_bn"].sum()
@@ -31,68 +51,221 @@ def other_assets(tables) -> pd.Series:
     return items["total_assets"] - items["cash"] - listed - in_network_claims(tables)
 
 
+def issuer_value(tables) -> pd.Series:
+    """Market capitalisation of listed entities, last-round valuation of the others (NaN if none)."""
+    items = tables.items()
+    return items["market_cap"].fillna(items["valuation"])
+
+
+def _row_of(df: pd.DataFrame, **match) -> int | None:
+    m = np.ones(len(df), dtype=bool)
+    for k, v in match.items():
+        m &= (df[k] == v).to_numpy()
+    rows = df.index[m]
+    return int(rows[0]) if len(rows) else None
+
+
 def _references(t, files, out):
     ids = set(t.entities["id"])
-    for name, cols in (("balance_sheets", ("entity_id",)), ("holdings", ("entity_id",)), ("links", ("from_id", "to_id"))):
+    for name, cols in (("balance_sheets", ("entity_id",)), ("holdings", ("entity_id",)),
+                       ("links", ("from_id", "to_id", "guarantor_id"))):
         df = getattr(t, name)
         for col in cols:
             for row, v in df[col].items():
-                if v not in ids:
+                if pd.notna(v) and v not in ids:
                     out.append((files[name], row, col, f"unknown entity id {v!r}"))
+    links = set(t.links["link_id"])
+    for row, v in t.schedules["link_id"].items():
+        if v not in links:
+            out.append((files["schedules"], row, "link_id", f"unknown link id {v!r}"))
     n_outside = int((t.entities["kind"] == "outside").sum())
     if n_outside != 1:
         out.append((files["entities"], None, "kind", f"exactly one entity of kind 'outside' is needed, found {n_outside}"))
 
 
+def _provenance(t, files, out):
+    for name in ("balance_sheets", "holdings", "links", "schedules", "sector_totals"):
+        df = getattr(t, name)
+        est = df["source_type"].isin(ESTIMATED_SOURCE_TYPES)
+        if "reconstructed" in df:  # a reconstructed split of a sourced total is estimated too
+            est = est | df["reconstructed"].astype(bool)
+        for row in df.index[est != df["estimated"].astype(bool)]:
+            out.append((files[name], int(row), "estimated",
+                        f"estimated={str(bool(df.at[row, 'estimated'])).lower()} contradicts source_type "
+                        f"{df.at[row, 'source_type']!r}" + (" and reconstructed" if "reconstructed" in df else "") +
+                        f" (estimated is true exactly for {', '.join(ESTIMATED_SOURCE_TYPES)}"
+                        + (" or a reconstructed link)" if "reconstructed" in df else ")")))
+        for row in df.index[est & df["note"].isna()] if "note" in df else []:
+            out.append((files[name], int(row), "note", "an estimated value must say how it was made"))
+
+
 def _items(t, files, out):
     bs, f = t.balance_sheets, files["balance_sheets"]
     have = set(zip(bs["entity_id"], bs["item"]))
-    for _, e in t.entities.iterrows():
+    for erow, e in t.entities.iterrows():
         for item in REQUIRED_ITEMS:
             if (e["id"], item) not in have:
-                out.append((f, None, "item", f"entity {e['id']!r} lacks required item {item!r}"))
+                out.append((f, None, "item", f"entity {e['id']!r} (entities.csv row {erow}) lacks required item {item!r}"))
         if e["listed"] and (e["id"], "market_cap") not in have:
             out.append((f, None, "item", f"listed entity {e['id']!r} lacks item 'market_cap'"))
+        if not e["listed"] and e["kind"] in _VALUED_KINDS and (e["id"], "valuation") not in have:
+            out.append((f, None, "item", f"unlisted {e['kind']} {e['id']!r} lacks item 'valuation' (last funding round)"))
+        if "sells_compute" in str(e["roles"]).split(";"):
+            for item in ("compute_capacity", "hardware_life_years"):
+                if (e["id"], item) not in have:
+                    out.append((f, None, "item", f"compute seller {e['id']!r} lacks item {item!r}"))
     for row, r in bs.iterrows():
-        if r["item"] in MONEY_ITEMS + ("market_cap", "debt_avg_maturity_years") and r["value"] < 0:
-            out.append((f, row, "value", f"{r['item']} of {r['entity_id']!r} must be >= 0 (got {r['value']})"))
-        if r["item"] in SHARE_ITEMS + ("debt_avg_rate",) and not 0 <= r["value"] <= 1:
-            out.append((f, row, "value", f"{r['item']} of {r['entity_id']!r} must be a fraction in [0, 1] (got {r['value']})"))
-    shares = bs[bs["item"].str.startswith("ai_share_")].groupby("entity_id")["value"].sum()
+        if r["item"] in NONNEG_ITEMS and r["value"] < 0:
+            out.append((f, row, "value", f"{r['item']} of {r['entity_id']!r} must be >= 0 (got {num(r['value'])})"))
+        if r["item"] in FRACTION_ITEMS and not 0 <= r["value"] <= 1:
+            out.append((f, row, "value", f"{r['item']} of {r['entity_id']!r} must be a fraction in [0, 1] (got {num(r['value'])})"))
+    shares = bs[bs["item"].isin(AI_SHARE_ITEMS)].groupby("entity_id")["value"].sum()
     for eid, s in shares[shares > 1 + 1e-9].items():
-        out.append((f, None, "value", f"ai_share_* of {eid!r} sum to {s:.3f} > 1"))
+        out.append((f, _row_of(bs, entity_id=eid, item="ai_share_compute"), "value",
+                    f"ai_share_* of {eid!r} sum to {num(s)} > 1"))
+    mc = bs[bs["item"] == "market_cap"]
+    dates = mc["as_of"].dropna().unique()
+    if len(dates) > 1:
+        common = mc["as_of"].mode().iloc[0]
+        for row in mc.index[mc["as_of"] != common]:
+            out.append((f, int(row), "as_of", f"market_cap of {mc.at[row, 'entity_id']!r} is dated "
+                        f"{mc.at[row, 'as_of'].date()}; every market_cap must share one as_of date ({common.date()})"))
+    items = t.items()
+    gap = (items["variable_cost_share"] * items["revenue"] + items["sticky_opex"] - items["opex"]).abs()
+    for eid, g in gap[gap > 0.02 * np.maximum(items["opex"], 1.0) + 0.05].items():
+        out.append((f, _row_of(bs, entity_id=eid, item="sticky_opex"), "value",
+                    f"{eid!r}: variable_cost_share x revenue + sticky_opex = "
+                    f"{num(items.at[eid, 'variable_cost_share'] * items.at[eid, 'revenue'] + items.at[eid, 'sticky_opex'])} "
+                    f"differs from opex {num(items.at[eid, 'opex'])}"))
 
 
 def _links(t, files, out):
     links, f = t.links, files["links"]
+    kinds = dict(zip(t.entities["id"], t.entities["kind"]))
+    sched = t.schedules.groupby("link_id")["amount_usd_bn"].sum()
+    value = issuer_value(t)
     for row, r in links.iterrows():
+        k = r["kind"]
         if r["from_id"] == r["to_id"]:
-            out.append((f, row, "to_id", "a link from an entity to itself"))
-        for col in _NEEDS[r["kind"]]:
+            out.append((f, row, "to_id", f"self-loop: from_id and to_id are both {r['from_id']!r}; "
+                        "a link must join two different entities"))
+        for col in _NEEDS[k]:
             if pd.isna(r[col]):
-                out.append((f, row, col, f"required for a {r['kind']} link"))
+                out.append((f, row, col, f"required for a {k} link"))
+        if r["instrument"] not in INSTRUMENTS[k]:
+            out.append((f, row, "instrument", f"{r['instrument']!r} is not an instrument of a {k} link "
+                        f"(allowed: {', '.join(INSTRUMENTS[k])})"))
+        if pd.notna(r["schedule"]) and r["schedule"] not in SCHEDULES[k]:
+            out.append((f, row, "schedule", f"{r['schedule']!r} is not a schedule of a {k} link "
+                        f"(allowed: {', '.join(SCHEDULES[k]) or 'none'})"))
         if pd.notna(r["start"]) and pd.notna(r["end"]) and r["end"] < r["start"]:
-            out.append((f, row, "end", "ends before it starts"))
+            out.append((f, row, "end", f"ends ({r['end'].date()}) before it starts ({r['start'].date()})"))
         if r["reconstructed"] and pd.isna(r["method"]):
             out.append((f, row, "method", "a reconstructed link must name its method"))
+        if k in ("debt", "facility") and r["rate_type"] == "floating" and pd.isna(r["spread"]):
+            out.append((f, row, "spread", "a floating-rate tranche needs its spread over the reference rate"))
+        if (pd.notna(r["covenant_max_ltv"]) or pd.notna(r["covenant_min_icr"])) and pd.isna(r["cure_quarters"]):
+            out.append((f, row, "cure_quarters", "a tranche with a covenant needs its cure period"))
+        if pd.notna(r["guarantor_id"]) and r["guarantor_id"] == r["from_id"]:
+            out.append((f, row, "guarantor_id", "an entity cannot guarantee its own debt"))
+        if k == "facility" and pd.notna(r["limit_usd_bn"]) and r["amount_usd_bn"] > r["limit_usd_bn"] * (1 + 1e-9):
+            out.append((f, row, "amount_usd_bn", f"undrawn amount {num(r['amount_usd_bn'])} exceeds the facility "
+                        f"limit {num(r['limit_usd_bn'])}"))
+        if k == "commitment" and pd.notna(r["take_or_pay"]) and pd.notna(r["usage_share"]) \
+                and r["take_or_pay"] + r["usage_share"] > 1 + 1e-9:
+            out.append((f, row, "usage_share", f"take_or_pay {num(r['take_or_pay'])} + usage_share "
+                        f"{num(r['usage_share'])} exceed 1"))
+        if r["schedule"] == "table":
+            got = sched.get(r["link_id"])
+            if got is None:
+                out.append((f, row, "schedule", f"schedule 'table' but schedules.csv has no rows for {r['link_id']!r}"))
+            elif abs(got - r["amount_usd_bn"]) > SCHEDULE_TOL * max(r["amount_usd_bn"], 1e-9) + 1e-9:
+                out.append((f, row, "amount_usd_bn", f"schedules.csv rows of {r['link_id']!r} sum to {num(got)}, "
+                            f"not the link's amount {num(r['amount_usd_bn'])}"))
+        if r["schedule"] == "amortising" and pd.notna(r["amort_start"]) and pd.notna(r["end"]) and r["amort_start"] > r["end"]:
+            out.append((f, row, "amort_start", "amortisation starts after maturity"))
+        if k == "equity_stake" and pd.notna(r["share"]) and pd.notna(r["market_value_usd_bn"]):
+            v = value.get(r["to_id"], np.nan)
+            if pd.notna(v) and kinds.get(r["to_id"]) != "datacenter_spv":
+                want = r["share"] * v
+                if abs(r["market_value_usd_bn"] - want) > STAKE_VALUE_TOL * want + 0.05:
+                    out.append((f, row, "market_value_usd_bn",
+                                f"market value {num(r['market_value_usd_bn'])} is not share {num(r['share'])} x "
+                                f"{r['to_id']!r}'s value {num(v)} = {num(want)}"))
     stakes = links[links.kind == "equity_stake"].groupby("to_id")["share"].sum()
     for issuer, s in stakes[stakes >= 1].items():
-        out.append((f, None, "share", f"shares of {issuer!r} held in the network sum to {s:.3f} >= 1"))
+        rows = links.index[(links.kind == "equity_stake") & (links.to_id == issuer)]
+        out.append((f, int(rows[-1]), "share", f"shares of {issuer!r} held in the network sum to {num(s)} >= 1"))
 
 
 def _balance(t, files, out):
-    items = t.items()
-    debt = t.links[t.links.kind == "debt"].groupby("from_id")["amount_usd_bn"].sum()
-    for eid, d in debt.items():
-        if eid in items.index and d > items.at[eid, "total_debt"] + 1e-9:
-            out.append((files["balance_sheets"], None, "value",
-                        f"{eid!r}: in-network debt {d:.2f} exceeds its total_debt {items.at[eid, 'total_debt']:.2f}"))
+    items, links, f = t.items(), t.links, files["links"]
+    bs = t.balance_sheets
+    debt = links[links.kind == "debt"]
+    for eid, d in debt.groupby("from_id")["amount_usd_bn"].sum().items():
+        if eid in items.index and d > items.at[eid, "total_debt"] * (1 + 1e-6) + 1e-9:
+            mine = debt[debt.from_id == eid]
+            row = int(mine["amount_usd_bn"].idxmax())
+            out.append((f, row, "amount_usd_bn",
+                        f"{eid!r}: in-network debt {num(d)} (largest link {mine.at[row, 'link_id']!r}: "
+                        f"{num(mine.at[row, 'amount_usd_bn'])}) exceeds its total_debt {num(items.at[eid, 'total_debt'])} "
+                        f"(balance_sheets.csv row {_row_of(bs, entity_id=eid, item='total_debt')})"))
     liab = items["total_liabilities"] - items["total_debt"]
     for eid, v in liab[liab < -1e-9].items():
-        out.append((files["balance_sheets"], None, "value", f"{eid!r}: total_liabilities below total_debt by {-v:.2f}"))
-    for eid, v in other_assets(t)[lambda s: s < -1e-9].items():
-        out.append((files["balance_sheets"], None, "value",
-                    f"{eid!r}: total_assets is {-v:.2f} short of cash + holdings + in-network claims"))
+        out.append((files["balance_sheets"], _row_of(bs, entity_id=eid, item="total_liabilities"), "value",
+                    f"{eid!r}: total_liabilities below total_debt by {num(-v)}"))
+    claims = in_network_claims(t)
+    for eid, v in other_assets(t)[lambda s: s < -1e-6 * np.maximum(items['total_assets'], 1.0) - 1e-9].items():
+        mine = links[((links.kind == "debt") & (links.to_id == eid)) | ((links.kind == "equity_stake") & (links.from_id == eid))]
+        if claims[eid] > 0 and len(mine):
+            row = int(mine["amount_usd_bn"].idxmax())
+            out.append((f, row, "amount_usd_bn",
+                        f"{eid!r}: claims in the network {num(claims[eid])} (largest link {mine.at[row, 'link_id']!r}: "
+                        f"{num(mine.at[row, 'amount_usd_bn'])}) leave total_assets {num(items.at[eid, 'total_assets'])} "
+                        f"short by {num(-v)} of cash + holdings + claims"))
+        else:
+            out.append((files["balance_sheets"], _row_of(bs, entity_id=eid, item="total_assets"), "value",
+                        f"{eid!r}: total_assets is {num(-v)} short of cash + holdings + in-network claims"))
+
+
+def sector_measure(t, kind: str, measure: str) -> tuple[float, dict[str, float]]:
+    """The value of a ``sector_totals`` measure for ``kind``: its total over the kind's entities and
+    each entity's part (``item:<item>``: the item; ``debt_to:<k>``: debt the kind's entities owe
+    lenders of kind k; ``lent_to:<k>``: debt they are owed by borrowers of kind k)."""
+    ents = t.entities
+    members = list(ents.loc[ents.kind == kind, "id"])
+    what, _, arg = measure.partition(":")
+    if what == "item":
+        items = t.items()
+        parts = {e: float(items.at[e, arg]) if arg in items.columns and pd.notna(items.at[e, arg]) else 0.0 for e in members}
+    else:
+        kinds = dict(zip(ents["id"], ents["kind"]))
+        d = t.links[t.links.kind == "debt"]
+        if what == "debt_to":
+            d = d[d.from_id.isin(members) & d.to_id.map(kinds).eq(arg)]
+            parts = d.groupby("from_id")["amount_usd_bn"].sum().reindex(members, fill_value=0.0).to_dict()
+        else:
+            d = d[d.to_id.isin(members) & d.from_id.map(kinds).eq(arg)]
+            parts = d.groupby("to_id")["amount_usd_bn"].sum().reindex(members, fill_value=0.0).to_dict()
+    return float(sum(parts.values())), parts
+
+
+def _sector_totals(t, files, out):
+    f = files["sector_totals"]
+    for row, r in t.sector_totals.iterrows():
+        what, _, arg = r["measure"].partition(":")
+        if what == "item" and arg not in REQUIRED_ITEMS:
+            out.append((f, row, "measure", f"unknown balance-sheet item {arg!r}"))
+            continue
+        if what != "item" and arg not in set(t.entities["kind"]) | {"bank", "private_credit", "insurer"}:
+            out.append((f, row, "measure", f"unknown entity kind {arg!r}"))
+            continue
+        total, parts = sector_measure(t, r["kind"], r["measure"])
+        if abs(total - r["value_usd_bn"]) > r["tolerance"] * r["value_usd_bn"] + 1e-6:
+            out.append((f, row, "value_usd_bn",
+                        f"{r['kind']} {r['measure']}: the entities sum to {num(total)}, the public aggregate is "
+                        f"{num(r['value_usd_bn'])} (tolerance {num(r['tolerance'])}); parts: "
+                        + ", ".join(f"{e} {num(v)}" for e, v in parts.items())))
 
 
 def check_tables(tables, files: dict[str, str]) -> None:
@@ -100,9 +273,11 @@ def check_tables(tables, files: dict[str, str]) -> None:
     out: list = []
     _references(tables, files, out)
     if not out:  # the rules below assume every reference resolves
+        _provenance(tables, files, out)
         _items(tables, files, out)
         _links(tables, files, out)
     if not out:
         _balance(tables, files, out)
+        _sector_totals(tables, files, out)
     if out:
         raise DataError(out)

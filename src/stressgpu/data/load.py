@@ -1,12 +1,17 @@
-"""Load and validate the CSV tables of a network directory (format: ``data/SCHEMA.md``).
+"""Load and validate the CSV tables of a network directory (format: ``data/SCHEMA.md``, schema v2).
 
-``load_tables(dir)`` reads the four tables as text, validates each against its pandera schema,
-then the rules that span tables, and returns typed :class:`Tables`. Any problem stops the load
-with a :class:`DataError` that lists every bad cell as (file, row, column, message).
+``load_tables(dir)`` reads every table as text with the standard ``csv`` module (so that an
+empty, garbled or truncated file is reported by file and line, never by a pandas traceback),
+rejects NaN and infinities in any cell, validates each table against its pandera schema, then
+the rules that span tables, and returns typed :class:`Tables`. Any problem stops the load with a
+:class:`DataError` that lists every bad cell as (file, row, column, message).
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,16 +20,18 @@ import pandera.pandas as pa
 
 from .checks import check_tables
 from .errors import DataError
-from .schema import ITEMS, SCHEMAS
+from .schema import ITEMS, NONEMPTY_TABLES, OPTIONAL_TABLES, REQUIRED_TABLES, SCHEMAS
 
 FILES = {name: f"{name}.csv" for name in SCHEMAS}
-_BOOL_COLUMNS = ("listed", "estimated", "reconstructed")
+_BOOL_COLUMNS = ("listed", "estimated", "reconstructed", "aggregate")
+_NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Tables:
     """The validated tables. ``balance_sheets`` is long (one row per entity and item);
-    :meth:`items` pivots it to one row per entity."""
+    :meth:`items` pivots it to one row per entity. ``schedules`` and ``sector_totals`` are
+    empty frames when their file is absent."""
 
     entities: pd.DataFrame
     balance_sheets: pd.DataFrame
@@ -32,6 +39,8 @@ class Tables:
     links: pd.DataFrame
     checksum: str
     directory: Path
+    schedules: pd.DataFrame | None = None
+    sector_totals: pd.DataFrame | None = None
 
     def items(self) -> pd.DataFrame:
         """Balance-sheet items as an ``[entity x item]`` frame in ``entities`` order (NaN where absent)."""
@@ -45,22 +54,70 @@ def default_data_dir() -> Path:
 
 
 def data_checksum(directory: Path) -> str:
-    """SHA-256 over the four tables' bytes, in a fixed order (saved beside every result)."""
+    """SHA-256 over the tables' bytes, in a fixed order (saved beside every result)."""
     h = hashlib.sha256()
     for name in sorted(FILES.values()):
-        h.update(name.encode())
-        h.update((directory / name).read_bytes())
+        path = directory / name
+        if path.is_file():
+            h.update(name.encode())
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 
-def _read(directory: Path, name: str) -> pd.DataFrame:
-    path = directory / FILES[name]
-    if not path.is_file():
-        raise DataError([(str(path), None, None, "file not found")])
-    # Read every cell as text, so that the schema (not pandas' guessing) decides the types.
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
+def _parse(path: Path) -> pd.DataFrame:
+    """The file's cells as text, one row per data row (index 1-based), or a :class:`DataError`
+    naming the file and the line where parsing failed."""
+    f = str(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataError([(f, None, None, f"not UTF-8 text: undecodable byte at line {line} (garbled or binary file)")]) from None
+    if not text.strip():
+        raise DataError([(f, None, None, "empty file: no header row")])
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError([(f, None, None, f"NUL byte at line {line} (garbled or binary file)")])
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, lines = [], []
+    try:
+        header = next(reader)
+        while not any(c.strip() for c in header):
+            header = next(reader)
+        header = [h.strip() for h in header]
+        for rec in reader:
+            if not any(c.strip() for c in rec):
+                continue  # blank line
+            rows.append(rec)
+            lines.append(reader.line_num)
+    except csv.Error as e:
+        raise DataError([(f, len(rows) + 1, None, f"cannot parse line {reader.line_num}: {e} "
+                          "(garbled or truncated file, e.g. an unclosed quote)")]) from None
+    problems = []
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup or "" in header:
+        problems.append((f, 0, None, f"bad header: {'duplicate column(s) ' + ', '.join(dup) if dup else 'an empty column name'}"))
+    for k, rec in enumerate(rows, start=1):
+        if len(rec) != len(header):
+            problems.append((f, k, None, f"line {lines[k - 1]} has {len(rec)} field(s), the header has {len(header)} "
+                             "(garbled or truncated row)"))
+    if problems:
+        raise DataError(problems[:20] + ([(f, None, None, f"… and {len(problems) - 20} more")] if len(problems) > 20 else []))
+    df = pd.DataFrame([[c.strip() for c in r] for r in rows], columns=header, dtype=object)
+    df = df.replace("", None)
     df.index = pd.RangeIndex(1, len(df) + 1)  # 1-based data rows, as in the error messages
     return df
+
+
+def _nonfinite(df: pd.DataFrame, file: str) -> list[tuple]:
+    out = []
+    for col in df.columns:
+        s = df[col].dropna().astype(str)
+        for row, v in s[s.str.match(_NONFINITE)].items():
+            out.append((file, int(row), col, f"non-finite value {v!r}: NaN and infinities are not allowed "
+                        "(leave the cell empty where the schema allows it)"))
+    return out
 
 
 def _problems(err: pa.errors.SchemaErrors, file: str) -> list[tuple]:
@@ -83,18 +140,48 @@ def _problems(err: pa.errors.SchemaErrors, file: str) -> list[tuple]:
                 what = "value is required"
             elif check == "field_uniqueness" or check.startswith("multiple_fields_uniqueness"):
                 what = "duplicate value"
-            rows.append((file, row, col, f"{what} (got {c['failure_case']!r})"))
-    return sorted(set(rows), key=lambda r: (r[1] or 0, r[2] or ""))
+            case = c["failure_case"]
+            try:
+                shown = f"{float(case):.6g}" if not isinstance(case, str) else repr(case)
+            except (TypeError, ValueError):
+                shown = repr(case)
+            rows.append((file, row, col, f"{what} (got {shown})"))
+    return sorted(set(rows), key=lambda r: (r[1] or 0, r[2] or "", r[3]))
+
+
+def _read(directory: Path, name: str) -> pd.DataFrame:
+    path = directory / FILES[name]
+    schema = SCHEMAS[name]
+    if not path.is_file():
+        if name in OPTIONAL_TABLES:
+            df = pd.DataFrame({c: pd.Series(dtype=object) for c in schema.columns})
+            df.index = pd.RangeIndex(1, 1)
+            return df
+        raise DataError([(str(path), None, None, "file not found")])
+    df = _parse(path)
+    bad = _nonfinite(df, str(path))
+    if bad:
+        raise DataError(bad)
+    if df.empty and name in NONEMPTY_TABLES:
+        missing = [c for c, col in schema.columns.items() if col.required and c not in df.columns]
+        raise DataError([(str(path), None, None, "no data rows (header only)" +
+                          (f"; missing column(s) {', '.join(missing)}" if missing else ""))])
+    return df
 
 
 def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
+    file = str(directory / FILES[name])
+    for c in df.columns:  # pandera wants str columns; None marks an empty cell
+        df[c] = df[c].astype(object)
     try:
         out = SCHEMAS[name].validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise DataError(_problems(err, str(directory / FILES[name]))) from None
+        raise DataError(_problems(err, file)) from None
+    except Exception as err:  # noqa: BLE001 - a schema engine failure is still a data problem
+        raise DataError([(file, None, None, f"cannot validate: {type(err).__name__}: {err}")]) from None
     for col in _BOOL_COLUMNS:
         if col in out:
-            out[col] = out[col].str.lower().eq("true")
+            out[col] = out[col].astype(str).str.lower().eq("true")
     return out
 
 
@@ -103,7 +190,7 @@ def load_tables(directory: str | Path | None = None) -> Tables:
     directory = default_data_dir() if directory in (None, "") else Path(directory).expanduser().resolve()
     if not directory.is_dir():
         raise DataError([(str(directory), None, None, "data directory not found")])
-    frames = {name: _validate(_read(directory, name), name, directory) for name in FILES}
+    frames = {name: _validate(_read(directory, name), name, directory) for name in REQUIRED_TABLES + OPTIONAL_TABLES}
     tables = Tables(**frames, checksum=data_checksum(directory), directory=directory)
     check_tables(tables, {name: str(directory / f) for name, f in FILES.items()})
     return tables

@@ -1,50 +1,120 @@
-"""Schemas of the four tables in ``data/`` (documented in ``data/SCHEMA.md``), as pandera models.
+"""Schemas of the tables in ``data/`` (schema v2, documented in ``data/SCHEMA.md``), as pandera models.
 
-Only per-column rules live here; rules that span tables (ids that must exist, a borrower's
-in-network debt below its total debt, …) are in :mod:`stressgpu.data.checks`.
+Only per-column rules live here; rules that span rows or tables (ids that must exist, a
+borrower's in-network debt below its total debt, schedules that add up, sector totals, …) are
+in :mod:`stressgpu.data.checks`. Kinds, lender kinds and asset classes come from the
+dependency-free :mod:`stressgpu._types`.
 """
 from __future__ import annotations
 
 import pandera.pandas as pa
 
-KINDS = ("chipmaker", "hyperscaler", "ai_lab", "neocloud", "datacenter_spv", "bank",
-         "private_credit", "investor", "utility", "outside")
-LINK_KINDS = ("debt", "equity_stake", "commitment")
-ASSET_CLASSES = ("ai_hardware", "dc_real_estate", "listed_equity")
+from .._types import ASSET_CLASSES as _ALL_ASSET_CLASSES
+from .._types import KINDS, LENDER_KINDS
+
+__all__ = ["KINDS", "LENDER_KINDS", "ASSET_CLASSES", "LINK_KINDS", "ITEMS", "SCHEMAS", "ROLES",
+           "SOURCE_TYPES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 2
+
+# Asset classes a row of holdings.csv may name; `other` is derived by the loader.
+ASSET_CLASSES = tuple(a for a in _ALL_ASSET_CLASSES if a != "other")
+LINK_KINDS = ("debt", "facility", "equity_stake", "commitment")
 BOOLS = ("true", "false", "True", "False", "TRUE", "FALSE")
 
-MONEY_ITEMS = ("cash", "total_assets", "total_liabilities", "total_debt", "revenue", "opex",
-               "capex", "equity_raise")
+# Roles in the compute value chain (MODEL.md v2 §1); `entities.roles` lists them, ';'-separated.
+ROLES = ("sells_hardware", "sells_compute", "sells_services", "sells_power", "leases_dc",
+         "uses_compute", "finances")
+# Where a number comes from. `estimate` and `reconstruction` are the two estimated kinds.
+SOURCE_TYPES = ("filing", "press", "company", "aggregate", "seed", "estimate", "reconstruction")
+ESTIMATED_SOURCE_TYPES = ("estimate", "reconstruction")
+
+INSTRUMENTS = {
+    "debt": ("bond", "term_loan", "ddtl", "construction_loan", "revolver", "bridge_loan", "abs", "cmbs",
+             "convertible", "private_placement", "nav_line", "subscription_line", "insurer_funding",
+             "gpu_backed_loan", "vendor_loan", "commercial_paper", "loan_book"),
+    "facility": ("revolver", "ddtl", "bridge_loan", "construction_loan", "nav_line", "subscription_line",
+                 "commercial_paper"),
+    "equity_stake": ("common_equity", "preferred", "free_float", "lp_interest", "jv_equity", "warrant",
+                     "convertible_equity"),
+    "commitment": ("compute_contract", "hardware_purchase", "dc_lease", "power_purchase", "revenue_share",
+                   "investment_commitment"),
+}
+SCHEDULES = {"debt": ("bullet", "amortising", "table"), "facility": ("bullet",),
+             "commitment": ("even", "table"), "equity_stake": ()}
+SENIORITIES = ("senior_secured", "senior_unsecured", "subordinated", "mezzanine", "equity_like")
+COLLATERAL = ("none", "ai_hardware", "dc_real_estate", "contracts", "equity_pledge", "all_assets",
+              "lp_commitments", "loan_portfolio", "parent_guarantee")
+
+# Balance-sheet items and their units (data/SCHEMA.md).
+MONEY_ITEMS = ("cash", "min_cash", "total_assets", "total_liabilities", "total_debt", "revenue", "opex",
+               "sticky_opex", "capex", "equity_raise", "dividends_buybacks")
 SHARE_ITEMS = ("capex_floor_share", "ai_share_compute", "ai_share_hardware", "ai_share_services",
-               "ai_share_power", "debt_floating_share")
-# Items every entity must have, with their unit (see data/SCHEMA.md).
+               "ai_share_power", "ai_share_lease", "debt_floating_share", "variable_cost_share")
+AI_SHARE_ITEMS = ("ai_share_compute", "ai_share_hardware", "ai_share_services", "ai_share_power",
+                  "ai_share_lease")
+# Items every entity must have, with their unit.
 REQUIRED_ITEMS = {**{k: "usd_bn" for k in MONEY_ITEMS}, "book_equity": "usd_bn",
                   **{k: "fraction" for k in SHARE_ITEMS}, "revenue_growth": "fraction",
                   "capex_growth": "fraction", "debt_avg_rate": "fraction",
                   "debt_avg_maturity_years": "years"}
-OPTIONAL_ITEMS = {"market_cap": "usd_bn"}
+# Items required only for some entities (rules in checks.py) or optional.
+OPTIONAL_ITEMS = {
+    "market_cap": "usd_bn",          # listed entities (required), one as_of date for the whole table
+    "valuation": "usd_bn",           # post-money valuation of the last funding round (unlisted labs, neoclouds)
+    "compute_capacity": "usd_bn",    # annual compute revenue at full utilisation (required for sells_compute)
+    "compute_capacity_gw": "gw",     # installed AI data-centre power (where published)
+    "hardware_life_years": "years",  # depreciation life of AI hardware (required for sells_compute)
+    "capital_ratio": "fraction",     # banks: CET1 ratio; BDCs/funds: equity / assets; insurers: equity / assets
+    "capital_ratio_min": "fraction", # the regulatory or contractual minimum of that ratio
+}
 ITEMS = {**REQUIRED_ITEMS, **OPTIONAL_ITEMS}
+NONNEG_ITEMS = MONEY_ITEMS + ("market_cap", "valuation", "compute_capacity", "compute_capacity_gw",
+                              "hardware_life_years", "debt_avg_maturity_years")
+FRACTION_ITEMS = SHARE_ITEMS + ("debt_avg_rate", "capital_ratio", "capital_ratio_min")
+
+# Largest plausible amount (USD bn) in any money cell: 1,000 tn. Above it a value is a typo.
+MAX_USD_BN = 1e6
 
 _ID = pa.Check.str_matches(r"^[a-z0-9_]+$", error="id must match [a-z0-9_]+")
 _BOOL = pa.Check.isin(BOOLS, error="must be true or false")
+_MONEY = pa.Check.in_range(0, MAX_USD_BN, error=f"must be between 0 and {MAX_USD_BN:g} USD bn")
+_FRACTION = pa.Check.in_range(0, 1, error="must be a fraction in [0, 1]")
+
+
+def _isin(values, what: str) -> pa.Check:
+    return pa.Check.isin(values, error=f"{what} must be one of {', '.join(values)}")
 
 
 def _provenance() -> dict:
     return {
         "as_of": pa.Column(pa.DateTime, coerce=True),
         "source": pa.Column(str, pa.Check.str_length(min_value=3, error="source is required")),
+        "source_type": pa.Column(str, _isin(SOURCE_TYPES, "source_type")),
         "estimated": pa.Column(str, _BOOL),
         "note": pa.Column(str, nullable=True, required=False),
     }
+
+
+def _money(nullable: bool = True) -> pa.Column:
+    return pa.Column(float, _MONEY, nullable=nullable, coerce=True)
+
+
+def _fraction(nullable: bool = True) -> pa.Column:
+    return pa.Column(float, _FRACTION, nullable=nullable, coerce=True)
 
 
 ENTITIES = pa.DataFrameSchema(
     {
         "id": pa.Column(str, _ID, unique=True),
         "name": pa.Column(str),
-        "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind must be one of {', '.join(KINDS)}")),
+        "kind": pa.Column(str, _isin(KINDS, "kind")),
         "listed": pa.Column(str, _BOOL),
         "country": pa.Column(str),
+        "roles": pa.Column(str, pa.Check.str_matches(
+            r"^(" + "|".join(ROLES) + r")(;(" + "|".join(ROLES) + r"))*$",
+            error=f"roles must be ';'-separated values among {', '.join(ROLES)}")),
+        "aggregate": pa.Column(str, _BOOL),
         "note": pa.Column(str, nullable=True, required=False),
     },
     name="entities.csv",
@@ -53,8 +123,10 @@ ENTITIES = pa.DataFrameSchema(
 BALANCE_SHEETS = pa.DataFrameSchema(
     {
         "entity_id": pa.Column(str, _ID),
-        "item": pa.Column(str, pa.Check.isin(tuple(ITEMS), error=f"item must be one of {', '.join(ITEMS)}")),
-        "value": pa.Column(float, coerce=True),
+        "item": pa.Column(str, _isin(tuple(ITEMS), "item")),
+        "value": pa.Column(float, pa.Check.in_range(-MAX_USD_BN, MAX_USD_BN,
+                                                    error=f"must be between -{MAX_USD_BN:g} and {MAX_USD_BN:g}"),
+                           coerce=True),
         **_provenance(),
     },
     unique=["entity_id", "item"],
@@ -64,31 +136,55 @@ BALANCE_SHEETS = pa.DataFrameSchema(
 HOLDINGS = pa.DataFrameSchema(
     {
         "entity_id": pa.Column(str, _ID),
-        "asset_class": pa.Column(str, pa.Check.isin(ASSET_CLASSES, error=f"asset_class must be one of {', '.join(ASSET_CLASSES)}")),
-        "value_usd_bn": pa.Column(float, pa.Check.ge(0, error="must be >= 0"), coerce=True),
+        "asset_class": pa.Column(str, _isin(ASSET_CLASSES, "asset_class")),
+        "value_usd_bn": _money(nullable=False),
         **_provenance(),
     },
     unique=["entity_id", "asset_class"],
     name="holdings.csv",
 )
 
+_ALL_INSTRUMENTS = tuple(dict.fromkeys(i for v in INSTRUMENTS.values() for i in v))
+_ALL_SCHEDULES = tuple(dict.fromkeys(s for v in SCHEDULES.values() for s in v))
+_COLLATERAL_RE = r"^(" + "|".join(COLLATERAL) + r")(;(" + "|".join(COLLATERAL) + r"))*$"
+
 LINKS = pa.DataFrameSchema(
     {
         "link_id": pa.Column(str, unique=True),
-        "kind": pa.Column(str, pa.Check.isin(LINK_KINDS, error=f"kind must be one of {', '.join(LINK_KINDS)}")),
+        "kind": pa.Column(str, _isin(LINK_KINDS, "kind")),
         "from_id": pa.Column(str, _ID),
         "to_id": pa.Column(str, _ID),
-        "amount_usd_bn": pa.Column(float, pa.Check.ge(0, error="must be >= 0"), coerce=True),
+        "tranche_id": pa.Column(str, nullable=True),
+        "instrument": pa.Column(str, _isin(_ALL_INSTRUMENTS, "instrument")),
+        "amount_usd_bn": _money(nullable=False),
+        "limit_usd_bn": _money(),
         "share": pa.Column(float, pa.Check.in_range(0, 1, include_min=False, error="must be in (0, 1]"),
                            nullable=True, coerce=True),
-        "rate": pa.Column(float, pa.Check.in_range(0, 1, error="must be a fraction in [0, 1]"),
-                          nullable=True, coerce=True),
-        "rate_type": pa.Column(str, pa.Check.isin(("fixed", "floating"), error="must be fixed or floating"),
-                               nullable=True),
+        "cost_usd_bn": _money(),
+        "market_value_usd_bn": _money(),
+        "rate": _fraction(),
+        "rate_type": pa.Column(str, _isin(("fixed", "floating"), "rate_type"), nullable=True),
+        "spread": _fraction(),
+        "schedule": pa.Column(str, _isin(_ALL_SCHEDULES, "schedule"), nullable=True),
+        "amort_start": pa.Column(pa.DateTime, nullable=True, coerce=True),
+        "balloon_share": _fraction(),
+        "seniority": pa.Column(str, _isin(SENIORITIES, "seniority"), nullable=True),
+        "collateral": pa.Column(str, pa.Check.str_matches(
+            _COLLATERAL_RE, error=f"collateral must be ';'-separated values among {', '.join(COLLATERAL)}"),
+            nullable=True),
+        "guarantor_id": pa.Column(str, _ID, nullable=True),
+        "covenant_max_ltv": pa.Column(float, pa.Check.in_range(0, 2, error="must be in [0, 2]"),
+                                      nullable=True, coerce=True),
+        "covenant_min_icr": pa.Column(float, pa.Check.in_range(0, 100, error="must be in [0, 100]"),
+                                      nullable=True, coerce=True),
+        "cure_quarters": pa.Column(float, pa.Check.in_range(0, 40, error="must be in [0, 40] quarters"),
+                                   nullable=True, coerce=True),
         "start": pa.Column(pa.DateTime, nullable=True, coerce=True),
         "end": pa.Column(pa.DateTime, nullable=True, coerce=True),
-        "take_or_pay": pa.Column(float, pa.Check.in_range(0, 1, error="must be in [0, 1]"),
-                                 nullable=True, coerce=True),
+        "take_or_pay": _fraction(),
+        "usage_share": _fraction(),
+        "termination_fee_usd_bn": _money(),
+        "finances": pa.Column(str, nullable=True),
         "pair_id": pa.Column(str, nullable=True),
         "reconstructed": pa.Column(str, _BOOL),
         "method": pa.Column(str, nullable=True),
@@ -97,4 +193,33 @@ LINKS = pa.DataFrameSchema(
     name="links.csv",
 )
 
-SCHEMAS = {"entities": ENTITIES, "balance_sheets": BALANCE_SHEETS, "holdings": HOLDINGS, "links": LINKS}
+SCHEDULE_ROWS = pa.DataFrameSchema(
+    {
+        "link_id": pa.Column(str),
+        "date": pa.Column(pa.DateTime, coerce=True),
+        "amount_usd_bn": _money(nullable=False),
+        **_provenance(),
+    },
+    unique=["link_id", "date"],
+    name="schedules.csv",
+)
+
+SECTOR_TOTALS = pa.DataFrameSchema(
+    {
+        "kind": pa.Column(str, _isin(KINDS, "kind")),
+        "measure": pa.Column(str, pa.Check.str_matches(r"^(item:[a-z_]+|debt_to:[a-z_]+|lent_to:[a-z_]+)$",
+                                                       error="measure must be item:<item>, debt_to:<kind> or lent_to:<kind>")),
+        "value_usd_bn": _money(nullable=False),
+        "tolerance": pa.Column(float, pa.Check.in_range(0, 1, error="must be a fraction in [0, 1]"), coerce=True),
+        **_provenance(),
+    },
+    unique=["kind", "measure"],
+    name="sector_totals.csv",
+)
+
+SCHEMAS = {"entities": ENTITIES, "balance_sheets": BALANCE_SHEETS, "holdings": HOLDINGS, "links": LINKS,
+           "schedules": SCHEDULE_ROWS, "sector_totals": SECTOR_TOTALS}
+REQUIRED_TABLES = ("entities", "balance_sheets", "holdings", "links")
+OPTIONAL_TABLES = ("schedules", "sector_totals")   # absent file: no rows
+# Tables that must have at least one data row.
+NONEMPTY_TABLES = ("entities", "balance_sheets")
