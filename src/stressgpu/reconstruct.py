@@ -43,6 +43,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from ._types import Status
+from .solvers import iterate, worst
+
 __all__ = [
     "SAMPLE_METHODS",
     "SELECTIONS",
@@ -74,6 +77,7 @@ class ReconstructionResult(NamedTuple):
             iterations of each sample).
         row_error: USD bn, ``max_i |sum_j matrix[i, j] - row_totals[i]|``.
         col_error: USD bn, ``max_j |sum_i matrix[i, j] - col_totals[j]|``.
+        status: int32 :class:`stressgpu.Status` (``converged == (status == OK)``).
     """
 
     matrix: jax.Array
@@ -81,6 +85,7 @@ class ReconstructionResult(NamedTuple):
     iterations: jax.Array
     row_error: jax.Array
     col_error: jax.Array
+    status: jax.Array
 
 
 # --------------------------------------------------------------------------- checks
@@ -156,38 +161,32 @@ def _errors(x, r, c):
 
 
 def _ras(prior, r, c, tol_abs, max_iter):
-    """RAS / iterative proportional fitting of ``prior`` [N, N] (>= 0) to totals r, c.
+    """RAS / iterative proportional fitting of ``prior`` [N, N] (>= 0) to totals r, c, through
+    the engine's driver (:func:`stressgpu.solvers.iterate`).
 
     One iteration scales every row to its total, then every column. Stops when
     ``max(row error, col error) <= tol_abs`` after the column step, or at ``max_iter``.
-    Returns ``(x, iterations, converged)``.
+    Returns ``(x, iterations, status)``.
     """
 
     def scale(current, target):
         return jnp.where(current > 0, target / jnp.where(current > 0, current, 1.0), 0.0)
 
-    def cond(state):
-        _, err, it = state
-        return (err > tol_abs) & (it < max_iter)
-
-    def body(state):
-        x, _, it = state
+    def step(x):
         x = x * scale(x.sum(1), r)[:, None]
-        x = x * scale(x.sum(0), c)[None, :]
-        err = jnp.maximum(*_errors(x, r, c))
-        return x, err, it + 1
+        return x * scale(x.sum(0), c)[None, :]
 
-    init = (prior, jnp.asarray(jnp.inf, prior.dtype), jnp.asarray(0, jnp.int32))
-    x, err, it = lax.while_loop(cond, body, init)
-    return x, it, err <= tol_abs
+    sol = iterate(step, prior, max_steps=max_iter,
+                  done=lambda old, new: jnp.maximum(*_errors(new, r, c)) <= tol_abs)
+    return sol.value, sol.steps, sol.status
 
 
 @jax.jit
 def _max_entropy_core(r, c, allowed, tol, max_iter):
     c, scale = _balance(r, c)
     prior = jnp.where(allowed, jnp.outer(r, c) / scale, 0.0)
-    x, it, converged = _ras(prior, r, c, tol * scale, max_iter)
-    return ReconstructionResult(x, converged, it, *_errors(x, r, c))
+    x, it, status = _ras(prior, r, c, tol * scale, max_iter)
+    return ReconstructionResult(x, status == Status.OK, it, *_errors(x, r, c), status)
 
 
 def max_entropy(
@@ -259,17 +258,17 @@ def _two_core(links):
     n = links.shape[0]
 
     def cond(state):
-        return state[2]
+        return state[2] & (state[3] <= 2 * n)   # each pass prunes a node: 2N passes suffice
 
     def body(state):
-        rows, cols, _ = state
+        rows, cols, _, k = state
         live = links & rows[:, None] & cols[None, :]
         new_rows = rows & (live.sum(1) >= 2)
         new_cols = cols & (live.sum(0) >= 2)
-        return new_rows, new_cols, jnp.any(new_rows != rows) | jnp.any(new_cols != cols)
+        return new_rows, new_cols, jnp.any(new_rows != rows) | jnp.any(new_cols != cols), k + 1
 
     ones = jnp.ones(n, bool)
-    rows, cols, _ = lax.while_loop(cond, body, (ones, ones, jnp.asarray(True)))
+    rows, cols, _, _ = lax.while_loop(cond, body, (ones, ones, jnp.asarray(True), jnp.asarray(0, jnp.int32)))
     return links & rows[:, None] & cols[None, :]
 
 
@@ -365,11 +364,11 @@ def _augment(x, ad, ld, allowed, thr):
     sink = ld > thr
 
     def cond(state):
-        frontier, _, _, _, _, done = state
-        return jnp.any(frontier) & ~done
+        frontier, _, _, _, _, done, k = state
+        return jnp.any(frontier) & ~done & (k <= n)   # the seen sets grow every pass
 
     def body(state):
-        frontier, seen_r, seen_c, par_r, par_c, _ = state
+        frontier, seen_r, seen_c, par_r, par_c, _, k = state
         step_c = frontier[:, None] & allowed
         new_c = jnp.any(step_c, 0) & ~seen_c
         par_c = jnp.where(new_c, jnp.argmax(step_c, 0).astype(jnp.int32), par_c)
@@ -378,30 +377,30 @@ def _augment(x, ad, ld, allowed, thr):
         new_r = jnp.any(step_r, 1) & ~seen_r
         par_r = jnp.where(new_r, jnp.argmax(step_r, 1).astype(jnp.int32), par_r)
         seen_r = seen_r | new_r
-        return new_r, seen_r, seen_c, par_r, par_c, jnp.any(seen_c & sink)
+        return new_r, seen_r, seen_c, par_r, par_c, jnp.any(seen_c & sink), k + 1
 
     none = jnp.full(n, -1, jnp.int32)
-    init = (source, source, jnp.zeros(n, bool), none, none, jnp.asarray(False))
-    _, _, seen_c, par_r, par_c, found = lax.while_loop(cond, body, init)
+    init = (source, source, jnp.zeros(n, bool), none, none, jnp.asarray(False), jnp.asarray(0, jnp.int32))
+    _, _, seen_c, par_r, par_c, found, _ = lax.while_loop(cond, body, init)
 
     # Walk back from the reached lender to a source borrower, marking +1 / -1 on the path.
     def walk_cond(state):
-        return ~state[4]
+        return ~state[4] & (state[5] <= n)       # a path visits each borrower at most once
 
     def walk_body(state):
-        j, signs, low, _, _ = state
+        j, signs, low, _, _, steps = state
         k = par_c[j]
         signs = signs.at[k, j].add(1)
         at_source = par_r[k] < 0
         back = jnp.maximum(par_r[k], 0)
         signs = jnp.where(at_source, signs, signs.at[k, back].add(-1))
         low = jnp.where(at_source, low, jnp.minimum(low, x[k, back]))
-        return jnp.where(at_source, j, back), signs, low, k, at_source
+        return jnp.where(at_source, j, back), signs, low, k, at_source, steps + 1
 
     j0 = jnp.argmax(seen_c & sink).astype(jnp.int32)
     init = (j0, jnp.zeros((n, n), jnp.int32), jnp.asarray(jnp.inf, x.dtype),
-            jnp.asarray(0, jnp.int32), ~found)
-    _, signs, low, i0, _ = lax.while_loop(walk_cond, walk_body, init)
+            jnp.asarray(0, jnp.int32), ~found, jnp.asarray(0, jnp.int32))
+    _, signs, low, i0, _, _ = lax.while_loop(walk_cond, walk_body, init)
     d = jnp.where(found, jnp.minimum(jnp.minimum(ad[i0], ld[j0]), low), 0.0)
     x = jnp.maximum(x + d * signs.astype(x.dtype), 0.0)
     return x, ad.at[i0].add(-d), ld.at[j0].add(-d), found
@@ -464,10 +463,15 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
 
     init = (jnp.zeros((n, n), r.dtype), r, c, key, jnp.asarray(0, jnp.int32),
             jnp.asarray(False))
-    x, ad, ld, _, it, _ = lax.while_loop(cond, body, init)
+    x, ad, ld, _, it, hopeless = lax.while_loop(cond, body, init)
     allocated = ~(jnp.any(ad > thr) | jnp.any(ld > thr))
     x, forest = _cancel_cycles(x, k_cycles, n * n)
-    return ReconstructionResult(x, allocated & forest, it, *_errors(x, r, c))
+    # Unallocated totals: the support cannot carry them (SINGULAR, a max-flow cut) or the
+    # cap came first (MAX_STEPS); a cycle left uncancelled is MAX_STEPS too.
+    status = jnp.where(allocated & forest, Status.OK,
+                       jnp.where(hopeless, Status.SINGULAR, Status.MAX_STEPS)).astype(jnp.int32)
+    status = worst(status, jnp.where(jnp.all(jnp.isfinite(x)), Status.OK, Status.NONFINITE))
+    return ReconstructionResult(x, status == Status.OK, it, *_errors(x, r, c), status)
 
 
 _min_density_jit = jax.jit(_min_density_core)
@@ -583,8 +587,9 @@ def _sample_one(r, c, allowed, key, density, tol, max_iter, backbone_max_iter):
     reach = _reach(_bipartite(base, drawn))
     pattern = base | (drawn & reach[n:, :n].T)
     weights = jax.random.exponential(k_weights, (n, n), dt)
-    x, it, converged = _ras(jnp.where(pattern, weights, 0.0), r, c_bal, thr, max_iter)
-    return ReconstructionResult(x, converged & backbone.converged, it, *_errors(x, r, c))
+    x, it, status = _ras(jnp.where(pattern, weights, 0.0), r, c_bal, thr, max_iter)
+    status = worst(status, backbone.status)
+    return ReconstructionResult(x, status == Status.OK, it, *_errors(x, r, c), status)
 
 
 @functools.partial(jax.jit, static_argnames=("n_samples",))
