@@ -1,12 +1,14 @@
-"""Loading and validation of data/ tables: every kind of bad input names file, row and column."""
+"""Loading and validation of data/ tables (schema v2): every kind of bad input names file, row and column."""
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from stressgpu.data import DataError, load_tables
-from stressgpu.network import build_network
+from stressgpu.data.checks import sector_measure
+from stressgpu.network import LENDER_KINDS, build_extras, build_network
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 EMBEDDED = Path(__file__).parents[1] / "data"
@@ -22,8 +24,20 @@ def mini(tmp_path):
 def edit(directory, name, fn):
     path = directory / f"{name}.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df = fn(df)
-    df.to_csv(path, index=False)
+    fn(df).to_csv(path, index=False)
+
+
+def edit_text(directory, name, fn):
+    path = directory / f"{name}.csv"
+    path.write_bytes(fn(path.read_bytes()))
+
+
+def set_cell(name, row, col, value):
+    """An edit that puts ``value`` in data row ``row`` (1-based) of column ``col``."""
+    def fn(df):
+        df.loc[row - 1, col] = value
+        return df
+    return lambda d: edit(d, name, fn)
 
 
 def problems(directory):
@@ -32,81 +46,164 @@ def problems(directory):
     return err.value.problems, str(err.value)
 
 
+# --------------------------------------------------------------------------- well-formed data
 def test_mini_loads_and_balances():
     t = load_tables(MINI)
     assert len(t.entities) == 7 and len(t.checksum) == 64
     net, labels = build_network(t)
-    # Residual debt goes to the outside sector: every borrower's total debt is in L.
     items = t.items()
     assert abs(float(net.liabilities.sum(1)[labels.index("neo")]) - items.at["neo", "total_debt"]) < 1e-4
-    # Balance sheet adds up: assets = cash + classes + claims (derived `other` closes it).
     assert (net.holdings >= 0).all()
+    # an amortising tranche falls due over several quarters; a bullet one at maturity
+    due = np.asarray(net.debt_due_share)
+    assert (due[labels.debt_links.index("d1")] > 0).sum() > 1
+    assert (due[labels.debt_links.index("d2")] > 0).sum() == 1
+    # a commitment with a table schedule pays what the table says in the window; the rest is after 2030
+    x = build_extras(t, labels)
+    k = labels.commit_links.index("c2")
+    assert abs(float(net.commit_amount[k].sum()) - 70.0) < 1e-4 and abs(x.commit_after_horizon[k] - 30.0) < 1e-9
+    assert x.facility_undrawn[labels.index("neo")] == 3.0 and x.debt_seniority.shape == (len(labels.debt_links),)
 
 
-@pytest.mark.skipif(not (EMBEDDED / "entities.csv").exists(), reason="embedded dataset not present")
-def test_embedded_dataset_loads():
-    t = load_tables(EMBEDDED)
-    assert len(t.entities) >= 30
-    kinds = set(t.entities["kind"])
-    assert {"chipmaker", "hyperscaler", "ai_lab", "neocloud", "datacenter_spv", "bank", "private_credit",
-            "investor", "utility", "outside"} <= kinds
-    assert t.links["source"].str.contains("seed:").sum() >= 10
+def test_lender_kinds_come_from_types():
+    assert LENDER_KINDS == ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "investor", "outside")
 
 
-def test_wrong_type_names_row_and_column(mini):
-    edit(mini, "balance_sheets", lambda df: df.assign(value=df["value"].where(df.index != 4, "lots")))
+@pytest.fixture(scope="module")
+def embedded():
+    return load_tables(EMBEDDED)
+
+
+def test_embedded_dataset_loads(embedded):
+    t = embedded
+    assert len(t.entities) >= 45
+    assert {"chipmaker", "hyperscaler", "ai_lab", "neocloud", "datacenter_spv", "bank", "private_credit", "insurer",
+            "pension_fund", "asset_manager", "investor", "utility", "outside"} <= set(t.entities["kind"])
+    links = t.links
+    assert links["source_type"].isin(["filing", "press", "company"]).mean() >= 0.5  # cite a filing or a dated press report
+    assert not (links["from_id"] == links["to_id"]).any()
+    net, labels = build_network(t)
+    x = build_extras(t, labels)
+    assert np.isfinite(np.asarray(net.debt_amount)).all() and x.market_value.shape == (len(labels.ids),)
+
+
+def test_every_ai_debt_tranche_is_complete(embedded):
+    t = embedded
+    kinds = dict(zip(t.entities["id"], t.entities["kind"]))
+    ai = {e for e, k in kinds.items() if k in ("hyperscaler", "ai_lab", "neocloud", "datacenter_spv")}
+    debt = t.links[(t.links.kind == "debt") & t.links.from_id.isin(ai)]
+    assert len(debt) >= 40
+    assert debt.to_id.map(kinds).isin(LENDER_KINDS).all()
+    assert debt[["schedule", "seniority", "collateral", "end", "rate", "rate_type"]].notna().all().all()
+
+
+def test_market_caps_share_one_date(embedded):
+    mc = embedded.balance_sheets.query("item == 'market_cap'")
+    assert mc["as_of"].nunique() == 1 and len(mc) >= 15
+
+
+def test_sector_aggregates_are_the_remainder(embedded):
+    """Each public sector total equals its named members plus the aggregate, i.e. the aggregate is
+    exactly the remainder (no double counting), and the remainder is not negative."""
+    t = embedded
+    assert len(t.sector_totals) >= 3
+    agg = set(t.entities.loc[t.entities["aggregate"], "id"])
+    for _, r in t.sector_totals.iterrows():
+        total, parts = sector_measure(t, r["kind"], r["measure"])
+        assert abs(total - r["value_usd_bn"]) <= r["tolerance"] * r["value_usd_bn"] + 1e-6
+        named = sum(v for e, v in parts.items() if e not in agg)
+        rest = sum(v for e, v in parts.items() if e in agg)
+        assert rest >= 0 and named <= r["value_usd_bn"] * (1 + r["tolerance"])
+        if r["measure"] == "item:total_assets":
+            assert abs(rest - (r["value_usd_bn"] - named)) <= r["tolerance"] * r["value_usd_bn"] + 1e-6
+
+
+def test_private_credit_is_not_double_counted(embedded):
+    items = embedded.items()
+    pc = embedded.entities.query("kind == 'private_credit'")["id"]
+    assert abs(items.loc[pc, "total_assets"].sum() - 2200) < 3
+
+
+# --------------------------------------------------------------------------- malformed input, one case per kind
+def _truncate_last_line(b: bytes) -> bytes:
+    lines = b.rstrip(b"\n").split(b"\n")
+    last = lines[-1].split(b",")
+    return b"\n".join(lines[:-1] + [b",".join(last[:5])]) + b"\n"
+
+
+def _unclosed_quote(b: bytes) -> bytes:
+    lines = b.split(b"\n")
+    lines[3] = lines[3].replace(b",synthetic test data,", b',"synthetic test data,', 1)
+    return b"\n".join(lines)
+
+
+CASES = [
+    # (id, edit, file, row, column, words in the message)
+    ("empty_file", lambda d: (d / "holdings.csv").write_bytes(b""), "holdings.csv", None, None, ["empty file"]),
+    ("header_only", lambda d: edit_text(d, "entities", lambda b: b.split(b"\n")[0] + b"\n"), "entities.csv", None, None, ["no data rows"]),
+    ("truncated_row", lambda d: edit_text(d, "links", _truncate_last_line), "links.csv", 12, None, ["field(s)", "truncated"]),
+    ("unclosed_quote", lambda d: edit_text(d, "balance_sheets", _unclosed_quote), "balance_sheets.csv", None, None, ["cannot parse line", "garbled"]),
+    ("not_utf8", lambda d: edit_text(d, "entities", lambda b: b + b"\xff\xfe,\x80\n"), "entities.csv", None, None, ["not UTF-8"]),
+    ("nan_value", set_cell("balance_sheets", 3, "value", "NaN"), "balance_sheets.csv", 3, "value", ["non-finite", "'NaN'"]),
+    ("inf_amount", set_cell("links", 2, "amount_usd_bn", "inf"), "links.csv", 2, "amount_usd_bn", ["non-finite", "'inf'"]),
+    ("minus_inf_holding", set_cell("holdings", 1, "value_usd_bn", "-Infinity"), "holdings.csv", 1, "value_usd_bn", ["non-finite"]),
+    ("huge_amount", set_cell("links", 2, "amount_usd_bn", "1e300"), "links.csv", 2, "amount_usd_bn", ["1e+300"]),
+    ("self_loop", set_cell("links", 1, "to_id", "neo"), "links.csv", 1, "to_id", ["self-loop", "'neo'"]),
+    ("wrong_type", set_cell("balance_sheets", 5, "value", "lots"), "balance_sheets.csv", 5, "value", ["wrong type", "'lots'"]),
+    ("unknown_id", set_cell("links", 3, "to_id", "ghost"), "links.csv", 3, "to_id", ["unknown entity id 'ghost'"]),
+    ("debt_above_total", set_cell("links", 1, "amount_usd_bn", "1000"), "links.csv", 1, "amount_usd_bn", ["exceeds its total_debt", "1000"]),
+    ("negative_amount", set_cell("links", 2, "amount_usd_bn", "-3"), "links.csv", 2, "amount_usd_bn", ["between 0 and"]),
+    ("bad_enum", set_cell("entities", 1, "kind", "chips"), "entities.csv", 1, "kind", ["chipmaker"]),
+    ("floating_without_spread", set_cell("links", 1, "spread", ""), "links.csv", 1, "spread", ["floating-rate tranche"]),
+    ("stake_value", set_cell("links", 4, "market_value_usd_bn", "99"), "links.csv", 4, "market_value_usd_bn", ["is not share", "300"]),
+    ("schedule_sum", set_cell("schedules", 1, "amount_usd_bn", "50"), "links.csv", 7, "amount_usd_bn", ["schedules.csv rows of 'c2' sum to"]),
+    ("estimated_flag", set_cell("holdings", 2, "estimated", "false"), "holdings.csv", 2, "estimated", ["contradicts source_type"]),
+    ("covenant_without_cure", set_cell("links", 1, "cure_quarters", ""), "links.csv", 1, "cure_quarters", ["cure period"]),
+    ("missing_column", lambda d: edit(d, "holdings", lambda df: df.drop(columns=["source"])), "holdings.csv", None, "source", ["missing"]),
+    ("duplicate_id", lambda d: edit(d, "entities", lambda df: pd.concat([df, df.iloc[[1]]], ignore_index=True)), "entities.csv", 8, "id", ["duplicate"]),
+    ("market_cap_dates", set_cell("balance_sheets", 20, "as_of", "2025-10-31"), "balance_sheets.csv", 20, "as_of", ["one as_of date"]),
+]
+
+
+@pytest.mark.parametrize("edit_fn,file,row,col,words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_malformed_input_is_reported(mini, edit_fn, file, row, col, words):
+    edit_fn(mini)
     probs, msg = problems(mini)
-    assert ("balance_sheets.csv" in probs[0][0]) and probs[0][1] == 5 and probs[0][2] == "value"
-    assert "row 5, column value" in msg
+    assert "Traceback" not in msg
+    hits = [p for p in probs if p[0].endswith(file) and (row is None or p[1] == row) and (col is None or p[2] == col)]
+    assert hits, msg
+    text = " ".join(p[3] for p in hits)
+    for w in words:
+        assert w in text, msg
+    if row is not None:
+        assert f"row {row}" in msg
+    if col is not None:
+        assert f"column {col}" in msg
 
 
-def test_negative_amount(mini):
-    edit(mini, "links", lambda df: df.assign(amount_usd_bn=df["amount_usd_bn"].where(df.index != 1, "-3")))
+def test_errors_list_every_problem_at_once(mini):
+    set_cell("links", 1, "to_id", "neo")(mini)
+    set_cell("links", 3, "rate", "")(mini)
     probs, _ = problems(mini)
-    assert any(p[0].endswith("links.csv") and p[1] == 2 and p[2] == "amount_usd_bn" for p in probs)
+    assert {(p[1], p[2]) for p in probs} >= {(1, "to_id"), (3, "rate")}
 
 
-def test_unknown_entity_id(mini):
-    edit(mini, "links", lambda df: df.assign(to_id=df["to_id"].where(df.index != 2, "ghost")))
-    probs, msg = problems(mini)
-    assert (probs[0][1], probs[0][2]) == (3, "to_id") and "ghost" in msg
-
-
-def test_duplicate_id(mini):
-    edit(mini, "entities", lambda df: pd.concat([df, df.iloc[[1]]], ignore_index=True))
-    probs, msg = problems(mini)
-    assert any(p[2] == "id" and p[1] == 8 for p in probs), msg
-
-
-def test_missing_required_column(mini):
-    edit(mini, "holdings", lambda df: df.drop(columns=["source"]))
-    probs, _ = problems(mini)
-    assert any(p[0].endswith("holdings.csv") and p[2] == "source" and "missing" in p[3] for p in probs)
-
-
-def test_missing_value_is_not_filled(mini):
-    edit(mini, "links", lambda df: df.assign(rate=df["rate"].where(df.index != 0, "")))
-    probs, _ = problems(mini)
-    assert any(p[1] == 1 and p[2] == "rate" for p in probs)
-
-
-def test_missing_item_and_bad_enum(mini):
+def test_missing_item(mini):
     edit(mini, "balance_sheets", lambda df: df[~((df.entity_id == "lab") & (df.item == "cash"))])
-    probs, msg = problems(mini)
-    assert "lacks required item 'cash'" in msg
-    edit(mini, "entities", lambda df: df.assign(kind=df["kind"].where(df.index != 0, "chips")))
-    probs, msg = problems(mini)
-    assert any(p[1] == 1 and p[2] == "kind" for p in probs) and "chipmaker" in msg
-
-
-def test_balance_sheet_must_add_up(mini):
-    edit(mini, "balance_sheets", lambda df: df.assign(
-        value=df["value"].where(~((df.entity_id == "neo") & (df.item == "total_assets")), "10")))
     _, msg = problems(mini)
-    assert "'neo': total_assets is" in msg
+    assert "lacks required item 'cash'" in msg
+
+
+def test_optional_tables_may_be_absent(mini):
+    (mini / "schedules.csv").unlink()
+    (mini / "sector_totals.csv").unlink()
+    edit(mini, "links", lambda df: df.assign(schedule=df["schedule"].where(df.link_id != "c2", "even")))
+    t = load_tables(mini)
+    assert t.schedules.empty and t.sector_totals.empty
 
 
 def test_stakes_above_one(mini):
-    edit(mini, "links", lambda df: df.assign(share=df["share"].where(df.link_id != "e2", "0.99")))
+    edit(mini, "links", lambda df: df.assign(share=df["share"].where(df.link_id != "e2", "0.99"),
+                                             market_value_usd_bn=df["market_value_usd_bn"].where(df.link_id != "e2", "297")))
     _, msg = problems(mini)
     assert "shares of 'lab' held in the network sum to" in msg

@@ -171,6 +171,17 @@ def _read(directory: Path, name: str) -> pd.DataFrame:
 
 def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
     file = str(directory / FILES[name])
+    if df.empty:  # header only (or an absent optional table): typed empty columns, after the header check
+        schema = SCHEMAS[name]
+        missing = [c for c, col in schema.columns.items() if col.required and c not in df.columns]
+        if missing and len(df.columns):
+            raise DataError([(file, None, c, "required column is missing") for c in missing])
+        out = pd.DataFrame(index=pd.RangeIndex(1, 1))
+        for c, col in schema.columns.items():
+            dt = str(col.dtype)
+            out[c] = pd.Series(dtype="float64" if "float" in dt else "datetime64[ns]" if "datetime" in dt.lower()
+                               else "bool" if c in _BOOL_COLUMNS else "object")
+        return out
     for c in df.columns:  # pandera wants str columns; None marks an empty cell
         df[c] = df[c].astype(object)
     try:
