@@ -22,8 +22,8 @@ FLOP accounting (matmul-equivalents are counted per scenario in units of one ``[
 product, 2 N^2 FLOP):
 
 * Picard: one ``[B, N] x [N, N]`` product per iteration (the ``Pi^T p`` term);
-* fictitious default: per round one LU of the ``2N x 2N`` system the kernel builds for ``[p; V]``,
-  2/3 (2N)^3 FLOP, plus one matmul for the asset check.
+* fictitious default: per round one LU of the regime system on the unknowns (at most N x N;
+  counted as N x N, an upper bound), 2/3 N^3 FLOP, plus one matmul for the asset check.
 
 "Executed" FLOPs use the largest iteration count in the batch (a vmapped ``while_loop`` runs
 until its slowest scenario has converged, so every scenario pays for that many steps);
@@ -371,7 +371,7 @@ def run_clearing(net_np, e_np, method, dtype, reps, max_iter=10_000):
     if method == "picard":
         per_iter = 2.0 * N * N                               # one [N]x[N,N] product per scenario-iteration
     else:
-        per_iter = 2.0 / 3.0 * (2 * N) ** 3 + 2.0 * N * N    # LU of the 2N system + asset check
+        per_iter = 2.0 / 3.0 * N ** 3 + 2.0 * N * N          # LU of (at most) the N x N regime system + asset check
     mm_eq = it.mean() * per_iter / (2.0 * N * N)
     exec_flops = float(it.max()) * B * per_iter
     useful_flops = float(it.sum()) * per_iter
@@ -396,7 +396,7 @@ def picard_hlo_summary(net_np, B, dtype) -> dict:
     forced = jnp.zeros((B, N), bool)
     tol = 1e-12 if jnp.dtype(dtype) == jnp.float64 else 1e-6
     try:
-        text = cl._solve_batched.lower(net, e, forced, cl.ClearingParams(), "picard", tol, 10_000).compile().as_text()
+        text = cl._clear_batched.lower(net, e, forced, cl.ClearingParams(), "picard", tol, None, N).compile().as_text()
     except Exception as exc:  # private API; the summary is optional
         return {"error": repr(exc)}
     comps, cur, name = {}, [], None
@@ -542,7 +542,7 @@ def main(args) -> int:
         e = ring_scenarios(N, c, B, rng)
         rp, pp, _ = run_clearing(netn, e, "picard", dtype, reps, max_iter=100_000)
         rf, pf, _ = run_clearing(netn, e, "fictitious_default", dtype, reps, max_iter=100_000)
-        fd_nn = rf["iters_mean"] * (2.0 / 3.0 * N ** 3 + 2.0 * N * N) / (2.0 * N * N)
+        fd_nn = rf["mm_eq_per_scen"]
         rec = {
             "family": "ring", "N": N, "c": c, "B": B, "picard": rp, "fictitious_default": rf,
             "mm_eq_picard": rp["mm_eq_per_scen"], "mm_eq_fd": rf["mm_eq_per_scen"],
@@ -555,6 +555,10 @@ def main(args) -> int:
         log(f"  ring N={N} c={c} B={B}: Picard {rp['iters_mean']:.0f} it (max {rp['iters_max']}), "
             f"FD {rf['iters_mean']:.2f} rounds; mm-eq {rec['mm_eq_picard']:.0f} vs {rec['mm_eq_fd']:.0f} "
             f"(ratio {rec['ratio_mm_eq']:.2f}); scen/s {si(rp['scen_per_s'])} vs {si(rf['scen_per_s'])}")
+
+    # ---------------------------------------------------------------- 2c. exact solver targets
+    log("## 2c. exact solver: one large scenario, a batch against NumPy, near-critical rings")
+    exact = bench_exact(quick, dtype, reps, rng_master)
 
     # ---------------------------------------------------------------- 3. NumPy baselines
     log("## 3. NumPy baselines")
@@ -655,8 +659,8 @@ def main(args) -> int:
             n[mth]["exec_pct_peak"] = 100 * n[mth]["exec_flop_per_s"] / new_peak
     peak_dt = new_peak
     results = {"machine": machine, "peaks": peaks, "clearing": clearing, "near_critical": near,
-               "baselines": baselines, "model": model, "model_info": model_info,
-               "targets": targets(clearing, near, baselines, model, peak_dt),
+               "baselines": baselines, "model": model, "model_info": model_info, "exact": exact,
+               "targets": targets(clearing, near, baselines, model, peak_dt, exact),
                "total_s": now() - t_start}
     md = markdown(results)
     path_out[0].parent.mkdir(parents=True, exist_ok=True)
@@ -711,8 +715,102 @@ def bench_model(quick, dtype, reps):
     return rows, info
 
 
-def targets(clearing, near, baselines, model, peak):
+def bench_exact(quick, dtype, reps, rng_master) -> list[dict]:
+    """The exact solver's own targets, each measured in this run against its baseline:
+
+    1. one N = 1000 scenario after compilation (target < 0.5 s), with NumPy's exact solver on it;
+    2. a batch of 100 scenarios at N = 500 against the NumPy exact solver looping over them
+       (timed alternately; target: at least as fast);
+    3. near-critical rings at N = 50, B = 10^4: matmul-equivalents and wall time against Picard
+       (target: >= 5x fewer matmul-equivalents and faster).
+
+    Called eagerly with concrete arrays, so ``size="auto"`` sizes the regime system from a
+    few Picard steps (the way a user calls it). Matmul-equivalents of an exact round: the
+    regime system's LU, 2/3 k^3 FLOP for k unknowns (counted as the size solved), plus one
+    [N] x [N, N] product, over 2 N^2; the hybrid adds its 8 Picard steps.
+    """
+    rows = []
+
+    def timed_pair(fn_jax, fn_np, n):
+        tj, tn = [], []
+        jax.block_until_ready(fn_jax())
+        for _ in range(n):
+            t0 = now()
+            out = fn_jax()
+            jax.block_until_ready(out)
+            tj.append(now() - t0)
+            t0 = now()
+            ref = fn_np()
+            tn.append(now() - t0)
+        return out, ref, statistics.median(tj), statistics.median(tn)
+
+    # 1 and 2: the random family.
+    for N, B in ((1000, 1), (500, 100)):
+        rng = np.random.default_rng(rng_master.integers(1 << 31))
+        netn = random_network(N, rng)
+        e = random_scenarios(netn["e0"], B, rng)
+        net = make_network(jnp.asarray(netn["L"], dtype), jnp.asarray(netn["ext"], dtype))
+        ej = jnp.asarray(e if B > 1 else e[0], dtype)
+        for method in ("fictitious_default", "hybrid"):
+            r, (p_np, r_np, _), t_j, t_n = timed_pair(
+                lambda: solve_clearing(net, ej, method=method),
+                lambda: exact_batch(netn["L"], netn["ext"], e, 1e9, B), max(2, reps - 1))
+            pay = np.asarray(r.payments).reshape(B, N)
+            rows.append({"case": f"N={N}, B={B}", "method": method, "N": N, "B": B, "jax_s": t_j, "numpy_exact_s": t_n,
+                         "speedup_vs_numpy": t_n / t_j, "rounds_max": int(np.max(r.iterations)),
+                         "numpy_rounds_max": int(r_np.max()), "defaulted_share": float(np.asarray(r.defaulted).mean()),
+                         "status_ok_share": float(np.mean(np.asarray(r.status) == 0)),
+                         "max_abs_diff_vs_numpy": float(np.abs(pay - p_np).max())})
+            log(f"  exact N={N} B={B} {method}: {t_j:.3f} s (NumPy exact {t_n:.3f} s, x{t_n / t_j:.2f}); "
+                f"rounds {rows[-1]['rounds_max']}, max|dp| {rows[-1]['max_abs_diff_vs_numpy']:.1e}")
+    # 3: near-critical rings, N = 50, B = 10^4.
+    N, B = 50, (10_000)
+    for c in (0.01, 0.002):
+        rng = np.random.default_rng(rng_master.integers(1 << 31))
+        netn = ring_network(N, c)
+        e = ring_scenarios(N, c, B, rng)
+        net = make_network(jnp.asarray(netn["L"], dtype), jnp.asarray(netn["ext"], dtype))
+        ej = jnp.asarray(e, dtype)
+        res = {}
+        for method in ("picard", "fictitious_default", "hybrid"):
+            fn = lambda: solve_clearing(net, ej, method=method, max_iter=100_000 if method == "picard" else None)  # noqa: E731
+            r, _, med, _ = timed(fn, reps)
+            it = np.asarray(r.iterations).astype(float)
+            if method == "picard":
+                mm = it.mean()
+            else:
+                k = N  # unknowns solved per round (upper bound: the auto size is at most N)
+                mm = it.mean() * (2.0 / 3.0 * k ** 3 + 2.0 * N * N) / (2.0 * N * N) + (8 if method == "hybrid" else 0)
+            res[method] = {"s": med, "mm_eq": mm, "iters_mean": float(it.mean()), "iters_max": int(it.max()),
+                           "payments": np.asarray(r.payments), "ok": float(np.mean(np.asarray(r.status) == 0))}
+        for method in ("fictitious_default", "hybrid"):
+            rows.append({"case": f"ring N={N}, c={c}, B={B:,}", "method": method, "N": N, "B": B,
+                         "jax_s": res[method]["s"], "picard_s": res["picard"]["s"],
+                         "time_ratio_picard_over_exact": res["picard"]["s"] / res[method]["s"],
+                         "mm_eq_exact": res[method]["mm_eq"], "mm_eq_picard": res["picard"]["mm_eq"],
+                         "mm_eq_ratio": res["picard"]["mm_eq"] / res[method]["mm_eq"],
+                         "rounds_max": res[method]["iters_max"], "picard_iters_mean": res["picard"]["iters_mean"],
+                         "status_ok_share": res[method]["ok"],
+                         "max_abs_diff_vs_picard": float(np.abs(res[method]["payments"] - res["picard"]["payments"]).max())})
+            log(f"  ring c={c} {method}: {res[method]['s']:.3f} s vs Picard {res['picard']['s']:.3f} s; mm-eq "
+                f"{res[method]['mm_eq']:.0f} vs {res['picard']['mm_eq']:.0f} (x{rows[-1]['mm_eq_ratio']:.1f})")
+    return rows
+
+
+def targets(clearing, near, baselines, model, peak, exact=()):
     out = []
+    for r in exact:
+        if r["B"] == 1:
+            out.append({"target": f"exact ({r['method']}): one N={r['N']} scenario < 0.5 s after compilation",
+                        "value": r["jax_s"], "unit": "s", "pass": r["jax_s"] < 0.5})
+        elif r["case"].startswith("N="):
+            out.append({"target": f"exact ({r['method']}): B={r['B']} at N={r['N']} at least as fast as NumPy exact looping",
+                        "value": r["speedup_vs_numpy"], "unit": "x NumPy", "pass": r["speedup_vs_numpy"] >= 1})
+        else:
+            ok = r["mm_eq_ratio"] >= 5 and r["time_ratio_picard_over_exact"] > 1
+            out.append({"target": f"exact ({r['method']}), {r['case']}: >= 5x fewer matmul-eq than Picard and faster",
+                        "value": r["mm_eq_ratio"], "unit": f"x fewer mm-eq, x{r['time_ratio_picard_over_exact']:.2f} wall",
+                        "pass": ok})
     pic = [r for r in clearing if r["method"] == "picard" and r.get("B")]
     r50 = [r for r in pic if r["N"] == 50 and r["B"] >= 10_000]
     v = max((r["exec_pct_peak"] for r in r50), default=None)
@@ -807,6 +905,21 @@ def markdown(R) -> str:
                  f"**{n['ratio_mm_eq']:.2f}x** | {fnum(n['mm_eq_fd_if_NxN'])} | {n['ratio_mm_eq_if_NxN']:.1f}x | "
                  f"{si(p['scen_per_s'])} | {si(f['scen_per_s'])} | {n['time_ratio_fd_over_picard']:.2f} | "
                  f"{n['max_abs_diff_payments']:.1e} |")
+    L.append("")
+    L.append("## Exact solver (regime system on the unknowns; `size=\"auto\"`), each against its baseline")
+    L.append("")
+    L.append("| case | method | JAX s | baseline | baseline s | ratio | rounds (max) | mm-eq exact vs Picard | OK share | max abs Δp |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
+    for r in R.get("exact", []):
+        if "numpy_exact_s" in r:
+            L.append(f"| {r['case']} | {r['method']} | {r['jax_s']:.3f} | NumPy exact loop | {r['numpy_exact_s']:.3f} | "
+                     f"**{r['speedup_vs_numpy']:.2f}x** | {r['rounds_max']} (NumPy {r['numpy_rounds_max']}) | – | "
+                     f"{100 * r['status_ok_share']:.0f} % | {r['max_abs_diff_vs_numpy']:.1e} |")
+        else:
+            L.append(f"| {r['case']} | {r['method']} | {r['jax_s']:.3f} | JAX Picard | {r['picard_s']:.3f} | "
+                     f"**{r['time_ratio_picard_over_exact']:.2f}x** | {r['rounds_max']} (Picard {r['picard_iters_mean']:.0f} mean) | "
+                     f"{r['mm_eq_exact']:.0f} vs {r['mm_eq_picard']:.0f} (**{r['mm_eq_ratio']:.1f}x**) | "
+                     f"{100 * r['status_ok_share']:.0f} % | {r['max_abs_diff_vs_picard']:.1e} |")
     L.append("")
     L.append("## NumPy baselines (same inputs)")
     L.append("")
