@@ -1,0 +1,985 @@
+"""Build the schema-v2 tables of ``data/`` (run from the repository root: ``python data/build/make_v2.py``).
+
+This script is the authoring record of dataset v2: it starts from the v1 tables frozen in
+``data/build/v1/`` (balance sheets of late 2025), applies the 2026 refresh and corrections with
+their sources, adds the holder sectors and the AI credit stack, derives the estimated v2 fields
+by the documented rules, and closes each aggregate as the remainder of its public sector total.
+Every number it writes carries as_of, source, source_type, estimated and (for estimates) note.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2] / "data"
+V1 = Path(__file__).resolve().parent / "v1"
+MCAP_DATE = "2026-01-15"
+
+# ---------------------------------------------------------------- sources (short keys)
+S = {
+    "seed002": ("seed:002_1024bdc4711c6b81.txt", "seed"),
+    "nv_q1fy27": ("NVIDIA Form 8-K, CFO commentary on Q1 FY2027 results (quarter ended 2026-04-26), "
+                  "https://www.stocktitan.net/sec-filings/NVDA/8-k-nvidia-corp-reports-material-event-56086a88bbb4.html ; "
+                  "Form 10-Q quarter ended 2026-04-26 https://www.stocktitan.net/sec-filings/NVDA/10-q-nvidia-corp-quarterly-earnings-report-d1a46e09c46a.html", "filing"),
+    "orcl_q3fy26": ("Oracle Form 10-Q and 8-K, quarter ended 2026-02-28 (results 2026-03-10) "
+                    "https://d18rn0p25nwr6d.cloudfront.net/CIK-0001341439/30fad5f0-103d-4b10-a722-852e402ee188.html ; "
+                    "https://www.stocktitan.net/sec-filings/ORCL/8-k-oracle-corp-reports-material-event-09287a3e58c4.html", "filing"),
+    "orcl_q2fy26": ("Oracle balance sheet, quarter ended 2025-11-30 https://stockanalysis.com/stocks/orcl/financials/balance-sheet/?p=trailing", "filing"),
+    "meta_q1_26": ("Meta Q1 2026 results (2026-04-29) and Form 10-Q filed 2026-04-30 "
+                   "https://research.aardvarklabs.co/research/meta/earnings/2026-q1/meta-2026-q1-recap ; "
+                   "https://www.sawse.com/articles/meta-meta-10-q-filing-analysis-for-2026-04-30-0001628280-26-028526", "filing"),
+    "crwv_q1_26": ("CoreWeave Form 10-Q, quarter ended 2026-03-31 (filed 2026-05-08), as summarised in "
+                   "https://alphasteve.pages.dev/papers/2026-06-29-coreweave-edge-of-network-financing-turn ; "
+                   "https://www.capefearadvisors.com/strategy-lab/coreweave-taken-as-a-whole", "filing"),
+    "crwv_debt": ("CoreWeave Form 10-Q quarter ended 2025-06-30, note 10 Debt "
+                  "https://www.sec.gov/Archives/edgar/data/1769628/000114036125032095/R41.htm", "filing"),
+    "oai_fin": ("OpenAI 2025 revenue ~13.1 and 2025 cash-burn target 8.5 (The Information, 2025-09-30; "
+                "shareholder documents reported 2026-04) https://www.ainvest.com/news/openai-prints-4-3b-revenue-torches-billions-cash-era-defining-money-furnace-2509 ; "
+                "https://ttm.financial/m/news/1197658515 ; https://aiforautomation.io/news/2026-03-29-openai-25b-revenue-loses-169-per-dollar", "press"),
+    "oai_round": ("OpenAI USD 110 bn round at USD 730 bn pre-money (2026-02-27: Amazon 50, Nvidia 30, SoftBank 30), "
+                  "closed at USD 122 bn, USD 852 bn post-money (2026-03-31) "
+                  "https://thetechportal.com/2026/02/27/openai-closes-110bn-funding-round-led-by-amazon-nvidia-and-softbank-at-730bn-valuation/ ; "
+                  "https://www.verdict.co.uk/openai-raises-110bn-ahead-ipo/ ; "
+                  "https://www.beta.mangopeoplenews.com/article/the-trillion-dollar-game-nobody-fully-understands-inside-the-ai-funding-frenzy-that-is-rewriting-the-rules-of-money-power-and-technology", "press"),
+    "sb_oai": ("SoftBank completes USD 40-41 bn OpenAI investment, ~11 % stake (second closing 2025-12-26; CNBC/Reuters 2025-12-30) "
+               "https://www.techzine.eu/news/infrastructure/137570/softbank-completes-40-billion-investment-in-openai/ ; "
+               "https://www.engineeringmix.com/softbank-41-billion-openai-investment-completed ; follow-on USD 30 bn, cumulative 64.6, ~13 %, "
+               "financed by bridge loans (SoftBank 2026-02-27) https://www.verdict.co.uk/openai-raises-110bn-ahead-ipo/", "press"),
+    "sb_bridge": ("SoftBank seeks USD 40 bn 12-month bridge loan from four banks incl. JPMorgan (Bloomberg, 2026-03-06) "
+                  "https://www.outlookbusiness.com/corporate/softbank-in-talks-for-40bn-loan-to-increase-investment-in-openai", "press"),
+    "anth_g": ("Anthropic Series G USD 30 bn at USD 380 bn post-money (2026-02-12; GIC, Coatue lead), run-rate revenue USD 14 bn, "
+               "then ~30 bn by 2026-04 https://thedailyscout.com/s/gOUjELJl8hw ; https://www.discoverheadlines.com/2026/02/the-ai-gold-rush-anthropics-380bn.html", "press"),
+    "mcap": ("Largest companies by market cap, data as of 2026-01-15 https://marketwise.com/investing/worlds-most-valuable-companies-trillion-dollar-stocks", "press"),
+    "bostonfed": ("Boston Fed SRA note, 'Bank Lending to Private Equity and Private Credit Funds' (2025-05-07): large banks' "
+                  "commitments ~USD 300 bn in 2023 https://www.bostonfed.org/news-and-events/news/2025/05/are-private-equity-lending-private-credit-funds-large-banks-loans-increasing.aspx", "aggregate"),
+    "fedpc": ("Federal Reserve FEDS Notes 2025-05-23: private credit USD 1.34 tn US, ~2 tn global (2024Q2) "
+              "https://www.federalreserve.gov/econres/notes/feds-notes/bank-lending-to-private-credit-size-characteristics-and-financial-stability-implications-20250523.html", "aggregate"),
+    "chifed": ("Chicago Fed WP 2025-09: life insurers' private placements USD 849 bn = 14 % of balance sheets (2024) "
+               "https://www.chicagofed.org/publications/working-papers/2025/2025-09", "aggregate"),
+    "kbra": ("KBRA research 2025-05-30: US data-centre ABS/CMBS issuance USD 48.69 bn across 88 deals since 2018 "
+             "https://www.businesswire.com/news/home/20250530386886/en/KBRA-Releases-Research-Data-Centers-A-Comparison-of-ABS-and-CMBS-Structures ; "
+             "2025 YTD 20.9 bn https://massimorhiggi.com/article/the-data-center-boom-unlocking-the-secrets-of-structured-markets", "aggregate"),
+    "hyperion": ("Meta/Blue Owl Hyperion: Beignet Investor LLC USD 27.3 bn 6.58 % notes due 2049, PIMCO ~18 bn, BlackRock ~3 bn, "
+                 "Blue Owl 80 % / Meta 20 %, Meta residual-value guarantee (FT 2025-10-16; The Real Deal 2025-10-22) "
+                 "https://therealdeal.com/national/2025/10/22/pimco-rakes-in-2b-windfall-on-metas-data-center-debt ; "
+                 "https://mail.fudzilla.net/news/ai/61913-blackrock-sinks-billions-into-meta-s-louisiana-ai-project ; seed:002_1024bdc4711c6b81.txt", "press"),
+    "vantage": ("Vantage Frontier (TX, 23.25) and Lighthouse (WI, 14.75) construction loans, JPMorgan and MUFG lead, ~SOFR+2.5 %, "
+                "4 + 2 years (Bloomberg 2025-10-24) https://www.idcnova.com/html/1/59/153/4118.html ; "
+                "https://parameter.io/oracle-orcl-stock-shares-rise-as-38b-financing-boosts-ai-ambitions ; seed:002_1024bdc4711c6b81.txt", "press"),
+    "colossus": ("xAI Colossus 2 GPU SPV: 7.5 equity + 12.5 debt, Valor-led, Apollo and Diameter lenders, Nvidia up to 2 bn of the equity, "
+                 "5-year GPU lease to xAI (Bloomberg/WSJ 2025-10) https://www.inkl.com/news/musk-s-net-worth-nears-500b-again-as-xai-eyes-20-billion-nvidia-chip-deal-for-colossus-2-data-centre ; "
+                 "https://advancedainews.com/nvidia-shares-rise-after-joining-musks-20-billion-ai-funding-push ; seed:002_1024bdc4711c6b81.txt (~20 bn, 5 y, 10.5 %)", "press"),
+}
+
+
+def src(key):
+    return S[key]
+
+
+# ---------------------------------------------------------------- entities
+v1e = pd.read_csv(V1 / "entities.csv", dtype=str, keep_default_na=False)
+ROLES = {
+    "chipmaker": "sells_hardware", "hyperscaler": "sells_compute;sells_services;uses_compute",
+    "ai_lab": "sells_services;uses_compute", "neocloud": "sells_compute;uses_compute",
+    "datacenter_spv": "leases_dc", "utility": "sells_power", "bank": "finances", "private_credit": "finances",
+    "insurer": "finances", "pension_fund": "finances", "asset_manager": "finances", "investor": "finances",
+    "outside": "finances",
+}
+ents = []
+for _, r in v1e.iterrows():
+    kind = "asset_manager" if r.id == "pimco" else r.kind
+    roles = ROLES[kind]
+    if r.id == "meta":
+        roles = "sells_services;uses_compute"
+    if r.id == "colossus2_spv":
+        roles = "sells_compute"
+    note = r.note
+    if r.id == "pimco":
+        note = "PIMCO bond and asset-based-finance funds (Allianz); anchor buyer of the Hyperion bonds. v2: an asset manager, no longer private credit (fixes the double count)"
+    if r.id == "outside":
+        note = "rest of the world: households and foreign holders not in the named holder sectors, other bondholders; holds only the remainder of each free float and of each borrower's debt"
+    if r.id == "private_credit_other":
+        note = "remainder of the ~USD 2.2 tn private-credit market after the named funds (sector_totals.csv), incl. Ares, Diameter, Carlyle, CDPQ, Coatue credit, BDCs"
+    ents.append(dict(id=r.id, name=r["name"], kind=kind, listed=r.listed, country=r.country, roles=roles,
+                     aggregate=str(r.id in ("venture_capital", "regional_banks", "private_credit_other", "utilities_us", "outside")).lower(),
+                     note=note))
+NEW = [
+    ("crusoe", "Crusoe Energy Systems", "neocloud", "false", "US", "sells_compute;leases_dc", "false", "developer/operator of the Abilene (Stargate) campus; Blue Owl and Primary Digital JV partners"),
+    ("lambda_labs", "Lambda Inc.", "neocloud", "false", "US", "sells_compute", "false", "GPU cloud; Microsoft and Nvidia contracts"),
+    ("nscale", "Nscale Global Holdings", "neocloud", "false", "GB", "sells_compute", "false", "UK neocloud; Microsoft GPU capacity contracts"),
+    ("iren", "IREN Ltd", "neocloud", "true", "AU", "sells_compute", "false", "former bitcoin miner; Microsoft 5-year GPU cloud contract"),
+    ("dc_abs_issuers", "Data-centre ABS and CMBS issuers (aggregate)", "datacenter_spv", "false", "US", "leases_dc", "true",
+     "master trusts and single-borrower CMBS of stabilised data centres (QTS, Vantage, Switch, Aligned, CyrusOne, Stack ...)"),
+    ("banks_other", "Other global banks (aggregate)", "bank", "false", "XX", "finances", "true",
+     "banks outside the named groups that join AI construction and fund-finance syndicates (Wells Fargo, BNP Paribas, SMBC, Mizuho, SocGen, Citi ...)"),
+    ("athene", "Athene Holding (Apollo)", "insurer", "false", "US", "finances", "false", "Apollo's retirement-services insurer; funds Apollo-originated private credit on its balance sheet"),
+    ("insurers_other", "Other life and P&C insurers (aggregate)", "insurer", "false", "XX", "finances", "true",
+     "remainder of the US life-insurance general accounts after Athene (sector_totals.csv)"),
+    ("calpers", "California Public Employees' Retirement System", "pension_fund", "false", "US", "finances", "false", "largest US public pension fund; private-credit LP"),
+    ("pension_funds_other", "Other pension funds (aggregate)", "pension_fund", "false", "XX", "finances", "true", "US and foreign DB/DC pension funds"),
+    ("vanguard", "The Vanguard Group (funds)", "asset_manager", "false", "US", "finances", "false", "index mutual funds and ETFs"),
+    ("blackrock", "BlackRock (funds)", "asset_manager", "false", "US", "finances", "false", "iShares and active funds; HPS private credit; Hyperion bond buyer"),
+    ("asset_managers_other", "Other mutual, bond and exchange-traded funds (aggregate)", "asset_manager", "false", "XX", "finances", "true",
+     "other US and foreign funds, incl. retail wealth vehicles"),
+]
+for t in NEW:
+    ents.append(dict(zip(("id", "name", "kind", "listed", "country", "roles", "aggregate", "note"), t)))
+E = pd.DataFrame(ents)
+KIND = dict(zip(E.id, E.kind))
+LISTED = dict(zip(E.id, E.listed.eq("true")))
+
+# ---------------------------------------------------------------- balance sheets
+v1b = pd.read_csv(V1 / "balance_sheets.csv", dtype=str, keep_default_na=False)
+BS = {}   # (entity, item) -> dict(value, as_of, source, source_type, estimated, note)
+
+
+def classify(source: str, est: bool) -> str:
+    if est:
+        return "estimate"
+    s = source.lower()
+    if any(k in s for k in ("form 10-q", "form 10-k", "20-f", "6-k", "10-q", "interim report", "sec.gov", "annual report", "filing")):
+        return "filing"
+    if s.startswith("seed:") and "press" not in s:
+        return "seed"
+    if "aggregate" in s or "fdic" in s or "z.1" in s or "eei" in s:
+        return "aggregate"
+    return "press"
+
+
+for _, r in v1b.iterrows():
+    est = r.estimated.lower() == "true"
+    note = r.note
+    if est and not note:
+        note = "v1 estimate (late 2025) carried forward; method as in the v1 source text: " + r.source[:160]
+    BS[(r.entity_id, r["item"])] = dict(value=float(r.value), as_of=r.as_of, source=r.source,
+                                        source_type=classify(r.source, est), estimated=est, note=note)
+BS.pop(("outside", "market_cap"), None)
+
+
+def put(e, item, value, as_of, key=None, note="", source=None, stype=None):
+    if key is not None:
+        source, stype = S[key]
+    est = stype in ("estimate", "reconstruction")
+    BS[(e, item)] = dict(value=float(value), as_of=as_of, source=source, source_type=stype, estimated=est, note=note)
+
+
+def est(e, item, value, as_of, note, source="estimate (see note)"):
+    put(e, item, value, as_of, source=source, stype="estimate", note=note)
+
+
+# -- corrections and 2026 refresh
+put("nvidia", "revenue", 253.4, "2026-04-26", "nv_q1fy27", "TTM = Q2 FY26 46.7 + Q3 57.0 + Q4 68.1 + Q1 FY27 81.6")
+put("oracle", "revenue", 64.1, "2026-02-28", "orcl_q3fy26", "TTM: nine months to 2026-02-28 48.2 + Q4 FY25 15.9")
+est("oracle", "total_debt", 133.0, "2026-02-28",
+    "v1 was ~15 bn short: notes payable 108 at 2025-11-30 (orcl_q2fy26, incl. the USD 18 bn Sept-2025 bonds) plus ~25 bn of "
+    "investment-grade bonds of the 2026 USD 50 bn financing programme (8-K 2026-03-10: 30 bn raised via IG bonds and mandatory "
+    "convertible preferred; we take 25 bn as bonds)", source=S["orcl_q3fy26"][0])
+est("oracle", "total_liabilities", 205.0, "2026-02-28", "v1 liabilities 175 plus the new bonds (+25) and lease/deferred growth (+5)", source=S["orcl_q3fy26"][0])
+est("oracle", "total_assets", 245.0, "2026-02-28", "v1 205 plus bond proceeds invested in PP&E (capex guidance FY26 USD 50 bn)", source=S["orcl_q3fy26"][0])
+est("oracle", "book_equity", 40.0, "2026-02-28", "assets − liabilities; includes the mandatory convertible preferred (~5)", source=S["orcl_q3fy26"][0])
+put("oracle", "capex", 50.0, "2026-02-28", "orcl_q3fy26", "FY2026 capex guidance USD 50 bn")
+put("meta", "capex", 135.0, "2026-03-31", "meta_q1_26", "2026 capex guidance raised to USD 125-145 bn (midpoint 135)")
+put("meta", "revenue", 214.6, "2026-03-31", "meta_q1_26", "TTM: 2025 revenue ~200.6 + Q1 2026 56.31 − Q1 2025 42.3")
+put("coreweave", "revenue", 6.2, "2026-03-31", "crwv_q1_26", "TTM: 2025 ~5.05 − Q1 2025 0.98 + Q1 2026 2.08")
+put("coreweave", "total_debt", 25.0, "2026-03-31", "crwv_q1_26", "about USD 25 bn of debt against 36.4 bn of PP&E at 2026-03-31")
+est("coreweave", "total_assets", 48.0, "2026-03-31", "PP&E 36.4 (10-Q) + cash, receivables, ROU assets ~11.6", source=S["crwv_q1_26"][0])
+est("coreweave", "total_liabilities", 42.0, "2026-03-31", "debt 25 + leases, customer liabilities and payables ~17", source=S["crwv_q1_26"][0])
+est("coreweave", "book_equity", 6.0, "2026-03-31", "assets − liabilities", source=S["crwv_q1_26"][0])
+est("coreweave", "cash", 3.0, "2026-03-31", "order of magnitude from the Q1 2026 liquidity discussion", source=S["crwv_q1_26"][0])
+put("openai", "revenue", 13.1, "2025-12-31", "oai_fin", "reported 2025 revenue ~13.1 (v1's 20 was the end-2025 run rate); Q1 2026 revenue 5.7")
+est("openai", "opex", 21.6, "2025-12-31", "cash cost = revenue 13.1 + 2025 cash burn 8.5 (The Information target; cash burn, not the accounting loss of ~39)",
+    source=S["oai_fin"][0])
+est("openai", "cash", 60.0, "2026-03-31", "end-2025 cash ~40 after SoftBank's 22.5 second closing, less Q1 2026 burn 3.7, plus the first cash of the 2026 round "
+    "(Amazon 15 upfront; Nvidia and SoftBank tranches) — order of magnitude", source=S["oai_round"][0])
+est("openai", "total_assets", 140.0, "2026-03-31", "cash 60 + compute prepayments, stakes and PP&E ~80 (v1 110 scaled)", source=S["oai_round"][0])
+est("openai", "book_equity", 110.0, "2026-03-31", "assets − liabilities", source=S["oai_round"][0])
+est("openai", "total_liabilities", 30.0, "2026-03-31", "deferred revenue, payables, revenue-share accruals", source=S["oai_round"][0])
+est("openai", "equity_raise", 60.0, "2026-03-31", "remaining committed 2026 round cash (Amazon 35 conditional, SoftBank and Nvidia tranches) per year", source=S["oai_round"][0])
+put("openai", "valuation", 852.0, "2026-03-31", "oai_round", "post-money of the USD 122 bn round")
+put("anthropic", "valuation", 380.0, "2026-02-12", "anth_g", "Series G post-money; a round near USD 900 bn+ was reported in talks in May 2026")
+est("anthropic", "revenue", 14.0, "2026-02-12", "run-rate at the Series G (annualised, not a fiscal year)", source=S["anth_g"][0])
+est("anthropic", "opex", 20.0, "2026-02-12", "run-rate revenue 14 plus cash burn ~6 (burn forecast ~1/3 of revenue in 2026)", source=S["anth_g"][0])
+est("anthropic", "cash", 45.0, "2026-03-31", "v1 25 plus Series G 30, less burn", source=S["anth_g"][0])
+est("anthropic", "total_assets", 60.0, "2026-03-31", "cash 45 + other ~15", source=S["anth_g"][0])
+est("anthropic", "book_equity", 50.0, "2026-03-31", "assets − liabilities 10", source=S["anth_g"][0])
+est("anthropic", "total_liabilities", 10.0, "2026-03-31", "payables and deferred revenue", source=S["anth_g"][0])
+est("xai", "valuation", 230.0, "2026-01-06", "Series E of USD 20 bn (announced 2026-01-06, Nvidia participating) at ~230 bn reported; order of magnitude",
+    source="xAI Series E announcement 2026-01-06 (press)")
+est("crusoe", "valuation", 13.0, "2025-12-01", "Series E (~1.4 bn) at ~13 bn+ reported late 2025", source="press reports on Crusoe's 2025 funding round")
+est("lambda_labs", "valuation", 6.0, "2025-11-18", "Series E (~1.5 bn, Nov 2025) valuation not published; order of magnitude", source="press reports on Lambda's Nov-2025 round")
+est("nscale", "valuation", 3.0, "2025-09-25", "Series B (USD 1.1 bn, Sept 2025) valuation not published; order of magnitude", source="press reports on Nscale's Series B")
+# SoftBank: bridge loan drawn for the OpenAI follow-on
+est("softbank", "total_debt", 205.0, "2026-03-31", "v1 165 + the OpenAI bridge loans drawn (~40, sb_bridge) ", source=S["sb_bridge"][0])
+est("softbank", "total_liabilities", 265.0, "2026-03-31", "v1 225 + bridge 40", source=S["sb_bridge"][0])
+est("softbank", "total_assets", 380.0, "2026-03-31", "v1 320 + OpenAI follow-on at cost 30 + cash from bridge; order of magnitude", source=S["sb_bridge"][0])
+est("softbank", "book_equity", 115.0, "2026-03-31", "assets − liabilities", source=S["sb_bridge"][0])
+
+# -- 2026 refresh, batch 2 (issue 10 follow-up): listed firms' latest 2026 filings reached with the search tool.
+# Figures are taken from the filings (or the filing's exhibit 99.1 earnings release); TTM flows are sums of the
+# reported quarters named in each note. Items not found in a 2026 filing keep their v1 row (see SOURCES.md,
+# "Firms on pre-2026 figures"). DIV_FILED / CR_FILED keep the derived-item loops below from overwriting them.
+S.update({
+    "amzn_q1_26": ("Amazon.com Form 10-Q and 8-K (ex. 99.1), quarter ended 2026-03-31 (results 2026-04-29; 10-Q accession 0001018724-26-000014) "
+                   "https://mtrustcompany.marketminute.com/article/bizwire-2026-4-29-amazoncom-announces-first-quarter-results ; "
+                   "https://wvcqmsaqxcoshogpzqlh.supabase.co/storage/v1/object/public/filings/1018724/0001018724-26-000014/R23.htm", "filing"),
+    "googl_q1_26": ("Alphabet Form 8-K (ex. 99.1) and Form 10-Q, quarter ended 2026-03-31 (results 2026-04-29) "
+                    "https://www.stocktitan.net/sec-filings/GOOGL/8-k-alphabet-inc-reports-material-event-99e4ee982355.html ; "
+                    "https://stocktitan.net/sec-filings/GOOG/10-q-alphabet-inc-quarterly-earnings-report-68933f1b9e75.html ; quarterly series "
+                    "https://belcourt.vercel.app/GOOGL/earnings/2026Q1-review-claude", "filing"),
+    "msft_q3fy26": ("Microsoft Form 8-K (ex. 99.1), quarter ended 2026-03-31 (filed 2026-04-29, accession 0001193125-26-191457) "
+                    "https://secwatch.observer/filing/0001193125-26-191457.md ; Q1 FY26 results https://reportify.ai/transcripts/1181137959815090176 ; "
+                    "capex https://research.aardvarklabs.co/research/msft/earnings/2026-q3/msft-2026-q3-flashcap", "filing"),
+    "msft_q2fy26": ("Microsoft Form 10-Q, quarter ended 2025-12-31 (filed 2026-01-28), balance sheet as tabulated in "
+                    "https://stockanalysis.com/stocks/msft/financials/balance-sheet/?p=quarterly", "filing"),
+    "meta_10k25": ("Meta Platforms Form 10-K, year ended 2025-12-31 (filed 2026-01-29), balance sheet as tabulated in "
+                   "https://www.stock-analysis-on.net/NASDAQ/Company/Meta-Platforms-Inc/Financial-Statement/Liabilities-and-Stockholders-Equity/Quarterly-Data ; "
+                   "https://portfoliosavvy.com/fin/0001326801-meta-platforms-inc ; https://stockanalysis.com/stocks/meta/financials/balance-sheet/?p=trailing", "filing"),
+    "nv_q1fy27_cf": ("NVIDIA Q1 FY2027 results (quarter ended 2026-04-26; CFO commentary 8-K and 10-Q): ~USD 20 bn returned in the quarter, "
+                     "FCF 48.6 bn https://bulios.com/status/267640-nvidia-q1-2027-unprecedented-growth-brutal-cash-flow-and-massive-shareholder-reward ; "
+                     "https://www.stocktitan.net/sec-filings/NVDA/8-k-nvidia-corp-reports-material-event-56086a88bbb4.html", "filing"),
+    "jpm_q1_26": ("JPMorgan Chase Form 10-Q and 8-K, quarter ended 2026-03-31 (8-K 2026-04-14, accession 0001628280-26-024990; 10-Q "
+                  "https://www.sec.gov/Archives/edgar/data/19617/000162828026029344/jpm-20260331.htm) "
+                  "https://secwatch.observer/filing/0001628280-26-024990.md ; "
+                  "https://www.stocktitan.net/sec-filings/AMJB/10-q-jpmorgan-chase-co-quarterly-earnings-report-0cc7e9e7947c.html", "filing"),
+})
+DIV_FILED, CR_FILED = set(), set()
+
+# Amazon: Q1 2026 (10-Q / release)
+put("amazon", "revenue", 742.8, "2026-03-31", "amzn_q1_26", "TTM net sales = Q2 2025 167.7 + Q3 180.2 + Q4 213.4 + Q1 2026 181.5")
+put("amazon", "opex", 594.3, "2026-03-31", "amzn_q1_26", "revenue TTM 742.8 − operating cash flow TTM 148.5 (release)")
+put("amazon", "dividends_buybacks", 0.0, "2026-03-31", "amzn_q1_26", "no dividend; no repurchases in Q1 2025 or Q1 2026 (10-Q note Stockholders' equity)")
+DIV_FILED.add("amazon")
+est("amazon", "capex", 200.0, "2026-03-31", "2026 capex guidance ~USD 200 bn (Q4 2025 call, held at Q1 2026: "
+    "https://ouralpha.app/en/amzn-deep-dive-aws-ai-capex-anthropic/); TTM purchases of PP&E net of incentives were 147.3 (OCF 148.5 − FCF 1.2, release)",
+    source=S["amzn_q1_26"][0])
+put("amazon", "book_equity", 411.065, "2025-12-31", "amzn_q1_26", "total stockholders' equity at 2025-12-31 (beginning balance in the Q1 2026 10-Q equity table)")
+
+# Alphabet: Q1 2026 (8-K / 10-Q)
+put("alphabet", "revenue", 422.4, "2026-03-31", "googl_q1_26", "TTM = Q2 2025 96.4 + Q3 102.3 + Q4 113.8 + Q1 2026 109.9")
+put("alphabet", "opex", 247.9, "2026-03-31", "googl_q1_26", "revenue TTM 422.4 − operating cash flow TTM 174.5 (= free cash flow 64.5 + capex 110.0, quarters Q2 2025-Q1 2026)")
+put("alphabet", "capex", 185.0, "2026-03-31", "googl_q1_26", "2026 capex guidance raised to USD 180-190 bn (midpoint); Q1 2026 capex 35.7, TTM 110.0")
+
+# Microsoft: flows to 2026-03-31 (Q3 FY26 8-K), balance sheet at 2025-12-31 (Q2 FY26 10-Q)
+put("microsoft", "revenue", 318.3, "2026-03-31", "msft_q3fy26", "TTM = Q4 FY25 76.4 + Q1 FY26 77.7 + Q2 81.3 + Q3 82.9")
+put("microsoft", "opex", 148.0, "2026-03-31", "msft_q3fy26", "revenue TTM 318.3 − operating cash flow TTM 170.3 (Q4 FY25 42.7 + Q1 FY26 45.1 + Q2 35.8 + Q3 46.7)")
+put("microsoft", "capex", 127.5, "2026-03-31", "msft_q3fy26", "TTM capital expenditures incl. finance leases: Q4 FY25 24.2 + Q1 FY26 34.9 + Q2 37.5 + Q3 30.9")
+est("microsoft", "dividends_buybacks", 42.0, "2026-03-31", "about 4 × 10.5: returned 10.7 in Q1 FY26 and 10.2 in Q3 FY26 (releases)", source=S["msft_q3fy26"][0])
+DIV_FILED.add("microsoft")
+put("microsoft", "cash", 89.462, "2025-12-31", "msft_q2fy26", "cash and equivalents 24.296 + short-term investments 65.166")
+put("microsoft", "total_assets", 665.302, "2025-12-31", "msft_q2fy26", "")
+put("microsoft", "total_liabilities", 274.427, "2025-12-31", "msft_q2fy26", "")
+put("microsoft", "book_equity", 390.875, "2025-12-31", "msft_q2fy26", "total assets − total liabilities")
+put("microsoft", "total_debt", 40.262, "2025-12-31", "msft_q2fy26", "long-term debt 35.425 + current portion 4.837 (leases excluded)")
+
+# Meta: balance sheet at 2025-12-31 (10-K filed 2026-01-29); flows already 2026-03-31 (meta_q1_26)
+put("meta", "cash", 81.592, "2025-12-31", "meta_10k25", "cash and equivalents 35.873 + marketable securities 45.719")
+put("meta", "total_assets", 366.021, "2025-12-31", "meta_10k25", "")
+put("meta", "total_liabilities", 148.778, "2025-12-31", "meta_10k25", "")
+put("meta", "book_equity", 217.243, "2025-12-31", "meta_10k25", "")
+put("meta", "total_debt", 58.744, "2025-12-31", "meta_10k25", "long-term debt (the USD 30 bn Oct-2025 bond issue included; Hyperion SPV debt is off balance sheet)")
+est("meta", "dividends_buybacks", 18.0, "2026-03-31", "2025: buybacks ~26 and dividends ~5.3 (10-K), but no repurchases in Q1 2026 (vs 12.75 in Q1 2025); "
+    "TTM ≈ 31 − 12.75 ≈ 18 https://research.aardvarklabs.co/research/meta/earnings/2026-q1/meta-2026-q1-flashcap", source=S["meta_q1_26"][0])
+DIV_FILED.add("meta")
+
+# Nvidia: capital return (Q1 FY27)
+est("nvidia", "dividends_buybacks", 60.0, "2026-04-26", "Q1 FY27 returned ~20 (buybacks + dividends); first half FY26 repurchases 24.2 (10-Q Q2 FY26); "
+    "TTM order of magnitude 60", source=S["nv_q1fy27_cf"][0])
+DIV_FILED.add("nvidia")
+
+# JPMorgan: Q1 2026 (10-Q / 8-K)
+put("jpmorgan", "total_assets", 4900.0, "2026-03-31", "jpm_q1_26", "total assets USD 4.9 tn (rounded as reported)")
+est("jpmorgan", "revenue", 186.5, "2026-03-31", "v1 TTM 182.0 rolled forward by the Q1 2026 year-on-year change: net revenue 49.8 vs 45.3 (+10 %)",
+    source=S["jpm_q1_26"][0])
+est("jpmorgan", "dividends_buybacks", 49.0, "2026-03-31", "Q1 2026: net repurchases 8.1 + common dividend 1.50 × ~2.7 bn shares ≈ 4.1, annualised ×4",
+    source=S["jpm_q1_26"][0])
+DIV_FILED.add("jpmorgan")
+put("jpmorgan", "capital_ratio", 0.143, "2026-03-31", "jpm_q1_26", "standardized CET1 ratio 14.3 %")
+CR_FILED.add("jpmorgan")
+
+# -- market caps on ONE date
+MC = {"nvidia": 4600, "alphabet": 4000, "microsoft": 3400, "amazon": 2600, "tsmc": 1800, "broadcom": 1600, "meta": 1600}
+MC_EST = {"amd": (360, "price ~220 x 1.62 bn shares"), "oracle": (550, "price ~190 x 2.87 bn shares (10-Q cover)"),
+          "coreweave": (45, "price ~90 x ~0.5 bn shares"), "nebius": (25, "price ~100 x 0.25 bn shares"),
+          "iren": (13, "price ~45 x 0.29 bn shares"), "softbank": (150, "JPY price x 5.7 bn shares at ~155 JPY/USD"),
+          "jpmorgan": (880, "price ~320 x 2.75 bn shares"), "mufg": (190, "ADR-equivalent price x 11.9 bn shares"),
+          "morgan_stanley": (290, "price ~180 x 1.6 bn shares"), "goldman_sachs": (290, "price ~950 x 0.3 bn shares")}
+for e, v in MC.items():
+    put(e, "market_cap", v, MCAP_DATE, "mcap", "")
+for e, (v, how) in MC_EST.items():
+    est(e, "market_cap", v, MCAP_DATE, f"approximate market capitalisation on {MCAP_DATE}: {how}", source="estimate from share price and shares outstanding")
+
+# -- new entities: full balance sheets (estimates unless noted)
+def block(e, as_of, how, **items):
+    for k, v in items.items():
+        est(e, k, v, as_of, how)
+
+
+NEWBS = {
+    "crusoe": dict(cash=2, total_assets=20, total_liabilities=14, total_debt=11, book_equity=6, revenue=1.5, opex=1.2, capex=8,
+                   revenue_growth=0.8, capex_growth=0.2, capex_floor_share=0.4, equity_raise=2, ai_share_compute=0.6, ai_share_hardware=0,
+                   ai_share_services=0, ai_share_power=0, ai_share_lease=0.3, debt_avg_rate=0.08, debt_floating_share=0.8, debt_avg_maturity_years=4),
+    "lambda_labs": dict(cash=1.5, total_assets=6, total_liabilities=4, total_debt=2.5, book_equity=2, revenue=0.8, opex=0.6, capex=3,
+                        revenue_growth=0.7, capex_growth=0.2, capex_floor_share=0.3, equity_raise=1.5, ai_share_compute=1, ai_share_hardware=0,
+                        ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.10, debt_floating_share=0.7, debt_avg_maturity_years=3),
+    "nscale": dict(cash=1, total_assets=4, total_liabilities=2.5, total_debt=1.5, book_equity=1.5, revenue=0.2, opex=0.3, capex=4,
+                   revenue_growth=1.5, capex_growth=0.3, capex_floor_share=0.3, equity_raise=2, ai_share_compute=1, ai_share_hardware=0,
+                   ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.10, debt_floating_share=0.8, debt_avg_maturity_years=3),
+    "iren": dict(cash=1.5, total_assets=7, total_liabilities=3.5, total_debt=3, book_equity=3.5, revenue=0.7, opex=0.4, capex=5,
+                 revenue_growth=1.0, capex_growth=0.2, capex_floor_share=0.4, equity_raise=1, ai_share_compute=0.5, ai_share_hardware=0,
+                 ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.03, debt_floating_share=0.0, debt_avg_maturity_years=5),
+    "dc_abs_issuers": dict(cash=2, total_assets=110, total_liabilities=75, total_debt=70, book_equity=35, revenue=12, opex=5, capex=15,
+                           revenue_growth=0.15, capex_growth=0.1, capex_floor_share=0.5, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                           ai_share_services=0, ai_share_power=0, ai_share_lease=1, debt_avg_rate=0.055, debt_floating_share=0.2, debt_avg_maturity_years=5),
+    "banks_other": dict(cash=3000, total_assets=30000, total_liabilities=28000, total_debt=3000, book_equity=2000, revenue=1500, opex=1000, capex=30,
+                        revenue_growth=0.03, capex_growth=0.0, capex_floor_share=0.8, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                        ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.04, debt_floating_share=0.5, debt_avg_maturity_years=5),
+    "athene": dict(cash=20, total_assets=420, total_liabilities=395, total_debt=10, book_equity=25, revenue=30, opex=27, capex=0,
+                   revenue_growth=0.08, capex_growth=0, capex_floor_share=1, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                   ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.05, debt_floating_share=0.1, debt_avg_maturity_years=10),
+    "insurers_other": dict(cash=200, total_assets=0, total_liabilities=0, total_debt=100, book_equity=0, revenue=600, opex=560, capex=0,
+                           revenue_growth=0.04, capex_growth=0, capex_floor_share=1, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                           ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.045, debt_floating_share=0.1, debt_avg_maturity_years=10),
+    "calpers": dict(cash=10, total_assets=560, total_liabilities=20, total_debt=0, book_equity=540, revenue=30, opex=30, capex=0,
+                    revenue_growth=0.05, capex_growth=0, capex_floor_share=1, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                    ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.0, debt_floating_share=0.0, debt_avg_maturity_years=0),
+    "pension_funds_other": dict(cash=1000, total_assets=40000, total_liabilities=1000, total_debt=0, book_equity=39000, revenue=2000, opex=2000, capex=0,
+                                revenue_growth=0.04, capex_growth=0, capex_floor_share=1, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                                ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.0, debt_floating_share=0.0, debt_avg_maturity_years=0),
+    "vanguard": dict(cash=200, total_assets=11000, total_liabilities=50, total_debt=0, book_equity=10950, revenue=0, opex=0, capex=0,
+                     revenue_growth=0.0, capex_growth=0, capex_floor_share=1, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                     ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.0, debt_floating_share=0.0, debt_avg_maturity_years=0),
+    "blackrock": dict(cash=200, total_assets=13500, total_liabilities=50, total_debt=0, book_equity=13450, revenue=0, opex=0, capex=0,
+                      revenue_growth=0.0, capex_growth=0, capex_floor_share=1, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                      ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.0, debt_floating_share=0.0, debt_avg_maturity_years=0),
+    "asset_managers_other": dict(cash=2000, total_assets=60000, total_liabilities=500, total_debt=0, book_equity=59500, revenue=0, opex=0, capex=0,
+                                 revenue_growth=0.0, capex_growth=0, capex_floor_share=1, equity_raise=0, ai_share_compute=0, ai_share_hardware=0,
+                                 ai_share_services=0, ai_share_power=0, ai_share_lease=0, debt_avg_rate=0.0, debt_floating_share=0.0, debt_avg_maturity_years=0),
+}
+NEW_HOW = {
+    "crusoe": "order of magnitude from press on Crusoe's Abilene build, 2025 funding and JPMorgan construction loans; scaled to the itemised debt",
+    "lambda_labs": "order of magnitude from press on Lambda's 2025 funding and GPU-backed facilities",
+    "nscale": "order of magnitude from press on Nscale's 2025 funding and Microsoft contracts",
+    "iren": "order of magnitude from IREN's FY2025 (June) 20-F/10-K and its 2025 convertible notes",
+    "dc_abs_issuers": "outstanding data-centre ABS/CMBS ~USD 60-70 bn (KBRA: 48.7 bn issued 2018-May 2025, 20.9 bn in 2025) plus equity at ~65 % LTV",
+    "banks_other": "order of magnitude: the large non-named banks (G-SIB balance sheets), only their AI and fund-finance exposures are itemised",
+    "athene": "order of magnitude from Apollo's 2025 filings (Athene ~USD 400 bn of assets)",
+    "insurers_other": "remainder of the US life-insurer balance-sheet total (sector_totals.csv) after Athene",
+    "calpers": "CalPERS total fund ~USD 560 bn (2026 press), order of magnitude",
+    "pension_funds_other": "US and foreign pension assets holding these securities, order of magnitude (Fed Z.1: US pensions ~USD 40 tn incl. entitlements)",
+    "vanguard": "Vanguard-managed fund assets ~USD 11 tn (2025 press); funds' balance sheet = AUM, no leverage",
+    "blackrock": "BlackRock AUM ~USD 13.5 tn (2025 results); funds' balance sheet = AUM",
+    "asset_managers_other": "other funds and wealth vehicles, order of magnitude (ICI: US fund assets ~USD 40 tn)",
+}
+for e, items in NEWBS.items():
+    asof = "2026-03-31" if e not in ("iren",) else "2025-12-31"
+    block(e, asof, NEW_HOW[e], **items)
+
+# ---------------------------------------------------------------- holdings (v1 + new)
+H = []
+for _, r in pd.read_csv(V1 / "holdings.csv", dtype=str, keep_default_na=False).iterrows():
+    if r.entity_id == "outside" and r.asset_class == "listed_equity":
+        continue  # v1's 11.1 tn haircut box: the free float is now itemised as stakes (links.csv)
+    e_ = r.estimated.lower() == "true"
+    H.append(dict(entity_id=r.entity_id, asset_class=r.asset_class, value_usd_bn=float(r.value_usd_bn), as_of=r.as_of,
+                  source=r.source, source_type=classify(r.source, e_), estimated=e_,
+                  note=r.note or ("v1 estimate carried forward" if e_ else "")))
+for e, cls, v, how in [("crusoe", "dc_real_estate", 9, "Abilene campus share under construction"), ("crusoe", "ai_hardware", 3, "GPU fleet"),
+                       ("lambda_labs", "ai_hardware", 3.5, "GPU fleet"), ("nscale", "ai_hardware", 2, "GPU fleet"),
+                       ("iren", "ai_hardware", 2.5, "GPU fleet (Microsoft contract build)"), ("iren", "dc_real_estate", 2, "Childress TX and Canal Flats sites"),
+                       ("dc_abs_issuers", "dc_real_estate", 100, "stabilised data centres behind ABS/CMBS")]:
+    H.append(dict(entity_id=e, asset_class=cls, value_usd_bn=v, as_of="2026-03-31", source="estimate (see note)",
+                  source_type="estimate", estimated=True, note=f"order of magnitude: {how}"))
+est("coreweave", "total_assets", 48.0, "2026-03-31", "PP&E 36.4 (10-Q) + cash, receivables, ROU assets ~11.6", source=S["crwv_q1_26"][0])
+for h in H:
+    if h["entity_id"] == "coreweave" and h["asset_class"] == "ai_hardware":
+        h.update(value_usd_bn=30.0, as_of="2026-03-31", source=S["crwv_q1_26"][0], source_type="estimate", estimated=True,
+                 note="GPU/server share (~80 %) of PP&E 36.4 at 2026-03-31")
+
+# ---------------------------------------------------------------- links
+COLS = ["link_id", "kind", "from_id", "to_id", "tranche_id", "instrument", "amount_usd_bn", "limit_usd_bn", "share", "cost_usd_bn",
+        "market_value_usd_bn", "rate", "rate_type", "spread", "schedule", "amort_start", "balloon_share", "seniority", "collateral",
+        "guarantor_id", "covenant_max_ltv", "covenant_min_icr", "cure_quarters", "start", "end", "take_or_pay", "usage_share",
+        "termination_fee_usd_bn", "finances", "pair_id", "reconstructed", "method", "as_of", "source", "source_type", "estimated", "note"]
+L = []
+SCHED = []
+
+
+def link(**kw):
+    row = {c: "" for c in COLS}
+    row.update(kw)
+    key = row.pop("key", None)
+    if key:
+        row["source"], st = S[key]
+        row.setdefault("source_type", st)
+        if not row.get("source_type"):
+            row["source_type"] = st
+    if row.get("reconstructed") in ("", None):
+        row["reconstructed"] = False
+    row["estimated"] = bool(row["reconstructed"]) or row["source_type"] in ("estimate", "reconstruction")
+    if row["estimated"] and not row["note"]:
+        raise SystemExit(f"{row['link_id']}: estimated without a note")
+    L.append(row)
+
+
+def debt(lid, b, l, amt, rate, rtype, start, end, instrument, seniority, collateral, key=None, spread="", schedule="bullet",
+         tranche="", note="", rec=False, method="", as_of=None, source=None, stype=None, **kw):
+    kw2 = dict(link_id=lid, kind="debt", from_id=b, to_id=l, tranche_id=tranche or lid, instrument=instrument, amount_usd_bn=amt,
+               rate=rate, rate_type=rtype, spread=spread, schedule=schedule, seniority=seniority, collateral=collateral, start=start,
+               end=end, reconstructed=rec, method=method if rec else "", as_of=as_of or start, note=note, **kw)
+    if key:
+        kw2["key"] = key
+    else:
+        kw2.update(source=source, source_type=stype)
+    link(**kw2)
+
+
+def split(prefix, b, total, parts, **kw):
+    """Tranche `prefix` of `total` split across holders `parts` {lender: share} (reconstructed unless share is sourced)."""
+    for lender, (share, sourced) in parts.items():
+        debt(f"{prefix}_{lender}", b, lender, round(total * share, 3), tranche=prefix, rec=not sourced,
+             method="share_of_total", **kw)
+
+
+BOND_HOLDERS = {"insurers_other": (0.30, False), "asset_managers_other": (0.45, False), "outside": (0.25, False)}
+BOND_NOTE = ("holder split reconstructed from the shares of US corporate bonds held by insurers (~30 %, ACLI: life insurers "
+             ">20 %), funds (~45 %) and foreign/other holders (~25 %), Fed Z.1 L.213 order of magnitude")
+
+# --- hyperscalers' 2025-2026 bond issues
+split("b_meta_2025", "meta", 30.0, BOND_HOLDERS, rate=0.052, rtype="fixed", start="2025-10-30", end="2055-11-15",
+      instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
+      source="Meta USD 30 bn senior notes, 5-40 years (priced 2025-10-30; 8-K) — press coverage Bloomberg/Reuters 2025-10-30",
+      stype="press", note="largest US IG deal of 2025; maturities 2030-2065 spread by tranche (schedules.csv); " + BOND_NOTE)
+split("b_googl_2025", "alphabet", 25.0, BOND_HOLDERS, rate=0.048, rtype="fixed", start="2025-11-03", end="2065-11-15",
+      instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
+      source="Alphabet USD 17.5 bn + EUR 6.5 bn notes (2025-11-03; 8-K) — press Bloomberg 2025-11-03", stype="press",
+      note="USD and EUR tranches 3-40 years; " + BOND_NOTE)
+split("b_googl_2026", "alphabet", 30.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2026-02-10", end="2126-02-15",
+      instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
+      source="Alphabet USD/GBP/CHF bond issues of February 2026 incl. a 100-year sterling tranche — press 2026-02", stype="press",
+      note="amount approximate (USD ~20 bn + GBP/CHF); " + BOND_NOTE)
+split("b_amzn_2025", "amazon", 15.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2025-11-17", end="2065-12-01",
+      instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
+      source="Amazon USD 15 bn senior notes (2025-11-17; 8-K) — press Bloomberg 2025-11-17", stype="press", note=BOND_NOTE)
+split("b_orcl_2025", "oracle", 18.0, BOND_HOLDERS, rate=0.055, rtype="fixed", start="2025-09-24", end="2065-09-26",
+      instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
+      source="Oracle USD 18 bn senior notes (2025-09-24; 8-K) — press Bloomberg 2025-09-24", stype="press", note=BOND_NOTE)
+split("b_orcl_2026", "oracle", 25.0, BOND_HOLDERS, rate=0.058, rtype="fixed", start="2026-02-05", end="2066-02-15",
+      instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table", source=S["orcl_q3fy26"][0], stype="filing",
+      note="bond part (~25) of the USD 30 bn raised under the 2026 USD 50 bn financing programme (8-K 2026-03-10); " + BOND_NOTE)
+BOND_SCHED = {  # share of principal by maturity year (tranche ladder; estimate)
+    "b_meta_2025": {2030: .1, 2032: .15, 2035: .25, 2045: .2, 2055: .2, 2065: .1},
+    "b_googl_2025": {2028: .15, 2030: .15, 2035: .3, 2045: .2, 2055: .1, 2065: .1},
+    "b_googl_2026": {2029: .2, 2031: .2, 2036: .3, 2056: .2, 2126: .1},
+    "b_amzn_2025": {2028: .15, 2030: .15, 2035: .3, 2055: .25, 2065: .15},
+    "b_orcl_2025": {2030: .2, 2032: .2, 2035: .25, 2045: .15, 2055: .1, 2065: .1},
+    "b_orcl_2026": {2029: .15, 2031: .2, 2036: .3, 2046: .15, 2056: .1, 2066: .1},
+}
+
+# --- Meta / Blue Owl Hyperion (Beignet Investor LLC)
+for lender, amt, sourced in (("pimco", 18.0, True), ("blackrock", 3.0, True), ("insurers_other", 3.3, False), ("asset_managers_other", 3.0, False)):
+    debt(f"d_hyperion_{lender}", "hyperion_spv", lender, amt, 0.0658, "fixed", "2025-10-30", "2049-10-30", "bond", "senior_secured",
+         "dc_real_estate;contracts", key="hyperion", schedule="amortising", tranche="hyperion_2049", amort_start="2029-12-31",
+         guarantor_id="meta", rec=not sourced, method="share_of_total",
+         note=("amortising from the lease start; Meta's residual-value guarantee covers the lease term" +
+               ("" if sourced else "; rest of the 27.3 bn placed with other investors, split reconstructed (insurers and funds)")))
+
+# --- Vantage Frontier / Lighthouse construction loans (drawn share estimated; undrawn as facilities)
+VANT = {"jpmorgan": 0.29, "mufg": 0.29, "banks_other": 0.29, "private_credit_other": 0.13}
+DRAWN = 0.45
+for lender, sh in VANT.items():
+    tot = 38.0 * sh
+    debt(f"d_vantage_{lender}", "vantage_stargate_spv", lender, round(tot * DRAWN, 3), 0.068, "floating", "2025-10-27", "2029-10-27",
+         "construction_loan", "senior_secured", "dc_real_estate;contracts", key="vantage", spread=0.025, tranche="vantage_38bn",
+         rec=True, method="share_of_total", covenant_max_ltv=0.80, cure_quarters=2,
+         note=f"lender share {sh:.0%} reconstructed (JPMorgan and MUFG lead; GS, Wells, BNP, SMBC, SocGen in banks_other; part distributed to private credit); "
+              f"drawn share {DRAWN:.0%} at 2026-03 estimated from the build schedule; 4 years + 2-year extension")
+    link(link_id=f"f_vantage_{lender}", kind="facility", from_id="vantage_stargate_spv", to_id=lender, tranche_id="vantage_38bn",
+         instrument="construction_loan", amount_usd_bn=round(tot * (1 - DRAWN), 3), limit_usd_bn=round(tot, 3), rate=0.068,
+         rate_type="floating", spread=0.025, schedule="bullet", seniority="senior_secured", collateral="dc_real_estate;contracts",
+         start="2025-10-27", end="2029-10-27", key="vantage", reconstructed=True, method="share_of_total", as_of="2026-03-31",
+         note="undrawn part of the construction loan (drawn as the campuses are built)")
+
+# --- Colossus 2 GPU SPV
+debt("d_colossus_apollo", "colossus2_spv", "apollo", 3.5, 0.105, "fixed", "2025-11-01", "2030-11-01", "gpu_backed_loan", "senior_secured",
+     "ai_hardware;contracts", key="colossus", schedule="amortising", tranche="colossus2_debt", rec=True, method="share_of_total",
+     covenant_max_ltv=0.75, cure_quarters=1, note="Apollo's share (~3.5 of 12.5) reconstructed; amortises with the 5-year lease to xAI; 10.5 % per seed 002")
+debt("d_colossus_pco", "colossus2_spv", "private_credit_other", 9.0, 0.105, "fixed", "2025-11-01", "2030-11-01", "gpu_backed_loan", "senior_secured",
+     "ai_hardware;contracts", key="colossus", schedule="amortising", tranche="colossus2_debt", rec=True, method="share_of_total",
+     covenant_max_ltv=0.75, cure_quarters=1, note="Diameter and other credit funds, rest of the 12.5 bn")
+
+# --- CoreWeave (10-Q note 10, June 2025; Q1 2026 total ~25)
+debt("d_crwv_ddtl1_bx", "coreweave", "blackstone", 1.25, 0.15, "floating", "2023-08-01", "2028-03-31", "ddtl", "senior_secured", "ai_hardware;contracts",
+     key="crwv_debt", spread=0.09, schedule="amortising", tranche="crwv_ddtl1", amort_start="2025-01-01", rec=True, method="share_of_total",
+     covenant_min_icr=1.2, cure_quarters=1, as_of="2025-06-30", note="DDTL 1.0 1.78 at 2025-06-30, Blackstone-led; split with Magnetar reconstructed")
+debt("d_crwv_ddtl1_mag", "coreweave", "magnetar", 0.53, 0.15, "floating", "2023-08-01", "2028-03-31", "ddtl", "senior_secured", "ai_hardware;contracts",
+     key="crwv_debt", spread=0.09, schedule="amortising", tranche="crwv_ddtl1", amort_start="2025-01-01", rec=True, method="share_of_total",
+     covenant_min_icr=1.2, cure_quarters=1, as_of="2025-06-30", note="DDTL 1.0, Magnetar's share reconstructed")
+for lender, amt in (("blackstone", 2.0), ("private_credit_other", 2.2), ("blackrock", 0.75)):
+    debt(f"d_crwv_ddtl2_{lender}", "coreweave", lender, amt, 0.11, "floating", "2024-05-01", "2029-05-31", "ddtl", "senior_secured",
+         "ai_hardware;contracts", key="crwv_debt", spread=0.06, schedule="amortising", tranche="crwv_ddtl2", amort_start="2025-10-01",
+         rec=True, method="share_of_total", covenant_min_icr=1.2, cure_quarters=1, as_of="2025-06-30",
+         note="DDTL 2.0 4.95 at 2025-06-30 (Blackstone, Magnetar, Carlyle, CDPQ, Coatue, BlackRock); split reconstructed")
+for lender in ("morgan_stanley", "mufg"):
+    debt(f"d_crwv_ddtl3_{lender}", "coreweave", lender, 0.9, 0.083, "floating", "2025-07-31", "2030-07-31", "ddtl", "senior_secured",
+         "ai_hardware;contracts", source="CoreWeave 8-K 2025-07-31: DDTL 3.0 USD 2.6 bn (Morgan Stanley, MUFG) backed by the OpenAI contract",
+         stype="press", spread=0.04, schedule="amortising", tranche="crwv_ddtl3", amort_start="2026-07-01", as_of="2026-03-31",
+         note="drawn part 0.9 each estimated from the delivery schedule; rest undrawn (facility)")
+    link(link_id=f"f_crwv_ddtl3_{lender}", kind="facility", from_id="coreweave", to_id=lender, tranche_id="crwv_ddtl3", instrument="ddtl",
+         amount_usd_bn=0.4, limit_usd_bn=1.3, rate=0.083, rate_type="floating", spread=0.04, schedule="bullet", seniority="senior_secured",
+         collateral="ai_hardware;contracts", start="2025-07-31", end="2030-07-31", as_of="2026-03-31",
+         source="CoreWeave 8-K 2025-07-31 (DDTL 3.0 USD 2.6 bn)", source_type="estimate", note="undrawn share estimated (0.4 of each 1.3)")
+split("b_crwv_2030", "coreweave", 2.0, {"asset_managers_other": (0.7, False), "insurers_other": (0.1, False), "outside": (0.2, False)},
+      rate=0.0925, rtype="fixed", start="2025-05-21", end="2030-06-01", instrument="bond", seniority="senior_unsecured", collateral="none",
+      source=S["crwv_debt"][0], stype="filing", as_of="2025-06-30", note="9.25 % senior notes due 2030 (high yield: mostly funds); holder split reconstructed")
+split("b_crwv_2031", "coreweave", 1.75, {"asset_managers_other": (0.7, False), "insurers_other": (0.1, False), "outside": (0.2, False)},
+      rate=0.09, rtype="fixed", start="2025-07-22", end="2031-02-01", instrument="bond", seniority="senior_unsecured", collateral="none",
+      source="CoreWeave 8-K 2025-07-22: USD 1.75 bn 9.0 % senior notes due 2031", stype="press", note="holder split reconstructed (high-yield funds)")
+split("cv_crwv_2031", "coreweave", 2.25, {"asset_managers_other": (0.8, False), "outside": (0.2, False)},
+      rate=0.0175, rtype="fixed", start="2025-12-08", end="2031-12-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
+      source="CoreWeave 8-K 2025-12: USD 2.25 bn convertible senior notes due 2031", stype="press",
+      note="convertible funds and hedge funds; split reconstructed")
+debt("d_crwv_rcf_jpm", "coreweave", "jpmorgan", 0.45, 0.07, "floating", "2024-10-01", "2030-06-30", "revolver", "senior_secured", "all_assets",
+     key="crwv_debt", spread=0.03, tranche="crwv_rcf", as_of="2025-06-30", note="revolver drawn 0.45 (JPMorgan-led syndicate)")
+link(link_id="f_crwv_rcf", kind="facility", from_id="coreweave", to_id="jpmorgan", tranche_id="crwv_rcf", instrument="revolver",
+     amount_usd_bn=2.05, limit_usd_bn=2.5, rate=0.07, rate_type="floating", spread=0.03, schedule="bullet", seniority="senior_secured",
+     collateral="all_assets", start="2024-10-01", end="2030-06-30", key="crwv_debt", as_of="2025-11-13",
+     note="revolver upsized to 2.5 bn in 2025 (10-Q Q3 2025); undrawn part; syndicate (JPMorgan, MUFG, Morgan Stanley, Goldman) booked to JPMorgan as agent",
+     source_type="filing")
+debt("d_crwv_oem", "coreweave", "outside", 1.73, 0.095, "fixed", "2024-06-01", "2028-05-31", "vendor_loan", "senior_secured", "ai_hardware",
+     key="crwv_debt", schedule="amortising", as_of="2025-06-30", note="OEM financing arrangements (Dell and others) 1.73 at 2025-06-30")
+debt("d_crwv_magnetar", "coreweave", "magnetar", 0.257, 0.12, "fixed", "2024-12-01", "2029-01-31", "term_loan", "senior_unsecured", "none",
+     key="crwv_debt", as_of="2025-06-30", note="Magnetar Loan matures January 2029 (v1 had it wrong)")
+
+# --- SoftBank OpenAI bridge loans (drawn) and Vision Fund margin loan
+for lender, amt in (("jpmorgan", 10.0), ("mufg", 10.0), ("banks_other", 20.0)):
+    debt(f"d_sb_bridge_{lender}", "softbank", lender, amt, 0.062, "floating", "2026-03-31", "2027-03-31", "bridge_loan", "senior_unsecured",
+         "none", key="sb_bridge", spread=0.015, tranche="sb_bridge_2026", rec=True, method="share_of_total",
+         note="12-month bridge for the USD 30 bn OpenAI follow-on, taken as drawn in full (~40) at closing; lender split among the four underwriters reconstructed "
+              "(v1 used a facility size as if drawn)")
+debt("d_sb_arm_margin", "softbank", "banks_other", 11.5, 0.06, "floating", "2025-11-01", "2027-11-01", "term_loan", "senior_secured", "equity_pledge",
+     source="SoftBank USD 11.5 bn margin loan secured on Arm shares (Nikkei/press 2025-12-31) https://www.uuaa.net/ainews/kpOeRBDE.html",
+     stype="press", spread=0.02, covenant_max_ltv=0.7, cure_quarters=1, note="margin loan on Arm shares (LTV covenant)")
+
+# --- Crusoe / Lambda / Nscale / IREN / Nebius
+debt("d_crusoe_abilene_jpm", "crusoe", "jpmorgan", 9.4, 0.07, "floating", "2025-05-01", "2029-05-01", "construction_loan", "senior_secured",
+     "dc_real_estate;contracts", source="JPMorgan construction loans for the Abilene (Stargate) campus: 2.3 bn (2024) and 7.1 bn (2025-05) — press Bloomberg 2025-05",
+     stype="press", spread=0.025, covenant_max_ltv=0.8, cure_quarters=2, note="borrower is the Crusoe/Blue Owl/Primary Digital JV, booked to Crusoe")
+debt("d_crusoe_bxdebt", "crusoe", "private_credit_other", 1.6, 0.10, "floating", "2025-03-01", "2030-03-01", "term_loan", "senior_secured", "ai_hardware",
+     source="estimate (see note)", stype="estimate", spread=0.06, note="GPU-backed and corporate credit facilities of Crusoe, order of magnitude")
+debt("d_lambda_gpu", "lambda_labs", "private_credit_other", 1.0, 0.11, "floating", "2024-04-04", "2028-04-04", "gpu_backed_loan", "senior_secured",
+     "ai_hardware", source="Lambda GPU-backed facility USD 500 m (Macquarie, 2024-04) and later facilities — press", stype="press", spread=0.065,
+     schedule="amortising", note="amount grown to ~1.0 with 2025 facilities (estimate within the press range)")
+debt("d_nscale_gpu", "nscale", "private_credit_other", 1.0, 0.11, "floating", "2025-10-01", "2029-10-01", "gpu_backed_loan", "senior_secured",
+     "ai_hardware;contracts", source="estimate (see note)", stype="estimate", spread=0.065, schedule="amortising",
+     note="GPU financing for the Microsoft contracts, order of magnitude")
+split("cv_iren_2031", "iren", 2.0, {"asset_managers_other": (0.8, False), "outside": (0.2, False)}, rate=0.0025, rtype="fixed",
+      start="2025-12-02", end="2031-12-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
+      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press", note="holder split reconstructed")
+split("cv_nbis", "nebius", 3.75, {"asset_managers_other": (0.8, False), "outside": (0.2, False)}, rate=0.02, rtype="fixed",
+      start="2025-09-10", end="2031-09-15", instrument="convertible", seniority="senior_unsecured", collateral="none",
+      source="Nebius convertible notes: USD 1 bn (2025-06) and USD 2.75 bn (2025-09-10) — company releases / 6-K", stype="press",
+      note="two issues merged, average coupon ~2 %; holder split reconstructed")
+
+# --- data-centre ABS / CMBS
+for lender, sh in (("insurers_other", 0.45), ("asset_managers_other", 0.35), ("athene", 0.05), ("outside", 0.15)):
+    debt(f"d_dcabs_{lender}", "dc_abs_issuers", lender, round(65.0 * sh, 3), 0.055, "fixed", "2021-06-01", "2031-06-01", "abs",
+         "senior_secured", "dc_real_estate;contracts", key="kbra", schedule="amortising", tranche="dc_abs_cmbs", rec=True,
+         method="share_of_total", balloon_share=0.8, covenant_min_icr=1.3, cure_quarters=2, as_of="2026-03-31",
+         note="outstanding ~65 (48.7 issued to May 2025 + 2025-26 issuance, less paydowns); ABS/CMBS buyers mostly insurers and funds; split reconstructed")
+
+# --- private-credit funds' funding: bank NAV/subscription lines (sum = Boston Fed 300), insurer balance sheets
+PC = ["apollo", "blackstone", "blue_owl", "magnetar", "private_credit_other"]
+BANK_LINES = {("apollo", "jpmorgan"): 20, ("apollo", "goldman_sachs"): 10, ("blackstone", "jpmorgan"): 15, ("blackstone", "morgan_stanley"): 15,
+              ("blue_owl", "goldman_sachs"): 10, ("blue_owl", "banks_other"): 10, ("magnetar", "banks_other"): 2,
+              ("private_credit_other", "jpmorgan"): 25, ("private_credit_other", "morgan_stanley"): 20, ("private_credit_other", "goldman_sachs"): 20,
+              ("private_credit_other", "regional_banks"): 58, ("private_credit_other", "mufg"): 15, ("private_credit_other", "banks_other"): 80}
+for (b, l), amt in BANK_LINES.items():
+    debt(f"d_line_{b}_{l}", b, l, amt, 0.065, "floating", "2024-06-01", "2028-06-01", "subscription_line" if b != "private_credit_other" else "nav_line",
+         "senior_secured", "lp_commitments" if b != "private_credit_other" else "loan_portfolio", key="bostonfed", spread=0.02,
+         rec=True, method="share_of_total", as_of="2025-05-07",
+         note="bank fund-finance lines (subscription and NAV facilities); total 300 = Boston Fed estimate of large banks' commitments, "
+              "taken as drawn; split by lender reconstructed from the banks' relative fund-finance franchises")
+for b, l, amt, why in (("apollo", "athene", 120, "Athene funds Apollo-originated private credit on its balance sheet (flow agreement)"),
+                       ("blackstone", "insurers_other", 60, "insurers' separately managed accounts with BXCI (Corebridge, Resolution Life ...)"),
+                       ("private_credit_other", "insurers_other", 150, "rated note feeders and insurer SMAs of other managers")):
+    debt(f"d_ins_{b}_{l}", b, l, amt, 0.07, "floating", "2024-01-01", "2030-12-31", "insurer_funding", "senior_secured", "loan_portfolio",
+         key="chifed", spread=0.03, schedule="amortising", rec=True, method="share_of_total", as_of="2025-06-30",
+         note=why + "; life insurers' private placements 849 bn (Chicago Fed) bound the total; split reconstructed")
+
+# --- other v1 debt kept (utilities; SoftBank's older bank debt is residual)
+for lid, b, l, amt in (("d_util_reg", "utilities_us", "regional_banks", 30), ("d_util_jpm", "utilities_us", "jpmorgan", 10)):
+    debt(lid, b, l, amt, 0.055, "floating", "2024-01-01", "2029-12-31", "term_loan", "senior_unsecured", "none",
+         source="aggregate estimate (EEI industry financials; FDIC QBP)", stype="estimate", spread=0.015, schedule="amortising",
+         note="bank term loans and revolver draws of US utilities, order of magnitude (v1)")
+
+# ---------------------------------------------------------------- valuations for stakes
+def value_of(e):
+    if (e, "market_cap") in BS:
+        return BS[(e, "market_cap")]["value"]
+    if (e, "valuation") in BS:
+        return BS[(e, "valuation")]["value"]
+    return None
+
+
+def stake(lid, h, i, share, cost, start, key=None, instrument="common_equity", note="", rec=False, source=None, stype=None,
+          carrying=None, as_of=None, pair=""):
+    v = value_of(i)
+    mv = round(share * v, 4) if v is not None else (carrying if carrying is not None else cost)
+    kw = dict(link_id=lid, kind="equity_stake", from_id=h, to_id=i, instrument=instrument, share=share,
+              cost_usd_bn="" if cost is None else cost, market_value_usd_bn=mv,
+              amount_usd_bn=carrying if carrying is not None else (mv if cost is None else cost),
+              start=start, as_of=as_of or start, reconstructed=rec, method="share_of_total" if rec else "", note=note, pair_id=pair)
+    if key:
+        kw["key"] = key
+    else:
+        kw.update(source=source, source_type=stype)
+    link(**kw)
+
+
+D = 730 / 852  # dilution of pre-round holders by the 2026 OpenAI round
+stake("e_ms_openai", "microsoft", "openai", round(0.27 * D, 4), 13.8, "2019-07-22", source="Microsoft/OpenAI recapitalisation 2025-10-28 (27 % as-converted); "
+      "diluted by the 2026 round " + S["oai_round"][0], stype="press", as_of="2026-03-31", pair="p_ms_oai",
+      note="27 % diluted by 730/852; cost = cumulative investment ~13.8 (Microsoft 10-K)")
+stake("e_sb_openai", "softbank", "openai", 0.13, 64.6, "2025-04-01", key="sb_oai", instrument="preferred", as_of="2026-03-31",
+      note="~11 % after the Dec-2025 second closing (cost ~34.7 incl. earlier), ~13 % and cumulative 64.6 after the 2026 follow-on")
+stake("e_nv_openai", "nvidia", "openai", round(30 / 852, 4), 30.0, "2026-03-31", key="oai_round", as_of="2026-03-31", pair="p_nv_oai",
+      note="Nvidia's USD 30 bn in the 2026 round (replaces v1's first 10 bn tranche of the 100 bn LOI)")
+stake("e_amzn_openai", "amazon", "openai", round(15 / 852, 4), 15.0, "2026-03-31", key="oai_round", as_of="2026-03-31", pair="p_amzn_oai",
+      note="Amazon's upfront 15 of 50; the conditional 35 is an investment commitment (links c_amzn_oai_invest)")
+stake("e_crwv_openai", "coreweave", "openai", 0.0009, 0.35, "2025-03-10", source="CoreWeave S-1/A 2025-03: USD 350 m of OpenAI stock issued to CoreWeave",
+      stype="filing", as_of="2026-03-31", note="share = 0.35 / 300 bn round valuation, diluted by later rounds")
+stake("e_vc_openai", "venture_capital", "openai", 0.25, 60.0, "2023-01-01", source="estimate (see note)", stype="estimate", as_of="2026-03-31",
+      note="Thrive, Khosla, sovereign funds and employees' holdings reconstructed as the rest of the cap table after the named holders and the OpenAI Foundation (~26 %)")
+ANTH = [("e_amzn_anth", "amazon", 0.08, 8.0), ("e_goog_anth", "alphabet", 0.07, 3.0), ("e_ms_anth", "microsoft", 0.013, 5.0), ("e_nv_anth", "nvidia", 0.026, 10.0)]
+for lid, h, sh, cost in ANTH:
+    stake(lid, h, "anthropic", sh, cost, "2023-09-25", key="anth_g", as_of="2026-02-12",
+          note="cost from the announced investments; share estimated as cost / post-money at the time, diluted to the Series G")
+stake("e_vc_anth", "venture_capital", "anthropic", 0.55, 60.0, "2021-05-01", key="anth_g", as_of="2026-02-12", rec=True,
+      note="GIC, Coatue, Iconiq, Lightspeed, Menlo, founders' vehicles: remainder of the cap table, reconstructed")
+stake("e_nv_xai", "nvidia", "xai", 0.01, 2.0, "2026-01-06", source="xAI Series E announcement 2026-01-06 (Nvidia participating)", stype="press",
+      note="Nvidia's participation in xAI's Series E; share estimated", as_of="2026-01-06")
+stake("e_vc_xai", "venture_capital", "xai", 0.45, 40.0, "2023-07-01", source="estimate (see note)", stype="estimate", as_of="2026-01-06",
+      note="Valor, Sequoia, Fidelity, QIA, Kingdom Holding etc.; Musk holds the rest")
+stake("e_nv_colossus", "nvidia", "colossus2_spv", 0.267, 2.0, "2025-11-01", key="colossus", instrument="jv_equity", carrying=2.0,
+      note="Nvidia's up-to-2 bn equity sits in the Colossus 2 vehicle, not in xAI (v1 error fixed); 2 of 7.5 equity", pair="p_nv_col")
+stake("e_vc_colossus", "venture_capital", "colossus2_spv", 0.7, 5.5, "2025-11-01", key="colossus", instrument="jv_equity", carrying=5.5,
+      note="Valor-led equity (rest of the 7.5)")
+stake("e_nv_crwv", "nvidia", "coreweave", 0.07, 2.3, "2023-04-01", source="NVIDIA Form 13F 2025-09-30 and Jan-2026 USD 2 bn purchase (press)", stype="press",
+      as_of=MCAP_DATE, note="~24 m shares plus the Jan-2026 purchase; share approximate")
+stake("e_mag_crwv", "magnetar", "coreweave", 0.136, 0.5, "2021-01-01", source="Magnetar 13F 2025-12-31 (68.2 m shares) https://www.airealist.ai/p/what-a-gpu-debt-crisis-would-look",
+      stype="press", as_of=MCAP_DATE, note="cost ~0.5 (early rounds, estimate); market value at the common market-cap date")
+stake("e_owl_hyperion", "blue_owl", "hyperion_spv", 0.795, 2.5, "2025-10-30", key="hyperion", instrument="jv_equity", carrying=2.5, note="Blue Owl funds 80 %")
+stake("e_meta_hyperion", "meta", "hyperion_spv", 0.2, 0.6, "2025-10-30", key="hyperion", instrument="jv_equity", carrying=0.6, note="Meta 20 %")
+stake("e_oai_amd", "openai", "amd", 0.09, 0.0, "2025-10-06", source="AMD Form 8-K 2025-10-06: warrant for up to 160 m shares vesting with GPU deployments",
+      stype="filing", instrument="warrant", carrying=0.0, note="unvested warrant at USD 0.01 strike: carrying 0; market value if fully vested")
+stake("e_mufg_ms", "mufg", "morgan_stanley", 0.22, 9.0, "2008-10-13", source="MUFG Form 20-F FY2025 (equity-method investment in Morgan Stanley, ~22 %)",
+      stype="filing", as_of=MCAP_DATE, note="cost ~9 (2008 investment); equity-method carrying value higher")
+stake("e_sb_crusoe", "venture_capital", "crusoe", 0.6, 3.0, "2022-01-01", source="estimate (see note)", stype="estimate", as_of="2025-12-01",
+      note="Founders Fund, Mubadala, Valor, Nvidia etc.; rest held by founders")
+
+# --- free float of listed AI issuers across the holder sectors
+INSIDER = {"nvidia": 0.04, "amd": 0.01, "broadcom": 0.02, "tsmc": 0.07, "microsoft": 0.01, "alphabet": 0.12, "amazon": 0.09,
+           "meta": 0.13, "oracle": 0.41, "coreweave": 0.25, "nebius": 0.12, "iren": 0.1, "softbank": 0.30, "jpmorgan": 0.01,
+           "goldman_sachs": 0.01, "mufg": 0.05, "morgan_stanley": 0.01}
+US_CAP = ("nvidia", "amd", "broadcom", "microsoft", "alphabet", "amazon", "meta", "oracle", "jpmorgan", "goldman_sachs", "morgan_stanley", "coreweave", "iren")
+FF_SRC = ("reconstruction: free float = 1 − insider/strategic share − named stakes; Vanguard and BlackRock at typical index-fund shares "
+          "(~9 % and ~7.5 % of US large caps, 13F order of magnitude, not read issuer by issuer); the rest split by the sector shares of US "
+          "corporate equity in Fed Financial Accounts Z.1 L.223 (funds ~45 %, pensions ~12 %, insurers ~4 %, households and foreign holders the rest)")
+for issuer, ins in INSIDER.items():
+    held = sum(float(r["share"]) for r in L if r["kind"] == "equity_stake" and r["to_id"] == issuer)
+    free = round(1 - ins - held - 0.005, 4)
+    vg, br = ((0.09, 0.075) if issuer not in ("coreweave", "iren") else (0.06, 0.05)) if issuer in US_CAP else (0.0, 0.0)
+    rest = free - vg - br
+    ai = issuer not in ("jpmorgan", "goldman_sachs", "morgan_stanley", "mufg", "softbank")
+    parts = {"vanguard": vg, "blackrock": br, "asset_managers_other": round(rest * 0.45, 4),
+             "pension_funds_other": round(rest * 0.12, 4) if ai else 0.0}
+    parts = {h: v for h, v in parts.items() if v > 0}
+    parts["outside"] = round(free - sum(parts.values()), 4)
+    for h, sh in parts.items():
+        stake(f"ff_{h}_{issuer}", h, issuer, sh, None, "2025-12-31", instrument="free_float", as_of=MCAP_DATE, rec=True,
+              source=FF_SRC, stype="aggregate", note=f"insider/strategic share {ins:.0%} kept out of the network; market value at {MCAP_DATE}")
+
+# --- LP interests in private-credit funds
+LP = {"apollo": {"pension_funds_other": 0.35, "calpers": 0.02, "insurers_other": 0.15, "asset_managers_other": 0.2, "outside": 0.25},
+      "blackstone": {"pension_funds_other": 0.37, "insurers_other": 0.15, "asset_managers_other": 0.25, "outside": 0.2},
+      "blue_owl": {"pension_funds_other": 0.3, "insurers_other": 0.1, "asset_managers_other": 0.4, "outside": 0.17},
+      "magnetar": {"pension_funds_other": 0.4, "outside": 0.55},
+      "private_credit_other": {"pension_funds_other": 0.34, "insurers_other": 0.15, "asset_managers_other": 0.25, "outside": 0.23}}
+LP_EQ = {}
+# --- commitments
+C_SRC = {
+    "oai_orcl": "OpenAI-Oracle ~USD 300 bn over ~5 years from 2027 (WSJ 2025-09-10); seed:002_1024bdc4711c6b81.txt",
+    "oai_msft": "Microsoft/OpenAI definitive agreement 2025-10-28: incremental USD 250 bn of Azure; seed:002_1024bdc4711c6b81.txt",
+}
+
+
+def commit(lid, buyer, seller, amt, start, end, top, usage, fee, instrument, finances, source, stype, note="", schedule="even", pair="", as_of=None):
+    link(link_id=lid, kind="commitment", from_id=buyer, to_id=seller, instrument=instrument, amount_usd_bn=amt, start=start, end=end,
+         take_or_pay=top, usage_share=usage, termination_fee_usd_bn=fee, schedule=schedule, finances=finances, source=source,
+         source_type=stype, note=note, pair_id=pair, as_of=as_of or start)
+
+
+def yearly(lid, by_year, as_of, source, stype, note):
+    for y, a in by_year.items():
+        for q, md in enumerate(("03-31", "06-30", "09-30", "12-31")):
+            SCHED.append(dict(link_id=lid, date=f"{y}-{md}", amount_usd_bn=round(a / 4, 6), as_of=as_of, source=source, source_type=stype,
+                              estimated=stype in ("estimate", "reconstruction"), note=note))
+
+
+commit("c_oai_orcl", "openai", "oracle", 300, "2027-01-01", "2032-12-31", 0.5, 0.5, 30, "compute_contract", "Stargate capacity (Abilene, Shackelford, Doña Ana, Lordstown, Milam, Wisconsin)",
+       C_SRC["oai_orcl"], "press", schedule="table", note="ramp by year estimated (schedules.csv); binding share and fee estimated (reserved-capacity contract)")
+yearly("c_oai_orcl", {2027: 20, 2028: 50, 2029: 60, 2030: 60, 2031: 60, 2032: 50}, "2025-09-10", "estimate from the WSJ description (5-year ramp from 2027)", "estimate",
+       "ramp estimated; total as reported")
+commit("c_oai_msft", "openai", "microsoft", 250, "2026-01-01", "2032-12-31", 0.6, 0.4, 0, "compute_contract", "Azure capacity", C_SRC["oai_msft"], "press",
+       schedule="table", pair="p_ms_oai", note="schedule estimated as a ramp; termination fee not disclosed")
+yearly("c_oai_msft", {2026: 15, 2027: 25, 2028: 35, 2029: 40, 2030: 45, 2031: 45, 2032: 45}, "2025-10-28", "estimate (ramp)", "estimate", "ramp estimated; total as reported")
+commit("c_oai_msft_revshare", "openai", "microsoft", 30, "2026-01-01", "2030-12-31", 0.0, 1.0, 0, "revenue_share", "20 % revenue share to Microsoft",
+       "OpenAI pays Microsoft ~20 % of revenue until the AGI panel/2030 (The Information 2025-09-30; Microsoft/OpenAI 2025-10-28)", "press",
+       note="amount = 20 % of planned OpenAI revenue 2026-2030, estimated; fully usage-based (follows revenue)")
+commit("c_oai_amzn", "openai", "amazon", 38, "2025-11-03", "2032-11-03", 0.5, 0.5, 0, "compute_contract", "AWS GB200/GB300 capacity",
+       "AWS/OpenAI USD 38 bn 7-year agreement (2025-11-03 release)", "company", note="binding share estimated")
+commit("c_oai_amzn_trn", "openai", "amazon", 50, "2026-06-01", "2033-12-31", 0.5, 0.5, 0, "compute_contract", "2 GW of Trainium capacity",
+       S["oai_round"][0], "press", pair="p_amzn_oai", note="2 GW of Trainium tied to Amazon's 2026 investment; value estimated (~25 bn/GW over 8 years)")
+commit("c_oai_nv", "openai", "nvidia", 100, "2026-07-01", "2030-12-31", 0.3, 0.7, 0, "hardware_purchase", "Vera Rubin systems (10 GW LOI, first GW 2H 2026)",
+       "NVIDIA/OpenAI LOI 2025-09-22 (10 GW); seed:002_1024bdc4711c6b81.txt", "press", pair="p_nv_oai", note="purchases implied by the LOI, estimated 100 over 2026-2030")
+commit("c_oai_amd", "openai", "amd", 60, "2026-07-01", "2030-12-31", 0.3, 0.7, 0, "hardware_purchase", "6 GW of Instinct GPUs",
+       "AMD/OpenAI agreement and Form 8-K 2025-10-06 (6 GW)", "filing", note="value estimated (~10 bn/GW); AMD's warrant vests with deployments")
+commit("c_oai_avgo", "openai", "broadcom", 50, "2026-07-01", "2029-12-31", 0.3, 0.7, 0, "hardware_purchase", "10 GW custom accelerators",
+       "Broadcom/OpenAI collaboration release 2025-10-13 (10 GW)", "company", note="value estimated")
+commit("c_oai_crwv", "openai", "coreweave", 22.4, "2025-04-01", "2030-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity",
+       "CoreWeave 8-Ks 2025-03-10, 2025-05, 2025-09-25 (11.9 + 4.0 + 6.5)", "filing", note="take-or-pay share estimated")
+commit("c_oai_cerebras", "openai", "outside", 10, "2026-01-15", "2028-12-31", 0.5, 0.5, 0, "compute_contract", "Cerebras 750 MW inference capacity",
+       "OpenAI-Cerebras agreement (2026-01, >USD 10 bn) — press", "press", note="Cerebras is outside the network")
+commit("c_amzn_oai_invest", "amazon", "openai", 35, "2026-06-01", "2027-06-30", 0.0, 1.0, 0, "investment_commitment", "conditional equity tranche",
+       S["oai_round"][0], "press", pair="p_amzn_oai", note="Amazon's conditional 35 of its 50; paid only when conditions are met (usage_share 1)")
+commit("c_orcl_nv", "oracle", "nvidia", 40, "2025-06-01", "2027-12-31", 0.5, 0.5, 0, "hardware_purchase", "GB200 for Abilene", "FT 2025-05 on Oracle's ~40 bn Nvidia order", "press",
+       note="binding share estimated")
+commit("c_ms_nv", "microsoft", "nvidia", 45.6, "2025-07-01", "2026-12-31", 0.5, 0.5, 0, "hardware_purchase", "GPU systems",
+       "seed:004_7d3810e225532e83.txt (Microsoft ~20 % of Nvidia revenue); Nvidia 10-Q customer concentration", "seed", note="annualised from Nvidia's customer concentration")
+commit("c_crwv_nv", "coreweave", "nvidia", 4, "2026-01-01", "2026-12-31", 0.5, 0.5, 0, "hardware_purchase", "GPU purchases", "estimate (see note)", "estimate",
+       note="CoreWeave's GPU purchase flow not itemised elsewhere (capex excludes it), order of magnitude")
+commit("c_xai_nv", "xai", "nvidia", 10, "2026-01-01", "2026-12-31", 0.5, 0.5, 0, "hardware_purchase", "GPU purchases for Colossus", "estimate (see note)", "estimate",
+       note="order of magnitude of xAI's direct GPU orders")
+commit("c_col_nv", "colossus2_spv", "nvidia", 18, "2025-11-01", "2026-06-30", 1.0, 0.0, 0, "hardware_purchase", "GB200/GB300 for Colossus 2", S["colossus"][0], "press",
+       pair="p_nv_col", note="the SPV buys the GPUs it leases to xAI")
+commit("c_xai_colossus", "xai", "colossus2_spv", 22.5, "2026-01-01", "2030-12-31", 1.0, 0.0, 0, "compute_contract", "5-year GPU lease", S["colossus"][0], "press",
+       note="lease payments estimated to service 12.5 debt + equity return over 5 years")
+commit("c_nv_crwv", "nvidia", "coreweave", 6.3, "2025-09-15", "2032-04-13", 1.0, 0.0, 0, "compute_contract", "capacity backstop", "CoreWeave 8-K 2025-09-15 (Nvidia order form 6.3)",
+       "filing", note="Nvidia buys any unsold capacity to 2032")
+commit("c_ms_crwv", "microsoft", "coreweave", 10, "2025-01-01", "2030-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity", "CoreWeave S-1 (Microsoft 62 % of 2024 revenue)",
+       "filing", note="remaining value estimated")
+commit("c_meta_crwv", "meta", "coreweave", 14.2, "2025-10-01", "2031-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity", "CoreWeave 8-K 2025-09-30 (Meta 14.2)", "filing",
+       note="take-or-pay share estimated")
+commit("c_ms_nbis", "microsoft", "nebius", 17.4, "2025-11-01", "2030-10-31", 0.8, 0.2, 0, "compute_contract", "Vineland NJ capacity", "Nebius 6-K 2025-09-08 (Microsoft 17.4, up to 19.4)",
+       "filing", note="take-or-pay share estimated")
+commit("c_meta_nbis", "meta", "nebius", 3, "2025-12-01", "2030-11-30", 0.8, 0.2, 0, "compute_contract", "Nebius capacity", "Nebius Q3 2025 results (Meta 3 bn)", "filing",
+       note="take-or-pay share estimated")
+commit("c_ms_nscale", "microsoft", "nscale", 24, "2026-01-01", "2031-12-31", 0.8, 0.2, 0, "compute_contract", "GB300 capacity (UK, Norway, Texas, Portugal)",
+       "Microsoft/Nscale agreements (2025-09 and 2025-10, ~USD 24 bn reported)", "press", note="take-or-pay share estimated")
+commit("c_ms_iren", "microsoft", "iren", 9.7, "2026-01-01", "2030-12-31", 0.9, 0.1, 0, "compute_contract", "GB300 at Childress TX", "IREN/Microsoft USD 9.7 bn 5-year contract (2025-11-03)",
+       "company", note="prepayment 20 %; take-or-pay share estimated")
+commit("c_ms_lambda", "microsoft", "lambda_labs", 5, "2026-01-01", "2030-12-31", 0.8, 0.2, 0, "compute_contract", "GB300 capacity",
+       "Microsoft/Lambda multi-billion agreement (2025-11-03)", "company", note="'multibillion': value estimated at 5")
+commit("c_nv_lambda", "nvidia", "lambda_labs", 1.5, "2025-09-01", "2029-08-31", 1.0, 0.0, 0, "compute_contract", "leaseback of Lambda GPU servers",
+       "Nvidia-Lambda USD 1.5 bn 4-year leaseback (The Information 2025-09)", "press")
+commit("c_meta_googl", "meta", "alphabet", 10, "2025-09-01", "2031-08-31", 0.7, 0.3, 0, "compute_contract", "Google Cloud capacity", "Meta/Google Cloud 6-year >USD 10 bn deal (2025-08-21)",
+       "press", note="take-or-pay share estimated")
+commit("c_anth_goog", "anthropic", "alphabet", 30, "2026-01-01", "2031-12-31", 0.6, 0.4, 0, "compute_contract", "up to 1 M TPUs (>1 GW in 2026)",
+       "Google/Anthropic TPU agreement 2025-10-23 ('tens of billions')", "company", note="value estimated")
+commit("c_anth_amzn", "anthropic", "amazon", 20, "2025-01-01", "2030-12-31", 0.6, 0.4, 0, "compute_contract", "Project Rainier Trainium", "Amazon/Anthropic (press 2025)", "press",
+       note="value estimated")
+commit("c_anth_msft", "anthropic", "microsoft", 30, "2026-01-01", "2031-12-31", 0.6, 0.4, 0, "compute_contract", "Azure capacity",
+       "Microsoft/Nvidia/Anthropic 2025-11-18 (USD 30 bn Azure)", "company", note="binding share estimated")
+commit("c_orcl_vantage", "oracle", "vantage_stargate_spv", 60, "2026-07-01", "2041-06-30", 1.0, 0.0, 0, "dc_lease", "Frontier and Lighthouse campuses",
+       S["vantage"][0], "press", schedule="table", note="15-year leases, value estimated; §502(b)(6) cap applies to claims")
+yearly("c_orcl_vantage", {y: 4.0 for y in range(2027, 2041)} | {2026: 2.0, 2041: 2.0}, "2025-10-27", "estimate (level lease)", "estimate", "level lease payments")
+commit("c_meta_hyperion", "meta", "hyperion_spv", 41.6, "2029-01-01", "2049-12-31", 1.0, 0.0, 0, "dc_lease", "Hyperion campus lease (4-year renewable terms, RVG)",
+       S["hyperion"][0], "press", schedule="table", note="lease value estimated to service the 27.3 bn bonds; initial 4-year term with renewals; RVG")
+yearly("c_meta_hyperion", {y: 2.0 for y in range(2029, 2049)} | {2049: 1.6}, "2025-10-30", "estimate (level lease)", "estimate", "level lease payments")
+commit("c_ms_util", "microsoft", "utilities_us", 16, "2028-01-01", "2047-12-31", 1.0, 0.0, 0, "power_purchase", "Crane Clean Energy Center PPA",
+       "Constellation/Microsoft 20-year PPA (2024-09-20)", "company", note="value estimated")
+commit("c_nv_oai_invest", "nvidia", "openai", 0, "2026-03-31", "2026-03-31", 0.0, 1.0, 0, "investment_commitment", "placeholder: LOI tranches superseded by the 2026 round",
+       S["oai_round"][0], "press", note="v1's 90 bn of LOI tranches replaced by Nvidia's 30 bn stake in the 2026 round (amount 0 kept for the pair)", pair="p_nv_oai")
+
+# --- more dated deals (press)
+commit("c_meta_orcl", "meta", "oracle", 20, "2026-01-01", "2031-12-31", 0.7, 0.3, 0, "compute_contract", "OCI capacity",
+       "Meta/Oracle ~USD 20 bn multi-year cloud deal (Bloomberg 2025-09-18)", "press", note="take-or-pay share estimated")
+commit("c_sb_oai_crystal", "softbank", "openai", 9, "2025-04-01", "2027-12-31", 0.8, 0.2, 0, "compute_contract", "Cristal intelligence: OpenAI services for SoftBank group",
+       "SoftBank/OpenAI 'Cristal intelligence' USD 3 bn a year (2025-02-03 release)", "company", note="3 bn/yr for 3 years; binding share estimated")
+commit("c_amzn_talen", "amazon", "utilities_us", 18, "2025-07-01", "2042-12-31", 1.0, 0.0, 0, "power_purchase", "1.92 GW from Susquehanna",
+       "Talen/Amazon PPA USD 18 bn through 2042 (2025-06-11 release)", "company")
+commit("c_meta_entergy", "meta", "utilities_us", 12, "2028-01-01", "2043-12-31", 1.0, 0.0, 0, "power_purchase", "Entergy gas plants for Hyperion",
+       "Entergy Louisiana / Meta 15-year agreements (LPSC approval 2025-08-20)", "press", note="value estimated from the 2.3 GW of new plants")
+commit("c_crwv_corz", "coreweave", "outside", 10, "2025-01-01", "2037-12-31", 1.0, 0.0, 0, "dc_lease", "Core Scientific hosting leases",
+       "CoreWeave / Core Scientific 12-year leases ~USD 10 bn (2024-2025 releases; 2025-10-30 merger vote failed)", "press",
+       note="Core Scientific is outside the network")
+commit("c_orcl_crusoe", "oracle", "crusoe", 15, "2026-01-01", "2040-12-31", 1.0, 0.0, 0, "dc_lease", "Abilene campus lease (1.2 GW)",
+       "Oracle lease of the Abilene campus from the Crusoe/Blue Owl JV (press 2025)", "press", note="15-year lease; value estimated")
+split("d_xai_2025", "xai", 5.0, {"asset_managers_other": (0.6, False), "private_credit_other": (0.4, False)}, rate=0.12, rtype="fixed",
+      start="2025-07-01", end="2030-07-01", instrument="bond", seniority="senior_secured", collateral="all_assets",
+      source="xAI USD 5 bn debt (secured notes and term loans at ~12.5 %, Morgan Stanley-led, 2025-07-01) — press", stype="press",
+      note="notes to funds, term loans to credit funds; holder split reconstructed")
+stake("e_googl_anth_2025", "alphabet", "anthropic", 0.003, 1.0, "2025-01-22", source="Google's additional USD 1 bn in Anthropic (press 2025-01-22)",
+      stype="press", as_of="2026-02-12", note="share estimated as cost / valuation at the time, diluted")
+
+commit("c_anth_nv", "anthropic", "nvidia", 10, "2026-01-01", "2030-12-31", 0.3, 0.7, 0, "hardware_purchase", "up to 1 GW of Grace Blackwell / Vera Rubin compute",
+       "Microsoft/Nvidia/Anthropic partnership 2025-11-18 (Anthropic commits to up to 1 GW of Nvidia systems)", "company", note="value estimated (~10 bn/GW of systems)")
+commit("c_iren_dell", "iren", "outside", 5.8, "2025-11-03", "2026-12-31", 1.0, 0.0, 0, "hardware_purchase", "GB300 systems from Dell for the Microsoft contract",
+       "IREN release 2025-11-03 (Dell USD 5.8 bn equipment purchase)", "company", note="Dell is outside the network")
+stake("e_nv_nscale", "nvidia", "nscale", 0.05, 0.15, "2025-09-25", source="Nscale Series B USD 1.1 bn with Nvidia participating (press 2025-09-25)", stype="press",
+      note="Nvidia's share estimated; market value at the estimated valuation")
+stake("e_nv_lambda", "nvidia", "lambda_labs", 0.03, 0.2, "2023-03-01", source="Lambda funding rounds with Nvidia participating (press 2023-2025)", stype="press",
+      note="Nvidia's share and cost estimated")
+
+# --- bond maturity ladders (schedules.csv, table schedules)
+for r in L:
+    t = r["tranche_id"]
+    if r["kind"] == "debt" and r["schedule"] == "table" and t in BOND_SCHED:
+        for y, sh in BOND_SCHED[t].items():
+            SCHED.append(dict(link_id=r["link_id"], date=f"{y}-06-30", amount_usd_bn=round(float(r["amount_usd_bn"]) * sh, 6), as_of=r["start"],
+                              source="estimate: maturity ladder of the issue's tranches", source_type="estimate", estimated=True,
+                              note="principal by maturity year approximated from the tranche structure"))
+
+
+# ---------------------------------------------------------------- close aggregates as remainders of public totals
+def val(e, item):
+    return BS[(e, item)]["value"]
+
+
+PC_TOTAL = 2200.0
+named_pc = sum(val(e, "total_assets") for e in ("apollo", "blackstone", "blue_owl", "magnetar"))
+pco_assets = PC_TOTAL - named_pc
+for item, v in (("total_assets", pco_assets), ("book_equity", pco_assets - 520), ("total_liabilities", 520), ("total_debt", 450),
+                ("cash", 60), ("revenue", round(0.1 * pco_assets, 1)), ("opex", round(0.015 * pco_assets, 1))):
+    est("private_credit_other", item, v, "2025-12-31", f"remainder of the private-credit market total {PC_TOTAL:g} (sector_totals.csv) after the named funds "
+        f"({named_pc:g}); v1 counted the whole market here and the named funds on top", source=S["seed002"][0] + " ; " + S["fedpc"][0])
+INS_TOTAL = round(849 / 0.14, 0)
+ins_rest = INS_TOTAL - val("athene", "total_assets")
+for item, v in (("total_assets", ins_rest), ("total_liabilities", round(ins_rest * 0.9, 1)), ("book_equity", round(ins_rest * 0.1, 1))):
+    est("insurers_other", item, v, "2024-12-31", f"remainder of US life insurers' balance sheets {INS_TOTAL:g} (849 bn = 14 %, Chicago Fed) after Athene",
+        source=S["chifed"][0])
+# LP interests (fund equity split)
+for fund, parts in LP.items():
+    eq = val(fund, "book_equity")
+    for h, sh in parts.items():
+        amt = round(eq * sh, 3)
+        link(link_id=f"lp_{h}_{fund}", kind="equity_stake", from_id=h, to_id=fund, instrument="lp_interest", share=sh, cost_usd_bn=amt,
+             market_value_usd_bn=amt, amount_usd_bn=amt, start="2020-01-01", as_of="2025-12-31", reconstructed=True, method="share_of_total",
+             source="reconstruction: LP base of private-credit funds (pensions ~35 %, insurers ~15 %, wealth/retail funds ~20-40 %, SWFs, endowments "
+                    "and family offices the rest; Fed FEDS Notes 2025-05-23, Boston Fed 2025) applied to the fund's equity",
+             source_type="aggregate", note="LP share reconstructed; valued at NAV (fund book equity)")
+
+# ---------------------------------------------------------------- derived v2 items
+VCS = {"chipmaker": 0.38, "hyperscaler": 0.35, "ai_lab": 0.55, "neocloud": 0.25, "datacenter_spv": 0.1, "utility": 0.45, "bank": 0.1,
+       "private_credit": 0.05, "insurer": 0.6, "pension_fund": 0.5, "asset_manager": 0.2, "investor": 0.1, "outside": 0.5}
+DIV = {"nvidia": 40, "microsoft": 43, "alphabet": 70, "meta": 10, "oracle": 6, "amd": 1, "broadcom": 18, "tsmc": 15, "jpmorgan": 35,
+       "goldman_sachs": 15, "morgan_stanley": 12, "mufg": 8, "softbank": 3, "utilities_us": 35}
+LIFE = {"microsoft": 6, "alphabet": 6, "amazon": 5, "oracle": 6, "coreweave": 6, "nebius": 4, "crusoe": 5, "lambda_labs": 5, "nscale": 5,
+        "iren": 5, "colossus2_spv": 5}
+FIN = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "investor", "outside")
+for e in E.id:
+    k = KIND[e]
+    rev, opex = val(e, "revenue"), val(e, "opex")
+    asof = BS[(e, "revenue")]["as_of"]
+    vcs = VCS[k] if rev > 0 else 0.0
+    if rev > 0 and vcs * rev > opex:
+        vcs = round(0.9 * opex / rev, 4)
+    est(e, "variable_cost_share", vcs, asof, f"kind default for {k} (cost of revenue + cash taxes as a share of revenue), capped at 90 % of opex/revenue")
+    est(e, "sticky_opex", round(opex - vcs * rev, 4), asof, "opex − variable_cost_share × revenue (fixed cash operating cost)")
+    cash = val(e, "cash")
+    mc = round(0.3 * cash, 3) if k in FIN else round(max(0.1 * opex, 0.05), 3)
+    est(e, "min_cash", mc, BS[(e, "cash")]["as_of"], "30 % of cash for financial entities; ~5 weeks of cash cost (10 % of annual opex) otherwise")
+    if e not in DIV_FILED:
+        est(e, "dividends_buybacks", DIV.get(e, 0.0), asof, "approximate latest-year dividends + buybacks from the filings' cash-flow statements, rounded; 0 where none"
+        if e in DIV else "none paid (private, fund or aggregate)")
+    if (e, "ai_share_lease") not in BS:
+        lease = 1.0 if k == "datacenter_spv" and e != "colossus2_spv" else 0.0
+        if lease:
+            for it in ("ai_share_compute", "ai_share_hardware", "ai_share_services", "ai_share_power"):
+                est(e, it, 0.0, asof, "revenue of a data-centre lessor is leasing (ai_share_lease)")
+        est(e, "ai_share_lease", lease, asof, "1 for data-centre lessors, 0 otherwise")
+    if "sells_compute" in E.loc[E.id == e, "roles"].iloc[0]:
+        comp = rev * val(e, "ai_share_compute")
+        if e == "colossus2_spv":
+            comp = 4.5
+        est(e, "compute_capacity", round(max(comp, 0.1) / 0.85, 3), asof,
+            "AI compute revenue (revenue × ai_share_compute) / 0.85 assumed utilisation" if e != "colossus2_spv" else "GPU lease revenue ~4.5/yr / 0.85")
+        est(e, "hardware_life_years", LIFE.get(e, 5), asof, "depreciation life of servers/GPUs from the latest 10-K/10-Q (MSFT, GOOGL 6; AMZN 5 from 2025) or 5 where not disclosed")
+for e, cr, mn, how in (("jpmorgan", 0.153, 0.115, "CET1 ratio ~15.3 % vs ~11.5 % requirement (10-Q 2025-09-30)"),
+                       ("goldman_sachs", 0.145, 0.109, "CET1 ~14.5 % vs ~10.9 %"), ("morgan_stanley", 0.151, 0.107, "CET1 ~15.1 % vs ~10.7 %"),
+                       ("mufg", 0.111, 0.095, "CET1 ~11 % (20-F)"), ("regional_banks", 0.12, 0.07, "aggregate CET1 ~12 %"),
+                       ("banks_other", 0.13, 0.1, "order of magnitude")):
+    if e not in CR_FILED:
+        est(e, "capital_ratio", cr, "2025-09-30", how)
+    est(e, "capital_ratio_min", mn, "2025-09-30", "regulatory minimum incl. buffers: " + how)
+for e in ("apollo", "blackstone", "blue_owl", "magnetar", "private_credit_other"):
+    est(e, "capital_ratio", round(val(e, "book_equity") / val(e, "total_assets"), 4), "2025-12-31", "fund equity / assets")
+    est(e, "capital_ratio_min", 0.333, "2025-12-31", "BDC asset coverage 150 % (debt ≤ 2× equity) as the fund-level floor")
+
+# ---------------------------------------------------------------- consistency: debt totals, asset closure
+Ldf = pd.DataFrame(L)
+for b, g in Ldf[Ldf.kind == "debt"].groupby("from_id"):
+    s = g.amount_usd_bn.astype(float).sum()
+    if s > val(b, "total_debt") + 1e-9:
+        old = val(b, "total_debt")
+        est(b, "total_debt", round(s, 3), BS[(b, "total_debt")]["as_of"], f"raised from {old:g} to the itemised tranches' sum (links.csv)",
+            source=BS[(b, "total_debt")]["source"])
+        tl = val(b, "total_liabilities")
+        if tl < s:
+            est(b, "total_liabilities", round(s + (tl - old if tl > old else 0), 3), BS[(b, "total_debt")]["as_of"], "raised with total_debt",
+                source=BS[(b, "total_debt")]["source"])
+claims = {}
+for _, r in Ldf.iterrows():
+    if r.kind == "debt":
+        claims[r.to_id] = claims.get(r.to_id, 0) + float(r.amount_usd_bn)
+    elif r.kind == "equity_stake":
+        claims[r.from_id] = claims.get(r.from_id, 0) + float(r.amount_usd_bn)
+hold = {}
+for h in H:
+    hold[h["entity_id"]] = hold.get(h["entity_id"], 0) + h["value_usd_bn"]
+for e in E.id:
+    need = val(e, "cash") + hold.get(e, 0) + claims.get(e, 0)
+    if val(e, "total_assets") < need - 1e-9:
+        ta = round(need * 1.02 + 0.1, 3)
+        gap = ta - val(e, "total_assets")
+        print(f"closing {e}: total_assets {val(e, 'total_assets'):g} -> {ta:g}")
+        est(e, "total_assets", ta, BS[(e, "total_assets")]["as_of"], f"raised by {gap:.3g} so that cash + holdings + itemised claims fit (stakes at carrying value)",
+            source=BS[(e, "total_assets")]["source"])
+        est(e, "book_equity", round(val(e, "book_equity") + gap, 3), BS[(e, "total_assets")]["as_of"], "raised with total_assets",
+            source=BS[(e, "total_assets")]["source"])
+
+# ---------------------------------------------------------------- sector totals
+ST = [
+    dict(kind="private_credit", measure="item:total_assets", value_usd_bn=PC_TOTAL, tolerance=0.001, as_of="2025-10-31",
+         source=S["seed002"][0] + " ; " + S["fedpc"][0], source_type="seed", estimated=False,
+         note="private-credit market ~2.2 tn (seed 002 'at least 2,200'; Fed: ~2 tn global in 2024Q2); private_credit_other is the remainder"),
+    dict(kind="private_credit", measure="debt_to:bank", value_usd_bn=300.0, tolerance=0.02, as_of="2023-12-31", source=S["bostonfed"][0],
+         source_type="aggregate", estimated=False, note="large banks' loan commitments to PE/PC funds ~300 bn (2023), taken as drawn"),
+    dict(kind="insurer", measure="item:total_assets", value_usd_bn=INS_TOTAL, tolerance=0.001, as_of="2024-12-31", source=S["chifed"][0],
+         source_type="aggregate", estimated=False, note="US life insurers' balance sheets implied by 849 bn = 14 %; insurers_other is the remainder after Athene"),
+]
+
+# ---------------------------------------------------------------- write
+ROOT.mkdir(exist_ok=True)
+E.to_csv(ROOT / "entities.csv", index=False)
+rows = [dict(entity_id=e, item=i, **{k: v for k, v in d.items()}) for (e, i), d in BS.items() if e in set(E.id)]
+B = pd.DataFrame(rows)[["entity_id", "item", "value", "as_of", "source", "source_type", "estimated", "note"]]
+B["order"] = B.entity_id.map({e: k for k, e in enumerate(E.id)})
+B = B.sort_values(["order", "item"]).drop(columns="order")
+B["estimated"] = B.estimated.map(lambda x: "true" if x else "false")
+B.to_csv(ROOT / "balance_sheets.csv", index=False)
+Hd = pd.DataFrame(H)
+Hd["estimated"] = Hd.estimated.map(lambda x: "true" if x else "false")
+Hd.to_csv(ROOT / "holdings.csv", index=False)
+Ldf = pd.DataFrame(L)[COLS]
+for c in ("estimated", "reconstructed"):
+    Ldf[c] = Ldf[c].map(lambda x: "true" if x else "false")
+Ldf.to_csv(ROOT / "links.csv", index=False)
+Sd = pd.DataFrame(SCHED)
+Sd["estimated"] = Sd.estimated.map(lambda x: "true" if x else "false")
+Sd.to_csv(ROOT / "schedules.csv", index=False)
+Td = pd.DataFrame(ST)
+Td["estimated"] = Td.estimated.map(lambda x: "true" if x else "false")
+Td.to_csv(ROOT / "sector_totals.csv", index=False)
+print(len(E), "entities;", len(B), "balance rows;", len(Ldf), "links;", len(Sd), "schedule rows")
