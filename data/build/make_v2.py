@@ -258,7 +258,7 @@ put("amazon", "book_equity", 411.065, "2025-12-31", "amzn_q1_26", "total stockho
 # Alphabet: Q1 2026 (8-K / 10-Q)
 put("alphabet", "revenue", 422.4, "2026-03-31", "googl_q1_26", "TTM = Q2 2025 96.4 + Q3 102.3 + Q4 113.8 + Q1 2026 109.9")
 put("alphabet", "opex", 247.9, "2026-03-31", "googl_q1_26", "revenue TTM 422.4 − operating cash flow TTM 174.5 (= free cash flow 64.5 + capex 110.0, quarters Q2 2025-Q1 2026)")
-put("alphabet", "capex", 185.0, "2026-03-31", "googl_q1_26", "2026 capex guidance raised to USD 180-190 bn (midpoint); Q1 2026 capex 35.7, TTM 110.0")
+put("alphabet", "capex", 185.0, "2026-03-31", note="2026 capex guidance raised to USD 180-190 bn (midpoint, Q1 2026 call); Q1 2026 capex 35.7, TTM 110.0 (8-K)", source=S["googl_q1_26"][0], stype="company")
 
 # Microsoft: flows to 2026-03-31 (Q3 FY26 8-K), balance sheet at 2025-12-31 (Q2 FY26 10-Q)
 put("microsoft", "revenue", 318.3, "2026-03-31", "msft_q3fy26", "TTM = Q4 FY25 76.4 + Q1 FY26 77.7 + Q2 81.3 + Q3 82.9")
@@ -296,6 +296,54 @@ est("jpmorgan", "dividends_buybacks", 49.0, "2026-03-31", "Q1 2026: net repurcha
 DIV_FILED.add("jpmorgan")
 put("jpmorgan", "capital_ratio", 0.143, "2026-03-31", "jpm_q1_26", "standardized CET1 ratio 14.3 %")
 CR_FILED.add("jpmorgan")
+
+# -- 2026 refresh, batch 3
+S.update({
+    "ms_q1_26": ("Morgan Stanley Form 10-Q, quarter ended 2026-03-31 "
+                 "https://www.stocktitan.net/sec-filings/MSTLW/10-q-morgan-stanley-quarterly-earnings-report-bf39a06596bb.html", "filing"),
+    "mufg_9m_26": ("MUFG Form 6-K (Feb 2026): consolidated summary report, nine months ended 2025-12-31 (J-GAAP) "
+                   "https://www.stocktitan.net/sec-filings/MUFG/6-k-mitsubishi-ufj-financial-group-inc-current-report-foreign-issuer-1da301835cbb.html ; "
+                   "H1 (2025-09-30) capital ratios https://www.stocktitan.net/sec-filings/MUFG/6-k-mitsubishi-ufj-financial-group-inc-current-report-foreign-issuer-7b3a2113d8ac.html", "filing"),
+    "amd_q1_26": ("AMD Form 8-K (ex. 99.1) first-quarter 2026 results, quarter ended 2026-03-28 (2026-05-05) https://cdn2.el-balad.com/469123 ; "
+                  "FY2025 results (2026-02-03) https://www.stifel.wallst.com/research/company/companyNews.asp?docKey=100-034u8988-1&symbol=AMD", "filing"),
+    "avgo_q2fy26": ("Broadcom Form 8-K (ex. 99.1) second quarter fiscal 2026 results (quarter ended 2026-05-03; release 2026-06-03) "
+                    "https://markets.ft.com/data/announce/full?dockey=600-202606031615PR_NEWS_USPRX____NY74543-1 ; earlier quarters "
+                    "https://www.metricduck.com/company/AVGO ; Q4 FY25 8-K https://www.sec.gov/Archives/edgar/data/1730168/000173016825000116/avgo-11022025x8kxex99.htm", "filing"),
+    "tsmc_q1_26": ("TSMC Form 6-K, Q1 2026 results (quarter ended 2026-03-31; EDGAR accession 0001046179-26-000199) "
+                   "https://chip.jarvisbox.app/tsmc-q1-2026-earnings/ ; https://ainews.washinmura.jp/ainews/en/ank/ANK-2026-04-16-001", "filing"),
+    "nbis_q1_26": ("Nebius Group Form 6-K, Q1 2026 results (quarter ended 2026-03-31; 2026-05-13) https://www.gongsmedia.com/?p=35037 ; "
+                   "https://analysis.org/nebius-q1-2026-the-3-2-billion-customer-prepayment-that-matters-more-than-the-621-million-headline/ ; "
+                   "FY2025 6-K (2026-02-12) https://www.stocktitan.net/sec-filings/NBIS/6-k-nebius-group-n-v-current-report-foreign-issuer-ed78201470e8.html", "filing"),
+})
+# Morgan Stanley
+put("morgan_stanley", "capital_ratio", 0.151, "2026-03-31", "ms_q1_26", "Standardized CET1 ratio 15.1 %")
+CR_FILED.add("morgan_stanley")
+est("morgan_stanley", "revenue", 70.9, "2026-03-31", "v1 TTM 68.0 rolled forward by Q1 2026 net revenues 20.6 vs ~17.7 a year earlier (+16 %)", source=S["ms_q1_26"][0])
+est("morgan_stanley", "dividends_buybacks", 13.4, "2026-03-31", "Q1 2026: repurchases 1.75 + dividend 1.00 × ~1.6 bn shares, annualised ×4", source=S["ms_q1_26"][0])
+DIV_FILED.add("morgan_stanley")
+# MUFG (JPY at 155 per USD)
+put("mufg", "total_assets", 2697.5, "2025-12-31", "mufg_9m_26", "total assets JPY 418,107.9 bn at 155 JPY/USD")
+put("mufg", "book_equity", 147.2, "2025-12-31", "mufg_9m_26", "total net assets JPY 22,809.8 bn at 155 JPY/USD")
+put("mufg", "total_liabilities", 2550.3, "2025-12-31", "mufg_9m_26", "total assets − total net assets")
+put("mufg", "capital_ratio", 0.1408, "2025-09-30", "mufg_9m_26", "CET1 ratio 14.08 % at 2025-09-30 (H1 6-K); v1's ~11 % was low")
+CR_FILED.add("mufg")
+# AMD
+put("amd", "revenue", 37.4, "2026-03-28", "amd_q1_26", "TTM = FY2025 34.6 − Q1 2025 7.438 + Q1 2026 10.253")
+est("amd", "opex", 29.8, "2026-03-28", "revenue TTM 37.4 × v1 cash-cost ratio 0.797 (opex/revenue of the v1 TTM); Q1 2026 operating cash flow not reached",
+    source=S["amd_q1_26"][0])
+# Broadcom
+put("broadcom", "revenue", 75.45, "2026-05-03", "avgo_q2fy26", "TTM = Q3 FY25 15.952 + Q4 FY25 18.015 + Q1 FY26 19.3 + Q2 FY26 22.187")
+put("broadcom", "opex", 41.75, "2026-05-03", "avgo_q2fy26", "revenue TTM 75.45 − cash from operations TTM 33.7 (Q3 FY25 7.2 + Q4 7.703 + Q1 FY26 8.3 + Q2 10.493)")
+# TSMC
+est("tsmc", "revenue", 132.8, "2026-03-31", "v1 TTM 115.6 (to 2025-09-30) + Q4 2025 33.7 + Q1 2026 35.9 (NT$1,134.1 bn) − Q4 2024 26.9 − Q1 2025 25.5, USD",
+    source=S["tsmc_q1_26"][0])
+put("tsmc", "capex", 56.0, "2026-03-31", note="2026 capital budget guided to the high end of USD 52-56 bn (Q1 2026 call)", source=S["tsmc_q1_26"][0], stype="company")
+# Nebius
+put("nebius", "revenue", 0.878, "2026-03-31", "nbis_q1_26", "TTM = FY2025 0.5298 − Q1 2025 0.0509 + Q1 2026 0.399")
+est("nebius", "opex", 0.76, "2026-03-31", "revenue TTM 0.878 − adjusted EBITDA TTM 0.118 (FY2025 −0.0649 − Q1 2025 −0.0537 + Q1 2026 0.1295); operating cash flow "
+    "(2.26 in Q1 2026) is dominated by 3.2 bn of customer prepayments and is not used", source=S["nbis_q1_26"][0])
+put("nebius", "cash", 3.7, "2025-12-31", "nbis_q1_26", "cash and cash equivalents at 2025-12-31 (FY2025 6-K)")
+put("nebius", "total_debt", 4.1, "2025-12-31", "nbis_q1_26", "non-current debt at 2025-12-31 (FY2025 6-K)")
 
 # -- market caps on ONE date
 MC = {"nvidia": 4600, "alphabet": 4000, "microsoft": 3400, "amazon": 2600, "tsmc": 1800, "broadcom": 1600, "meta": 1600}
