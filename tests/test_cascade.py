@@ -1,11 +1,16 @@
-"""Default cascade (MODEL.md 3.4, Furfine 2003): rounds of defaults with loss given default.
-Hand-worked arithmetic is in the comments; a plain-Python reference checks random networks."""
+"""Default cascade (docs/model.md §5.6, Furfine 2003): rounds of defaults with loss given default,
+failing on losses >= capital (rule "ge", the default) or > capital (rule "gt", Furfine's).
+Hand-worked arithmetic is in the comments; a plain-Python reference checks random networks.
+
+Conventions: an unbatched initial set [N] gives [N] fields and scalars per scenario; [B, N]
+gives [B, ...]; every result carries ``status`` and ``converged == (status == OK)``."""
 import jax
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stressgpu._types import Status
 from stressgpu.channels.cascade import CascadeResult, default_cascade
 
 N_RANDOM = 8  # one network size for the property tests: one compilation
@@ -33,7 +38,7 @@ def _random_network(rng, n):
     return x, capital, rng.uniform(0.2, 1.0, n)
 
 
-def _reference_cascade(x, capital, initial, lgd):
+def _reference_cascade(x, capital, initial, lgd, rule="ge"):
     """Furfine's rounds written out with Python sets and loops, one scenario."""
     n = len(capital)
     defaulted = {j for j in range(n) if initial[j]}
@@ -45,7 +50,8 @@ def _reference_cascade(x, capital, initial, lgd):
             if i in defaulted:
                 continue
             loss = sum(lgd[j] * x[i][j] for j in defaulted if j != i)
-            if loss >= capital[i] and loss > 0:
+            hit = loss >= capital[i] if rule == "ge" else loss > capital[i]
+            if hit and loss > 0:
                 new.add(i)
         if not new:
             break
@@ -71,11 +77,33 @@ def test_four_nodes_hand_worked():
     x, k = _four()
     res = default_cascade(x, k, np.array([True, False, False, False]), lgd=0.5)
     assert isinstance(res, CascadeResult)
-    assert res.default_round.tolist() == [[0, 1, 2, -1]]
-    assert res.defaulted.tolist() == [[True, True, True, False]]
-    np.testing.assert_allclose(res.losses, [[0.0, 5.0, 5.0, 4.0]], rtol=0, atol=1e-15)
-    assert res.depth.tolist() == [2]
-    assert res.converged.tolist() == [True]
+    assert res.default_round.tolist() == [0, 1, 2, -1]
+    assert res.defaulted.tolist() == [True, True, True, False]
+    np.testing.assert_allclose(res.losses, [0.0, 5.0, 5.0, 4.0], rtol=0, atol=1e-15)
+    assert int(res.depth) == 2
+    assert bool(res.converged) and int(res.status) == Status.OK
+
+
+def test_rule_ge_versus_gt_at_equality():
+    # As _four() but B's capital is 5, exactly its round-1 loss 0.5 * 10 = 5.
+    # "ge" (loss >= capital): B defaults in round 1; round 2: C loses 1 + 0.5 * 8 = 5 >= 4.5 ->
+    #      defaults; round 3: D loses 0.5 * 2 + 0.5 * 6 = 4 < 5 -> stops. Depth 2.
+    # "gt" (loss > capital, Furfine): 5 > 5 is false, B survives; C loses 0.5 * 2 = 1 < 4.5;
+    #      nothing new: depth 0, losses (0, 5, 1, 0).
+    x, k = _four()
+    k[1] = 5.0
+    start = np.array([True, False, False, False])
+    ge = default_cascade(x, k, start, lgd=0.5, rule="ge")
+    assert ge.default_round.tolist() == [0, 1, 2, -1] and int(ge.depth) == 2
+    np.testing.assert_allclose(ge.losses, [0.0, 5.0, 5.0, 4.0], rtol=0, atol=1e-15)
+    gt = default_cascade(x, k, start, lgd=0.5, rule="gt")
+    assert gt.default_round.tolist() == [0, -1, -1, -1] and int(gt.depth) == 0
+    np.testing.assert_allclose(gt.losses, [0.0, 5.0, 1.0, 0.0], rtol=0, atol=1e-15)
+    assert int(gt.status) == Status.OK and int(ge.status) == Status.OK
+    # The default rule is "ge"; an unknown rule is refused.
+    assert default_cascade(x, k, start, lgd=0.5).default_round.tolist() == [0, 1, 2, -1]
+    with pytest.raises(ValueError, match="rule"):
+        default_cascade(x, k, start, lgd=0.5, rule="geq")
 
 
 def test_four_nodes_per_debtor_lgd():
@@ -84,13 +112,13 @@ def test_four_nodes_per_debtor_lgd():
     x, k = _four()
     start = np.array([True, False, False, False])
     res = default_cascade(x, k, start, lgd=np.array([0.5, 0.5, 0.25, 1.0]))
-    assert res.default_round.tolist() == [[0, 1, 2, -1]]
-    np.testing.assert_allclose(res.losses, [[0.0, 5.0, 5.0, 2.5]], rtol=0, atol=1e-15)
+    assert res.default_round.tolist() == [0, 1, 2, -1]
+    np.testing.assert_allclose(res.losses, [0.0, 5.0, 5.0, 2.5], rtol=0, atol=1e-15)
     res = default_cascade(x, k, start, lgd=np.array([0.5, 0.5, 1.0, 1.0]))
     # Round 3: D defaults; A then loses 1 * 3 = 3 on D, but A is already defaulted.
-    assert res.default_round.tolist() == [[0, 1, 2, 3]]
-    np.testing.assert_allclose(res.losses, [[3.0, 5.0, 5.0, 7.0]], rtol=0, atol=1e-15)
-    assert res.depth.tolist() == [3]
+    assert res.default_round.tolist() == [0, 1, 2, 3]
+    np.testing.assert_allclose(res.losses, [3.0, 5.0, 5.0, 7.0], rtol=0, atol=1e-15)
+    assert int(res.depth) == 3
 
 
 def test_round_cap_is_reported_exactly():
@@ -98,12 +126,16 @@ def test_round_cap_is_reported_exactly():
     start = np.array([True, False, False, False])
     # Stopped after round 1 while C would default in round 2.
     capped = default_cascade(x, k, start, lgd=0.5, max_rounds=1)
-    assert capped.default_round.tolist() == [[0, 1, -1, -1]]
-    assert capped.depth.tolist() == [1] and capped.converged.tolist() == [False]
+    assert capped.default_round.tolist() == [0, 1, -1, -1]
+    assert int(capped.depth) == 1 and not bool(capped.converged)
+    assert int(capped.status) == Status.MAX_STEPS
     # A cap equal to the depth is enough: the cascade is over, and the result says so.
     exact = default_cascade(x, k, start, lgd=0.5, max_rounds=2)
-    assert exact.default_round.tolist() == [[0, 1, 2, -1]]
-    assert exact.converged.tolist() == [True]
+    assert exact.default_round.tolist() == [0, 1, 2, -1]
+    assert bool(exact.converged) and int(exact.status) == Status.OK
+    # No round allowed while B would default in round 1: the cap is hit at once.
+    none = default_cascade(x, k, start, lgd=0.5, max_rounds=0)
+    assert none.default_round.tolist() == [0, -1, -1, -1] and int(none.status) == Status.MAX_STEPS
 
 
 def test_non_positive_capital_defaults_on_first_loss_only():
@@ -111,19 +143,26 @@ def test_non_positive_capital_defaults_on_first_loss_only():
     x, k = _four()
     k[3] = 0.0
     quiet = default_cascade(x, k, np.zeros(4, bool), lgd=0.5)
-    assert quiet.defaulted.tolist() == [[False] * 4] and quiet.depth.tolist() == [0]
+    assert quiet.defaulted.tolist() == [False] * 4 and int(quiet.depth) == 0
     hit = default_cascade(x, k, np.array([False, False, True, False]), lgd=0.5)
     # Round 1: D loses 0.5 * 6 = 3 > 0 on C -> defaults.
     # Round 2: A loses 0.5 * 3 = 1.5 >= 1 on D -> defaults.
     # Round 3: B loses 0.5 * 10 = 5 >= 4 on A -> defaults.
-    assert hit.default_round.tolist() == [[2, 3, 0, 1]]
-    assert hit.depth.tolist() == [3] and hit.converged.tolist() == [True]
+    assert hit.default_round.tolist() == [2, 3, 0, 1]
+    assert int(hit.depth) == 3 and bool(hit.converged)
 
 
-def test_unbatched_input_is_one_scenario():
+def test_unbatched_input_gives_unbatched_results():
     x, k = _four()
     res = default_cascade(x, k, np.array([True, False, False, False]))
-    assert res.defaulted.shape == (1, 4) and res.depth.shape == (1,)
+    assert res.defaulted.shape == (4,) and res.losses.shape == (4,)
+    assert res.depth.shape == () and res.converged.shape == () and res.status.shape == ()
+    assert res.status.dtype == np.int32
+    batched = default_cascade(x, k, np.array([[True, False, False, False]]))
+    assert batched.defaulted.shape == (1, 4) and batched.depth.shape == (1,)
+    assert batched.status.shape == (1,)
+    with pytest.raises(ValueError, match="self-loop"):
+        default_cascade(x + np.eye(4), k, np.array([True, False, False, False]))
 
 
 # --------------------------------------------------------------------------- properties
@@ -137,7 +176,7 @@ def test_zero_lgd_means_no_contagion():
     np.testing.assert_array_equal(res.defaulted, start)
     np.testing.assert_array_equal(res.default_round, np.where(start, 0, -1))
     np.testing.assert_array_equal(res.losses, 0.0)
-    assert res.depth.tolist() == [0] * 5 and res.converged.all()
+    assert res.depth.tolist() == [0] * 5 and res.converged.all() and np.all(res.status == Status.OK)
 
 
 @PROPERTY
@@ -190,7 +229,7 @@ def test_batched_equals_looped():
     for b in range(start.shape[0]):
         single = default_cascade(x, k, start[b], lgd=lgd)
         for field, got in zip(CascadeResult._fields, single):
-            np.testing.assert_allclose(got[0], getattr(batched, field)[b], rtol=1e-14,
+            np.testing.assert_allclose(got, getattr(batched, field)[b], rtol=1e-14,
                                        err_msg=field)
 
 
@@ -205,18 +244,20 @@ def test_jit_matches_eager():
         np.testing.assert_allclose(a, b, rtol=1e-14)
 
 
+@pytest.mark.parametrize("rule", ["ge", "gt"])
 @pytest.mark.parametrize("seed", range(4))
-def test_matches_python_reference_on_30_nodes(seed):
+def test_matches_python_reference_on_30_nodes(seed, rule):
     rng = np.random.default_rng(100 + seed)
     n = 30
     x, k, lgd = _random_network(rng, n)
     start = np.zeros((8, n), bool)
     start[np.arange(8), rng.choice(n, 8, replace=False)] = True  # single failures, as Furfine
     start[4:] |= rng.random((4, n)) < 0.1  # and a few joint ones
-    res = default_cascade(x, k, start, lgd=lgd)
+    res = default_cascade(x, k, start, lgd=lgd, rule=rule)
     depths = []
     for b in range(start.shape[0]):
-        rounds, losses, depth = _reference_cascade(x.tolist(), k.tolist(), start[b], lgd.tolist())
+        rounds, losses, depth = _reference_cascade(x.tolist(), k.tolist(), start[b], lgd.tolist(),
+                                                   rule)
         assert res.default_round[b].tolist() == rounds
         np.testing.assert_allclose(res.losses[b], losses, rtol=1e-12, atol=1e-12)
         assert int(res.depth[b]) == depth
