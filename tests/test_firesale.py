@@ -1,6 +1,10 @@
 """Fire-sale channel (MODEL.md section 3.5): Cifuentes, Ferrucci & Shin (2005) sales to a
 minimum capital ratio, exponential or linear (Greenwood, Landier & Thesmar 2015) impact,
-greatest price fixed point. Reference arithmetic in these tests is plain Python / NumPy."""
+greatest price fixed point. Reference arithmetic in these tests is plain Python / NumPy.
+
+Conventions: with no batched argument the result has no B axis (prices [A], sold [N, A],
+scalars per scenario); with one, [B, ...]. Every result carries ``status`` and
+``converged == (status == OK)``; ``tol`` defaults to 1e-12 (float64) / 1e-6 (float32)."""
 import math
 
 import jax
@@ -10,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stressgpu._types import Status
 from stressgpu.channels.firesale import FireSaleResult, fire_sale, price_impact
 
 
@@ -58,13 +63,14 @@ def test_two_holders_one_asset_linear_hand_worked():
         impact="linear",
     )
     assert isinstance(res, FireSaleResult)
-    assert res.prices.shape == (1, 1) and res.sold.shape == (1, 2, 1)
-    assert res.mark_to_market_loss.shape == (1, 2)
-    assert bool(res.converged[0])
-    np.testing.assert_allclose(res.prices[0, 0], p_star, rtol=0, atol=1e-10)
-    np.testing.assert_allclose(res.sold[0, :, 0], [s_star, 0.0], rtol=0, atol=1e-8)
+    assert res.prices.shape == (1,) and res.sold.shape == (2, 1)
+    assert res.mark_to_market_loss.shape == (2,)
+    assert res.converged.shape == () and res.status.shape == () and res.iterations.shape == ()
+    assert bool(res.converged) and int(res.status) == Status.OK
+    np.testing.assert_allclose(res.prices[0], p_star, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(res.sold[:, 0], [s_star, 0.0], rtol=0, atol=1e-8)
     loss = (p0 - p_star) * np.array([10.0, 5.0])
-    np.testing.assert_allclose(res.mark_to_market_loss[0], loss, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(res.mark_to_market_loss, loss, rtol=0, atol=1e-9)
 
 
 def test_same_answer_without_jit():
@@ -96,12 +102,12 @@ def test_infinite_depth_leaves_prices_unchanged():
     p0 = np.array([0.7, 0.85, 0.9])
     for impact in ("exponential", "linear"):
         res = fire_sale(q, c, d, p0, r, jnp.full(3, jnp.inf), impact=impact)
-        np.testing.assert_array_equal(res.prices[0], p0)
+        np.testing.assert_array_equal(res.prices, p0)
         np.testing.assert_array_equal(res.mark_to_market_loss, 0.0)
         # Distressed holders still sell, just enough at p0: CFS rule evaluated at p0.
         fractions = [_sale_fraction_py(q[i], c[i], d[i], p0, r[i]) for i in range(8)]
         assert max(fractions) > 0.0
-        np.testing.assert_allclose(res.sold[0], np.array(fractions)[:, None] * q, atol=1e-12)
+        np.testing.assert_allclose(res.sold, np.array(fractions)[:, None] * q, atol=1e-12)
 
 
 def test_price_impact_formulas():
@@ -162,9 +168,9 @@ def test_holder_order_does_not_matter():
     base = fire_sale(q, c, d, p0, r, depth)
     perm_res = fire_sale(q[perm], c[perm], d[perm], p0, r[perm], depth)
     np.testing.assert_allclose(perm_res.prices, base.prices, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(perm_res.sold[0], base.sold[0][perm], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(perm_res.sold, base.sold[perm], rtol=0, atol=1e-10)
     np.testing.assert_allclose(
-        perm_res.mark_to_market_loss[0], base.mark_to_market_loss[0][perm], rtol=0, atol=1e-10
+        perm_res.mark_to_market_loss, base.mark_to_market_loss[perm], rtol=0, atol=1e-10
     )
 
 
@@ -184,10 +190,10 @@ def test_batched_equals_looped():
         for b in range(bsz):
             one = fire_sale(q[b], c[b], d[b], p0[b], r, depth, impact=impact)
             for got, want in zip(batched, one):
-                np.testing.assert_allclose(got[b], want[0], rtol=0, atol=1e-12)
+                np.testing.assert_allclose(got[b], want, rtol=0, atol=1e-12)
             alone = fire_sale(q[0], c[b], d[b], p0[b], r, depth, impact=impact)
             for got, want in zip(shared_q, alone):
-                np.testing.assert_allclose(got[b], want[0], rtol=0, atol=1e-12)
+                np.testing.assert_allclose(got[b], want, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("impact", ["exponential", "linear"])
@@ -200,8 +206,8 @@ def test_fixed_point_satisfies_equilibrium_equations(impact):
     p0 = np.array([0.95, 0.97, 0.96])
     depth = np.array([600.0, 1200.0, 900.0])
     res = fire_sale(q, c, d, p0, r, depth, impact=impact)
-    assert bool(res.converged[0])
-    p, sold = np.asarray(res.prices[0]), np.asarray(res.sold[0])
+    assert bool(res.converged) and int(res.status) == Status.OK
+    p, sold = np.asarray(res.prices), np.asarray(res.sold)
     # Market clearing: p_a = impact(sum_i s_ia), written out.
     total = sold.sum(axis=0)
     if impact == "exponential":
@@ -229,7 +235,7 @@ def test_fixed_point_satisfies_equilibrium_equations(impact):
             # Post-sale capital ratio back at the minimum (equity unchanged by the sale).
             np.testing.assert_allclose(equity[i] / kept_value[i], r[i], atol=1e-9)
     assert min(branches.values()) > 0, branches
-    np.testing.assert_allclose(res.mark_to_market_loss[0], q @ (p0 - p), atol=1e-12)
+    np.testing.assert_allclose(res.mark_to_market_loss, q @ (p0 - p), atol=1e-12)
 
 
 def _greatest_fixed_point_bisection(q, c, d, r, p0, depth):
@@ -270,17 +276,37 @@ def test_matches_independent_bisection_one_asset():
     p0, depth = 0.93, 150.0
     want = _greatest_fixed_point_bisection(q, c, d, r, p0, depth)
     res = fire_sale(q[:, None], c, d, jnp.array([p0]), r, jnp.array([depth]))
-    assert bool(res.converged[0])
+    assert bool(res.converged)
     assert want < p0 - 0.01  # a real fire sale, not the trivial p = p0
-    np.testing.assert_allclose(res.prices[0, 0], want, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(res.prices[0], want, rtol=0, atol=1e-9)
 
 
 def test_iteration_cap_reports_not_converged():
     q, c, d = jnp.array([[10.0], [5.0]]), jnp.array([0.0, 2.0]), jnp.array([9.0, 5.0])
     res = fire_sale(q, c, d, jnp.array([0.95]), 0.1, jnp.array([200.0]),
                     impact="linear", max_iter=3)
-    assert not bool(res.converged[0])
-    assert int(res.iterations[0]) == 3
+    assert not bool(res.converged) and int(res.status) == Status.MAX_STEPS
+    assert int(res.iterations) == 3
+    # batched: one status per scenario
+    res = fire_sale(q, c, d, jnp.array([[0.95], [1.0]]), 0.1, jnp.array([200.0]),
+                    impact="linear", max_iter=3)
+    assert res.status.tolist() == [Status.MAX_STEPS, Status.OK]
+    assert res.converged.tolist() == [False, True]
+
+
+def test_default_tolerance_follows_dtype():
+    # tol=None: 1e-12 in float64, 1e-6 in float32. The hand-worked linear case contracts at
+    # rate |phi'(p*)| = 0.95 * 0.45 / p*^2 ~ 0.52, so float64 needs more steps than float32,
+    # and an explicit loose tol takes fewer still.
+    args = [np.array([[10.0], [5.0]]), np.array([0.0, 2.0]), np.array([9.0, 5.0]),
+            np.array([0.95]), 0.1, np.array([200.0])]
+    f64 = fire_sale(*args, impact="linear")
+    f32 = fire_sale(*(np.asarray(a, np.float32) for a in args), impact="linear")
+    loose = fire_sale(*args, impact="linear", tol=1e-3)
+    assert int(f64.status) == int(f32.status) == int(loose.status) == Status.OK
+    assert int(loose.iterations) < int(f32.iterations) < int(f64.iterations)
+    assert f32.prices.dtype == np.float32
+    np.testing.assert_allclose(f32.prices, f64.prices, rtol=0, atol=1e-5)
 
 
 def test_float32_converges_and_agrees_with_float64():
@@ -290,7 +316,7 @@ def test_float32_converges_and_agrees_with_float64():
     f64 = fire_sale(q, c, d, p0, r, depth)
     f32 = fire_sale(*(x.astype(np.float32) for x in (q, c, d, p0, r, depth)))
     assert f32.prices.dtype == jnp.float32
-    assert bool(f32.converged[0])
+    assert bool(f32.converged)
     np.testing.assert_allclose(f32.prices, f64.prices, rtol=0, atol=1e-4)
 
 
