@@ -1,14 +1,19 @@
-"""Clearing kernel (MODEL.md §3.1, §3.2, §6): Eisenberg–Noe (2001), Rogers–Veraart (2013) default
-costs, Elsinger (2009) equity cross-holdings.
+"""Clearing kernel (docs/model.md §5.2): Eisenberg–Noe (2001), Rogers–Veraart (2013) default
+costs, Elsinger (2009) equity cross-holdings; three solvers, "picard", "fictitious_default"
+(exact regime rounds, with cross-holdings and forced defaults) and "hybrid".
 
 1. hand-worked Eisenberg–Noe cases (the arithmetic is in the comments and the asserts);
-2. Rogers–Veraart default costs; every fixed point enumerated by brute force on small networks;
+2. Rogers–Veraart default costs; every fixed point enumerated by brute force on small networks
+   (with cross-holdings and forced defaults: every solver is the greatest one, to 1e-9);
 3. cross-holdings, the joint (p, V) worked by hand;
 4. the greatest clearing vector against an independent LP (scipy HiGHS), N = 5, 50, 300;
-5. Picard against fictitious default (which refuses the inputs it cannot solve exactly);
-6. MODEL.md §6 invariants, hypothesis-based;
-7. batching, jit, float32, honest non-convergence;
-8. fictitious default takes at most N+1 rounds.
+5. Picard against the exact solvers, with default costs, cross-holdings and forced defaults;
+6. docs/model.md invariants, hypothesis-based, every solver;
+7. batching, jit, float32, honest non-convergence (status MAX_STEPS), self-loops refused;
+8. fictitious default takes at most N+1 rounds without cross-holdings.
+
+Conventions: e [N] gives [N] fields and scalars per scenario; e [B, N] gives [B, ...]; every
+result carries ``status`` (stressgpu.Status) and ``converged == (status == OK)``.
 
 Speed: each (batch shape, method) pair costs one XLA compilation (~0.5 s), so the tests share a
 few shapes: hypothesis problems embed an n-entity network (n in 2..12) in N_PAD = 12 entities
@@ -26,7 +31,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from stressgpu._types import Status
 from stressgpu.channels.clearing import (
+    ClearingNetwork,
     ClearingParams,
     clearing_map,
     equity_upper_bound,
@@ -34,7 +41,8 @@ from stressgpu.channels.clearing import (
     solve_clearing,
 )
 
-METHODS = ("picard", "fictitious_default")
+METHODS = ("picard", "fictitious_default", "hybrid")
+EXACT = ("fictitious_default", "hybrid")
 EN = ClearingParams(1.0, 1.0)
 N_PAD = 12
 SMALL = (12, 5)   # (scenarios, entities) of the random small-network tests
@@ -130,44 +138,47 @@ def _check_fixed_point(L, ext, C, e, res, params, forced=None, atol=1e-9):
     np.testing.assert_allclose(v1, v, rtol=0, atol=atol)
 
 
-def _enumerate_fixed_points(L, ext, C, e, alpha, beta):
-    """Every fixed point of the joint clearing map, by brute force over default sets D.
+def _enumerate_fixed_points(L, ext, C, e, alpha, beta, forced=None):
+    """Every fixed point of the joint clearing map, by brute force over each entity's regime.
 
-    Given D, (p, V) solve the linear system
-      i in D:      p_i = alpha e_i + beta (Pi^T p + C V)_i,   V_i = 0
-      i not in D:  p_i = pbar_i,   V_i = e_i + (Pi^T p)_i + (C V)_i - pbar_i
-    and (p, V) is a fixed point iff D is exactly {i : assets_i < pbar_i} and 0 <= p <= pbar,
-    V >= 0. Written with numpy, independent of the kernel."""
+    Regimes: solvent (p_i = pbar_i, V_i = a_i - pbar_i), or defaulted paying its linear
+    recovery (p_i = alpha e_i + beta (Pi^T p + C V)_i, V_i = 0), pbar_i (recovery above pbar, a
+    forced defaulter with ample assets) or 0 (recovery below 0). Each of the 4^n assignments
+    is a linear system in (p, V); its solution is a fixed point iff the regimes it implies are
+    the ones assumed: defaulted = forced or a < pbar, and the recovery in the branch assumed.
+    Written with numpy, independent of the kernel."""
     L, ext, C, e = _np(L), _np(ext), _np(C), _np(e)
     n = len(e)
+    forced = np.zeros(n, bool) if forced is None else np.asarray(forced, bool)
     pbar, pi = _pbar_pi(L, ext)
     eye = np.eye(n)
-    points = []
-    for bits in itertools.product([False, True], repeat=n):
-        d = np.array(bits)
-        m = np.zeros((2 * n, 2 * n))
-        r = np.zeros(2 * n)
-        for i in range(n):
-            if d[i]:
-                m[i, :n] = eye[i] - beta * pi[:, i]
-                m[i, n:] = -beta * C[i]
-                r[i] = alpha * e[i]
-                m[n + i, n + i] = 1.0
-            else:
-                m[i, i] = 1.0
-                r[i] = pbar[i]
-                m[n + i, :n] = -pi[:, i]
-                m[n + i, n:] = eye[i] - C[i]
-                r[n + i] = e[i] - pbar[i]
-        assert np.linalg.cond(m) < 1e12, "enumeration needs nonsingular systems (take beta < 1)"
-        z = np.linalg.solve(m, r)
-        p, v = z[:n], z[n:]
-        a = e + p @ pi + C @ v
-        ok = np.all(p >= -1e-12) & np.all(p <= pbar + 1e-12) & np.all(v >= -1e-12)
-        ok &= np.all(a[d] < pbar[d]) & np.all(a[~d] >= pbar[~d] - 1e-12)
-        if ok:
-            points.append((p, v, d))
-    return points
+    regs = np.array(list(itertools.product(range(4), repeat=n)))   # 0 solvent, 1 lin, 2 full, 3 zero
+    regs = regs[~np.any((regs == 0) & forced[None, :], axis=1)]    # forced entities default
+    k = len(regs)
+    m = np.zeros((k, 2 * n, 2 * n))
+    r = np.zeros((k, 2 * n))
+    for i in range(n):
+        s_, l_, f_ = regs[:, i] == 0, regs[:, i] == 1, regs[:, i] == 2
+        # solvent: p_i = pbar_i;  V_i - (Pi^T p)_i - (C V)_i = e_i - pbar_i
+        # defaulted: V_i = 0;  p_i = alpha e_i + beta (Pi^T p + C V)_i (lin), pbar_i (full), 0 (zero)
+        m[:, i, i] = 1.0
+        m[:, i, :n] -= (beta * l_)[:, None] * pi[:, i][None, :]
+        m[:, i, n:] -= (beta * l_)[:, None] * C[i][None, :]
+        r[:, i] = np.where(s_ | f_, pbar[i], np.where(l_, alpha * e[i], 0.0))
+        m[:, n + i, :n] = -(s_[:, None] * pi[:, i][None, :])
+        m[:, n + i, n:] = s_[:, None] * (eye[i] - C[i])[None, :] + (~s_)[:, None] * eye[i][None, :]
+        r[:, n + i] = np.where(s_, e[i] - pbar[i], 0.0)
+    assert np.all(np.linalg.cond(m) < 1e12), "enumeration needs nonsingular systems (take beta < 1)"
+    z = np.linalg.solve(m, r[..., None])[..., 0]
+    p, v = z[:, :n], z[:, n:]
+    a = e + p @ pi + v @ C.T
+    rec = alpha * e + beta * (a - e)
+    d = regs != 0
+    ok = np.all(v >= -1e-12, axis=1)
+    ok &= np.all(~d | forced | (a < pbar), axis=1) & np.all(d | (a >= pbar - 1e-12), axis=1)
+    ok &= np.all((regs != 1) | ((rec >= -1e-12) & (rec <= pbar + 1e-12)), axis=1)
+    ok &= np.all((regs != 2) | (rec >= pbar), axis=1) & np.all((regs != 3) | (rec < 0), axis=1)
+    return [(p[j], v[j], d[j]) for j in np.flatnonzero(ok)]
 
 
 def _lp_greatest(L, ext, e):
@@ -332,32 +343,35 @@ def test_rv_greatest_has_fewer_defaults_than_iteration_from_below(method):
     np.testing.assert_allclose(ps, [[2.0, 2.0], [10.0, 10.0]], atol=1e-12)
 
 
+@pytest.mark.parametrize("forced", [False, True], ids=["free", "forced"])
 @pytest.mark.parametrize("cross", [False, True], ids=["no_C", "C"])
-def test_rv_result_is_greatest_fixed_point_by_enumeration(cross):
-    """On random 5-entity networks, the answer dominates every fixed point found by enumerating
-    all 2^5 default sets, and is one of them: no larger clearing vector exists."""
-    rng = np.random.default_rng(7 if cross else 3)
+def test_rv_result_is_greatest_fixed_point_by_enumeration(cross, forced):
+    """On random 5-entity networks, the answer of every solver dominates every fixed point
+    found by enumerating all 4^5 regime assignments, and is one of them: no larger clearing
+    vector exists. With cross-holdings and forced defaults too (the exact solvers take both)."""
+    rng = np.random.default_rng((7 if cross else 3) + (100 if forced else 0))
     batch, n = SMALL
-    methods = ("picard",) if cross else METHODS
     several = 0
     for _ in range(2):
         L, ext, C = _random_network(rng, n, density=0.5, cross=cross, ext_zero_share=0.4)
         E = _random_e(rng, L, ext, batch, 0.0, 1.2)
+        F = (rng.random((batch, n)) < 0.25) if forced else np.zeros((batch, n), bool)
         alpha, beta = float(rng.uniform(0.3, 0.95)), float(rng.uniform(0.3, 0.95))
-        net = make_network(L, ext, C)
-        results = {m: _solve(net, E, method=m, params=ClearingParams(alpha, beta)) for m in methods}
+        net = make_network(L, ext, C if cross else None)
+        results = {m: _solve(net, E, method=m, forced_default=F, params=ClearingParams(alpha, beta))
+                   for m in METHODS}
         for b in range(batch):
-            points = _enumerate_fixed_points(L, ext, C, E[b], alpha, beta)
+            points = _enumerate_fixed_points(L, ext, C, E[b], alpha, beta, F[b])
             assert points, "a greatest fixed point always exists (Tarski)"
             greatest = max(points, key=lambda pt: pt[0].sum() + pt[1].sum())
             for p, v, _ in points:
                 assert np.all(p <= greatest[0] + 1e-9) and np.all(v <= greatest[1] + 1e-9)
             several += len(points) > 1
             for m, r in results.items():
-                assert r.converged[b], m
-                np.testing.assert_allclose(r.payments[b], greatest[0], rtol=1e-9, atol=1e-9)
-                np.testing.assert_allclose(r.equity[b], greatest[1], rtol=1e-9, atol=1e-9)
-                np.testing.assert_array_equal(r.defaulted[b], greatest[2])
+                assert r.converged[b] and r.status[b] == Status.OK, m
+                np.testing.assert_allclose(r.payments[b], greatest[0], rtol=1e-9, atol=1e-9, err_msg=m)
+                np.testing.assert_allclose(r.equity[b], greatest[1], rtol=1e-9, atol=1e-9, err_msg=m)
+                np.testing.assert_array_equal(r.defaulted[b], greatest[2], err_msg=m)
     assert several > 0, "want some scenarios with several fixed points"
 
 
@@ -386,7 +400,9 @@ def test_cross_holdings_two_nodes_by_hand():
     want_p = np.array([[10, 6], [9, 6], [17 / 3, 1]])
     want_v = np.array([[10 / 9, 38 / 9], [0, 4], [0, 0]])
     want_d = np.array([[False, False], [True, False], [True, True]])
-    rs = [_solve(net, E[b], method="picard") for b in range(3)]
+    rs = [_solve(net, E[b], method=m) for b in range(3) for m in METHODS]
+    want_p, want_v, want_d = (np.repeat(w, len(METHODS), axis=0) for w in (want_p, want_v, want_d))
+    E = np.repeat(E, len(METHODS), axis=0)
     kmap = jax.jit(lambda e, p, v: clearing_map(net, e, p, v, jnp.zeros(2, bool), EN))
     pbar, _ = _pbar_pi(L, ext)
     for b, r in enumerate(rs):
@@ -403,7 +419,7 @@ def test_cross_holdings_two_nodes_by_hand():
         assert np.max(np.abs(np.asarray(v1) - r.equity)) < 1e-9
         np.testing.assert_array_equal(np.asarray(d1), want_d[b])
     # the equity upper bound Picard starts from does bound the answer
-    bound = np.asarray(jax.jit(equity_upper_bound)(net, jnp.asarray(E)))
+    bound = np.asarray(jax.jit(jax.vmap(equity_upper_bound, (None, 0)))(net, jnp.asarray(E)))
     assert np.all(bound >= np.stack([r.equity for r in rs]) - 1e-12)
     # without the stakes, entity 0 defaults in (a)
     r0 = _solve(make_network(L, ext), E[0])
@@ -411,19 +427,27 @@ def test_cross_holdings_two_nodes_by_hand():
     np.testing.assert_allclose(r0.payments, [9.0, 6.0], atol=1e-10)
 
 
-def test_fictitious_default_refuses_cross_holdings_and_unknown_method():
+def test_unknown_method_and_self_loops_are_refused():
     net = make_network(np.array([[0, 1.0], [0, 0]]), np.array([0.0, 1.0]),
                        np.array([[0, 0.1], [0, 0]]))
-    with pytest.raises(ValueError, match="cross_holdings"):
-        solve_clearing(net, np.ones(2), method="fictitious_default")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="method"):
         solve_clearing(net, np.ones(2), method="newton")
+    # A self-loop (L[i, i] != 0) is refused by make_network and by solve_clearing ...
+    with pytest.raises(ValueError, match="self-loop"):
+        make_network(np.array([[7.0, 10.0], [4.0, 0.0]]))
+    looped = ClearingNetwork(jnp.array([[7.0, 10.0], [4.0, 0.0]]), jnp.zeros(2), None)
+    for m in METHODS:
+        with pytest.raises(ValueError, match="self-loop"):
+            solve_clearing(looped, np.array([3.0, 8.0]), method=m)
+        # ... and reported as INVALID when the network is traced (no exception under jit)
+        r = jax.jit(lambda nt, e: solve_clearing(nt, e, method=m))(looped, jnp.array([3.0, 8.0]))
+        assert int(r.status) == Status.INVALID and not bool(r.converged), m
 
 
 # --------------------------------------------------------------------------- 4. against the LP
 
 
-@pytest.mark.parametrize("batch,n", [SMALL, MID, (2, 300)])
+@pytest.mark.parametrize("batch,n", [SMALL, MID, pytest.param(2, 300, marks=pytest.mark.slow)])
 def test_en_greatest_clearing_vector_equals_lp(batch, n):
     rng = np.random.default_rng(1000 + n)
     L, ext, _ = _random_network(rng, n, ext_zero_share=0.2 if n <= 50 else 0.0)
@@ -434,59 +458,69 @@ def test_en_greatest_clearing_vector_equals_lp(batch, n):
     lp = np.stack([_lp_greatest(L, ext, E[b]) for b in range(k)])
     for m in METHODS:
         r = _solve(net, E, method=m)
-        assert np.all(r.converged), m
+        assert np.all(r.converged) and np.all(r.status == Status.OK), m
         np.testing.assert_allclose(r.payments[:k], lp, rtol=0, atol=1e-7 * scale, err_msg=m)
         assert 0 < r.defaulted.sum() < n * batch, "want a mix of defaulters and survivors"
 
 
-# --------------------------------------------------------------------------- 5. picard vs FD
+# --------------------------------------------------------------------------- 5. picard vs exact
 
 
-def test_picard_and_fictitious_default_agree_with_default_costs():
+@pytest.mark.parametrize("stakes", [False, True], ids=["no_C", "C"])
+def test_picard_and_exact_solvers_agree_with_default_costs(stakes):
+    # MID networks with default costs; with cross-holdings and forced defaults in the "C" case
+    # (the exact solvers take both now). All three agree to 1e-9 (times max pbar) and the
+    # answer is a fixed point of the clearing map written out in numpy.
     rng = np.random.default_rng(42)
     batch, n = MID
-    L, ext, _ = _random_network(rng, n, density=0.1, ext_zero_share=0.2)
+    L, ext, C = _random_network(rng, n, density=0.1, ext_zero_share=0.2, cross=stakes)
     E = _random_e(rng, L, ext, batch, 0.0, 1.3)
-    net = make_network(L, ext)
+    F = (rng.random((batch, n)) < 0.05) if stakes else None
+    net = make_network(L, ext, C if stakes else None)
     params = ClearingParams(0.6, 0.8)
-    rp = _solve(net, E, method="picard", params=params)
-    rf = _solve(net, E, method="fictitious_default", params=params)
-    assert np.all(rp.converged) and np.all(rf.converged)
+    res = {m: _solve(net, E, method=m, params=params, forced_default=F) for m in METHODS}
     scale = max(1.0, _pbar_pi(L, ext)[0].max())
-    np.testing.assert_allclose(rp.payments, rf.payments, rtol=0, atol=1e-9 * scale)
-    np.testing.assert_allclose(rp.equity, rf.equity, rtol=0, atol=1e-9 * scale)
-    np.testing.assert_array_equal(rp.defaulted, rf.defaulted)
+    rp = res["picard"]
+    for m, r in res.items():
+        assert np.all(r.converged) and np.all(r.status == Status.OK), m
+        np.testing.assert_allclose(r.payments, rp.payments, rtol=0, atol=1e-9 * scale, err_msg=m)
+        np.testing.assert_allclose(r.equity, rp.equity, rtol=0, atol=1e-9 * scale, err_msg=m)
+        np.testing.assert_array_equal(r.defaulted, rp.defaulted, err_msg=m)
+        _check_fixed_point(L, ext, C, E, r, params, forced=F, atol=1e-9 * scale)
     assert 0 < rp.defaulted.sum() < n * batch
-    _check_fixed_point(L, ext, np.zeros((n, n)), E, rp, params, atol=1e-9 * scale)
-    assert rf.iterations.max() <= n + 1
+    if not stakes:
+        assert res["fictitious_default"].iterations.max() <= n + 1
 
 
-def test_forced_defaulter_with_ample_assets_pays_in_full_and_fd_refuses_forced():
+@pytest.mark.parametrize("method", METHODS)
+def test_forced_defaulter_with_ample_assets_pays_in_full(method):
     # A (forced into default, e_A = 100) owes B 10; B owes outside 15, e_B = 0.
-    # A pays min(10, 100) = 10; B has 10 < 15 -> defaults, pays 10, V_B = 0.
-    # The fictitious-default solver does not take forced defaults (its linear payment of a
-    # forced defaulter is not capped at pbar): it must refuse rather than answer wrongly.
+    # A pays min(10, 100) = 10 (its recovery 100 is clipped at pbar_A = 10);
+    # B has 10 < 15 -> defaults, pays 10, V_B = 0. The exact solvers take forced defaults
+    # (a forced defaulter at its clip bound pays pbar).
     L = np.array([[0, 10], [0, 0]], float)
     net = make_network(L, np.array([0.0, 15.0]))
     e = np.array([100.0, 0.0])
     forced = np.array([True, False])
-    rp = _solve(net, e, forced_default=forced, method="picard")
-    np.testing.assert_allclose(rp.payments, [10.0, 10.0], atol=1e-12)
-    np.testing.assert_array_equal(rp.defaulted, [True, True])
-    with pytest.raises(ValueError, match="forced_default"):
-        _solve(net, e, forced_default=forced, method="fictitious_default")
+    r = _solve(net, e, forced_default=forced, method=method)
+    np.testing.assert_allclose(r.payments, [10.0, 10.0], atol=1e-12)
+    np.testing.assert_allclose(r.equity, [0.0, 0.0], atol=1e-12)
+    np.testing.assert_array_equal(r.defaulted, [True, True])
+    assert int(r.status) == Status.OK
 
 
-def test_forced_closed_group_picard_pays_greatest_vector():
+@pytest.mark.parametrize("method", METHODS)
+def test_forced_closed_group_pays_greatest_vector(method):
     # A owes B 10, B owes A 10, both forced into default, e = 0: under Eisenberg–Noe the
-    # greatest fixed point still has them pay each other in full, p = (10, 10).
+    # greatest fixed point still has them pay each other in full, p = (10, 10)
+    # (p_A = min(10, 0 + p_B), p_B = min(10, 0 + p_A): every (x, x) clears, the greatest is 10).
     L = np.array([[0, 10], [10, 0]], float)
     net = make_network(L)
     forced = np.array([True, True])
-    rp = _solve(net, np.zeros(2), forced_default=forced, method="picard")
-    np.testing.assert_allclose(rp.payments, [10.0, 10.0], atol=1e-12)
-    with pytest.raises(ValueError, match="forced_default"):
-        _solve(net, np.zeros(2), forced_default=forced, method="fictitious_default")
+    r = _solve(net, np.zeros(2), forced_default=forced, method=method)
+    np.testing.assert_allclose(r.payments, [10.0, 10.0], atol=1e-12)
+    np.testing.assert_array_equal(r.defaulted, [True, True])
+    assert int(r.status) == Status.OK
 
 
 # --------------------------------------------------------------------------- 6. invariants
@@ -495,7 +529,7 @@ def test_forced_closed_group_picard_pays_greatest_vector():
 @st.composite
 def _problems(draw):
     """A random n-entity network (n in 2..12) with two scenarios e >= e_low >= 0 (a larger shock
-    in the second); default costs sometimes, cross-holdings sometimes (Picard only then)."""
+    in the second); default costs sometimes, cross-holdings sometimes (every solver takes them)."""
     n = draw(st.integers(2, 12))
     seed = draw(st.integers(0, 2**32 - 1))
     density = draw(st.sampled_from([0.2, 0.4, 0.8]))
@@ -513,13 +547,15 @@ def _problems(draw):
 
 def _solve_padded(L, ext, C, E, params, method, forced=None):
     Lp, extp, Cp, Ep, Fp = _pad(L, ext, C, E, forced)
-    r = _solve(make_network(Lp, extp, Cp), Ep, forced_default=Fp, params=params, method=method)
+    # no stakes: cross_holdings=None (the solvers' path without the C products)
+    net = make_network(Lp, extp, Cp if np.any(Cp) else None)
+    r = _solve(net, Ep, forced_default=Fp, params=params, method=method)
     return (Lp, extp, Cp, Ep, Fp), r
 
 
 def _methods_for(C, forced=None):
-    """Fictitious default solves only networks without stakes or forced defaults."""
-    return ("picard",) if np.any(C) or (forced is not None and np.any(forced)) else METHODS
+    """Every solver takes every problem (stakes and forced defaults included)."""
+    return METHODS
 
 
 @PROPERTY
@@ -591,19 +627,19 @@ def test_invariant_permutation(problem, rnd):
 @PROPERTY
 @given(_problems())
 def test_invariant_forced_default_never_raises_payments(problem):
-    # Picard, with or without stakes and costs. Fictitious default with forced defaulters is
-    # refused by fictitious default (section 5).
+    # Every solver, with or without stakes and costs.
     n, L, ext, C, E, params, forced = problem
     EE = np.stack([E[0], E[0]])
     F = np.stack([np.zeros(n, bool), forced])
-    (Lp, extp, Cp, Ep, Fp), r = _solve_padded(L, ext, C, EE, params, "picard", F)
-    assert np.all(r.converged)
-    tol = 1e-9 * max(1.0, _pbar_pi(L, ext)[0].max())
-    p, v, d = r.payments, r.equity, r.defaulted
-    assert np.all(p[1] <= p[0] + tol)
-    assert np.all(v[1] <= v[0] + tol)
-    assert np.all(d[1] >= d[0]) and np.all(d[1][:n][forced]) and np.all(v[1][:n][forced] == 0)
-    _check_fixed_point(Lp, extp, Cp, Ep, r, params, forced=Fp, atol=tol)
+    for method in _methods_for(C, F):
+        (Lp, extp, Cp, Ep, Fp), r = _solve_padded(L, ext, C, EE, params, method, F)
+        assert np.all(r.converged), method
+        tol = 1e-9 * max(1.0, _pbar_pi(L, ext)[0].max())
+        p, v, d = r.payments, r.equity, r.defaulted
+        assert np.all(p[1] <= p[0] + tol), method
+        assert np.all(v[1] <= v[0] + tol), method
+        assert np.all(d[1] >= d[0]) and np.all(d[1][:n][forced]) and np.all(v[1][:n][forced] == 0)
+        _check_fixed_point(Lp, extp, Cp, Ep, r, params, forced=Fp, atol=tol)
 
 
 # --------------------------------------------------------------------------- 7. batching, jit, dtype
@@ -661,7 +697,7 @@ def test_nonconvergence_is_reported():
     assert np.all(full.defaulted)
     # capped at 2 steps Picard has only reached entity 1, and must say so
     short = _solve(net, E, method="picard", max_iter=2)
-    assert not np.any(short.converged)
+    assert not np.any(short.converged) and np.all(short.status == Status.MAX_STEPS)
     assert np.all(short.iterations == 2)
     assert np.all(short.residual >= 5.0)
     np.testing.assert_allclose(short.payments[0, :3], [5.0, 5.0, 10.0])
@@ -671,10 +707,12 @@ def test_nonconvergence_is_reported():
 
 
 def test_fictitious_default_rounds_at_most_n_plus_one():
-    # the chain: one new defaulter per round, then one round that adds nobody: exactly N+1
+    # the chain: entity 0 is seen short at the top (before any round); round k's linear
+    # solution uncovers entity k; round N's solution reproduces its own regimes (all N in
+    # default, each paying 5), which ends the loop: exactly N rounds, within the N + 1 bound.
     L, ext, e = _chain(N_PAD)
     r = _solve(make_network(L, ext), np.stack([e, e]), method="fictitious_default")
-    assert np.all(r.converged) and np.all(r.iterations == N_PAD + 1)
+    assert np.all(r.converged) and np.all(r.iterations == N_PAD)
     np.testing.assert_allclose(r.payments, np.full((2, N_PAD), 5.0), atol=1e-12)
     # random mid-size networks, with and without default costs
     rng = np.random.default_rng(9)
