@@ -1,4 +1,5 @@
-"""The quarterly model: reduces to clearing, channels switch off cleanly, MODEL.md §6 invariants."""
+"""The quarterly model: reduces to clearing, channels switch off cleanly, docs/model.md §8 invariants."""
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -8,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stressgpu.channels.clearing import ClearingNetwork, solve_clearing
+from stressgpu.channels.clearing import ClearingNetwork, ClearingParams, solve_clearing
 from stressgpu.data import load_tables
-from stressgpu.dynamics import ModelParams, simulate
+from stressgpu.dynamics import FINANCIAL_KINDS, ModelParams, simulate
 from stressgpu.network import build_network
 from stressgpu.shocks import SHOCKS, draw_factors, neutral
 from stressgpu.shocks.deepseek import DeepseekShock
@@ -37,13 +38,21 @@ def test_one_quiet_quarter_is_one_clearing(mini):
     quiet = net.__class__(**{**net.__dict__, **{k: jnp.zeros_like(getattr(net, k)) for k in
                                                ("revenue", "opex", "capex", "equity_raise", "debt_rate")},
                              "commit_amount": net.commit_amount[:, :T] * 0, "debt_due_share": net.debt_due_share[:, :T] * 0})
+    ec = quiet.economy
+    quiet = dataclasses.replace(quiet, economy=dataclasses.replace(
+        ec, sticky_opex=ec.sticky_opex * 0, dividends=ec.dividends * 0, min_cash=ec.min_cash * 0))
     f = neutral(1, net.n, jnp.float64)
-    f = f.__class__(**{**f.__dict__, "price": jnp.array([[0.2, 0.5, 0.5, 0.97]])})
+    f = f.__class__(**{**f.__dict__, "price": jnp.array([[0.2, 0.5, 0.5, 0.8]])})
     params = ModelParams(fire_sales=False, clearing_tol=1e-13, clearing_max_iter=10_000,
                          hardware_life_years=1e12, real_estate_life_years=1e12)
     o = simulate(quiet, f, params)
-    e = net.cash + net.holdings @ f.price[0]
-    ref = solve_clearing(ClearingNetwork(net.liabilities, net.external_liabilities, net.cross_holdings), e)
+    # v2: AI hardware is valued from its rental income (price 1 with no shock to the chain), and
+    # only financial firms default on insolvency; operating companies only on a missed payment.
+    price = f.price[0].at[0].set(1.0)
+    e = net.cash + net.holdings @ price
+    financial = jnp.asarray([k in FINANCIAL_KINDS for k in labels.kinds])
+    ref = solve_clearing(ClearingNetwork(net.liabilities, net.external_liabilities, net.cross_holdings), e,
+                         params=ClearingParams(insolvency_default=financial))
     np.testing.assert_allclose(o.payments[0], ref.payments, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(o.equity[0], ref.equity, rtol=1e-9, atol=1e-9)
     assert (o.defaulted[0] == ref.defaulted).all() and ref.defaulted.any()
@@ -55,7 +64,8 @@ def test_channels_switch_off(mini):
     off = simulate(net, f, ModelParams(commitments=False, fire_sales=False))
     assert float(jnp.abs(off.commitment_loss).max()) == 0.0
     assert float(jnp.abs(off.firesale_loss).max()) == 0.0
-    np.testing.assert_allclose(off.prices[0, -1], f.price[0])  # no fire sale: prices stay where the shock put them
+    # No fire sale: prices stay where the shock put them (AI hardware follows the value chain).
+    np.testing.assert_allclose(off.prices[0, -1, 1:], f.price[0, 1:])
     on = simulate(net, f, ModelParams())
     assert float(on.commitment_loss.sum()) > 0
 

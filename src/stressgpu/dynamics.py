@@ -1,27 +1,29 @@
-"""The quarterly model (docs/model.md §4): one ``lax.scan`` over quarters that strings the channels.
+"""The quarterly model (docs/model.md §3–§5): one ``lax.scan`` over quarters that strings the
+value chain, firms' funding and the contagion channels together.
 
 Each quarter, for every entity still alive (USD bn per quarter):
 
-    cash[t+1] = cash[t] + outside revenue + commitments received − other opex − capex
-                − commitments paid − interest paid + interest received
-                − principal repaid + principal received + new equity
+    cash[t+1] = cash[t] + revenue − variable cost − sticky opex − capex − interest − principal due
+                − commitments paid + commitments received − dividends + funding raised
 
-* operating cost: the plan, its variable part (``1 − opex_fixed_share``) moving with revenue;
-* outside revenue: the revenue plan (latest revenue grown at ``revenue_growth``) less what the
-  network contracts pay, its AI lines scaled by the shock (:func:`ai_revenue_multiplier`);
-* commitments (docs/model.md §4): buyer i pays ``K[i, j, t]`` scaled by its AI spending multiplier,
-  never below the contract's take-or-pay floor; nothing flows once either side has defaulted;
-  the supplier's shortfall is its commitment loss;
-* capex: the plan, scaled for AI buyers by the compute multiplier and the chip supply;
-  it buys AI hardware and data-centre real estate (so it is not a loss), and is cut down to its
-  floor before a firm defaults;
-* interest: floating debt re-prices at once, fixed debt as it is refinanced;
-* principal: refinanced when the lender kind has capacity (a private-credit freeze stops
-  private-credit lenders), otherwise repaid from cash;
-* default: an entity whose cash stays below zero after cutting capex defaults (liquidity);
-  then balance sheets are cleared (:mod:`stressgpu.channels.clearing`, which adds solvency
-  defaults) jointly with fire sales (:mod:`stressgpu.channels.firesale`) until neither moves.
-  Defaults are absorbing: a defaulted entity's flows stop and its estate is frozen.
+* revenue by role (:mod:`stressgpu.economy.market`): compute sellers earn the compute market's
+  revenue per unit of their own capacity; chipmakers sell the hardware buyers order (rationed
+  and repriced by a chip-supply cut); labs and AI products earn end demand; utilities the
+  power of utilised capacity; contracts pay what they bind;
+* costs: a variable share of revenue plus sticky opex (the contracted purchases are part of
+  the cost plan and replace sticky costs);
+* capex builds compute capacity after a lag and depreciates over the hardware life; AI buyers
+  invest toward expected demand (never above plan), so a spending cut costs future revenue;
+* commitments bind: the take-or-pay share is paid in full while the buyer lives, the rest
+  follows the buyer's demand, and what is cancelled costs its termination fee;
+* funding (:mod:`stressgpu.economy.funding`): dividends stop first; then facilities, new
+  debt in the open markets (a private-credit freeze closes private credit), new equity while
+  the window is open, capex cut to its floor; a firm still short of cash defaults;
+* new debt capacity: what the firm's own plan borrows (the no-shock path, solved first, so the
+  deterministic baseline is funded) plus leverage room on its current earnings;
+* defaults are then cleared (:mod:`stressgpu.channels.clearing`, which adds solvency defaults)
+  jointly with fire sales (:mod:`stressgpu.channels.firesale`) until neither moves. Defaults are
+  absorbing: a defaulted entity's flows stop and its estate is frozen.
 
 Everything here is a pure function of arrays for ONE scenario; :func:`simulate` vmaps it.
 """
@@ -37,13 +39,17 @@ from jax import lax
 
 from ._types import KINDS, LENDER_KINDS, Status
 from .channels.clearing import ClearingParams, EdgeNetwork, clear_one
-from .channels.commitments import commitment_payments
 from .channels.firesale import fire_sale_one
+from .economy.funding import fund_shortfall
+from .economy.market import Demand, value_chain
 from .network import Network
 from .shocks.base import Factors
 from .solvers import iterate, worst
 
-MARKET_CLASSES = 2  # AI hardware and data-centre real estate trade in fire sales
+MARKET_CLASSES = 2
+# Financial firms fail on their capital (docs/model.md §5.2) and roll their own maturities;
+# operating companies default only on a missed payment (§5.1).
+FINANCIAL_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "outside")  # AI hardware and data-centre real estate trade in fire sales
 
 
 def _switch(default):
@@ -83,6 +89,13 @@ class ModelParams:
     price_tol: float = 1e-4            # fire-sale prices (baseline 1) settle to this
     record_paths: bool = _switch(False)      # also return cash and net-worth paths [T, N] (reverse stress tests)
     tile: int = _switch(128)                 # scenarios per tile inside a batch (0: no tiling; CPU likes ~128)
+    # Model v2 (docs/model.md §3–§4).
+    rental_price_elasticity: float = 0.5   # compute rental price vs market tightness (D/C relative to plan)
+    hardware_price_elasticity: float = 0.5  # new-hardware price vs orders over supply (scarcity)
+    capacity_lag_quarters: int = _switch(2)  # quarters between hardware capex and capacity online
+    debt_leverage: float = 3.0         # new-debt room: this many times current annual operating cash flow ...
+    plan_headroom: float = 0.25        # ... plus the plan's own borrowing with this much to spare
+    equity_issue_share: float = 0.05   # listed firms: new equity per year, share of market value
 
 
 class State(NamedTuple):
@@ -96,6 +109,18 @@ class State(NamedTuple):
     direct_loss: jax.Array   # [N] cumulative first-round loss on own cash flows
     firesale_loss: jax.Array  # [N] cumulative mark-to-market loss from fire-sale price falls
     status: jax.Array        # [] int32 worst solver status so far (stressgpu.Status)
+    capacity: jax.Array      # [N] installed compute capacity (annual compute revenue at full use)
+    capacity_plan: jax.Array  # [N] the same along the no-shock plan
+    pipeline: jax.Array      # [L, N] hardware capex ordered, not yet online (capacity units)
+    pipeline_plan: jax.Array  # [L, N]
+    hw_value: jax.Array      # [] fundamental value index of installed AI hardware
+    facility_room: jax.Array  # [N] undrawn facilities left
+    new_debt: jax.Array      # [N] cumulative new market debt raised
+    funding: jax.Array       # [N, 4] cumulative: facilities, new debt, new equity, capex cut
+    revenue: jax.Array       # [N] cumulative revenue
+    revenue_plan: jax.Array  # [N] cumulative revenue of the plan
+    capex: jax.Array         # [N] cumulative capex spent
+    capex_plan: jax.Array    # [N] cumulative capex of the plan
 
 
 class Outcome(NamedTuple):
@@ -117,6 +142,13 @@ class Outcome(NamedTuple):
     cash: jax.Array              # [N] at the horizon
     clearing_converged: jax.Array  # [] every solver of every quarter finished ok (status == OK)
     status: jax.Array            # [] int32 worst status of every solver in every quarter
+    utilisation: jax.Array       # [T] compute utilisation each quarter
+    rental_price: jax.Array      # [T] compute rental price index (1 = plan)
+    hardware_price: jax.Array    # [T] new-hardware price index (1 = plan)
+    revenue_vs_plan: jax.Array   # [N] revenue over the horizon / the plan's (1 = as planned)
+    capex_vs_plan: jax.Array     # [N] capex spent / planned
+    funding: jax.Array           # [N, 4] USD bn raised: facilities, new debt, new equity, capex cut
+    new_debt_path: jax.Array     # [T, N] new market debt raised each quarter (the plan's path when unshocked)
     cash_path: jax.Array         # [T, N] cash after each quarter's flows and capex cuts ([T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
 
@@ -126,64 +158,179 @@ def _growth(rate, t):
     return (1.0 + rate) ** (t / 4.0)
 
 
-def ai_revenue_multiplier(net: Network, f: Factors, t, is_chipmaker):
-    """Multiplier on each entity's outside revenue in quarter t, ``[N]``, from its AI lines.
-
-    compute / services / power lines scale with the compute multiplier and the demand-slump
-    growth cut; the hardware line too, and chipmakers' hardware sales lose the chip supply cut
-    while it lasts (MODEL.md §2)."""
-    line = f.compute_mult * _growth(-f.ai_growth_cut, t)
-    chip = 1.0 - f.chip_cut * (t < f.chip_quarters)
-    hw = line * jnp.where(is_chipmaker, chip, 1.0)
-    s = net.ai_shares
-    return 1.0 - s.sum(-1) + (s[:, 0] + s[:, 2] + s[:, 3]) * line + s[:, 1] * hw
+def _demand(f: Factors, t) -> Demand:
+    """End-demand indices of quarter t (docs/model.md §3): the efficiency shock with full
+    pass-through (services and compute both scale by ``k^(ε−1)``), times the demand slump."""
+    slump = (1.0 - f.ai_growth_cut) ** (t / 4.0)
+    return Demand(services=f.compute_mult * slump, compute=f.compute_mult * slump)
 
 
-def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_t, p: ModelParams):
-    """Cash flows of one quarter before defaults (K_t [F], due_t and refi_frac_t [E]).
-    Returns (cash, capex, first-round loss, commitment loss, outstanding debt), each [N] or [E]."""
-    alive = (~s.defaulted).astype(s.cash.dtype)
+class _Plan(NamedTuple):
+    """Per-entity constants of the value chain, derived once from the network."""
+
+    hw_share: jax.Array      # [N] share of capex that is AI hardware (AI buyers)
+    build: jax.Array         # [N] capacity added per USD bn of hardware capex
+    depreciation: jax.Array  # [N] quarterly depreciation rate of capacity in the plan
+    order_share: jax.Array   # [] network buyers' share of chipmakers' AI-hardware orders
+
+
+def _plan_constants(net: Network, p: ModelParams) -> _Plan:
+    """Calibrate capacity building so that, with plan capex, capacity grows with each seller's
+    planned revenue: ``K(t+1) = K(t)(1 − δ) + φ·hardware capex`` at the plan's growth."""
+    ec = net.economy
+    hw_share = jnp.where(net.ai_buyer > 0, p.capex_hardware_share, 0.0)
+    dep = 1.0 / (4.0 * ec.hardware_life)
+    capex_hw = net.capex / 4 * hw_share
+    needed = ec.capacity * ((1.0 + net.revenue_growth) ** 0.25 - 1.0 + dep)
+    build = jnp.where(capex_hw > 0, needed / jnp.where(capex_hw > 0, capex_hw, 1.0), 0.0)
+    is_chip = (net.kind == KINDS.index("chipmaker")).astype(net.cash.dtype)
+    chip_sales = jnp.sum(is_chip * net.revenue * net.ai_shares[:, 1]) / 4
+    share = jnp.clip(jnp.sum(capex_hw) / jnp.maximum(chip_sales, 1e-9), 0.0, 1.0)
+    return _Plan(hw_share, build, dep, share)
+
+
+def _capacity_step(capacity, pipeline, orders, depreciation):
+    """Capacity online next quarter and the shifted pipeline (oldest slot comes online)."""
+    online = pipeline[0] if pipeline.shape[0] else orders
+    nxt = capacity * (1.0 - depreciation) + online
+    pipe = jnp.concatenate([pipeline[1:], orders[None]], axis=0) if pipeline.shape[0] else pipeline
+    return nxt, pipe
+
+
+def _contracts(net: Network, K_t, demand_idx, alive, on: bool = True):
+    """Payments under each contract this quarter (docs/model.md §4): the binding share in full,
+    the usage share and the cancellable rest following the buyer's demand index, a termination
+    fee on what is cancelled; nothing once either side has defaulted.
+    Returns ``(paid, fee, lost)``, each ``[F]``; ``lost`` is the supplier's shortfall on plan."""
+    ec = net.economy
+    d = jnp.minimum(1.0, net.commit_buyer @ demand_idx)
+    tp = net.commit_take_or_pay
+    usage = jnp.minimum(ec.commit_usage, 1.0 - tp)
+    rest = jnp.maximum(1.0 - tp - usage, 0.0)
+    both = (net.commit_buyer @ alive) * (net.commit_supplier @ alive)
+    if not on:  # channel off: contracts pay as planned while both sides live, and nothing is lost
+        return K_t * both, K_t * 0.0, K_t * 0.0
+    paid = K_t * (tp + (usage + rest) * d) * both
+    fee_rate = jnp.where(ec.commit_total > 0, ec.commit_fee / jnp.maximum(ec.commit_total, 1e-12), 0.0)
+    fee = jnp.minimum(fee_rate * K_t * rest * (1.0 - d), K_t * rest * (1.0 - d)) * both
+    lost = (K_t - paid - fee) * (net.commit_supplier @ alive)
+    return paid, fee, lost
+
+
+def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_t, plan_room_t,
+                   plan: _Plan, p: ModelParams):
+    """Cash flows, capacity and funding of one quarter before the contagion rounds.
+
+    Returns ``(state, forced defaults, first-round loss, chain, new debt raised)``."""
+    ec = net.economy
+    dtype = s.cash.dtype
+    alive = (~s.defaulted).astype(dtype)
     is_chip = net.kind == KINDS.index("chipmaker")
-    plan = net.revenue / 4 * _growth(net.revenue_growth, t)
-    outside_base = jnp.maximum(plan - K_t @ net.commit_supplier, 0.0)
-    outside = outside_base * ai_revenue_multiplier(net, f, t, is_chip) * f.revenue_mult
+    g = _growth(net.revenue_growth, t)
+    demand = _demand(f, t)
 
-    if p.commitments:  # MODEL.md §3.6, contract by contract
-        buy = net.commit_buyer @ jnp.where(net.ai_buyer > 0, f.compute_mult, 1.0)
-        paid, lost_f = commitment_payments(K_t, buy, net.commit_take_or_pay, net.commit_buyer @ alive,
-                                           net.commit_supplier @ alive)
-    else:
-        paid, lost_f = K_t * 0.0, K_t * 0.0
-    lost = lost_f @ net.commit_supplier
-    # Operating costs: the plan (less the contracted purchases, paid separately); the variable
-    # part moves with revenue, so a revenue shortfall costs only its contribution margin.
-    variable = jnp.clip((1 - p.opex_fixed_share) * net.opex / jnp.maximum(net.revenue, 1e-9), 0.0, 0.95)
-    shortfall = outside_base - outside + lost
-    opex = jnp.maximum(net.opex / 4 * _growth(net.revenue_growth, t) - K_t @ net.commit_buyer, 0.0) - variable * shortfall
+    # Investment toward expected demand, never above plan (a shock never forces spending).
+    tight = demand.compute * jnp.sum(s.capacity_plan) / jnp.maximum(jnp.sum(s.capacity), 1e-12)
+    sells_compute = ec.capacity > 0
+    intent = jnp.where(sells_compute, jnp.minimum(1.0, tight), jnp.minimum(1.0, demand.compute))
+    # Only the AI part of a diversified firm's capex follows AI demand (its AI revenue share);
+    # neoclouds and labs are all AI. Data-centre SPVs build what their leases contract.
+    ai_part = jnp.where(net.kind == KINDS.index("hyperscaler"), jnp.clip(net.ai_shares.sum(-1), 0.0, 1.0), 1.0)
+    responds = (net.ai_buyer > 0) & (net.kind != KINDS.index("datacenter_spv"))
+    capex_mult = jnp.where(responds, 1.0 - ai_part * (1.0 - intent), 1.0)
+    capex_plan = net.capex / 4 * _growth(net.capex_growth, t)
+    hw_plan = capex_plan * plan.hw_share
+    orders = plan.order_share * jnp.sum(hw_plan * capex_mult) / jnp.maximum(jnp.sum(hw_plan), 1e-12) \
+        + (1.0 - plan.order_share) * demand.compute
+    supply = 1.0 - f.chip_cut * (t < f.chip_quarters)
+    life_ratio = 1.0 / f.depreciation_mult
+    chain = value_chain(s.capacity, s.capacity_plan, ec.utilisation_plan, demand, orders, supply, life_ratio,
+                        p.rental_price_elasticity, p.hardware_price_elasticity)
 
-    chip = 1.0 - f.chip_cut * (t < f.chip_quarters)
-    capex = net.capex / 4 * _growth(net.capex_growth, t) * jnp.where(net.ai_buyer > 0, f.compute_mult * chip, 1.0)
+    # Revenue by role: contracts pay what they bind; the market part moves with its role.
+    plan_rev = net.revenue / 4 * g
+    contracted_in = K_t @ net.commit_supplier
+    market_base = jnp.maximum(plan_rev - contracted_in, 0.0)
+    sh = net.ai_shares
+    other = jnp.maximum(1.0 - sh.sum(-1) - ec.lease_share, 0.0)
+    mult = (other + ec.lease_share + sh[:, 0] * chain.compute_revenue + sh[:, 1] * chain.hardware_revenue
+            + sh[:, 2] * demand.services + sh[:, 3] * chain.power_revenue)
+    market = market_base * mult * f.revenue_mult
+    demand_idx = capex_mult                      # a buyer's contracts follow its own demand
+    paid, fee, lost_f = _contracts(net, K_t, demand_idx, alive, p.commitments)
+    received = paid @ net.commit_supplier + fee @ net.commit_supplier
+    revenue = market + paid @ net.commit_supplier
+    variable = ec.variable_cost_share * revenue
+    sticky = jnp.maximum(ec.sticky_opex / 4 * g - K_t @ net.commit_buyer, 0.0)
 
-    # Interest: floating re-prices now, fixed as it is refinanced (refi_frac_t of it so far).
+    # Capex: hardware bought at the scarcity price, as far as shipments go.
+    capex = capex_plan * capex_mult * (plan.hw_share * chain.delivered * chain.hardware_price + (1.0 - plan.hw_share))
+
+    # Interest (floating re-prices now, fixed as refinanced) and principal due.
     borrower_alive = net.debt_borrower @ alive
     shift = (f.rate_shift + f.spread_shift) * (net.debt_floating + (1 - net.debt_floating) * refi_frac_t)
     interest = s.debt * (net.debt_rate + shift) / 4 * borrower_alive
     extra_interest = (s.debt * shift / 4 * borrower_alive) @ net.debt_borrower
+    operating = net.debt_borrower @ (~_financial(net)).astype(dtype)
+    repay = jnp.minimum(due_t * borrower_alive * operating, s.debt)
+    debt = s.debt - repay
+    flows_out = (paid + fee) @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower
+    flows_in = received + interest @ net.debt_lender + repay @ net.debt_lender
+    planned_equity = net.equity_raise / 4 * f.funding_mult * alive     # funding rounds as planned
+    cash = s.cash + alive * (revenue - variable - sticky - capex + planned_equity) - flows_out + flows_in
 
-    # Principal: refinanced if the lender's kind lends this quarter, else repaid.
-    if p.refinancing:
-        frozen = ((net.kind == KINDS.index("private_credit")) & (t < f.credit_freeze_quarters)).astype(s.cash.dtype)
-        repay = due_t * borrower_alive * (net.debt_lender @ frozen)
-    else:
-        repay = due_t * borrower_alive
-    repay = jnp.minimum(repay, s.debt)
-    flows_out = (paid @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower)
-    flows_in = (paid @ net.commit_supplier + interest @ net.debt_lender + repay @ net.debt_lender)
+    # Dividends and buybacks only out of cash above the minimum.
+    dividends = jnp.minimum(ec.dividends / 4, jnp.maximum(cash - ec.min_cash, 0.0)) * alive
+    cash = cash - dividends
 
-    equity_in = net.equity_raise / 4 * f.funding_mult * alive
-    cash = s.cash + alive * (outside - opex - capex) - flows_out + flows_in + equity_in
-    direct = alive * ((outside_base - outside) * (1 - variable) + extra_interest)
-    return cash, capex * alive, direct, lost, s.debt - repay
+    # Funding order (docs/model.md §4).
+    ocf = 4.0 * (revenue - variable - sticky)
+    own_debt = debt @ net.debt_borrower
+    market_open = jnp.where(ec.credit_market == 2, t >= f.credit_freeze_quarters, ec.credit_market == 1)
+    market_open = market_open & p.refinancing
+    debt_room = jnp.where(market_open, (1.0 + p.plan_headroom) * plan_room_t
+                          + jnp.maximum(p.debt_leverage * ocf - own_debt, 0.0) - s.new_debt, 0.0)
+    equity_room = ec.listed * p.equity_issue_share * ec.market_value / 4 * f.funding_mult
+    cuttable = (1.0 - net.capex_floor) * capex
+    fund = fund_shortfall(cash, ec.min_cash * alive, s.facility_room * alive, debt_room * alive,
+                          equity_room * alive, cuttable * alive)
+    capex = capex - fund.capex_cut
+    lent = fund.facility @ ec.facility_link + fund.debt @ ec.market_link      # [E] new claims
+    debt = debt + lent
+    holdings = s.holdings.at[:, 3].add(-(lent @ net.debt_lender))             # lenders swap assets for loans
+
+    # Capacity: hardware capex (as delivered) enters the pipeline; the plan runs alongside.
+    spent_share = jnp.where(capex_plan > 0, capex / jnp.maximum(capex_plan * capex_mult, 1e-12), 1.0)
+    hw_units = capex_plan * capex_mult * plan.hw_share * chain.delivered * jnp.minimum(spent_share, 1.0)
+    depreciation = plan.depreciation * f.depreciation_mult
+    capacity, pipeline = _capacity_step(s.capacity, s.pipeline, plan.build * hw_units * alive, depreciation)
+    capacity_plan, pipeline_plan = _capacity_step(s.capacity_plan, s.pipeline_plan, plan.build * hw_plan, plan.depreciation)
+
+    # Holdings: capex buys AI hardware and data-centre real estate (AI buyers) or other assets.
+    split = plan.hw_share
+    ai = (net.ai_buyer > 0).astype(dtype)
+    bought = jnp.stack([capex * split, capex * (1 - split) * ai, jnp.zeros_like(capex), capex * (1 - split) * (1 - ai)],
+                       axis=1) / s.price[None, :]
+    one = jnp.ones_like(f.depreciation_mult)
+    dep = jnp.stack([f.depreciation_mult / p.hardware_life_years, one / p.real_estate_life_years, 0 * one, 0 * one]) / 4
+    holdings = jnp.where(alive[:, None], holdings * (1 - dep)[None, :] + bought, holdings)
+
+    direct = alive * ((plan_rev - revenue) * (1 - ec.variable_cost_share) + extra_interest)
+    new = s._replace(
+        cash=jnp.where(alive > 0, fund.cash, s.cash), holdings=holdings, debt=debt,
+        commitment_loss=s.commitment_loss + lost_f @ net.commit_supplier, direct_loss=s.direct_loss + direct,
+        capacity=capacity, capacity_plan=capacity_plan, pipeline=pipeline, pipeline_plan=pipeline_plan,
+        facility_room=s.facility_room - fund.facility, new_debt=s.new_debt + fund.debt,
+        funding=s.funding + jnp.stack([fund.facility, fund.debt, fund.equity, fund.capex_cut], axis=1),
+        revenue=s.revenue + revenue * alive, revenue_plan=s.revenue_plan + plan_rev,
+        capex=s.capex + capex * alive, capex_plan=s.capex_plan + capex_plan,
+    )
+    return new, fund.missed & (alive > 0), chain, fund.debt
+
+
+def _financial(net: Network) -> jax.Array:
+    """``[N]`` bool: financial firms (they default on insolvency, and roll their maturities)."""
+    return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FINANCIAL_KINDS]))
 
 
 def _clear(net: Network, s: State, price, forced, p: ModelParams):
@@ -191,7 +338,7 @@ def _clear(net: Network, s: State, price, forced, p: ModelParams):
     e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
     C = net.cross_holdings if p.cross_holdings else None
     cn = EdgeNetwork(s.debt, net.debt_borrower, net.debt_lender, net.external_liabilities, C)
-    r = clear_one(cn, e, forced, ClearingParams(p.alpha, p.beta), method="picard", tol=p.clearing_tol,
+    r = clear_one(cn, e, forced, ClearingParams(p.alpha, p.beta, _financial(net)), method="picard", tol=p.clearing_tol,
                   max_steps=p.clearing_max_iter)
     return r.payments, r.equity, r.defaulted, r.status, e, cn
 
@@ -210,14 +357,20 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
     sale solved on the way and of the rounds themselves (``MAX_STEPS`` if they did not settle).
     """
 
+    # Sellers: financial firms below their capital ratio, and the estates of defaulted firms;
+    # a live operating company does not sell its data centres to meet a capital ratio.
+    financial = _financial(net)
+
     def sell(state: State, pay, eq, cn):
         mkt = state.holdings[:, :MARKET_CLASSES]
+        seller = (financial | state.defaulted).astype(mkt.dtype)
         claims = cn.inflows(pay) + (0.0 if cn.cross_holdings is None else cn.cross_holdings @ eq)
         other = jnp.maximum(state.cash, 0.0) + state.holdings[:, MARKET_CLASSES:] @ state.price[MARKET_CLASSES:] + claims
         depth = jnp.stack([p.depth_hardware, p.depth_real_estate]).astype(state.cash.dtype)
         # Each round solves the fire sale on the current balance sheets to its equilibrium
         # (CFS); sales are path-dependent, so fewer steps per round would change the answer.
-        r = fire_sale_one(mkt, other, cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
+        r = fire_sale_one(mkt * seller[:, None], other + mkt @ state.price[:MARKET_CLASSES] * (1 - seller),
+                          cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
                           impact=p.impact, tol=p.price_tol, max_iter=p.firesale_steps)
         price = state.price.at[:MARKET_CLASSES].set(r.prices)
         holdings = state.holdings.at[:, :MARKET_CLASSES].add(-r.sold)
@@ -251,28 +404,21 @@ def _net_worth(cn: EdgeNetwork, e, pay, eq):
     return e + cn.inflows(pay) + stakes - cn.total_liabilities
 
 
-def _step(net: Network, f: Factors, p: ModelParams, s: State, xs):
-    t, K_t, due_t, refi_t = xs
-    cash, capex, direct, lost, debt = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, p)
+def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, s: State, xs):
+    t, K_t, due_t, refi_t, room_t = xs
     alive = ~s.defaulted
-    # Firms cut capex down to its floor before defaulting (MODEL.md §4).
-    cut = jnp.clip(-cash, 0.0, (1 - net.capex_floor) * capex) * alive
-    cash, capex = cash + cut, capex - cut
-    split = jnp.where(net.ai_buyer > 0, p.capex_hardware_share, 0.0)
-    bought = jnp.stack([capex * split, capex * (1 - split) * (net.ai_buyer > 0), jnp.zeros_like(capex),
-                        capex * (1 - split) * (net.ai_buyer <= 0)], axis=1) / s.price
-    dep = jnp.array([f.depreciation_mult / p.hardware_life_years, 1 / p.real_estate_life_years, 0.0, 0.0]) / 4
-    holdings = jnp.where(alive[:, None], s.holdings * (1 - dep) + bought, s.holdings)
-    liquidity_default = alive & (cash < 0)
-    forced = liquidity_default | (f.default_now & (t == 0))
-    s = s._replace(cash=jnp.where(alive, cash, s.cash), holdings=holdings, debt=debt,
-                   commitment_loss=s.commitment_loss + lost, direct_loss=s.direct_loss + direct)
+    # Installed hardware is worth its rental income: re-mark the AI-hardware price by the change
+    # in that value (fire-sale discounts carry over).
+    s, missed, chain, raised = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t, plan, p)
+    s = s._replace(price=s.price.at[0].multiply(chain.hardware_value / s.hw_value), hw_value=chain.hardware_value)
+    forced = missed | (f.default_now & (t == 0))
     s, status, worth = _contagion(net, s, forced, p)
     new = s.defaulted & alive  # defaulted this quarter
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
                    status=worst(s.status, status))
-    paths = (cash, worth) if p.record_paths else (cash[:0], worth[:0])
-    return s, (s.price, new.sum(), paths)
+    paths = (s.cash, worth) if p.record_paths else (s.cash[:0], worth[:0])
+    market = jnp.stack([chain.utilisation, chain.rental_price, chain.hardware_price])
+    return s, (s.price, new.sum(), paths, market, raised)
 
 
 def refinanced_share(net: Network) -> jax.Array:
@@ -280,23 +426,46 @@ def refinanced_share(net: Network) -> jax.Array:
     return jnp.clip(jnp.cumsum(net.debt_due_share, axis=1), 0.0, 1.0)
 
 
-def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
-    """Run one scenario (factors without batch axis) over every quarter."""
+def _initial_state(net: Network, f: Factors, p: ModelParams, plan: _Plan) -> State:
+    n = net.n
+    dtype = net.cash.dtype
+    ec = net.economy
+    # AI hardware is valued from its rental income (docs/model.md §3), never by a free size:
+    # its price starts at 1 and moves with the value chain.
+    price0 = f.price.astype(dtype).at[0].set(1.0)
+    lag = p.capacity_lag_quarters
+    # Hardware ordered before the start arrives as planned.
+    pipe0 = jnp.broadcast_to(plan.build * net.capex / 4 * plan.hw_share, (lag, n)).astype(dtype)
+    return State(
+        net.cash, net.holdings, price0, net.debt_amount, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
+        jnp.zeros(n, dtype), net.holdings @ (1 - price0), jnp.zeros(n, dtype), jnp.asarray(Status.OK, jnp.int32),
+        ec.capacity, ec.capacity, pipe0, pipe0, jnp.asarray(1.0, dtype), ec.facility_room, jnp.zeros(n, dtype),
+        jnp.zeros((n, 4), dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype))
+
+
+def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array | None = None) -> Outcome:
+    """Run one scenario (factors without batch axis) over every quarter.
+
+    ``plan_debt`` ``[T, N]``: cumulative new debt the no-shock plan raises by each quarter (new
+    debt room builds on it); None runs the plan itself, with unlimited room, to find it
+    (:func:`plan_borrowing`).
+    """
     n, T = net.n, net.quarters
     dtype = net.cash.dtype
-    price0 = f.price.astype(dtype)
-    direct0 = net.holdings @ (1 - price0)  # revaluation at t = 0 is first-round loss
-    s0 = State(net.cash, net.holdings, price0, net.debt_amount, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
-               jnp.zeros(n, dtype), direct0, jnp.zeros(n, dtype), jnp.asarray(Status.OK, jnp.int32))
+    plan = _plan_constants(net, p)
+    s0 = _initial_state(net, f, p, plan)
+    room = jnp.full((T, n), jnp.inf, dtype) if plan_debt is None else plan_debt.astype(dtype)
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
-    xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T)
-    s, (prices, new_defaults, (cash_path, worth_path)) = lax.scan(partial(_step, net, f, p), s0, xs)
+    xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T, room)
+    s, (prices, new_defaults, (cash_path, worth_path), market, raised) = lax.scan(
+        partial(_step, net, f, p, plan), s0, xs)
     pay, eq, dflt, st_final, _, cn = _clear(net, s, s.price, s.defaulted, p)
     status = worst(s.status, st_final)
     shortfall = cn.total_liabilities - pay
     credit = cn.inflows(shortfall)
-    kinds = jnp.stack([net.kind == KINDS.index(k) for k in LENDER_KINDS], axis=1)
+    kinds = jnp.stack([net.kind == KINDS.index(k) for k in LENDER_KINDS], axis=1).astype(dtype)
     ext_share = jnp.where(cn.total_liabilities > 0, net.external_liabilities / jnp.maximum(cn.total_liabilities, 1e-12), 0.0)
+    ratio = lambda a, b: jnp.where(b > 0, a / jnp.where(b > 0, b, 1.0), 1.0)  # noqa: E731
     return Outcome(
         defaulted=s.defaulted, default_quarter=s.default_quarter, equity=eq, payments=pay,
         total_liabilities=cn.total_liabilities, credit_loss=credit, credit_loss_by_kind=credit @ kinds,
@@ -304,7 +473,18 @@ def simulate_one(net: Network, f: Factors, p: ModelParams) -> Outcome:
         direct_loss=s.direct_loss, firesale_loss=s.firesale_loss, prices=prices,
         defaults_per_quarter=new_defaults, cash=s.cash, clearing_converged=status == Status.OK,
         status=status, cash_path=cash_path, net_worth_path=worth_path,
+        utilisation=market[:, 0], rental_price=market[:, 1], hardware_price=market[:, 2],
+        revenue_vs_plan=ratio(s.revenue, s.revenue_plan), capex_vs_plan=ratio(s.capex, s.capex_plan),
+        funding=s.funding, new_debt_path=raised,
     )
+
+
+def plan_borrowing(net: Network, params: ModelParams) -> jax.Array:
+    """``[T, N]`` cumulative new market debt of the deterministic no-shock plan: what each firm
+    borrows to fund its own plan (the base of its new-debt room in shocked scenarios)."""
+    from .shocks.base import neutral
+    f = jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, net.cash.dtype))
+    return jnp.cumsum(simulate_one(net, f, params).new_debt_path, axis=0)
 
 
 @jax.jit
@@ -314,11 +494,13 @@ def simulate(net: Network, factors: Factors, params: ModelParams = ModelParams()
 
     ``debt_amount`` ``[B, E]``, optional: each scenario's own debt on every link (a network
     drawn from a reconstruction ensemble); otherwise every scenario uses ``net.debt_amount``.
+    The no-shock plan is solved first (one scenario) for the firms' planned borrowing.
     """
+    plan_debt = plan_borrowing(net, params)
     if debt_amount is None:
-        one = jax.vmap(lambda f: simulate_one(net, f, params))
+        one = jax.vmap(lambda f: simulate_one(net, f, params, plan_debt))
         return _tiled(one, params.tile, factors)
-    one = jax.vmap(lambda fd: simulate_one(replace(net, debt_amount=fd[1]), fd[0], params))
+    one = jax.vmap(lambda fd: simulate_one(replace(net, debt_amount=fd[1]), fd[0], params, plan_debt))
     return _tiled(one, params.tile, (factors, debt_amount))
 
 

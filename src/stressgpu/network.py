@@ -17,7 +17,7 @@ Conventions (MODEL.md §1), for N entities, A = 4 asset classes, T quarters from
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jax
 import jax.numpy as jnp
@@ -36,6 +36,41 @@ __all__ = ["ASSET_CLASSES", "KINDS", "LENDER_KINDS", "AI_LINES", "AI_BUYER_KINDS
 AI_LINES = ("ai_share_compute", "ai_share_hardware", "ai_share_services", "ai_share_power")
 # Kinds whose capex and compute purchases are AI spending, scaled by the compute multiplier.
 AI_BUYER_KINDS = ("hyperscaler", "ai_lab", "neocloud", "datacenter_spv")
+
+
+# Credit markets a firm can raise new debt in (docs/model.md §4): none (financial firms do not
+# borrow to fund a plan here), investment-grade bonds and bank loans, private credit and
+# asset-backed debt (closed by a private-credit freeze). Each market's new debt is owed to one
+# aggregate lender of the data: bond funds, or the private-credit remainder.
+CREDIT_MARKETS = ("none", "bonds", "private_credit")
+MARKET_OF_KIND = {"chipmaker": 1, "hyperscaler": 1, "utility": 1, "investor": 1, "ai_lab": 2, "neocloud": 2,
+                  "datacenter_spv": 2}
+MARKET_LENDER = {1: "asset_managers_other", 2: "private_credit_other"}
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Economy:
+    """What model v2's value chain and funding read (docs/model.md §2–§4), ``[N]`` per entity
+    (USD bn, annual), ``[F]`` per commitment, ``[N, E]`` one-hot rows naming funding links."""
+
+    min_cash: jax.Array             # [N] minimum operating cash
+    variable_cost_share: jax.Array  # [N] cost that moves with revenue, share of revenue
+    sticky_opex: jax.Array          # [N] fixed cash operating cost, annual
+    dividends: jax.Array            # [N] dividends + buybacks, annual
+    lease_share: jax.Array          # [N] revenue share from leasing data centres
+    capacity: jax.Array             # [N] installed compute capacity (annual compute revenue at full use)
+    hardware_life: jax.Array        # [N] years
+    market_value: jax.Array         # [N] market cap or last valuation (0: none)
+    listed: jax.Array               # [N] 1 listed
+    facility_room: jax.Array        # [N] undrawn facilities at start
+    facility_link: jax.Array        # [N, E] one-hot: the debt link a facility draw lands on (0 row: none)
+    market_link: jax.Array          # [N, E] one-hot: the debt link new market debt lands on (0 row: none)
+    credit_market: jax.Array        # [N] int index into CREDIT_MARKETS
+    commit_usage: jax.Array         # [F] share of each contract that follows the buyer's demand
+    commit_fee: jax.Array           # [F] termination fee, USD bn
+    commit_total: jax.Array         # [F] contract value over its whole life, USD bn
+    utilisation_plan: jax.Array     # [] planned aggregate utilisation of compute capacity
 
 
 @jax.tree_util.register_dataclass
@@ -74,6 +109,7 @@ class Network:
     ai_shares: jax.Array             # [N, 4] revenue shares: compute, hardware, services, power
     ai_buyer: jax.Array              # [N] 1 where capex and purchases are AI spending
     kind: jax.Array                  # [N] int index into data.schema.KINDS
+    economy: Economy | None = None   # model v2's fields (None: a network built by hand for v1 kernels)
 
     @property
     def n(self) -> int:
@@ -243,6 +279,22 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
             debts.append((idx[i], idx[j], 0.0, *_average_terms(items, idx[i], n_q, T)))
             debt_ids.append(f"reconstructable:{i}->{j}")
 
+    # Funding links (amount 0 at start): where a facility draw and new market debt land.
+    facility_of, market_of = {}, {}
+    fac = links[links.kind == "facility"].sort_values("limit_usd_bn", ascending=False)
+    for _, r in fac.drop_duplicates("from_id").iterrows():
+        i = idx[r.from_id]
+        facility_of[i] = len(debts)
+        debts.append((i, idx[r.to_id], 0.0, r.rate, float(r.rate_type == "floating"), np.zeros(T)))
+        debt_ids.append(f"facility:{ids[i]}")
+    for i, kind in enumerate(ents["kind"]):
+        m = MARKET_OF_KIND.get(kind, 0)
+        if m and MARKET_LENDER[m] in idx and MARKET_LENDER[m] != ids[i]:
+            market_of[i] = len(debts)
+            # Floating: new debt is priced at the scenario's rates when it is raised.
+            debts.append((i, idx[MARKET_LENDER[m]], 0.0, items["debt_avg_rate"].iloc[i], 1.0, np.zeros(T)))
+            debt_ids.append(f"new_debt:{ids[i]}")
+
     hold = np.zeros((n, len(ASSET_CLASSES)))
     for _, r in tables.holdings.iterrows():
         hold[idx[r.entity_id], ASSET_CLASSES.index(r.asset_class)] = r.value_usd_bn
@@ -274,7 +326,37 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         reconstructed_links=tuple(links.loc[links.reconstructed, "link_id"]), debt_links=tuple(debt_ids),
         commit_links=tuple(commit_ids),
     )
+    net = replace(net, economy=_economy(tables, labels, len(debts), facility_of, market_of, arr))
     return net, labels
+
+
+def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: dict, market_of: dict, arr) -> Economy:
+    """Model v2's arrays from the schema-v2 tables (:func:`build_extras`) and the funding links."""
+    x = build_extras(tables, labels)
+    n = len(labels.ids)
+    items = tables.items()
+    ents = tables.entities.reset_index(drop=True)
+    fac, mkt = np.zeros((n, n_links)), np.zeros((n, n_links))
+    for i, e in facility_of.items():
+        fac[i, e] = 1.0
+    for i, e in market_of.items():
+        mkt[i, e] = 1.0
+    links = tables.links.set_index("link_id", drop=False)
+    total = [float(links.loc[lid, "amount_usd_bn"]) for lid in labels.commit_links]
+    plan_compute = float((items["ai_share_compute"] * items["revenue"]).sum())
+    capacity = np.nan_to_num(x.compute_capacity)
+    u_plan = min(1.0, max(0.05, plan_compute / max(capacity.sum(), 1e-9)))
+    nz = lambda v, d=0.0: np.where(np.isfinite(v), v, d)  # noqa: E731
+    return Economy(
+        min_cash=arr(nz(x.min_cash)), variable_cost_share=arr(nz(x.variable_cost_share)),
+        sticky_opex=arr(nz(x.sticky_opex)), dividends=arr(nz(x.dividends_buybacks)), lease_share=arr(nz(x.ai_share_lease)),
+        capacity=arr(capacity), hardware_life=arr(nz(x.hardware_life_years, 6.0)), market_value=arr(nz(x.market_value)),
+        listed=arr(ents["listed"].to_numpy(dtype=float)), facility_room=arr(x.facility_undrawn),
+        facility_link=arr(fac), market_link=arr(mkt),
+        credit_market=jnp.asarray([MARKET_OF_KIND.get(k, 0) if i in market_of else 0 for i, k in enumerate(ents["kind"])], jnp.int32),
+        commit_usage=arr(nz(x.commit_usage_share)), commit_fee=arr(nz(x.commit_termination_fee)),
+        commit_total=arr(total), utilisation_plan=arr(u_plan),
+    )
 
 
 @dataclass(frozen=True)

@@ -168,10 +168,17 @@ def check_no_self_loops(net) -> None:
 
 class ClearingParams(NamedTuple):
     """Rogers–Veraart default costs: a defaulter realises ``alpha`` of its external assets
-    and ``beta`` of its claims on others. ``alpha = beta = 1`` is Eisenberg–Noe."""
+    and ``beta`` of its claims on others. ``alpha = beta = 1`` is Eisenberg–Noe.
+
+    ``insolvency_default``: optional ``[N]`` bool, the entities whose assets falling short of
+    their liabilities is a default (financial firms failing their capital test). The others
+    (operating companies, docs/model.md §5.1) default only when forced (a missed payment):
+    short of assets they keep paying, and their shareholders' equity is worth zero. None: all.
+    """
 
     alpha: float | Array = 1.0
     beta: float | Array = 1.0
+    insolvency_default: Array | None = None
 
 
 class ClearingResult(NamedTuple):
@@ -214,6 +221,15 @@ def _clip_paid(recovery: Array, pbar: Array) -> Array:
     return jnp.where(recovery >= pbar, pbar, jnp.where(recovery < 0, 0.0, recovery))
 
 
+def _short_sets(params: ClearingParams, forced: Array, short: Array) -> tuple[Array, Array]:
+    """``(defaulted, under_water)``: who defaults, and who is short of assets but may not
+    default on that alone (keeps paying, equity worth zero)."""
+    if params.insolvency_default is None:
+        return forced | short, jnp.zeros_like(short)
+    can = params.insolvency_default
+    return forced | (short & can), short & ~can & ~forced
+
+
 def clearing_map(net, e: Array, p: Array, v: Array, forced: Array,
                  params: ClearingParams) -> tuple[Array, Array, Array]:
     """One application of the joint clearing map to ``(p, V)`` for one scenario.
@@ -223,10 +239,10 @@ def clearing_map(net, e: Array, p: Array, v: Array, forced: Array,
     """
     pbar = net.total_liabilities
     a = _assets(net, e, p, v)
-    defaulted = forced | short_of(a, pbar)
+    defaulted, under_water = _short_sets(params, forced, short_of(a, pbar))
     recovery = params.alpha * e + params.beta * (a - e)  # Rogers–Veraart (2013), eq. (3)
     p_new = jnp.where(defaulted, _clip_paid(recovery, pbar), pbar)
-    v_new = jnp.where(defaulted, 0.0, a - pbar)
+    v_new = jnp.where(defaulted | under_water, 0.0, a - pbar)
     return p_new, v_new, defaulted
 
 
@@ -270,21 +286,23 @@ def _picard(net, e, forced, params, tol, max_steps) -> Solution:
 
 class _Regimes(NamedTuple):
     """Each entity's branch of the clearing map: defaulted (bool [N]); and of the defaulted,
-    those paying their linear recovery (``lin``) or nothing (``zero``); the rest pay pbar."""
+    those paying their linear recovery (``lin``) or nothing (``zero``); the rest pay pbar;
+    ``under``: short of assets without defaulting (equity zero)."""
 
     defaulted: Array
     lin: Array
     zero: Array
+    under: Array
 
 
 def _regimes(net, e, forced, params, p, v) -> _Regimes:
     pbar = net.total_liabilities
     a = _assets(net, e, p, v)
-    defaulted = forced | short_of(a, pbar)
+    defaulted, under = _short_sets(params, forced, short_of(a, pbar))
     recovery = params.alpha * e + params.beta * (a - e)
     zero = defaulted & (recovery < 0)
     lin = defaulted & ~zero & (recovery < pbar)
-    return _Regimes(defaulted, lin, zero)
+    return _Regimes(defaulted, lin, zero, under)
 
 
 def _held(net) -> Array:
@@ -310,7 +328,7 @@ def _solve_regime(net, e, params, r: _Regimes, size: int):
     n = e.shape[0]
     dtype = e.dtype
     pbar = net.total_liabilities
-    solvent = ~r.defaulted
+    solvent = ~r.defaulted & ~r.under
     unknown = r.lin | (solvent & _held(net))
     idx = jnp.nonzero(unknown, size=size, fill_value=n)[0]                 # [size], padded with n
     fits = jnp.sum(unknown) <= size
@@ -328,7 +346,7 @@ def _solve_regime(net, e, params, r: _Regimes, size: int):
     x_full = jnp.zeros(n + 1, dtype).at[idx].set(x)[:n]
     p = jnp.where(r.lin, x_full, p_known)
     v_held = jnp.where(solvent & unknown, x_full, 0.0)
-    v = jnp.where(solvent, _assets(net, e, p, v_held) - pbar, 0.0)
+    v = jnp.where(solvent, _assets(net, e, p, v_held) - pbar, 0.0)   # defaulted and under water: 0
     v = jnp.where(unknown, v_held, v)
     return p, v, fits & jnp.all(jnp.isfinite(x))
 
@@ -355,7 +373,7 @@ def _exact(net, e, forced, params, tol, max_steps, size, warm_steps) -> Solution
         p, v, ok = _solve_regime(net, e, params, s.regimes, size)
         r_new = _regimes(net, e, forced, params, p, v)
         same = jnp.all(r_new.defaulted == s.regimes.defaulted) & jnp.all(r_new.lin == s.regimes.lin) \
-            & jnp.all(r_new.zero == s.regimes.zero)
+            & jnp.all(r_new.zero == s.regimes.zero) & jnp.all(r_new.under == s.regimes.under)
         if stakes:
             # Only an upper bound may reveal defaults (see module docstring).
             upper = _picard_steps(net, e, forced, params, s.upper, picard_between)
@@ -376,7 +394,8 @@ def _exact(net, e, forced, params, tol, max_steps, size, warm_steps) -> Solution
 def _union(a: _Regimes, b: _Regimes) -> _Regimes:
     """Regimes only move one way (towards default, then towards paying nothing)."""
     zero = a.zero | b.zero
-    return _Regimes(a.defaulted | b.defaulted, (a.lin | b.lin) & ~zero, zero)
+    defaulted = a.defaulted | b.defaulted
+    return _Regimes(defaulted, (a.lin | b.lin) & ~zero, zero, (a.under | b.under) & ~defaulted)
 
 
 def _slack(x):
@@ -387,7 +406,8 @@ def _slack(x):
 
 
 def _clearing_theta(net, e, forced, params):
-    return (net, e, forced, ClearingParams(*(jnp.asarray(x, e.dtype) for x in params)))
+    can = None if params.insolvency_default is None else jnp.asarray(params.insolvency_default, bool)
+    return (net, e, forced, ClearingParams(jnp.asarray(params.alpha, e.dtype), jnp.asarray(params.beta, e.dtype), can))
 
 
 def clear_one(net, e: Array, forced: Array, params: ClearingParams, *, method: str = "picard",
