@@ -145,6 +145,7 @@ class Outcome(NamedTuple):
     utilisation: jax.Array       # [T] compute utilisation each quarter
     rental_price: jax.Array      # [T] compute rental price index (1 = plan)
     hardware_price: jax.Array    # [T] new-hardware price index (1 = plan)
+    hardware_shipped: jax.Array  # [T] AI-hardware volume shipped, relative to plan
     revenue_vs_plan: jax.Array   # [N] revenue over the horizon / the plan's (1 = as planned)
     capex_vs_plan: jax.Array     # [N] capex spent / planned
     funding: jax.Array           # [N, 4] USD bn raised: facilities, new debt, new equity, capex cut
@@ -248,9 +249,10 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
                         p.rental_price_elasticity, p.hardware_price_elasticity)
 
     # Revenue by role: contracts pay what they bind; the market part moves with its role.
-    plan_rev = net.revenue / 4 * g
     contracted_in = K_t @ net.commit_supplier
-    market_base = jnp.maximum(plan_rev - contracted_in, 0.0)
+    # The plan: the revenue path of the data, or the contracts alone where they pay more.
+    plan_rev = jnp.maximum(net.revenue / 4 * g, contracted_in)
+    market_base = plan_rev - contracted_in
     sh = net.ai_shares
     other = jnp.maximum(1.0 - sh.sum(-1) - ec.lease_share, 0.0)
     mult = (other + ec.lease_share + sh[:, 0] * chain.compute_revenue + sh[:, 1] * chain.hardware_revenue
@@ -417,7 +419,8 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, s: State, xs):
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
                    status=worst(s.status, status))
     paths = (s.cash, worth) if p.record_paths else (s.cash[:0], worth[:0])
-    market = jnp.stack([chain.utilisation, chain.rental_price, chain.hardware_price])
+    market = jnp.stack([chain.utilisation, chain.rental_price, chain.hardware_price,
+                        chain.hardware_revenue / chain.hardware_price])
     return s, (s.price, new.sum(), paths, market, raised)
 
 
@@ -473,7 +476,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
         direct_loss=s.direct_loss, firesale_loss=s.firesale_loss, prices=prices,
         defaults_per_quarter=new_defaults, cash=s.cash, clearing_converged=status == Status.OK,
         status=status, cash_path=cash_path, net_worth_path=worth_path,
-        utilisation=market[:, 0], rental_price=market[:, 1], hardware_price=market[:, 2],
+        utilisation=market[:, 0], rental_price=market[:, 1], hardware_price=market[:, 2], hardware_shipped=market[:, 3],
         revenue_vs_plan=ratio(s.revenue, s.revenue_plan), capex_vs_plan=ratio(s.capex, s.capex_plan),
         funding=s.funding, new_debt_path=raised,
     )

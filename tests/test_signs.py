@@ -1,0 +1,121 @@
+"""Sign tests of docs/model.md §8 on the embedded network: deterministic runs (sizes fixed at
+their configured values, no noise), losses against the no-shock baseline."""
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from stressgpu.data import load_tables
+from stressgpu.dynamics import ModelParams, simulate
+from stressgpu.network import build_network
+from stressgpu.shocks import SHOCKS, draw_factors, neutral
+
+DATA = Path(__file__).parents[1] / "data"
+# Net sellers of compute or AI hardware (docs/model.md §8.2): chipmakers, neoclouds, and the
+# clouds of Oracle, Microsoft, Alphabet and Amazon.
+SELLERS = ("nvidia", "amd", "broadcom", "tsmc", "coreweave", "nebius", "oracle", "microsoft", "alphabet", "amazon")
+CHIPMAKERS = ("nvidia", "amd", "broadcom", "tsmc")
+LABS = ("openai", "anthropic", "xai")
+
+
+@pytest.fixture(scope="module")
+def world():
+    net, labels = build_network(load_tables(DATA), dtype=jnp.float64)
+    base = simulate(net, neutral(1, net.n, jnp.float64), ModelParams())
+    return net, labels, base
+
+
+def run(world, **shocks):
+    net, labels, _ = world
+    cfgs = {name: SHOCKS[name][0](**sizes) for name, sizes in shocks.items()}
+    f, _ = draw_factors(cfgs, labels, jax.random.PRNGKey(0), 1, random=False, dtype=jnp.float64)
+    return simulate(net, f, ModelParams())
+
+
+def ids(labels, mask):
+    return [labels.ids[i] for i in np.flatnonzero(np.asarray(mask))]
+
+
+def equity_loss(base, o) -> float:
+    """Sum of equity losses against the baseline; gains are not netted (docs/model.md §7)."""
+    return float(jnp.maximum(base.equity - o.equity, 0.0).sum())
+
+
+def test_no_default_without_shock(world):
+    _, labels, base = world
+    assert not bool(base.defaulted.any()), ids(labels, base.defaulted[0])
+    assert int(base.status[0]) == 0
+    np.testing.assert_allclose(base.utilisation[0], base.utilisation[0, 0])   # the plan: steady utilisation
+    np.testing.assert_allclose(base.rental_price[0], 1.0)
+    np.testing.assert_allclose(base.revenue_vs_plan[0], 1.0, atol=1e-9)
+
+
+def test_deepseek_inelastic_sellers_lose_and_prices_fall(world):
+    net, labels, base = world
+    o = run(world, deepseek=dict(elasticity=0.7))
+    for firm in SELLERS:
+        i = labels.index(firm)
+        assert float(o.revenue_vs_plan[0, i]) < 1.0, firm
+        assert float(o.equity[0, i]) < float(base.equity[0, i]), firm
+    assert float(o.rental_price[0].max()) < 1.0          # compute rental price falls
+    assert float(o.prices[0, :, 0].max()) < 1.0           # and so does the resale value of AI hardware
+    # Nobody defaults because it spent less: every firm that fails lost revenue against plan.
+    for i in np.flatnonzero(np.asarray(o.defaulted[0])):
+        assert float(o.revenue_vs_plan[0, i]) < 1.0, labels.ids[i]
+
+
+def test_deepseek_labs_margins_fall(world):
+    """Revenue falls with end demand while binding commitments stay: cash burned per unit of
+    revenue rises for every lab (docs/model.md §8.2)."""
+    _, labels, base = world
+    o = run(world, deepseek=dict(elasticity=0.7))
+    for lab in LABS:
+        i = labels.index(lab)
+        assert float(o.revenue_vs_plan[0, i]) < 1.0, lab
+
+
+def test_jevons_sellers_gain_and_nobody_is_made_to_spend(world):
+    _, labels, base = world
+    o = run(world, deepseek=dict(elasticity=1.5, equity_rerate=0.0))
+    assert not bool(o.defaulted.any()), ids(labels, o.defaulted[0])
+    for firm in SELLERS:
+        i = labels.index(firm)
+        assert float(o.revenue_vs_plan[0, i]) >= 1.0 - 1e-9, firm
+        assert float(o.equity[0, i]) >= float(base.equity[0, i]) - 1e-6, firm
+    assert bool((o.capex_vs_plan <= 1.0 + 1e-9).all())   # a shock never forces spending up
+
+
+def test_taiwan_prices_rise_volumes_fall_no_credit_gain(world):
+    _, labels, base = world
+    o = run(world, taiwan=dict(share=0.5, quarters=4))
+    assert float(o.hardware_price[0, :4].min()) > 1.0     # scarcity price of new hardware
+    assert float(o.hardware_shipped[0, :4].max()) < 1.0   # chipmakers ship less
+    assert float(o.prices[0, 4:, 0].min()) >= 1.0 - 1e-9  # installed hardware is worth more
+    assert float(o.rental_price[0, 4:].min()) >= 1.0 - 1e-9
+    assert float(o.credit_loss_by_kind.sum()) >= float(base.credit_loss_by_kind.sum()) - 1e-9
+
+
+SWEEPS = [
+    ("deepseek", "k", [1.0, 2.0, 5.0, 10.0, 30.0], {}),
+    ("deepseek", "elasticity", [1.0, 0.8, 0.6, 0.4, 0.2], {}),
+    ("taiwan", "share", [0.0, 0.25, 0.5, 0.75, 0.9], {}),
+    ("rate_hike", "dr", [0.0, 0.005, 0.01, 0.02, 0.03], {}),
+    ("demand_slump", "growth_cut", [0.0, 0.1, 0.2, 0.3], {"funding_cut": 0.0}),
+    ("gpu_depreciation", "new_life", [6.0, 5.0, 4.0, 3.0], {}),
+]
+
+
+@pytest.mark.parametrize("shock,size,values,fixed", SWEEPS, ids=[f"{s}.{z}" for s, z, _, _ in SWEEPS])
+def test_losses_weakly_increase_in_severity(world, shock, size, values, fixed):
+    _, _, base = world
+    losses, defaults, credit = [], [], []
+    for v in values:
+        o = run(world, **{shock: {size: v, **fixed}})
+        losses.append(equity_loss(base, o))
+        defaults.append(int(o.defaulted.sum()))
+        credit.append(float(o.credit_loss_by_kind.sum()))
+    assert np.all(np.diff(losses) >= -1e-6), losses
+    assert np.all(np.diff(defaults) >= 0), defaults
+    assert np.all(np.diff(credit) >= -1e-6), credit
