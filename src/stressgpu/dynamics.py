@@ -73,8 +73,13 @@ class ModelParams:
     opex_fixed_share: float = 0.4      # share of operating cost that does not move with revenue
     fire_sales: bool = _switch(True)
     refinancing: bool = _switch(True)
-    alpha: float = 1.0                 # Rogers–Veraart share of external assets realised in default
-    beta: float = 1.0                  # … and of claims on others
+    # Default costs (Rogers & Veraart 2013), calibrated to observed recoveries: Moody's ultimate
+    # recovery database (Emery, Cantor, Keisman & Ou, Moody's Special Comment, April 2007) has
+    # a mean corporate-family recovery of 52 % of liabilities, loans 82 %, bonds 37 %.
+    alpha: float = 0.6                 # share of an estate's external assets realised in default
+    beta: float = 0.9                  # … and of its claims on others
+    claim_discount_rate: float = 0.08  # present value of a supplier's claim for unpaid commitments
+    replacement_premium: float = 0.15  # a buyer replacing a failed supplier pays the market price plus this
     hardware_life_years: float = 6.0   # straight-line depreciation of AI hardware
     real_estate_life_years: float = 30.0
     capex_hardware_share: float = 0.6  # AI buyers' capex split: hardware vs data-centre real estate
@@ -121,6 +126,8 @@ class State(NamedTuple):
     revenue_plan: jax.Array  # [N] cumulative revenue of the plan
     capex: jax.Array         # [N] cumulative capex spent
     capex_plan: jax.Array    # [N] cumulative capex of the plan
+    claims: jax.Array        # [F] suppliers' claims on defaulted buyers (unsecured, cleared with debt)
+    secured: jax.Array       # [N] collateral taken by each secured lender
 
 
 class Outcome(NamedTuple):
@@ -150,6 +157,8 @@ class Outcome(NamedTuple):
     capex_vs_plan: jax.Array     # [N] capex spent / planned
     funding: jax.Array           # [N, 4] USD bn raised: facilities, new debt, new equity, capex cut
     new_debt_path: jax.Array     # [T, N] new market debt raised each quarter (the plan's path when unshocked)
+    claims: jax.Array            # [F] suppliers' claims on defaulted buyers for unpaid binding commitments
+    secured_recovered: jax.Array  # [N] USD bn secured lenders took from collateral of defaulted borrowers
     cash_path: jax.Array         # [T, N] cash after each quarter's flows and capex cuts ([T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
 
@@ -335,14 +344,73 @@ def _financial(net: Network) -> jax.Array:
     return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FINANCIAL_KINDS]))
 
 
+def capital_floor(net: Network) -> jax.Array:
+    """``[N]`` USD bn: the equity below which a financial firm fails its capital test
+    (docs/model.md §5.2): its starting net worth times ``minimum / actual`` capital ratio."""
+    ec = net.economy
+    worth0 = net.cash + net.holdings.sum(1) + net.debt_amount @ net.debt_lender \
+        - net.debt_amount @ net.debt_borrower - net.external_liabilities
+    share = jnp.where(ec.capital_ratio > 0, ec.capital_ratio_min / jnp.where(ec.capital_ratio > 0, ec.capital_ratio, 1.0), 0.0)
+    return jnp.where(_financial(net), jnp.maximum(worth0, 0.0) * share, 0.0)
+
+
 def _clear(net: Network, s: State, price, forced, p: ModelParams):
-    """Clear balance sheets at the given prices: ``(p, V, defaulted, converged, e)``."""
+    """Clear balance sheets at the given prices: ``(p, V, defaulted, status, e, network)``.
+
+    The unsecured pool (docs/model.md §5.3): debt still owed after secured lenders took their
+    collateral, and suppliers' claims for unpaid binding commitments of defaulted buyers."""
     e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
     C = net.cross_holdings if p.cross_holdings else None
-    cn = EdgeNetwork(s.debt, net.debt_borrower, net.debt_lender, net.external_liabilities, C)
-    r = clear_one(cn, e, forced, ClearingParams(p.alpha, p.beta, _financial(net)), method="picard", tol=p.clearing_tol,
-                  max_steps=p.clearing_max_iter)
+    cn = EdgeNetwork(jnp.concatenate([s.debt, s.claims]),
+                     jnp.concatenate([net.debt_borrower, net.commit_buyer]),
+                     jnp.concatenate([net.debt_lender, net.commit_supplier]), net.external_liabilities, C)
+    params = ClearingParams(p.alpha, p.beta, _financial(net), capital_floor(net))
+    r = clear_one(cn, e, forced, params, method="picard", tol=p.clearing_tol, max_steps=p.clearing_max_iter)
     return r.payments, r.equity, r.defaulted, r.status, e, cn
+
+
+def _remaining_value(net: Network, rate) -> jax.Array:
+    """``[F, T]`` present value, at the end of quarter t, of each contract's payments after t
+    (the model window, then what is contracted beyond the horizon, discounted from its end)."""
+    d = 1.0 / (1.0 + rate / 4.0)
+    K = net.commit_amount
+    tail = net.economy.commit_after * d
+
+    def back(carry, k_next):
+        pv = d * (k_next + carry)
+        return pv, pv
+
+    _, pv = lax.scan(back, tail, jnp.concatenate([K[:, 1:], jnp.zeros_like(K[:, :1])], axis=1).T, reverse=True)
+    # pv[t] = d (K[t+1] + pv[t+1]); the last quarter's successor is the tail alone.
+    return pv.T
+
+
+def _resolve(net: Network, s: State, new_defaults, t, p: ModelParams) -> State:
+    """What a new default of an operating company sets off (docs/model.md §5.3): secured
+    lenders take collateral (hardware and data centres realised at ``alpha``) up to their
+    claim, the deficiency stays in the unsecured pool; suppliers gain a claim for the binding
+    share of the remaining contract (real-property leases capped as US Bankruptcy Code
+    §502(b)(6) does: the greater of one year's rent and 15 % of the rest, at most three years)."""
+    ec = net.economy
+    op = (new_defaults & ~_financial(net)).astype(s.cash.dtype)
+    value = s.holdings[:, :MARKET_CLASSES] @ s.price[:MARKET_CLASSES]                 # [N] marked collateral
+    secured_debt = (s.debt * ec.debt_secured) @ net.debt_borrower                     # [N]
+    taken = jnp.minimum(p.alpha * value, secured_debt) * op                          # [N] recovered value
+    frac = jnp.where(secured_debt > 0, taken / jnp.maximum(secured_debt, 1e-12), 0.0)
+    paid = s.debt * ec.debt_secured * (net.debt_borrower @ frac)                      # [E]
+    give_up = jnp.where(value > 0, jnp.minimum(taken / p.alpha / jnp.maximum(value, 1e-12), 1.0), 0.0)
+    holdings = s.holdings.at[:, :MARKET_CLASSES].multiply(1.0 - give_up[:, None])
+    holdings = holdings.at[:, 3].add(paid @ net.debt_lender)
+    # Claims for unpaid binding commitments.
+    K_t = net.commit_amount[:, t.astype(jnp.int32)]
+    remaining = _remaining_value(net, p.claim_discount_rate)[:, t.astype(jnp.int32)]
+    lease_cap = jnp.minimum(jnp.maximum(4.0 * K_t, 0.15 * remaining), 12.0 * K_t)
+    remaining = jnp.where(ec.commit_is_lease > 0, jnp.minimum(remaining, lease_cap), remaining)
+    buyer_new = net.commit_buyer @ op
+    supplier_alive = net.commit_supplier @ (~s.defaulted).astype(s.cash.dtype)
+    claims = s.claims + net.commit_take_or_pay * remaining * buyer_new * supplier_alive
+    return s._replace(debt=s.debt - paid, holdings=holdings, claims=claims,
+                      secured=s.secured + paid @ net.debt_lender)
 
 
 class _Round(NamedTuple):
@@ -416,6 +484,7 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, s: State, xs):
     forced = missed | (f.default_now & (t == 0))
     s, status, worth = _contagion(net, s, forced, p)
     new = s.defaulted & alive  # defaulted this quarter
+    s = _resolve(net, s, new, t, p)
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
                    status=worst(s.status, status))
     paths = (s.cash, worth) if p.record_paths else (s.cash[:0], worth[:0])
@@ -443,7 +512,8 @@ def _initial_state(net: Network, f: Factors, p: ModelParams, plan: _Plan) -> Sta
         net.cash, net.holdings, price0, net.debt_amount, jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32),
         jnp.zeros(n, dtype), net.holdings @ (1 - price0), jnp.zeros(n, dtype), jnp.asarray(Status.OK, jnp.int32),
         ec.capacity, ec.capacity, pipe0, pipe0, jnp.asarray(1.0, dtype), ec.facility_room, jnp.zeros(n, dtype),
-        jnp.zeros((n, 4), dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype))
+        jnp.zeros((n, 4), dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype),
+        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype))
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array | None = None) -> Outcome:
@@ -478,7 +548,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
         status=status, cash_path=cash_path, net_worth_path=worth_path,
         utilisation=market[:, 0], rental_price=market[:, 1], hardware_price=market[:, 2], hardware_shipped=market[:, 3],
         revenue_vs_plan=ratio(s.revenue, s.revenue_plan), capex_vs_plan=ratio(s.capex, s.capex_plan),
-        funding=s.funding, new_debt_path=raised,
+        funding=s.funding, new_debt_path=raised, claims=s.claims, secured_recovered=s.secured,
     )
 
 

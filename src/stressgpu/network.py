@@ -71,6 +71,11 @@ class Economy:
     commit_fee: jax.Array           # [F] termination fee, USD bn
     commit_total: jax.Array         # [F] contract value over its whole life, USD bn
     utilisation_plan: jax.Array     # [] planned aggregate utilisation of compute capacity
+    debt_secured: jax.Array         # [E] 1 when the link is secured by the borrower's hardware or real estate
+    commit_after: jax.Array         # [F] USD bn contracted after the model horizon
+    commit_is_lease: jax.Array      # [F] 1 for real-property leases (claims capped, US Bankruptcy Code §502(b)(6))
+    capital_ratio: jax.Array        # [N] financial firms' capital ratio (CET1, equity/assets; 0: none)
+    capital_ratio_min: jax.Array    # [N] its regulatory or contractual minimum (0: none)
 
 
 @jax.tree_util.register_dataclass
@@ -356,6 +361,10 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
         credit_market=jnp.asarray([MARKET_OF_KIND.get(k, 0) if i in market_of else 0 for i, k in enumerate(ents["kind"])], jnp.int32),
         commit_usage=arr(nz(x.commit_usage_share)), commit_fee=arr(nz(x.commit_termination_fee)),
         commit_total=arr(total), utilisation_plan=arr(u_plan),
+        debt_secured=arr(np.concatenate([x.debt_secured, np.zeros(n_links - len(x.debt_secured))])),
+        commit_after=arr(x.commit_after_horizon),
+        commit_is_lease=arr([float(links.loc[lid, "instrument"] == "dc_lease") for lid in labels.commit_links]),
+        capital_ratio=arr(nz(x.capital_ratio)), capital_ratio_min=arr(nz(x.capital_ratio_min)),
     )
 
 

@@ -174,11 +174,16 @@ class ClearingParams(NamedTuple):
     their liabilities is a default (financial firms failing their capital test). The others
     (operating companies, docs/model.md §5.1) default only when forced (a missed payment):
     short of assets they keep paying, and their shareholders' equity is worth zero. None: all.
+
+    ``capital_floor``: optional ``[N]`` USD bn, the equity below which an entity fails its
+    capital test (a bank's CET1 minimum, a fund's asset coverage): it is short when
+    ``a < pbar + floor``. None: zero (plain insolvency).
     """
 
     alpha: float | Array = 1.0
     beta: float | Array = 1.0
     insolvency_default: Array | None = None
+    capital_floor: Array | None = None
 
 
 class ClearingResult(NamedTuple):
@@ -221,6 +226,11 @@ def _clip_paid(recovery: Array, pbar: Array) -> Array:
     return jnp.where(recovery >= pbar, pbar, jnp.where(recovery < 0, 0.0, recovery))
 
 
+def _threshold(params: ClearingParams, pbar: Array) -> Array:
+    """Assets an entity needs to pass: its liabilities plus its capital floor."""
+    return pbar if params.capital_floor is None else pbar + params.capital_floor
+
+
 def _short_sets(params: ClearingParams, forced: Array, short: Array) -> tuple[Array, Array]:
     """``(defaulted, under_water)``: who defaults, and who is short of assets but may not
     default on that alone (keeps paying, equity worth zero)."""
@@ -239,7 +249,7 @@ def clearing_map(net, e: Array, p: Array, v: Array, forced: Array,
     """
     pbar = net.total_liabilities
     a = _assets(net, e, p, v)
-    defaulted, under_water = _short_sets(params, forced, short_of(a, pbar))
+    defaulted, under_water = _short_sets(params, forced, short_of(a, _threshold(params, pbar)))
     recovery = params.alpha * e + params.beta * (a - e)  # Rogers–Veraart (2013), eq. (3)
     p_new = jnp.where(defaulted, _clip_paid(recovery, pbar), pbar)
     v_new = jnp.where(defaulted | under_water, 0.0, a - pbar)
@@ -298,7 +308,7 @@ class _Regimes(NamedTuple):
 def _regimes(net, e, forced, params, p, v) -> _Regimes:
     pbar = net.total_liabilities
     a = _assets(net, e, p, v)
-    defaulted, under = _short_sets(params, forced, short_of(a, pbar))
+    defaulted, under = _short_sets(params, forced, short_of(a, _threshold(params, pbar)))
     recovery = params.alpha * e + params.beta * (a - e)
     zero = defaulted & (recovery < 0)
     lin = defaulted & ~zero & (recovery < pbar)
@@ -407,7 +417,8 @@ def _slack(x):
 
 def _clearing_theta(net, e, forced, params):
     can = None if params.insolvency_default is None else jnp.asarray(params.insolvency_default, bool)
-    return (net, e, forced, ClearingParams(jnp.asarray(params.alpha, e.dtype), jnp.asarray(params.beta, e.dtype), can))
+    floor = None if params.capital_floor is None else jnp.asarray(params.capital_floor, e.dtype)
+    return (net, e, forced, ClearingParams(jnp.asarray(params.alpha, e.dtype), jnp.asarray(params.beta, e.dtype), can, floor))
 
 
 def clear_one(net, e: Array, forced: Array, params: ClearingParams, *, method: str = "picard",
