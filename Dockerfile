@@ -8,13 +8,14 @@ ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1
 RUN python3 -m venv $VIRTUAL_ENV
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
 COPY src ./src
 COPY conf ./conf
 COPY data ./data
 COPY scripts ./scripts
 COPY tests ./tests
-RUN pip install --no-cache-dir -e '.[cuda,test]'
+# A regular (not editable) install: conf/ and data/ ship inside the package.
+RUN pip install --no-cache-dir '.[cuda,test]'
 
 # Results land in /app/outputs: mount a volume there to keep them.
 ENTRYPOINT ["python", "-m", "stressgpu"]

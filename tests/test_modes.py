@@ -10,10 +10,12 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from stressgpu.cli import CONF_DIR, run
+from stressgpu.config import RunConfig, validate
 from stressgpu.data import load_tables
-from stressgpu.dynamics import ModelParams, simulate
+from stressgpu.dynamics import simulate
 from stressgpu.ensemble import block_matrices, link_amounts, reconstruction_block
 from stressgpu.network import build_network
+from stressgpu.modes import model_params
 from stressgpu.reverse import SearchSettings, Target, reverse_stress_test
 from stressgpu.shocks import SHOCKS, factors_from_z, shock_parameters
 
@@ -25,36 +27,55 @@ def cfg(*overrides):
         return compose(config_name="config", overrides=list(overrides))
 
 
+RUN = RunConfig()                # the configured defaults: config is their one source
+PARAMS = model_params(RUN)
+
+
+def settings(**kw):
+    r = RUN.reverse
+    base = dict(starts=r.starts, steps=r.steps, learning_rate=r.learning_rate, temperature_start=r.temperature_start,
+                temperature_end=r.temperature_end, weight=r.weight, correlation=RUN.mc.correlation, seed=RUN.mc.seed)
+    return SearchSettings(**{**base, **kw})
+
+
+def target(event, entity, lender_kind="bank", threshold=0.0):
+    return Target(event, entity, lender_kind, threshold)
+
+
 @pytest.fixture(scope="module")
 def to_2028():
     return build_network(load_tables(DATA), horizon="2028-12-31", dtype=jnp.float64)
 
 
+@pytest.mark.slow
 def test_reverse_oracle_defaults_before_2029_is_confirmed_by_a_forward_run(to_2028):
     net, labels = to_2028
     shocks = {k: SHOCKS[k][0]() for k in ("deepseek", "rate_hike", "private_credit_freeze", "demand_slump")}
-    res = reverse_stress_test(net, labels, shocks, Target("default", "oracle"), SearchSettings(starts=3, steps=60))
+    res = reverse_stress_test(net, labels, shocks, target("default", "oracle"), settings(starts=3, steps=60), PARAMS)
     assert res.found and res.margin > 0
     # Independent confirmation: run the model forward at the returned sizes.
     z = jnp.asarray(res.z[None])
     f, sizes = factors_from_z(shocks, labels, z, dtype=jnp.float64)
-    o = simulate(net, f, ModelParams())
+    o = simulate(net, f, PARAMS)
     q = int(o.default_quarter[0, labels.index("oracle")])
     assert 0 <= q < len(labels.quarters)  # defaults by 2028Q4
     assert res.default_quarter[labels.index("oracle")] == q
     # Plausibility is reported and the centre itself does not cause the event.
     assert res.mahalanobis > 0 and 0 < res.tail_probability < 1
     centre, _ = factors_from_z(shocks, labels, jnp.zeros((1, len(shock_parameters(shocks)))), dtype=jnp.float64)
-    assert not bool(simulate(net, centre, ModelParams()).defaulted[0, labels.index("oracle")])
+    assert not bool(simulate(net, centre, PARAMS).defaulted[0, labels.index("oracle")])
 
 
+@pytest.mark.slow
 def test_reverse_says_so_when_no_shock_in_range_causes_the_event(to_2028):
     net, labels = to_2028
     shocks = {"rate_hike": SHOCKS["rate_hike"][0]()}
-    res = reverse_stress_test(net, labels, shocks, Target("default", "microsoft"), SearchSettings(starts=2, steps=30))
+    res = reverse_stress_test(net, labels, shocks, target("default", "microsoft"), settings(starts=2, steps=30),
+                              PARAMS)
     assert not res.found and res.best_margin < 0
 
 
+@pytest.mark.slow
 def test_reverse_mode_from_the_command_line(tmp_path):
     run(cfg("mode=reverse", "target.entity=oracle", "target.by=2028-12-31", "+shock=[deepseek,rate_hike,demand_slump]",
             "reverse.starts=2", "reverse.steps=40", "report.progress=false"), tmp_path)
@@ -62,6 +83,7 @@ def test_reverse_mode_from_the_command_line(tmp_path):
     assert out["found"] and any(p["id"] == "oracle" for p in out["default_path"])
 
 
+@pytest.mark.slow
 def test_calibration_improves_the_fit(tmp_path):
     summ = run(cfg("mode=calibrate", "calibrate.steps=25", "calibrate.starts=2", "report.plots=false"), tmp_path)
     assert summ["rmse"] < summ["rmse_at_centre"]
@@ -69,6 +91,7 @@ def test_calibration_improves_the_fit(tmp_path):
     assert set(fit.entity_id) >= {"nvidia", "microsoft"} and np.isfinite(fit.fitted).all()
 
 
+@pytest.mark.slow
 def test_ensemble_networks_keep_the_totals_and_feed_the_monte_carlo(tmp_path):
     tables = load_tables(DATA)
     block = reconstruction_block(tables)
@@ -88,12 +111,13 @@ def test_ensemble_networks_keep_the_totals_and_feed_the_monte_carlo(tmp_path):
     assert ents.set_index("id").loc["vantage_stargate_spv", "reconstructed_debt"] > 0
 
 
+@pytest.mark.slow
 def test_shock_size_gradients_match_finite_differences():
     from stressgpu.sensitivity import shock_gradients
 
     net, labels = build_network(load_tables(Path(__file__).parent / "fixtures" / "mini"), dtype=jnp.float64)
     shocks = {"rate_hike": SHOCKS["rate_hike"][0]()}
-    params = ModelParams(fire_sales=False)
+    params = model_params(validate(cfg("channels.fire_sales=false"))[0])
     _, grads = shock_gradients(net, labels, shocks, params)
     for name, h in (("rate_hike.dr", 1e-6), ("rate_hike.duration_equity", 1e-4)):
         value, g = grads[name]
@@ -105,6 +129,7 @@ def test_shock_size_gradients_match_finite_differences():
         assert abs(g - fd) <= 1e-4 * max(1.0, abs(fd)), (name, g, fd)
 
 
+@pytest.mark.slow
 def test_sensitivity_mode_writes_ranked_tables(tmp_path):
     summ = run(cfg("mode=sensitivity", "+shock=deepseek", "report.progress=false"), tmp_path)
     items = pd.read_csv(tmp_path / "sensitivity_items.csv")

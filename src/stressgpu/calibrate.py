@@ -1,4 +1,4 @@
-"""Calibrate shock sizes to observed market moves (MODEL.md §5, issue: calibration with optax).
+"""Calibrate shock sizes to observed market moves (docs/model.md §9).
 
 Given observed equity returns of listed firms (``data/market_moves/*.csv``), find the shock
 sizes whose valuation-implied returns (:mod:`stressgpu.valuation`) fit them best in least
@@ -8,7 +8,7 @@ gradients through the quarterly model; Adam from several starts; the best fit is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jax
@@ -56,11 +56,11 @@ def read_moves(path: str | Path, labels: NetworkLabels) -> pd.DataFrame:
 
 
 def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataFrame, *,
-              params: ModelParams = ModelParams(), steps: int = 200, starts: int = 8, learning_rate: float = 0.05,
-              prior_weight: float = 0.01, correlation: float = 0.5, seed: int = 0,
-              cost_of_equity: float = 0.09, terminal_growth: float = 0.03) -> CalibrationResult:
-    """Fit the free sizes of ``shocks`` to ``moves``; returns the fit and the fitted sizes."""
-    params = ModelParams(**{**params.__dict__, "record_paths": True})
+              params: ModelParams, steps: int, starts: int, learning_rate: float, prior_weight: float,
+              correlation: float, seed: int, cost_of_equity: float, terminal_growth: float) -> CalibrationResult:
+    """Fit the free sizes of ``shocks`` to ``moves``; returns the fit and the fitted sizes (the
+    settings' defaults live in ``config.CalibrateConfig``)."""
+    params = replace(params, record_paths=True)
     dtype = net.cash.dtype
     specs = shock_parameters(shocks)
     free = np.array([s.dist != "fixed" for *_, s in specs])

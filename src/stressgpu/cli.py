@@ -1,61 +1,187 @@
-"""Command line: ``python -m stressgpu +shock=deepseek`` (Hydra). Composes, validates, hands off.
+"""Command line: ``python -m stressgpu +shock=deepseek`` (Hydra). One way through:
 
-:func:`run` does the work for a composed config and an output directory, so tests and
-notebooks can call it without Hydra's process-level machinery.
+1. **prepare** (:func:`prepare`): validate the config, load and check the data, build the
+   network, check the config against the data and any checkpoint to resume from. Nothing is
+   written anywhere; a bad input stops here with exit code 2 and a message naming it.
+2. **run** the mode (:mod:`stressgpu.modes`) under a lock on the run directory; it returns a
+   :class:`~stressgpu.report.Report` (only the Monte Carlo's checkpoint and streamed parts are
+   written while it runs).
+3. **write** the report once (:func:`stressgpu.report.write_report`).
+
+:func:`run` does steps 1-3 for a composed config and an output directory, so tests and
+notebooks can call it without Hydra's process-level machinery; :func:`main` is the command
+line (``main(["+shock=deepseek", ...])`` runs it in-process and returns the exit code).
 """
 from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import hydra
-import jax
 from omegaconf import DictConfig, OmegaConf
 
-from .config import ConfigError, register_configs, validate
+from .config import ConfigError, Mode, Precision, check_against_data, package_dir, plain, register_configs, validate
 from .data import DataError
 
-CONF_DIR = str(Path(__file__).resolve().parents[2] / "conf")
+CONF_DIR = str(package_dir("conf"))
+LOCK = ".stressgpu.lock"
+EXIT_BAD_INPUT = 2
 register_configs()
 logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # "no TPU" notices are noise here
 
 
-def run(cfg: DictConfig, out_dir: str | Path) -> dict:
-    """Validate ``cfg``, run its mode, write every output into ``out_dir``; return the summary."""
+class RunDirError(RuntimeError):
+    """The run directory is in use by another live run."""
+
+
+def is_bad_input(err: BaseException) -> bool:
+    """Whether ``err`` means bad input (exit code 2, a message, no traceback)."""
+    kinds = [ConfigError, DataError, RunDirError]
+    mc = sys.modules.get(f"{__package__}.montecarlo")
+    if mc is not None:  # a damaged checkpoint
+        kinds.append(mc.CheckpointError)
+    return isinstance(err, tuple(kinds))
+
+
+@dataclass
+class Prepared:
+    cfg: DictConfig
+    run: object          # config.RunConfig
+    shocks: dict
+    tables: object       # data.Tables
+    net: object          # network.Network
+    labels: object       # network.NetworkLabels
+    block: object        # ensemble.Block or None
+    run_id: str
+
+
+def prepare(cfg: DictConfig, out: Path) -> Prepared:
+    """Step 1: every check that can fail on the inputs, before any work and any write."""
+    import jax
+
     run_cfg, shocks = validate(cfg)
-    if run_cfg.precision == "float64":  # float32 runs need no change: their arrays are float32
+    if run_cfg.mc.distributed:  # before JAX does anything
+        jax.distributed.initialize()
+    if run_cfg.precision == Precision.float64:  # float32 runs need no change: their arrays are float32
         jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
 
     from .data import load_tables
     from .ensemble import reconstruction_block
-    from .modes import MODES, Context
-    from .montecarlo import fingerprint
+    from .montecarlo import CHECKPOINT, Accumulators, fingerprint
     from .network import build_network
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if run_cfg.mc.distributed:
-        jax.distributed.initialize()
-    tables = load_tables(run_cfg.data_dir)
-    dtype = jnp.float64 if run_cfg.precision == "float64" else jnp.float32
-    horizon = run_cfg.target.by if run_cfg.mode == "reverse" else run_cfg.horizon
+    tables = load_tables(run_cfg.data_dir or package_dir("data"))
+    dtype = jnp.float64 if run_cfg.precision == Precision.float64 else jnp.float32
+    horizon = run_cfg.target.by if run_cfg.mode == Mode.reverse else run_cfg.horizon
     block = reconstruction_block(tables) if run_cfg.network.reconstruction != "data" else None
     net, labels = build_network(tables, run_cfg.start, horizon, dtype,
                                 extra_debt_pairs=tuple(block.pairs()) if block else ())
-    print(f"stressgpu {run_cfg.mode}: {len(labels.ids)} entities, {len(labels.quarters)} quarters, "
-          f"shocks: {', '.join(shocks) or 'none'}; on {jax.default_backend().upper()} ({run_cfg.precision})", flush=True)
-    run_id = fingerprint(cfg=OmegaConf.to_container(cfg, resolve=True), data=tables.checksum, dtype=str(dtype))
-    summ = MODES[run_cfg.mode](Context(run_cfg, shocks, tables, net, labels, out, run_id, block))
-    summ.update(data_checksum=tables.checksum, data_dir=str(tables.directory), backend=jax.default_backend())
-    if jax.process_index() == 0:
-        (out / "summary.json").write_text(json.dumps(summ, indent=2, default=str))
-        (out / "config_resolved.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
-        (out / "data_checksum.txt").write_text(f"sha256 {tables.checksum}  {tables.directory}\n")
-        print(f"Outputs: {out}")
-    return summ
+    check_against_data(run_cfg, shocks, labels, Path(tables.directory))
+    numbers = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
+    numbers.pop("report", None)  # how results are shown does not change them: a rerun may differ there
+    numbers.get("mc", {}).pop("resume", None)
+    run_id = fingerprint(cfg=numbers, data=tables.checksum, dtype=str(dtype))
+    ckpt = Path(out) / CHECKPOINT
+    if run_cfg.mode == Mode.montecarlo and run_cfg.mc.resume and ckpt.exists():
+        Accumulators.load(ckpt, run_id)  # verified now: a damaged checkpoint stops before any work
+    return Prepared(cfg, run_cfg, shocks, tables, net, labels, block, run_id)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+@contextmanager
+def run_lock(out: Path):
+    """Hold ``out/.stressgpu.lock`` while a run writes there. A lock of a live process refuses
+    the run (:class:`RunDirError`); one left by a process that is gone is taken over."""
+    path = Path(out) / LOCK
+    me = {"pid": os.getpid(), "host": socket.gethostname()}
+    for _ in range(3):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                other = json.loads(path.read_text() or "{}")
+            except (OSError, ValueError):
+                other = {}
+            pid, host = other.get("pid"), other.get("host")
+            if isinstance(pid, int) and (host != me["host"] or _pid_alive(pid)):
+                where = "this machine" if host == me["host"] else f"host {host}"
+                raise RunDirError(f"{out}: another stressgpu run (pid {pid} on {where}) is writing to this run "
+                                  f"directory ({path}). Wait for it to finish, or choose another directory with "
+                                  f"hydra.run.dir=...; if that run is gone, delete {path}.") from None
+            print(f"stressgpu: taking over a stale lock {path} (pid {pid} is gone)", file=sys.stderr)
+            path.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w") as f:
+            json.dump(me, f)
+        break
+    else:
+        raise RunDirError(f"{out}: could not take the lock {path}")
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def run(cfg: DictConfig, out_dir: str | Path, *, on_prepared=None) -> dict:
+    """Prepare, run the mode, write every output into ``out_dir``; return the summary.
+    ``on_prepared(out)`` is called once the inputs have passed, before anything is written."""
+    import jax
+
+    out = Path(out_dir)
+    p = prepare(cfg, out)
+    from .modes import MODES, Context
+    from .report import write_report
+
+    out.mkdir(parents=True, exist_ok=True)
+    lead = jax.process_index() == 0
+    with run_lock(out) if lead else _nothing():
+        if on_prepared is not None and lead:
+            on_prepared(out)
+        print(f"stressgpu {plain(p.run.mode)}: {len(p.labels.ids)} entities, {len(p.labels.quarters)} quarters, "
+              f"shocks: {', '.join(p.shocks) or 'none'}; on {jax.default_backend().upper()} "
+              f"({plain(p.run.precision)})", flush=True)
+        report = MODES[plain(p.run.mode)](Context(p.run, p.shocks, p.tables, p.net, p.labels, out, p.run_id, p.block))
+        report.summary.update(data_checksum=p.tables.checksum, data_dir=str(p.tables.directory),
+                              backend=jax.default_backend())
+        if lead:
+            write_report(out, report, config_yaml=OmegaConf.to_yaml(cfg, resolve=True),
+                         checksum_line=f"sha256 {p.tables.checksum}  {p.tables.directory}\n")
+    return report.summary
+
+
+@contextmanager
+def _nothing():
+    yield None
+
+
+def _write_hydra_files(out: Path) -> None:
+    """What Hydra's ``output_subdir`` would hold (``.hydra/``), written once the inputs passed."""
+    from hydra.core.hydra_config import HydraConfig
+
+    hc = HydraConfig.get()
+    sub = out / ".hydra"
+    sub.mkdir(parents=True, exist_ok=True)
+    (sub / "hydra.yaml").write_text(OmegaConf.to_yaml(OmegaConf.create({"hydra": OmegaConf.to_container(hc)})))
+    (sub / "overrides.yaml").write_text(OmegaConf.to_yaml(list(hc.overrides.task)))
+
+
+_task_started = False
 
 
 @hydra.main(config_path=CONF_DIR, config_name="config", version_base="1.3")
@@ -63,23 +189,66 @@ def _hydra_main(cfg: DictConfig) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
+    global _task_started
+    _task_started = True
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
-    status = out / "status.json"
+    sweep = hc.mode == RunMode.MULTIRUN
+    started = []
+
+    def on_prepared(path: Path) -> None:
+        started.append(True)
+        _write_hydra_files(path)
+        (path / ".hydra" / "config.yaml").write_text(OmegaConf.to_yaml(cfg))
+
     try:
-        run(cfg, out)
-        status.write_text(json.dumps({"status": "ok"}))
+        run(cfg, out, on_prepared=on_prepared)
+        (out / "status.json").write_text(json.dumps({"status": "ok"}))
     except Exception as err:  # noqa: BLE001 - a failed sweep job is recorded, the others go on
-        status.write_text(json.dumps({"status": "failed", "error": f"{type(err).__name__}: {err}"}))
-        if hc.mode == RunMode.MULTIRUN:
+        bad = is_bad_input(err)
+        if sweep or started:  # a single run stopped by bad input leaves its directory untouched
+            out.mkdir(parents=True, exist_ok=True)
+            if sweep and not started:
+                on_prepared(out)
+            (out / "status.json").write_text(json.dumps({"status": "failed", "error": f"{type(err).__name__}: {err}"}))
+        if sweep:
             print(f"stressgpu: job {hc.job.num} failed: {type(err).__name__}: {err}", file=sys.stderr)
             return
-        if isinstance(err, (ConfigError, DataError)):
+        if bad:
+            _remove_if_empty(out)
             print(f"stressgpu: error: {err}", file=sys.stderr)
-            sys.exit(2)
+            sys.exit(EXIT_BAD_INPUT)
         raise
 
 
-def main() -> None:
-    """Console entry point (``stressgpu``); ``python -m stressgpu`` goes through __main__.py."""
-    _hydra_main()
+def _remove_if_empty(out: Path) -> None:
+    try:
+        out.rmdir()  # only succeeds on an empty directory (Hydra creates it before the task runs)
+    except OSError:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line; ``argv`` (without the program name) replaces ``sys.argv[1:]`` when
+    given, for an in-process call that leaves the caller's logging alone (Hydra would reset
+    every logging handler of the process). Returns the exit code: 0; 2 for bad input (a config
+    Hydra cannot compose included), before anything is written; 1 for anything else."""
+    global _task_started
+    saved_argv = sys.argv
+    if argv is not None:
+        keep = [f"hydra/{group}=none" for group in ("job_logging", "hydra_logging")
+                if not any(a.startswith(f"hydra/{group}=") for a in argv)]
+        sys.argv = [sys.argv[0] if sys.argv else "stressgpu", *argv, *keep]
+    _task_started = False
+    try:
+        _hydra_main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if code == 1 and not _task_started:  # Hydra could not compose the config: bad input
+            print("stressgpu: error: the configuration above could not be composed "
+                  "(see python -m stressgpu --help for the config groups)", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        return code
+    finally:
+        sys.argv = saved_argv
+    return 0

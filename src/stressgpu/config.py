@@ -1,122 +1,182 @@
-"""Typed run configuration: the dataclasses behind ``conf/``, and start-up validation.
+"""Typed run configuration: the one source of every default, and start-up validation.
 
-Hydra composes ``conf/config.yaml`` over :class:`RunConfig` (registered as ``base_config``), so
-an unknown top-level key or a wrong type stops at once. Shocks are a dict ``name -> sizes``
-(``+shock=deepseek`` adds ``shock.deepseek``); :func:`validate` checks each against its shock's
-dataclass and every enumerated setting against its allowed values, naming the bad key.
+The dataclasses below (and each shock's dataclass in :mod:`stressgpu.shocks`) are registered in
+Hydra's ConfigStore: ``base_config`` is :class:`RunConfig`, ``schema/shock/<name>`` each shock.
+The YAML files in ``conf/`` only compose these (``conf/shock/<name>.yaml`` extends its schema)
+and document them; they set no defaults of their own. Choices are ``Enum``s, so Hydra rejects
+an unknown choice while composing, naming the key and the allowed values.
+
+:func:`validate` then checks what a type cannot: every number is finite, every bounded field
+(declared with :func:`stressgpu.shocks.base.bounded`) lies in its allowed range, dates parse,
+and each shock's Monte Carlo distributions fit its sizes. A bad value raises
+:class:`ConfigError` naming the key, the value and the allowed range; nothing is clamped.
+The numeric modules never see these classes: the host code (:mod:`stressgpu.modes`) hands
+them plain values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as _dt
+import math
+from dataclasses import dataclass, field, fields, is_dataclass
+from importlib import resources
+from pathlib import Path
 from typing import Any, Optional
 
-from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
-
-from .shocks import DISTS, SHOCKS
+from ._types import LENDER_KINDS
+from .shocks import SHOCKS, sizes_of
+from .shocks.base import Choice, Dist, DistKind, allowed_range, bounded
 
 
 class ConfigError(ValueError):
-    """A bad configuration value; the message names the key and the allowed values."""
+    """A bad configuration value; the message names the key, the value and what is allowed."""
 
+
+# --- choices ------------------------------------------------------------------------------
+
+class Precision(Choice):
+    float32 = "float32"
+    float64 = "float64"
+
+
+class Mode(Choice):
+    montecarlo = "montecarlo"
+    reverse = "reverse"
+    calibrate = "calibrate"
+    sensitivity = "sensitivity"
+
+
+class Event(Choice):
+    default = "default"
+    lender_loss = "lender_loss"
+    system_loss = "system_loss"
+
+
+class Impact(Choice):
+    exponential = "exponential"
+    linear = "linear"
+
+
+class Reconstruction(Choice):
+    data = "data"
+    max_entropy = "max_entropy"
+    min_density = "min_density"
+    ensemble = "ensemble"
+
+
+LenderKind = Choice("LenderKind", [(k, k) for k in LENDER_KINDS], module=__name__)
+
+
+# --- the configuration tree ---------------------------------------------------------------
 
 @dataclass
 class ChannelsConfig:
-    commitments: bool = True      # MODEL.md §3.6
-    cross_holdings: bool = True   # §3.2
-    fire_sales: bool = True       # §3.5
-    refinancing: bool = True      # §4: maturities need a lender with capacity
-    debtrank: bool = True         # §3.3 diagnostics at t = 0
-    cascade: bool = True          # §3.4 diagnostics at t = 0
+    commitments: bool = True      # purchase commitments (docs/model.md)
+    cross_holdings: bool = True   # equity cross-holdings in clearing
+    fire_sales: bool = True
+    refinancing: bool = True      # maturities need a lender with capacity
+    debtrank: bool = True         # DebtRank diagnostics at t = 0
+    cascade: bool = True          # Furfine cascade diagnostics at t = 0
 
 
 @dataclass
 class ModelConfig:
-    alpha: float = 1.0
-    beta: float = 1.0
-    opex_fixed_share: float = 0.4     # operating leverage: share of opex fixed in the short run
-    hardware_life_years: float = 6.0
-    real_estate_life_years: float = 30.0
-    capex_hardware_share: float = 0.6
-    min_capital_ratio: float = 0.05
-    depth_hardware: float = 300.0
-    depth_real_estate: float = 800.0
-    impact: str = "exponential"
-    clearing_tol: float = 1e-6
-    clearing_max_iter: int = 500
-    lgd: float = 1.0              # Furfine cascade loss given default
-    tile: Optional[int] = None    # scenarios per tile inside a device batch; None: 128 on CPU, whole batch on GPU
+    alpha: float = bounded(1.0, 0.0, 1.0, "Rogers-Veraart share of external assets realised in default")
+    beta: float = bounded(1.0, 0.0, 1.0, "Rogers-Veraart share of claims on others realised in default")
+    opex_fixed_share: float = bounded(0.4, 0.0, 1.0, "share of operating cost fixed in the short run")
+    hardware_life_years: float = bounded(6.0, 0.5, 50.0, "straight-line depreciation of AI hardware")
+    real_estate_life_years: float = bounded(30.0, 1.0, 100.0, "straight-line depreciation of real estate")
+    capex_hardware_share: float = bounded(0.6, 0.0, 1.0, "AI buyers' capex split: hardware vs real estate")
+    min_capital_ratio: float = bounded(0.05, 0.0, 1.0, "fire sales: equity / marketable assets below this sells")
+    depth_hardware: float = bounded(300.0, 0.0, None, "USD bn of sales that move AI-hardware prices ~63 %",
+                                    low_open=True)
+    depth_real_estate: float = bounded(800.0, 0.0, None, "same for data-centre real estate", low_open=True)
+    impact: Impact = Impact.exponential
+    clearing_tol: float = bounded(1e-6, 0.0, 1.0, "clearing tolerance", low_open=True)
+    clearing_max_iter: int = bounded(500, 1, None, "clearing iteration cap")
+    max_contagion_rounds: int = bounded(50, 1, None, "clearing / fire-sale alternations per quarter")
+    firesale_steps: int = bounded(100, 1, None, "fire-sale price steps per alternation")
+    price_tol: float = bounded(1e-4, 0.0, 1.0, "fire-sale prices settle to this", low_open=True)
+    rental_price_elasticity: float = bounded(0.5, 0.0, 10.0, "compute rental price vs market tightness")
+    hardware_price_elasticity: float = bounded(0.5, 0.0, 10.0, "new-hardware price vs orders over supply")
+    capacity_lag_quarters: int = bounded(2, 0, 20, "quarters between hardware capex and capacity online")
+    debt_leverage: float = bounded(3.0, 0.0, 50.0, "new-debt room: times current annual operating cash flow")
+    plan_headroom: float = bounded(0.25, 0.0, 10.0, "plus the plan's own borrowing with this much to spare")
+    equity_issue_share: float = bounded(0.05, 0.0, 1.0, "listed firms: new equity per year, share of market value")
+    lgd: float = bounded(1.0, 0.0, 1.0, "Furfine cascade loss given default")
+    tile: Optional[int] = bounded(None, 0, None, "scenarios per tile inside a device batch; "
+                                                 "null: 128 on CPU, the whole batch on GPU")
 
 
 @dataclass
 class MonteCarloConfig:
-    scenarios: int = 4096
-    chunk_size: Optional[int] = None  # None: from the device's free memory
-    seed: int = 0
-    keep_rows: int = 1_000_000    # per-scenario rows written (system loss is kept for all)
-    resume: bool = True           # resume from a checkpoint in the run directory
+    scenarios: int = bounded(4096, 1, None, "scenarios drawn")
+    chunk_size: Optional[int] = bounded(None, 1, None, "scenarios per device batch; null: from free memory")
+    seed: int = bounded(0, 0, None, "random seed")
+    keep_rows: int = bounded(1_000_000, 0, None, "per-scenario rows written (system loss is kept for all)")
+    resume: bool = True           # resume from a checkpoint in the run directory; false: start again
     distributed: bool = False     # jax.distributed.initialize() (multi-host; SLURM auto-detected)
-    correlation: float = 0.5      # loading of every draw on the common factor
-    revenue_noise: float = 0.10   # annual revenue volatility of each entity (lognormal)
+    correlation: float = bounded(0.5, 0.0, 1.0, "loading of every draw on the common factor")
+    revenue_noise: float = bounded(0.10, 0.0, 2.0, "annual revenue volatility of each entity (lognormal)")
 
 
 @dataclass
 class ReportConfig:
-    top: int = 10
+    top: int = bounded(10, 1, None, "firms in the terminal table")
     plots: bool = True
     progress: bool = True
 
 
 @dataclass
 class NetworkConfig:
-    """How links marked ``reconstructed`` in links.csv are filled (MODEL.md §1)."""
+    """How links marked ``reconstructed`` in links.csv are filled."""
 
-    reconstruction: str = "data"  # data | max_entropy | min_density | ensemble
-    samples: int = 32             # networks in the ensemble (scenario s runs on network s mod samples)
-    density: float = 0.3          # share of possible links drawn in each ensemble network
-    seed: int = 0
+    reconstruction: Reconstruction = Reconstruction.data
+    samples: int = bounded(32, 1, None, "networks in an ensemble (scenario s runs on network s mod samples)")
+    density: float = bounded(0.3, 0.0, 1.0, "share of possible links drawn in each ensemble network",
+                             low_open=True)
+    seed: int = bounded(0, 0, None, "seed of the ensemble")
 
 
 @dataclass
 class TargetConfig:
     """Reverse stress test target: ``event`` by the quarter of ``by``."""
 
-    event: str = "default"        # default | lender_loss | system_loss
-    entity: str = "oracle"        # for event=default
-    lender_kind: str = "bank"     # for event=lender_loss: bank | private_credit | outside
-    threshold: float = 0.0        # USD bn, for lender_loss and system_loss
+    event: Event = Event.default
+    entity: str = "oracle"                       # for event=default: an id of entities.csv
+    lender_kind: LenderKind = LenderKind.bank    # for event=lender_loss
+    threshold: float = bounded(0.0, 0.0, None, "USD bn, for lender_loss and system_loss")
     by: str = "2028-12-31"
 
 
 @dataclass
 class ReverseConfig:
-    starts: int = 16              # starting points searched at once
-    steps: int = 300              # optax steps
-    learning_rate: float = 0.05
-    temperature_start: float = 0.2   # smoothed event indicator sigmoid(margin / T), T shrinking
-    temperature_end: float = 0.002
-    weight: float = 5.0           # weight of the event term against plausibility
+    starts: int = bounded(16, 1, None, "starting points searched at once")
+    steps: int = bounded(300, 1, None, "optax steps")
+    learning_rate: float = bounded(0.05, 0.0, None, "Adam learning rate", low_open=True)
+    temperature_start: float = bounded(0.2, 0.0, None, "smoothed event indicator sigmoid(margin / T)",
+                                       low_open=True)
+    temperature_end: float = bounded(0.002, 0.0, None, "final temperature", low_open=True)
+    weight: float = bounded(5.0, 0.0, None, "weight of the event term against plausibility")
 
 
 @dataclass
 class CalibrateConfig:
     moves: str = "market_moves/deepseek_2025-01-27.csv"  # relative to data_dir (or absolute)
-    steps: int = 200
-    starts: int = 8
-    learning_rate: float = 0.05
-    prior_weight: float = 0.01    # weight of the plausibility prior on the sizes' scores
-    cost_of_equity: float = 0.09
-    terminal_growth: float = 0.03
+    steps: int = bounded(200, 1, None, "optax steps")
+    starts: int = bounded(8, 1, None, "starting points")
+    learning_rate: float = bounded(0.05, 0.0, None, "Adam learning rate", low_open=True)
+    prior_weight: float = bounded(0.01, 0.0, None, "weight of the plausibility prior on the sizes' scores")
+    cost_of_equity: float = bounded(0.09, 0.0, 1.0, "discount rate of equity values", low_open=True)
+    terminal_growth: float = bounded(0.03, -0.5, 0.5, "growth after the horizon")
 
 
 @dataclass
 class RunConfig:
-    data_dir: Optional[str] = None     # None: the embedded data/
-    start: str = "2026-01-01"
-    horizon: str = "2030-12-31"
-    precision: str = "float32"
-    mode: str = "montecarlo"
+    data_dir: Optional[str] = None     # None: the embedded data (shipped with the package)
+    start: str = "2026-01-01"          # first quarter simulated
+    horizon: str = "2030-12-31"        # last quarter simulated
+    precision: Precision = Precision.float32
+    mode: Mode = Mode.montecarlo
     mc: MonteCarloConfig = field(default_factory=MonteCarloConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
@@ -129,58 +189,197 @@ class RunConfig:
     scenario_name: Optional[str] = None
 
 
-ALLOWED = {
-    "precision": ("float32", "float64"),
-    "mode": ("montecarlo", "reverse", "calibrate", "sensitivity"),
-    "target.event": ("default", "lender_loss", "system_loss"),
-    "target.lender_kind": ("bank", "private_credit", "outside"),
-    "model.impact": ("exponential", "linear"),
-    "network.reconstruction": ("data", "max_entropy", "min_density", "ensemble"),
-}
+# --- where the package's own files are ----------------------------------------------------
+
+def package_dir(name: str) -> Path:
+    """``conf`` or ``data`` as shipped: inside the installed package (``stressgpu/_conf``,
+    ``stressgpu/_data``, copied there by the build), else the source checkout's top level."""
+    shipped = resources.files("stressgpu") / f"_{name}"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / name
 
 
 def register_configs() -> None:
-    ConfigStore.instance().store(name="base_config", node=RunConfig)
+    """Store every structured config in Hydra's ConfigStore (idempotent)."""
+    from hydra.core.config_store import ConfigStore
+
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=RunConfig)
+    for name, (cls, _) in SHOCKS.items():
+        cs.store(group="schema/shock", name=name, node=cls)
 
 
-def _shock_config(name: str, node) -> Any:
+# --- validation ---------------------------------------------------------------------------
+
+def _fmt(x) -> str:
+    if isinstance(x, float):
+        return f"{x:g}"
+    return str(x)
+
+
+def _range_text(lo, hi, low_open=False, high_open=False) -> str:
+    left = "(" if low_open or lo is None else "["
+    right = ")" if high_open or hi is None else "]"
+    return f"{left}{'-inf' if lo is None else _fmt(lo)}, {'inf' if hi is None else _fmt(hi)}{right}"
+
+
+def _field_range(cls, name: str) -> tuple:
+    meta = cls.__dataclass_fields__[name].metadata
+    lo, hi = meta.get("range", (None, None))
+    return lo, hi, meta.get("low_open", False), meta.get("high_open", False)
+
+
+def _in_range(value, lo, hi, low_open, high_open) -> bool:
+    return ((lo is None or (value > lo if low_open else value >= lo))
+            and (hi is None or (value < hi if high_open else value <= hi)))
+
+
+def _check_number(key: str, value, rng: tuple | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    text = f" in {_range_text(*rng)}" if rng and rng[:2] != (None, None) else ""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{key}={_fmt(value)}: must be a finite number{text}")
+    if rng and not _in_range(value, *rng):
+        raise ConfigError(f"{key}={_fmt(value)}: outside the allowed range {_range_text(*rng)}")
+
+
+def check_fields(obj, prefix: str) -> None:
+    """Every number of the dataclass tree ``obj`` finite and inside its declared range."""
+    for f in fields(obj):
+        value, key = getattr(obj, f.name), f"{prefix}{f.name}"
+        if is_dataclass(value):
+            check_fields(value, f"{key}.")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if is_dataclass(v):
+                    check_fields(v, f"{key}.{k}.")
+                else:
+                    _check_number(f"{key}.{k}", v, None)
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                _check_number(f"{key}[{i}]", v, None)
+        else:
+            _check_number(key, value, _field_range(type(obj), f.name) if "range" in f.metadata else None)
+
+
+def _date(key: str, value: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{key}={value!r}: not a date; write it as YYYY-MM-DD (e.g. 2028-12-31)") from None
+
+
+def _check_dist(name: str, size: str, value: float, spec: Dist, cls) -> Dist:
+    """Check one size's distribution against the size's range; return it with its support
+    filled in (``low``/``high`` default to the size's allowed range)."""
+    key = f"shock.{name}.mc.{size}"
+    lo, hi = allowed_range(cls, size)
+    low = lo if spec.low is None else spec.low
+    high = hi if spec.high is None else spec.high
+    rng = _range_text(lo, hi)
+    for what, v in (("low", spec.low), ("high", spec.high)):
+        if v is not None and not ((lo is None or v >= lo) and (hi is None or v <= hi)):
+            raise ConfigError(f"{key}.{what}={_fmt(v)}: outside the allowed range {rng} of shock.{name}.{size}")
+    if spec.sign not in (-1.0, 1.0):
+        raise ConfigError(f"{key}.sign={_fmt(spec.sign)}: allowed values are -1 and 1")
+    if low is not None and high is not None and not low < high:
+        raise ConfigError(f"{key}: low={_fmt(low)} must be below high={_fmt(high)}")
+    kind = DistKind(spec.dist)
+    if kind is DistKind.uniform and (low is None or high is None):
+        raise ConfigError(f"{key}: a uniform distribution needs finite low and high")
+    if kind in (DistKind.normal, DistKind.lognormal):
+        if kind is DistKind.lognormal and value <= 0:
+            raise ConfigError(f"shock.{name}.{size}={_fmt(value)}: a lognormal size must be > 0 ({key}.dist=lognormal)")
+        if not _in_range(value, low, high, False, False):
+            raise ConfigError(f"shock.{name}.{size}={_fmt(value)}: outside its Monte Carlo support "
+                              f"{_range_text(low, high)} ({key}.low/high); move the value or the bounds")
+    return Dist(dist=kind, scale=spec.scale, low=low, high=high, sign=spec.sign)
+
+
+def shock_config(name: str, node) -> Any:
+    """The typed, checked config of shock ``name`` from a DictConfig / dict / dataclass node."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
     if name not in SHOCKS:
         raise ConfigError(f"shock.{name}: unknown shock; allowed values are {', '.join(SHOCKS)}")
     cls = SHOCKS[name][0]
-    try:
-        merged = OmegaConf.merge(OmegaConf.structured(cls), node)
-        cfg = OmegaConf.to_object(merged)
-    except OmegaConfBaseException as err:
-        allowed = ", ".join(f for f in cls.__dataclass_fields__)
-        raise ConfigError(f"shock.{name}: {err.msg if hasattr(err, 'msg') else err} (allowed keys: {allowed})") from None
+    if isinstance(node, cls):
+        cfg = node
+    else:
+        try:
+            cfg = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(cls), node or {}))
+        except OmegaConfBaseException as err:
+            key = getattr(err, "full_key", "") or ""
+            allowed = ", ".join(f.name for f in fields(cls))
+            raise ConfigError(f"shock.{name}{'.' + key if key else ''}: {getattr(err, 'msg', err)} "
+                              f"(keys of this shock: {allowed})") from None
+    check_fields(cfg, f"shock.{name}.")
+    sizes = sizes_of(cfg)
+    mc = {}
     for size, spec in cfg.mc.items():
-        if size not in cls.__dataclass_fields__:
-            raise ConfigError(f"shock.{name}.mc.{size}: not a size of this shock; allowed: "
-                              f"{', '.join(f for f in cls.__dataclass_fields__ if f != 'mc')}")
-        if spec.dist not in DISTS:
-            raise ConfigError(f"shock.{name}.mc.{size}.dist={spec.dist!r}: allowed values are {', '.join(DISTS)}")
-        if spec.dist == "uniform" and (spec.low is None or spec.high is None):
-            raise ConfigError(f"shock.{name}.mc.{size}: a uniform distribution needs low and high")
+        if size not in sizes:
+            raise ConfigError(f"shock.{name}.mc.{size}: not a size of this shock; allowed: {', '.join(sizes)}")
+        mc[size] = _check_dist(name, size, float(sizes[size]), spec, cls)
+    cfg.mc = mc
     return cfg
 
 
-def validate(cfg: DictConfig | dict) -> tuple[RunConfig, dict]:
-    """Check a composed config; return the typed run config and ``{shock name: shock config}``."""
+def validate(cfg) -> tuple[RunConfig, dict]:
+    """Check a composed config (DictConfig or dict); return the typed run config and
+    ``{shock name: shock config}``. Raises :class:`ConfigError` on the first bad value."""
+    from omegaconf import DictConfig, OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
     raw = cfg if isinstance(cfg, DictConfig) else OmegaConf.create(cfg)
-    plain = OmegaConf.to_container(raw, resolve=True)
+    plain = OmegaConf.to_container(OmegaConf.masked_copy(raw, [k for k in raw if k != "hydra"]), resolve=True)
     shocks = plain.pop("shock", {}) or {}
-    plain.pop("hydra", None)
     try:
         run = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(RunConfig), plain))
     except OmegaConfBaseException as err:
         raise ConfigError(f"{getattr(err, 'full_key', '')}: {getattr(err, 'msg', err)}") from None
-    for key, allowed in ALLOWED.items():
-        value = OmegaConf.select(OmegaConf.structured(run), key)
-        if value not in allowed:
-            raise ConfigError(f"{key}={value!r}: allowed values are {', '.join(allowed)}")
-    for key, value in (("mc.scenarios", run.mc.scenarios), ("mc.chunk_size", run.mc.chunk_size or 1)):
-        if value < 1:
-            raise ConfigError(f"{key}={value}: must be a positive integer")
-    if not 0.0 <= run.mc.correlation <= 1.0:
-        raise ConfigError(f"mc.correlation={run.mc.correlation}: must be in [0, 1]")
-    return run, {name: _shock_config(name, node) for name, node in shocks.items()}
+    check_fields(run, "")
+    start, horizon = _date("start", run.start), _date("horizon", run.horizon)
+    if not start < horizon:
+        raise ConfigError(f"horizon={run.horizon}: must be after start={run.start}")
+    by = _date("target.by", run.target.by)
+    if run.mode == Mode.reverse and not start < by:
+        raise ConfigError(f"target.by={run.target.by}: must be after start={run.start}")
+    if not run.calibrate.terminal_growth < run.calibrate.cost_of_equity:
+        raise ConfigError(f"calibrate.terminal_growth={_fmt(run.calibrate.terminal_growth)}: must be below "
+                          f"calibrate.cost_of_equity={_fmt(run.calibrate.cost_of_equity)}")
+    if run.reverse.temperature_end > run.reverse.temperature_start:
+        raise ConfigError(f"reverse.temperature_end={_fmt(run.reverse.temperature_end)}: must not exceed "
+                          f"reverse.temperature_start={_fmt(run.reverse.temperature_start)}")
+    return run, {name: shock_config(name, node) for name, node in shocks.items()}
+
+
+def check_against_data(run: RunConfig, shocks: dict, labels, data_dir: Path) -> None:
+    """Checks that need the network: entity ids named in the config, the calibration table."""
+    ids = list(labels.ids)
+
+    def known(key, eid):
+        if eid not in ids:
+            raise ConfigError(f"{key}={eid!r}: not an entity of {data_dir / 'entities.csv'}; "
+                              f"allowed values are {', '.join(ids)}")
+
+    for i, eid in enumerate(getattr(shocks.get("idiosyncratic_default"), "entities", [])):
+        known(f"shock.idiosyncratic_default.entities[{i}]", eid)
+    if run.mode == Mode.reverse and run.target.event == Event.default:
+        known("target.entity", run.target.entity)
+    if run.mode == Mode.calibrate:
+        path = moves_path(run, data_dir)
+        if not path.is_file():
+            raise ConfigError(f"calibrate.moves={run.calibrate.moves!r}: file not found ({path})")
+
+
+def moves_path(run: RunConfig, data_dir: Path) -> Path:
+    p = Path(run.calibrate.moves).expanduser()
+    return p if p.is_absolute() else data_dir / p
+
+
+def plain(value):
+    """A config value as the numerics take it: Enums become their string values."""
+    return value.value if isinstance(value, Choice) else value

@@ -1,4 +1,4 @@
-"""Draw scenarios, run them chunk by chunk on every device, reduce to statistics (MODEL.md §5).
+"""Draw scenarios, run them chunk by chunk on every device, reduce to statistics (docs/model.md §7).
 
 Memory stays bounded whatever the scenario count: each chunk is drawn, simulated and reduced
 on the device; only per-entity sums and histograms, the system-loss column and (up to
@@ -25,14 +25,51 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from ._types import LENDER_KINDS
 from .diagnostics import diagnose, entity_debtrank, exposures_at_start
 from .dynamics import ModelParams, Outcome, simulate
 from .network import Network, NetworkLabels
 from .shocks import draw_factors, neutral
 
 LOSS_BINS = 2048  # per-entity equity-loss histogram on [0, baseline equity] for tail measures
-SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", "loss_bank", "loss_private_credit",
-                    "loss_outside", "n_defaults", "cascade_depth", "converged")
+SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", *(f"loss_{k}" for k in LENDER_KINDS),
+                    "n_defaults", "cascade_depth", "converged")
+CHECKPOINT = "checkpoint.npz"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint (or a part it relies on) that cannot be trusted; names the file and what to do."""
+
+    def __init__(self, path: Path, why: str):
+        self.path = path
+        super().__init__(f"{path}: {why}. Rerun with mc.resume=false to start this run again from the first "
+                         f"chunk (the checkpoint is then overwritten), or delete the file.")
+
+
+def _digest(arrays: dict) -> str:
+    """SHA-256 over every entry of a checkpoint (name, dtype, shape, bytes), in name order."""
+    h = hashlib.sha256()
+    for k in sorted(arrays):
+        a = np.ascontiguousarray(arrays[k])
+        h.update(f"{k}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def read_checkpoint(path: Path) -> dict[str, np.ndarray]:
+    """Every array of a checkpoint, read whole and verified against the checksum stored in it;
+    :class:`CheckpointError` if the file is truncated, garbled or fails the check."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except Exception as err:  # noqa: BLE001 - zipfile, zlib, format and OS errors all mean the same here
+        raise CheckpointError(path, f"checkpoint cannot be read ({type(err).__name__}: {err})") from None
+    stored = arrays.pop("checksum", None)
+    if stored is None:
+        raise CheckpointError(path, "checkpoint has no checksum (written by an older version or damaged)")
+    if str(stored) != _digest(arrays):
+        raise CheckpointError(path, "checkpoint fails its integrity check (checksum mismatch)")
+    return arrays
 
 
 @dataclass
@@ -61,23 +98,30 @@ class Accumulators:
         arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
         arrays.update({f"channel.{k}": v for k, v in self.channel_sum.items()})
         arrays.update({f"rowsum.{k}": v for k, v in self.row_sum.items()})
+        arrays.update(next_chunk=np.asarray(self.next_chunk), done=np.asarray(self.done),
+                      fingerprint=np.asarray(fingerprint))
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, next_chunk=self.next_chunk, done=self.done, fingerprint=fingerprint, **arrays)
+        np.savez(tmp, checksum=np.asarray(_digest(arrays)), **arrays)
         os.replace(tmp, path)  # atomic: an interruption never leaves half a checkpoint
 
     @classmethod
     def load(cls, path: Path, fingerprint: str) -> "Accumulators | None":
+        """The accumulators saved at ``path`` (verified), or None if there is no checkpoint or it
+        belongs to another configuration (``fingerprint``)."""
         if not path.exists():
             return None
-        z = np.load(path)
-        if str(z["fingerprint"]) != fingerprint:
+        z = read_checkpoint(path)
+        if str(z.get("fingerprint")) != fingerprint:
             return None
-        acc = cls(int(z["next_chunk"]), int(z["done"]))
-        for k in ("default_count", "default_quarter_count", "equity_loss_sum", "equity_loss_hist", "furfine_count",
-                  "network_default_count", "network_scenarios"):
-            setattr(acc, k, z[k])
-        acc.channel_sum = {k[8:]: z[k] for k in z.files if k.startswith("channel.")}
-        acc.row_sum = {k[7:]: z[k] for k in z.files if k.startswith("rowsum.")}
+        try:
+            acc = cls(int(z["next_chunk"]), int(z["done"]))
+            for k in ("default_count", "default_quarter_count", "equity_loss_sum", "equity_loss_hist", "furfine_count",
+                      "network_default_count", "network_scenarios"):
+                setattr(acc, k, z[k])
+        except KeyError as err:
+            raise CheckpointError(path, f"checkpoint lacks {err}") from None
+        acc.channel_sum = {k[8:]: z[k] for k in z if k.startswith("channel.")}
+        acc.row_sum = {k[7:]: z[k] for k in z if k.startswith("rowsum.")}
         return acc
 
 
@@ -120,16 +164,18 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
     system = equity_loss.sum(1) + (o.external_loss - base.external_loss)
     first = o.direct_loss.sum(1)
     by_kind = o.credit_loss_by_kind - base.credit_loss_by_kind
-    w = valid[:, None].astype(equity_loss.dtype)
+    kinds = LENDER_KINDS if by_kind.shape[1] == len(LENDER_KINDS) else ("bank", "private_credit", "outside")
+    dtype = equity_loss.dtype  # sums in the run's precision (float64 runs sum in float64)
+    w = valid[:, None].astype(dtype)
     top = jnp.maximum(base.equity, 1e-9)
     bins = jnp.clip(jnp.floor(equity_loss / top * LOSS_BINS).astype(jnp.int32) + 1, 0, LOSS_BINS + 1)
-    hist = jax.vmap(lambda b, m: jnp.zeros(LOSS_BINS + 2).at[b].add(m), in_axes=(1, None))(bins, valid.astype(jnp.float32))
+    hist = jax.vmap(lambda b, m: jnp.zeros(LOSS_BINS + 2, dtype).at[b].add(m), in_axes=(1, None))(bins, valid.astype(dtype))
     T = o.defaults_per_quarter.shape[1]
     dq = jax.nn.one_hot(jnp.where(o.defaulted, o.default_quarter, T), T + 1)[..., :T]  # [B, N, T]
     rows = {
         "system_loss": system, "first_round_loss": first,
         "amplification": jnp.where(first > 1e-9, system / jnp.maximum(first, 1e-9), jnp.nan),
-        "loss_bank": by_kind[:, 0], "loss_private_credit": by_kind[:, 1], "loss_outside": by_kind[:, 2],
+        **{f"loss_{k}": by_kind[:, j] for j, k in enumerate(kinds)},
         "n_defaults": o.defaulted.sum(1), "cascade_depth": (o.defaults_per_quarter > 0).sum(1),
         "converged": o.clearing_converged,
     }
@@ -141,7 +187,7 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
         "channel.firesale": ((o.firesale_loss - base.firesale_loss) * w).sum(0),
         "channel.credit": ((o.credit_loss - base.credit_loss) * w).sum(0),
         "channel.stake": ((equity_loss * w) @ cross_holdings.T).sum(0),
-        **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v, 0).astype(jnp.float32)) for k, v in rows.items()},
+        **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v, 0).astype(dtype)) for k, v in rows.items()},
         "network_default_count": (network * valid[:, None]).T @ o.defaulted.astype(network.dtype),
         "network_scenarios": (network * valid[:, None]).sum(0),
     }
@@ -214,13 +260,15 @@ def fingerprint(**parts) -> str:
 def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenarios: int, chunk_size: int | None,
                    seed: int, correlation: float, revenue_noise: float, params: ModelParams,
                    progress: bool = True, diagnostics: bool = True, lgd: float = 1.0,
-                   keep_rows: int = 1_000_000, out_dir: Path | None = None, run_id: str = "",
+                   keep_rows: int = 1_000_000, out_dir: Path | None = None, run_id: str = "", resume: bool = True,
                    stop_after_chunks: int | None = None, network_amounts: jax.Array | None = None) -> MonteCarloResult:
     """Run ``scenarios`` draws of ``shocks``; see the module docstring.
 
     With ``out_dir``, per-scenario rows stream to ``out_dir/scenarios/part-*.parquet`` and a
     checkpoint is written after every chunk; a rerun into the same directory with the same
-    ``run_id`` (a fingerprint of config and data) resumes after the last finished chunk.
+    ``run_id`` (a fingerprint of config and data) resumes after the last finished chunk; with
+    ``resume=False`` an existing checkpoint is ignored and overwritten. A damaged checkpoint
+    raises :class:`CheckpointError` before any scenario runs.
     ``stop_after_chunks`` stops early (to test resuming). ``network_amounts`` ``[M, E]``: debt
     on every link for M networks of a reconstruction ensemble; scenario s runs on network
     ``s mod M`` and its losses are measured against that network's own baseline.
@@ -239,14 +287,18 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
     key = jax.random.PRNGKey(seed)
     draw = partial(draw_factors, shocks, labels, correlation=correlation, revenue_noise=revenue_noise,
                    dtype=net.cash.dtype)
-    ckpt = out_dir / "checkpoint.npz" if out_dir is not None else None
+    ckpt = out_dir / CHECKPOINT if out_dir is not None else None
     parts = out_dir / "scenarios" if out_dir is not None else None
-    acc = (Accumulators.load(ckpt, run_id) if ckpt is not None else None) or Accumulators.empty(net.n, T, M)
+    acc = Accumulators.load(ckpt, run_id) if ckpt is not None and resume else None
+    if acc is None and resume and ckpt is not None and ckpt.exists():
+        print(f"note: {ckpt} belongs to another configuration or data; starting from the first chunk "
+              f"(it will be overwritten)", file=sys.stderr)
+    acc = acc or Accumulators.empty(net.n, T, M)
     start_chunk = acc.next_chunk
     kept: dict[str, list] = {}
     losses: list[np.ndarray] = []
     if start_chunk and parts is not None:  # reload what earlier chunks streamed out
-        losses = [np.load(parts / f"system_loss-{c:06d}.npy") for c in range(start_chunk)]
+        losses = [_read_losses(parts, c, min(chunk, scenarios - c * chunk), ckpt) for c in range(start_chunk)]
     t0, done0 = time.perf_counter(), acc.done
     for c in range(start_chunk, n_chunks):
         size = min(chunk, scenarios - c * chunk)
@@ -316,6 +368,18 @@ def _write_part(parts: Path, c: int, rows: dict, keep: int) -> None:
     np.save(parts / f"system_loss-{c:06d}.npy", rows["system_loss"])
     if keep:
         pd.DataFrame({k: v[:keep] for k, v in rows.items()}).to_parquet(parts / f"part-{c:06d}.parquet", index=False)
+
+
+def _read_losses(parts: Path, c: int, size: int, ckpt: Path) -> np.ndarray:
+    path = parts / f"system_loss-{c:06d}.npy"
+    try:
+        x = np.load(path, allow_pickle=False)
+    except Exception as err:  # noqa: BLE001
+        raise CheckpointError(path, f"a chunk the checkpoint {ckpt.name} relies on cannot be read "
+                                    f"({type(err).__name__}: {err})") from None
+    if x.shape != (size,):
+        raise CheckpointError(path, f"holds {x.shape} values where chunk {c} has {size}")
+    return x
 
 
 def _read_parts(parts: Path, n_chunks: int) -> dict[str, list]:

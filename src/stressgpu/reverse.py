@@ -1,4 +1,4 @@
-"""Reverse stress tests (MODEL.md §5): the most plausible shock that makes a chosen event happen.
+"""Reverse stress tests (docs/model.md §7): the most plausible shock that makes a chosen event happen.
 
 Shock sizes are written as standard-normal scores ``u`` (``u = 0``: every size at its centre;
 see :func:`stressgpu.shocks.factors_from_z`). Their plausibility is the Mahalanobis distance
@@ -21,7 +21,7 @@ then run forward exactly, and the most plausible one whose event really happens 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jax
 import jax.numpy as jnp
@@ -29,8 +29,9 @@ import numpy as np
 import optax
 from jax.scipy.stats import chi2
 
+from ._types import LENDER_KINDS
 from .dynamics import ModelParams, Outcome, simulate_one
-from .network import LENDER_KINDS, Network, NetworkLabels
+from .network import Network, NetworkLabels
 from .shocks import factors_from_z, neutral, shock_parameters
 
 EVENTS = ("default", "lender_loss", "system_loss")
@@ -38,22 +39,31 @@ EVENTS = ("default", "lender_loss", "system_loss")
 
 @dataclass(frozen=True)
 class Target:
-    event: str = "default"
-    entity: str = "oracle"
-    lender_kind: str = "bank"
-    threshold: float = 0.0
+    """The event searched for (plain values; defaults live in ``config.TargetConfig``)."""
+
+    event: str          # default | lender_loss | system_loss
+    entity: str         # for event=default
+    lender_kind: str    # for event=lender_loss: one of _types.LENDER_KINDS
+    threshold: float    # USD bn, for lender_loss and system_loss
 
 
 @dataclass(frozen=True)
 class SearchSettings:
-    starts: int = 16
-    steps: int = 300
-    learning_rate: float = 0.05
-    temperature_start: float = 0.2
-    temperature_end: float = 0.002
-    weight: float = 5.0
-    correlation: float = 0.5
-    seed: int = 0
+    """How the search runs (defaults live in ``config.ReverseConfig``)."""
+
+    starts: int
+    steps: int
+    learning_rate: float
+    temperature_start: float
+    temperature_end: float
+    weight: float
+    correlation: float
+    seed: int
+
+
+def _lender_kinds(width: int) -> tuple[str, ...]:
+    """The lender kinds behind the model's ``credit_loss_by_kind`` columns."""
+    return LENDER_KINDS if width == len(LENDER_KINDS) else ("bank", "private_credit", "outside")
 
 
 @dataclass
@@ -83,7 +93,7 @@ def event_margin(o: Outcome, base: Outcome, target: Target, labels: NetworkLabel
         worst = jnp.minimum(o.cash_path[:, k].min(), o.net_worth_path[:, k].min())
         return -worst / scale[k]
     if target.event == "lender_loss":
-        j = LENDER_KINDS.index(target.lender_kind)
+        j = _lender_kinds(o.credit_loss_by_kind.shape[-1]).index(target.lender_kind)
         loss = o.credit_loss_by_kind[j] - base.credit_loss_by_kind[j]
     else:
         loss = (base.equity - o.equity).sum() + o.external_loss - base.external_loss
@@ -100,10 +110,10 @@ def validate_target(target: Target, labels: NetworkLabels) -> None:
 
 
 def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, target: Target,
-                        settings: SearchSettings = SearchSettings(), params: ModelParams = ModelParams()) -> ReverseResult:
+                        settings: SearchSettings, params: ModelParams) -> ReverseResult:
     """Search for the most plausible shock sizes that make ``target`` happen by the horizon."""
     validate_target(target, labels)
-    params = ModelParams(**{**params.__dict__, "record_paths": True})
+    params = replace(params, record_paths=True)
     dtype = net.cash.dtype
     specs = shock_parameters(shocks)
     free = np.array([spec.dist != "fixed" for *_, spec in specs])

@@ -1,4 +1,4 @@
-"""Which links, balance-sheet items and shock sizes move system loss most (MODEL.md §5).
+"""Which links, balance-sheet items and shock sizes move system loss most (docs/model.md §7).
 
 Two exact derivatives, each where it is cheap:
 
@@ -70,7 +70,7 @@ def shock_gradients(net: Network, labels: NetworkLabels, shocks: dict, params: M
     return float(value), {n: (float(x0[k]), float(grad[k])) for k, n in enumerate(names)}
 
 
-def sensitivity(net: Network, labels: NetworkLabels, shocks: dict, params: ModelParams = ModelParams()) -> Sensitivity:
+def sensitivity(net: Network, labels: NetworkLabels, shocks: dict, params: ModelParams) -> Sensitivity:
     """Both sensitivity tables at the configured shock sizes (no noise)."""
     dtype = net.cash.dtype
     f = factors_from_sizes(shocks, labels, {}, dtype=dtype)

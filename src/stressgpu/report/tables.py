@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._types import LENDER_KINDS
 from ..montecarlo import MonteCarloResult
-from ..network import LENDER_KINDS, NetworkLabels
+from ..network import NetworkLabels
 
 
 def expected_shortfall(x: np.ndarray, level: float, axis: int = 0) -> np.ndarray:
@@ -67,7 +68,8 @@ def summary(res: MonteCarloResult) -> dict:
         out[f"system_loss_var{int(level * 100)}"] = float(np.quantile(loss, level))
         out[f"system_loss_es{int(level * 100)}"] = float(expected_shortfall(loss, level))
     for k in LENDER_KINDS:
-        out[f"loss_{k}_mean"] = m[f"loss_{k}"]
+        if f"loss_{k}" in m:
+            out[f"loss_{k}_mean"] = m[f"loss_{k}"]
     for k in ("debtrank", "furfine_depth"):
         if k in m:
             out[f"{k}_mean"] = m[k]
@@ -83,7 +85,7 @@ def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
     lines = [f"Firms most likely to fail (USD bn; {summ['scenarios']:,} scenarios, {summ['seconds']:.1f} s):",
              t.to_string(index=False, float_format=lambda x: f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}"), "",
              "Creditor losses by lender kind (mean, USD bn, vs baseline):"]
-    lines += [f"  {k:<15} {summ[f'loss_{k}_mean']:>10,.2f}" for k in ("bank", "private_credit", "outside")]
+    lines += [f"  {k:<15} {summ[f'loss_{k}_mean']:>10,.2f}" for k in LENDER_KINDS if f"loss_{k}_mean" in summ]
     lines += ["", f"System loss (USD bn): mean {summ['system_loss_mean']:,.1f}   VaR95 {summ['system_loss_var95']:,.1f}"
               f"   ES95 {summ['system_loss_es95']:,.1f}   VaR99 {summ['system_loss_var99']:,.1f}   ES99 {summ['system_loss_es99']:,.1f}",
               f"First-round loss mean {summ['first_round_loss_mean']:,.1f}; amplification (median) {summ['amplification_median']:.2f};"

@@ -1,4 +1,4 @@
-"""The shock library (MODEL.md §2): one module per shock, each a config dataclass and a pure
+"""The shock library (docs/model.md §3.2): one module per shock, each a config dataclass and a pure
 function ``sizes -> Factors``; :func:`draw_factors` turns configured shocks into B scenarios."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Risk factors a scenario sets, how shocks compose, and how a shock size is drawn.
 
-Every shock of MODEL.md §2 is a pure function ``sizes -> Factors``: it moves some of the risk
+Every shock of docs/model.md §3.2 is a pure function ``sizes -> Factors``: it moves some of the risk
 factors below, for a batch of B scenarios. Shocks compose factor by factor (multipliers
 multiply, shifts add, durations take the longest, default sets unite), so a scenario that
 combines several shocks is their :func:`compose`. The quarterly model (:mod:`stressgpu.dynamics`)
@@ -8,11 +8,14 @@ is the only consumer of factors.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import enum
+import math
+from dataclasses import dataclass, field, fields
+from typing import Optional
 
 import jax
 import jax.numpy as jnp
-from jax.scipy.special import ndtr
+from jax.scipy.special import ndtr, ndtri
 
 N_ASSET_CLASSES = 4  # ai_hardware, dc_real_estate, listed_equity, other (network.ASSET_CLASSES)
 
@@ -23,7 +26,7 @@ class Factors:
     """Risk factors of B scenarios (N entities, A asset classes).
 
     compute_mult [B]: compute spending multiplier m = k^(elasticity-1) on AI capex, AI purchase
-      commitments and AI revenue lines (MODEL.md §2, deepseek).
+      commitments and AI revenue lines (docs/model.md §3.2, deepseek).
     ai_growth_cut [B]: cut to the annual growth of AI revenue lines (demand slump).
     chip_cut [B], chip_quarters [B]: share of leading-edge chip supply lost, for that many quarters.
     price [B, A]: multiplier on each asset class's price at t = 0 (1 = unchanged).
@@ -85,39 +88,84 @@ def replace(f: Factors, **changes) -> Factors:
     return Factors(**{**{k.name: getattr(f, k.name) for k in fields(Factors)}, **changes})
 
 
+class Choice(str, enum.Enum):
+    """A choice among named options: compares equal to its name, prints as its name (Hydra and
+    OmegaConf accept the name on the command line and reject anything else)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    __format__ = str.__format__
+
+
+class DistKind(Choice):
+    fixed = "fixed"
+    normal = "normal"
+    lognormal = "lognormal"
+    uniform = "uniform"
+
+
+DISTS = tuple(d.value for d in DistKind)
+
+
+def bounded(default, low: float | None = None, high: float | None = None, doc: str = "", *,
+            low_open: bool = False, high_open: bool = False):
+    """A config field with its allowed range ``[low, high]`` (``None``: unbounded on that side;
+    ``low_open``/``high_open`` exclude the bound), checked at start-up by
+    :func:`stressgpu.config.validate` and never clamped."""
+    return field(default=default, metadata={"range": (low, high), "low_open": low_open,
+                                            "high_open": high_open, "doc": doc})
+
+
+def allowed_range(cls, name: str) -> tuple[float | None, float | None]:
+    """``(low, high)`` of a field declared with :func:`bounded` (``(None, None)`` otherwise)."""
+    return cls.__dataclass_fields__[name].metadata.get("range", (None, None))
+
+
 @dataclass
 class Dist:
     """Monte Carlo distribution of one shock size around its configured value.
 
     dist: ``fixed`` (always the value), ``normal`` (value + scale·z), ``lognormal``
     (value·exp(scale·z), median = value), ``uniform`` (between low and high).
-    low/high clip the draw; sign = +1 when a larger size is the more severe one, -1 otherwise,
-    so that the common factor of a bad draw makes every size more severe together.
+    low/high bound the support (``None``: the size's allowed range): a normal or lognormal is
+    *truncated* to [low, high] — a draw that would fall outside is drawn again from the
+    distribution conditioned on the interval (by inverse CDF, so each scenario still uses one
+    standard-normal score and the draws stay correlated), never clipped onto the bound.
+    sign = +1 when a larger size is the more severe one, -1 otherwise, so that the common
+    factor of a bad draw makes every size more severe together.
     """
 
-    dist: str = "fixed"
+    dist: DistKind = DistKind.fixed
     scale: float = 0.0
-    low: float | None = None
-    high: float | None = None
+    low: Optional[float] = None
+    high: Optional[float] = None
     sign: float = 1.0
 
 
-DISTS = ("fixed", "normal", "lognormal", "uniform")
+def _truncated_normal(mu, sigma, lo, hi, z):
+    """``mu + sigma·x`` where x is standard normal conditioned on ``(lo - mu)/sigma <= x <=
+    (hi - mu)/sigma``, at the quantile ``Φ(z)`` of that conditional law (inverse CDF)."""
+    a = ndtr((lo - mu) / sigma) if lo is not None else 0.0
+    b = ndtr((hi - mu) / sigma) if hi is not None else 1.0
+    u = a + (b - a) * ndtr(z)
+    tiny = jnp.finfo(z.dtype).tiny
+    x = mu + sigma * ndtri(jnp.clip(u, tiny, 1 - jnp.finfo(z.dtype).epsneg))
+    # Round-off only: in exact arithmetic x already lies in [lo, hi].
+    return jnp.clip(x, -jnp.inf if lo is None else lo, jnp.inf if hi is None else hi)
 
 
 def draw_size(value, spec: Dist, z: jax.Array) -> jax.Array:
-    """Map standard-normal draws ``z`` [B] to sizes with the distribution ``spec``."""
+    """Map standard-normal draws ``z`` [B] to sizes with the distribution ``spec``, truncated
+    to ``[spec.low, spec.high]`` (monotone in ``z``; differentiable inside the support)."""
     z = spec.sign * z
-    if spec.dist == "fixed":
-        x = jnp.full_like(z, value)
-    elif spec.dist == "normal":
-        x = value + spec.scale * z
-    elif spec.dist == "lognormal":
-        x = value * jnp.exp(spec.scale * z)
-    elif spec.dist == "uniform":
-        x = spec.low + (spec.high - spec.low) * ndtr(z)
-    else:
-        raise ValueError(f"dist={spec.dist!r}: allowed values are {', '.join(DISTS)}")
-    lo = -jnp.inf if spec.low is None else spec.low
-    hi = jnp.inf if spec.high is None else spec.high
-    return jnp.clip(x, lo, hi)
+    kind = DistKind(spec.dist)
+    if kind is DistKind.fixed or (kind in (DistKind.normal, DistKind.lognormal) and spec.scale == 0):
+        return jnp.full_like(z, value)
+    if kind is DistKind.normal:
+        return _truncated_normal(value, spec.scale, spec.low, spec.high, z)
+    if kind is DistKind.lognormal:
+        lo = None if spec.low is None or spec.low <= 0 else math.log(spec.low)
+        hi = None if spec.high is None else math.log(spec.high)
+        return jnp.exp(_truncated_normal(jnp.log(value), spec.scale, lo, hi, z))
+    return spec.low + (spec.high - spec.low) * ndtr(z)

@@ -1,4 +1,4 @@
-"""AI demand slump (MODEL.md §2; seed 004: "not a crash but too much infrastructure chasing too
+"""AI demand slump (docs/model.md §3.2; "not a crash but too much infrastructure chasing too
 few profitable uses"). AI end-customer revenue grows ``growth_cut`` per year slower than
 planned, and equity funding of AI firms falls by ``funding_cut``.
 """
@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .base import Dist, Factors, replace
+from .base import Dist, DistKind, Factors, bounded, replace
 
 
 @dataclass
 class DemandSlumpShock:
-    growth_cut: float = 0.20   # annual growth shortfall of AI revenue lines
-    funding_cut: float = 0.25
+    growth_cut: float = bounded(0.20, 0.0, 1.0, "annual growth shortfall of AI revenue lines")
+    funding_cut: float = bounded(0.25, 0.0, 1.0, "share of planned equity raises of AI firms that does not come")
     mc: dict[str, Dist] = field(default_factory=lambda: {
-        "growth_cut": Dist("normal", 0.08, low=0.0, high=0.8),
-        "funding_cut": Dist("normal", 0.1, low=0.0, high=1.0),
+        "growth_cut": Dist(DistKind.normal, 0.08, low=0.0, high=0.8),
+        "funding_cut": Dist(DistKind.normal, 0.1, low=0.0, high=1.0),
     })
 
 

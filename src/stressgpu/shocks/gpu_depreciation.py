@@ -1,4 +1,4 @@
-"""Shorter useful life of AI hardware (MODEL.md §2; seed 004: revenue must come before
+"""Shorter useful life of AI hardware (docs/model.md §3.2; revenue must come before
 depreciation). Life falls from ``old_life`` to ``new_life`` years: under straight-line
 depreciation the remaining book value scales by ``new_life / old_life`` at once, and later
 depreciation runs ``old_life / new_life`` times faster.
@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .base import Dist, Factors, replace
+from .base import Dist, DistKind, Factors, bounded, replace
 
 
 @dataclass
 class GpuDepreciationShock:
-    old_life: float = 6.0   # years, as hyperscalers now book servers
-    new_life: float = 4.0
+    old_life: float = bounded(6.0, 0.5, 30.0, "useful life of AI hardware now booked (years)")
+    new_life: float = bounded(4.0, 0.5, 30.0, "useful life after the shock (years)")
     mc: dict[str, Dist] = field(default_factory=lambda: {
-        "new_life": Dist("uniform", low=2.0, high=6.0, sign=-1.0),
+        "new_life": Dist(DistKind.uniform, low=2.0, high=6.0, sign=-1.0),
     })
 
 

@@ -1,4 +1,4 @@
-"""Named entities default at t = 0 (MODEL.md §2), e.g. ``entities: [openai]``."""
+"""Named entities default at t = 0 (docs/model.md §3.2), e.g. ``entities: [openai]``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Private-credit freeze (MODEL.md §2; seed 002: credit, not equity, finances this boom; IMF:
+"""Private-credit freeze (docs/model.md §3.2; credit, not equity, finances this boom; IMF:
 40 % of private-credit borrowers burn cash). Private-credit lenders refinance nothing for
 ``quarters`` quarters, and equity funding of AI firms falls by ``funding_cut``.
 """
@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .base import Dist, Factors, replace
+from .base import Dist, DistKind, Factors, bounded, replace
 
 
 @dataclass
 class PrivateCreditFreezeShock:
-    quarters: float = 4.0      # quarters without new private-credit lending
-    funding_cut: float = 0.5   # share of planned equity raises that does not come
+    quarters: float = bounded(4.0, 0.0, 40.0, "quarters without new private-credit lending")
+    funding_cut: float = bounded(0.5, 0.0, 1.0, "share of planned equity raises that does not come")
     mc: dict[str, Dist] = field(default_factory=lambda: {
-        "quarters": Dist("uniform", low=1.0, high=8.0),
-        "funding_cut": Dist("normal", 0.15, low=0.0, high=1.0),
+        "quarters": Dist(DistKind.uniform, low=1.0, high=8.0),
+        "funding_cut": Dist(DistKind.normal, 0.15, low=0.0, high=1.0),
     })
 
 

@@ -1,4 +1,4 @@
-"""Rate hike (MODEL.md §2; seed 002: fear of Fed hikes cost AI stocks 3 % in a week, Nov 2025).
+"""Rate hike (docs/model.md §3.2; fear of Fed hikes cost AI stocks 3 % in a week, Nov 2025).
 
 The risk-free rate rises by ``dr`` and credit spreads widen by ``beta * dr``: floating debt
 re-prices at once, fixed debt when refinanced (:mod:`stressgpu.dynamics`). Long-duration assets
@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 
 import jax.numpy as jnp
 
-from .base import Dist, Factors, replace
+from .base import Dist, DistKind, Factors, bounded, replace
 
 
 @dataclass
 class RateHikeShock:
-    dr: float = 0.01                  # +100 bp on the risk-free rate
-    beta: float = 0.5                 # spread widening per unit of rate rise
-    duration_real_estate: float = 8.0
-    duration_equity: float = 10.0
+    dr: float = bounded(0.01, 0.0, 0.2, "rise of the risk-free rate (0.01 = +100 bp)")
+    beta: float = bounded(0.5, 0.0, 5.0, "credit-spread widening per unit of rate rise")
+    duration_real_estate: float = bounded(8.0, 0.0, 50.0, "duration of data-centre real estate (years)")
+    duration_equity: float = bounded(10.0, 0.0, 50.0, "duration of listed equity (years)")
     mc: dict[str, Dist] = field(default_factory=lambda: {
-        "dr": Dist("normal", 0.005, low=0.0, high=0.05),
-        "beta": Dist("normal", 0.2, low=0.0, high=2.0),
+        "dr": Dist(DistKind.normal, 0.005, low=0.0, high=0.05),
+        "beta": Dist(DistKind.normal, 0.2, low=0.0, high=2.0),
     })
 
 

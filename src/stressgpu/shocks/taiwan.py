@@ -1,4 +1,4 @@
-"""Taiwan supply shock (MODEL.md §2; seed 001: close to 70 % of leading-edge chips are made in
+"""Taiwan supply shock (docs/model.md §3.2; close to 70 % of leading-edge chips are made in
 Taiwan). Leading-edge chip supply falls by ``share`` for ``quarters`` quarters: chipmakers sell
 that much less AI hardware and AI buyers can install that much less (their AI capex falls).
 """
@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .base import Dist, Factors, replace
+from .base import Dist, DistKind, Factors, bounded, replace
 
 
 @dataclass
 class TaiwanShock:
-    share: float = 0.5      # share of leading-edge supply lost (seed: ~70 % made in Taiwan)
-    quarters: float = 4.0
+    share: float = bounded(0.5, 0.0, 1.0, "share of leading-edge chip supply lost")
+    quarters: float = bounded(4.0, 0.0, 40.0, "quarters the supply loss lasts")
     mc: dict[str, Dist] = field(default_factory=lambda: {
-        "share": Dist("uniform", low=0.1, high=0.7),
-        "quarters": Dist("uniform", low=1.0, high=8.0),
+        "share": Dist(DistKind.uniform, low=0.1, high=0.7),
+        "quarters": Dist(DistKind.uniform, low=1.0, high=8.0),
     })
 
 
