@@ -129,3 +129,12 @@ def test_every_number_rejects_nan_and_infinity(key, bad):
     leaf[last] = bad
     with pytest.raises(ConfigError, match=re.escape(f"{key}={bad:g}")):
         validate(OmegaConf.create(node))
+
+
+def test_library_defaults_of_the_model_agree_with_the_config():
+    """``dynamics.ModelParams`` keeps library defaults for API users; a run takes the config's.
+    They must not drift apart (change a default in stressgpu/config.py, and there only for a run)."""
+    from dataclasses import replace
+
+    lib = ModelParams()
+    assert replace(model_params(RunConfig()), tile=lib.tile) == lib
