@@ -139,6 +139,7 @@ class Outcome(NamedTuple):
     payments: jax.Array          # [N] clearing payments at the horizon
     total_liabilities: jax.Array  # [N] pbar at the horizon
     credit_loss: jax.Array       # [N] loss of each creditor on its claims at the horizon
+    credit_exposure: jax.Array   # [N] those claims: debt owed to it and its claims on defaulted buyers
     credit_loss_by_kind: jax.Array  # [K] losses by lender kind (stressgpu._types.LENDER_KINDS)
     external_loss: jax.Array     # [] loss of creditors outside the network (non-debt liabilities)
     commitment_loss: jax.Array   # [N]
@@ -541,7 +542,8 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
     ratio = lambda a, b: jnp.where(b > 0, a / jnp.where(b > 0, b, 1.0), 1.0)  # noqa: E731
     return Outcome(
         defaulted=s.defaulted, default_quarter=s.default_quarter, equity=eq, payments=pay,
-        total_liabilities=cn.total_liabilities, credit_loss=credit, credit_loss_by_kind=credit @ kinds,
+        total_liabilities=cn.total_liabilities, credit_loss=credit,
+        credit_exposure=cn.amount @ cn.lender, credit_loss_by_kind=credit @ kinds,
         external_loss=(shortfall * ext_share).sum(), commitment_loss=s.commitment_loss,
         direct_loss=s.direct_loss, firesale_loss=s.firesale_loss, prices=prices,
         defaults_per_quarter=new_defaults, cash=s.cash, clearing_converged=status == Status.OK,
