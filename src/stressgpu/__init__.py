@@ -1,10 +1,10 @@
-"""stressgpu: stress tests of the AI-boom financial network in JAX (see README.md, MODEL.md).
+"""stressgpu: stress tests of the AI-boom financial network in JAX (see README.md and docs/model.md).
 
 The public API, in the order data flows:
 
 * :func:`load_tables` -> :func:`build_network` (tables -> arrays);
 * :func:`draw_factors` / :data:`SHOCKS` (shock configs -> risk factors of B scenarios);
-* :func:`simulate` (the quarterly model, MODEL.md §4) and the channels in
+* :func:`simulate` (the quarterly model, docs/model.md §4) and the channels in
   :mod:`stressgpu.channels` (clearing, DebtRank, cascade, fire sales, commitments);
 * :func:`run_montecarlo`, :func:`reverse_stress_test`; :func:`stressgpu.sensitivity.sensitivity`,
   :func:`stressgpu.calibrate.calibrate`.

@@ -1,4 +1,4 @@
-"""Reconstructed debt as an ensemble of networks (MODEL.md §1; issue: reconstruction with uncertainty).
+"""Reconstructed debt as an ensemble of networks (docs/model.md §2).
 
 Where ``links.csv`` marks debt links as reconstructed, only their totals are known: what each
 borrower owes the reconstructed lenders, and what each lender is owed. Those totals define a

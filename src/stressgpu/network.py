@@ -1,6 +1,6 @@
 """Validated tables -> the network as arrays (a PyTree), plus the labels to read them by.
 
-Conventions (MODEL.md §1), for N entities, A = 4 asset classes, T quarters from ``start``:
+Conventions (docs/model.md §2), for N entities, A = 4 asset classes, T quarters from ``start``:
 
 * debt links (borrower, lender, amount, rate, maturity) — debt in ``links.csv`` goes to the
   named lender; the rest of i's ``total_debt`` is a link to the ``outside`` entity (a

@@ -1,11 +1,11 @@
-"""Reconstruction of unknown bilateral amounts from known totals (MODEL.md section 1).
+"""Reconstruction of unknown bilateral amounts from known totals (docs/model.md §2).
 
 Often only totals are published: what each borrower owes in total to the lenders in scope and
 what each lender has lent in total, not who lent to whom. With N entities (USD bn):
 
 * ``row_totals[i]`` = ``r_i`` -- what borrower ``i`` owes in total to the lenders in scope;
 * ``col_totals[j]`` = ``c_j`` -- what lender ``j`` has lent in total;
-* the reconstructed ``X[i, j]`` -- what ``i`` owes ``j`` (MODEL.md 1: ``L[i, j]``), with
+* the reconstructed ``X[i, j]`` -- what ``i`` owes ``j`` (docs/model.md §2: ``L[i, j]``), with
   ``sum_j X[i, j] = r_i``, ``sum_i X[i, j] = c_j``, ``X >= 0``, ``X[i, i] = 0`` (no entity lends
   to itself) and, when a ``support`` mask is given, ``X[i, j] = 0`` where it is False.
 

@@ -1,4 +1,4 @@
-"""Valuation-implied equity returns (MODEL.md §5), so a shock can be set against market moves.
+"""Valuation-implied equity returns (docs/model.md §6), so a shock can be set against market moves.
 
 The quarterly model pays no dividends: every equity cash flow to the horizon is retained, so
 what shareholders hold at the horizon is the entity's net worth ``W_T`` (assets less

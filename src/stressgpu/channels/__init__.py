@@ -1,4 +1,4 @@
-"""Propagation channels of MODEL.md §3, each a pure, batched JAX function of arrays."""
+"""Propagation channels of docs/model.md §5, each a pure, batched JAX function of arrays."""
 from .cascade import CascadeResult, default_cascade
 from .clearing import ClearingNetwork, ClearingParams, ClearingResult, EdgeNetwork, make_network, solve_clearing
 from .commitments import circular_revenue_share, commitment_payments

@@ -1,4 +1,4 @@
-"""Commitments and vendor financing (MODEL.md §3.6).
+"""Commitments and vendor financing (docs/model.md §4).
 
 ``K[i, j, t]`` is what buyer i contracted to pay supplier j in quarter t. When i cuts its
 spending by ``m < 1`` the supplier loses ``(1 - m) K`` (never more than the part above the
@@ -35,7 +35,7 @@ def commitment_payments(K_t: jax.Array, spending_mult: jax.Array, take_or_pay: j
 def circular_revenue_share(investment: jax.Array, commitments: jax.Array, revenue: jax.Array) -> jax.Array:
     """Share of each supplier's revenue over the horizon funded by its own investments.
 
-    ``sum_i min(I[j, i], sum_t K[i, j, t]) / revenue_j`` (MODEL.md §3.6), with ``investment``
+    ``sum_i min(I[j, i], sum_t K[i, j, t]) / revenue_j`` (docs/model.md §4), with ``investment``
     ``[N, N]`` (I[j, i], j's investment in buyer i), ``commitments`` ``[N, N, T]`` and
     ``revenue`` ``[N]`` the supplier's revenue over the same quarters. Returns ``[N]``.
     """

@@ -22,7 +22,7 @@ ASSET_CLASSES = tuple(a for a in _ALL_ASSET_CLASSES if a != "other")
 LINK_KINDS = ("debt", "facility", "equity_stake", "commitment")
 BOOLS = ("true", "false", "True", "False", "TRUE", "FALSE")
 
-# Roles in the compute value chain (MODEL.md v2 §1); `entities.roles` lists them, ';'-separated.
+# Roles in the compute value chain (docs/model.md §1); `entities.roles` lists them, ';'-separated.
 ROLES = ("sells_hardware", "sells_compute", "sells_services", "sells_power", "leases_dc",
          "uses_compute", "finances")
 # Where a number comes from. `estimate` and `reconstruction` are the two estimated kinds.
