@@ -279,9 +279,16 @@ def _unbatched(x, key, b):
 # --------------------------------------------------------------------------- the table
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-@pytest.mark.parametrize("ch", CHANNELS, ids=[c.name for c in CHANNELS])
+# Cells over 10 s on a loaded 2-core machine (the exact solvers' gradients compile slowly): run
+# with `pytest -m slow`. Every channel keeps jit and eager cells in the default run.
+SLOW_CELLS = {("solve_clearing[hybrid]", "f64", "eager"), ("solve_clearing[hybrid]", "f64", "jit"),
+              ("solve_clearing[hybrid]", "f32", "eager"), ("solve_clearing[fictitious_default]", "f64", "eager")}
+CELLS = [pytest.param(ch, dtype, mode, id=f"{ch.name}-{dname}-{mode}",
+                      marks=[pytest.mark.slow] if (ch.name, dname, mode) in SLOW_CELLS else [])
+         for ch in CHANNELS for dtype, dname in zip(DTYPES, ("f32", "f64")) for mode in MODES]
+
+
+@pytest.mark.parametrize("ch,dtype,mode", CELLS)
 def test_channel_contract(ch, dtype, mode):
     x = ch.inputs(dtype)
     rows = x[ch.batch_key]

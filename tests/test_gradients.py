@@ -1,4 +1,5 @@
-"""Implicit gradients through the clearing fixed point (MODEL.md §5; channels/implicit.py).
+"""Implicit gradients through the clearing fixed point (docs/model.md §9; solvers.implicit_fixed_point,
+channels/implicit.py, and the public solve_clearing with every method).
 
 1. gradients of Σp, of one firm's equity V_k and of ``system_loss`` with respect to e, L (on its
    support), external liabilities, C, alpha and beta against central finite differences, on
@@ -6,10 +7,12 @@
    threshold (Eisenberg–Noe, Rogers–Veraart, with and without forced defaults);
 2. the kink: a two-node network with one entity exactly at default, against one-sided finite
    differences on the documented (solvent) side, and the other side shown to differ;
-3. vmap over a batch of e and over a batch of L equals a loop; jit equals eager;
+3. vmap over a batch of e and over a batch of L equals a loop; jit equals eager (slow);
 4. the backward pass does not unroll the solver: one while loop in the gradient's jaxpr whatever
    max_iter, and an exact gradient after more than a thousand Picard steps;
-5. the smoothed default indicator, and the branch map against ``clearing_map``.
+5. the smoothed default indicator, and the implicit derivative against the implicit function
+   theorem written out with ``clearing_map``'s own Jacobians at the answer;
+6. the public ``solve_clearing`` differentiates the same way with every method.
 
 Finite differences run batched: every perturbed parameter set of a network is one row of a single
 jitted ``lax.map`` call, and every drawn network is padded to one shape (one compilation in all).
@@ -20,9 +23,9 @@ from jax import lax
 import numpy as np
 import pytest
 
-from stressgpu.channels.clearing import ClearingNetwork, ClearingParams, clearing_map
+from stressgpu._types import Status
+from stressgpu.channels.clearing import ClearingNetwork, ClearingParams, clearing_map, solve_clearing
 from stressgpu.channels.implicit import (
-    _branch_map,
     clear_differentiable,
     clear_differentiable_result,
     clearing_assets,
@@ -199,6 +202,7 @@ KINK_C = np.array([[0.0, 0.0], [0.25, 0.0]])
 KINK_E = np.array([1.0, 0.5])
 
 
+@jax.jit
 def _kink_outputs(e, ext, alpha, beta):
     p, v = clear_differentiable(KINK_L, ext, KINK_C, e, alpha, beta)
     return jnp.concatenate([p, v])
@@ -219,8 +223,8 @@ def test_kink_gradient_is_the_solvent_side(alpha, beta):
 
     f_e = lambda x: _kink_outputs(x, KINK_EXT, alpha, beta)          # noqa: E731
     f_ext = lambda x: _kink_outputs(KINK_E, x, alpha, beta)          # noqa: E731
-    jac_e = np.asarray(jax.jacrev(f_e)(KINK_E))                      # [4 outputs, 2 inputs]
-    jac_ext = np.asarray(jax.jacrev(f_ext)(KINK_EXT))
+    jac_e = np.asarray(jax.jit(jax.jacrev(f_e))(KINK_E))             # [4 outputs, 2 inputs]
+    jac_ext = np.asarray(jax.jit(jax.jacrev(f_ext))(KINK_EXT))
 
     # documented side: right derivative in e_0, left derivative in ext_0 (both keep 0 solvent)
     np.testing.assert_allclose(jac_e[:, 0], _one_sided(f_e, KINK_E, 0, +1), atol=1e-8)
@@ -239,7 +243,7 @@ def test_kink_gradient_is_the_solvent_side(alpha, beta):
 # --------------------------------------------------------------------------- 3. vmap and jit
 
 
-def test_vmap_over_e_and_over_L_equals_loop_and_jit_equals_eager():
+def test_vmap_over_e_and_over_L_equals_loop():
     (L, ext, C, e, alpha, beta), e_base, _, _ = _random_problem(11, 0.9, 0.8)
 
     def f(L_, e_):                    # two clearings (shocked and baseline), p and V both used
@@ -260,7 +264,12 @@ def test_vmap_over_e_and_over_L_equals_loop_and_jit_equals_eager():
         for b, l in zip(batched, grad(Lj, e)):
             np.testing.assert_allclose(b[j], l, rtol=1e-10, atol=1e-12)
 
-    # jit equals eager (one clearing, to keep the eager op-by-op compilations few)
+
+@pytest.mark.slow
+def test_gradient_jit_equals_eager():
+    # one clearing, to keep the eager op-by-op compilations few (still > 10 s: marked slow;
+    # the channel contract table checks jit and eager gradients of every channel)
+    (L, ext, C, e, alpha, beta), _, _, _ = _random_problem(11, 0.9, 0.8)
     g = jax.grad(lambda L_, e_: clear_differentiable(L_, ext, C, e_, alpha, beta)[1].sum(), argnums=(0, 1))
     for b, l in zip(jax.jit(g)(L, e), g(L, e)):
         np.testing.assert_allclose(b, l, rtol=1e-12, atol=1e-12)
@@ -287,12 +296,12 @@ def test_gradient_does_not_unroll_the_solver():
     assert len(small.splitlines()) == len(large.splitlines())
     assert small.count("while[") == large.count("while[") == 1       # the forward Picard loop only
 
-    res = clear_differentiable_result(L, ext, C, e, max_iter=10**7)
+    res = jax.jit(lambda e_: clear_differentiable_result(L, ext, C, e_, max_iter=10**7))(e)
     assert bool(res.converged) and int(res.iterations) > 1000 and bool(res.defaulted.all())
     # all default (EN): p = (I − Πᵀ)⁻¹ e, so dΣp/de = (I − Π)⁻¹ 1
     pi = L / (L.sum(1) + ext)[:, None]
     exact = np.linalg.solve(np.eye(len(e)) - pi, np.ones(len(e)))
-    g = jax.grad(lambda e_: clear_differentiable(L, ext, C, e_, max_iter=10**7)[0].sum())(e)
+    g = jax.jit(jax.grad(lambda e_: clear_differentiable(L, ext, C, e_, max_iter=10**7)[0].sum()))(e)
     np.testing.assert_allclose(g, exact, rtol=1e-10)
 
 
@@ -327,14 +336,59 @@ def test_smooth_default_probability_gradients():
     assert np.all(np.diag(d_e) < 0) and np.all(np.diag(d_ext) > 0)
 
 
-def test_branch_map_is_the_clearing_map_at_the_fixed_point():
+def test_implicit_derivative_is_the_implicit_function_theorem_on_the_clearing_map():
+    # At the answer z* = (p, V), z* = Φ(z*, e) with Φ = clearing_map on the branch selected;
+    # so dz*/de = (I − ∂Φ/∂z)⁻¹ ∂Φ/∂e. Both Jacobians are taken from clearing_map itself
+    # (jax.jacfwd at the fixed point), the solve is numpy's: the adjoint must agree.
+    n = N_PAD
+
+    @jax.jit
+    def pieces(L, ext, C, e, a_, b_, f):
+        res = clear_differentiable_result(L, ext, C, e, a_, b_, f)
+        net = ClearingNetwork(L, ext, C)
+        params = ClearingParams(a_, b_)
+
+        def phi(z, e_):
+            return jnp.concatenate(clearing_map(net, e_, z[:n], z[n:], f, params)[:2])
+
+        z = jnp.concatenate([res.payments, res.equity])
+        _, _, d = clearing_map(net, e, res.payments, res.equity, f, params)
+        got = jax.jacrev(lambda e_: jnp.concatenate(clear_differentiable(L, ext, C, e_, a_, b_, f)))(e)
+        return res, z, phi(z, e), d, jax.jacfwd(phi, argnums=0)(z, e), jax.jacfwd(phi, argnums=1)(z, e), got
+
     for seed, alpha, beta, n_forced in [(1, 1.0, 1.0, 0), (3, 0.8, 0.6, 1)]:
-        (L, ext, C, e, a_, b_), _, forced, _ = _random_problem(seed, alpha, beta, True, n_forced)
-        res = clear_differentiable_result(L, ext, C, e, a_, b_, forced)
-        net = ClearingNetwork(*map(jnp.asarray, (L, ext, C)))
-        p, v, d = clearing_map(net, jnp.asarray(e), res.payments, res.equity, jnp.asarray(forced),
-                               ClearingParams(a_, b_))
+        theta, _, forced, _ = _random_problem(seed, alpha, beta, True, n_forced)
+        res, z, phi_z, d, dz, de, got = jax.tree_util.tree_map(
+            np.asarray, pieces(*map(jnp.asarray, theta), jnp.asarray(forced)))
+        assert int(res.status) == Status.OK
         np.testing.assert_array_equal(d, res.defaulted)
-        theta = tuple(map(jnp.asarray, (L, ext, C, e, a_, b_)))
-        z = _branch_map(theta, jnp.concatenate([res.payments, res.equity]), res.defaulted)
-        np.testing.assert_allclose(z, np.concatenate([p, v]), atol=1e-12)
+        np.testing.assert_allclose(phi_z, z, atol=1e-12)        # z* = Φ(z*, e)
+        ift = np.linalg.solve(np.eye(2 * n) - dz, de)
+        np.testing.assert_allclose(got, ift, rtol=1e-10, atol=1e-12)
+        assert np.abs(ift).max() > 0.1
+
+
+# --------------------------------------------------------------------------- 6. public API
+
+
+@pytest.mark.parametrize("method", ["picard", "fictitious_default", "hybrid"])
+def test_solve_clearing_gradients_every_method(method):
+    # grad through the public function, under jit, agrees with the array-signature
+    # clear_differentiable (Picard) and with a central difference in e (one direction).
+    (L, ext, C, e, alpha, beta), _, forced, k = _random_problem(2, 0.7, 0.9, True, 1)
+    net = ClearingNetwork(*map(jnp.asarray, (L, ext, C)))
+    params = ClearingParams(alpha, beta)
+
+    def f(e_):
+        r = solve_clearing(net, e_, forced_default=forced, params=params, method=method)
+        return r.payments.sum() + r.equity[k]
+
+    g = np.asarray(jax.jit(jax.grad(f))(jnp.asarray(e)))
+    ref = np.asarray(jax.jit(jax.grad(lambda e_: (lambda pv: pv[0].sum() + pv[1][k])(
+        clear_differentiable(L, ext, C, e_, alpha, beta, forced))))(jnp.asarray(e)))
+    np.testing.assert_allclose(g, ref, rtol=1e-10, atol=1e-12)
+    # (forward mode through solve_clearing: the channel contract table)
+    direction = np.random.default_rng(0).normal(size=e.shape)
+    fd = (float(f(jnp.asarray(e + H * direction))) - float(f(jnp.asarray(e - H * direction)))) / (2 * H)
+    np.testing.assert_allclose(g @ direction, fd, rtol=1e-5, atol=1e-6)
+    assert np.abs(g).max() > 0.1
