@@ -11,7 +11,7 @@ import pytest
 
 from stressgpu.channels.clearing import ClearingNetwork, ClearingParams, solve_clearing
 from stressgpu.data import load_tables
-from stressgpu.dynamics import FINANCIAL_KINDS, ModelParams, capital_floor, simulate
+from stressgpu.dynamics import FAILING_KINDS, ModelParams, capital_floor, simulate
 from stressgpu.network import build_network
 from stressgpu.shocks import SHOCKS, draw_factors, neutral
 from stressgpu.shocks.deepseek import DeepseekShock
@@ -50,7 +50,7 @@ def test_one_quiet_quarter_is_one_clearing(mini):
     # only financial firms default on insolvency; operating companies only on a missed payment.
     price = f.price[0].at[0].set(1.0)
     e = net.cash + net.holdings @ price
-    financial = jnp.asarray([k in FINANCIAL_KINDS for k in labels.kinds])
+    financial = jnp.asarray([k in FAILING_KINDS for k in labels.kinds])
     ref = solve_clearing(ClearingNetwork(net.liabilities, net.external_liabilities, net.cross_holdings), e,
                          params=ClearingParams(params.alpha, params.beta, financial, capital_floor(net)))
     np.testing.assert_allclose(o.payments[0], ref.payments, rtol=1e-9, atol=1e-9)

@@ -47,9 +47,11 @@ from .shocks.base import Factors
 from .solvers import iterate, worst
 
 MARKET_CLASSES = 2
-# Financial firms fail on their capital (docs/model.md §5.2) and roll their own maturities;
-# operating companies default only on a missed payment (§5.1).
-FINANCIAL_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "outside")  # AI hardware and data-centre real estate trade in fire sales
+# Financial firms roll their own maturities; banks, private-credit funds and insurers fail on
+# their capital (docs/model.md §5.2), pension funds, asset managers and the outside sector
+# absorb losses without failing; operating companies default only on a missed payment (§5.1).
+FINANCIAL_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "outside")
+FAILING_KINDS = ("bank", "private_credit", "insurer")  # AI hardware and data-centre real estate trade in fire sales
 
 
 def _switch(default):
@@ -341,8 +343,13 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
 
 
 def _financial(net: Network) -> jax.Array:
-    """``[N]`` bool: financial firms (they default on insolvency, and roll their maturities)."""
+    """``[N]`` bool: financial firms (they roll their maturities and sell in fire sales)."""
     return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FINANCIAL_KINDS]))
+
+
+def _failing(net: Network) -> jax.Array:
+    """``[N]`` bool: firms that fail on insolvency or a capital shortfall (docs/model.md §5.2)."""
+    return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FAILING_KINDS]))
 
 
 def capital_floor(net: Network) -> jax.Array:
@@ -352,7 +359,7 @@ def capital_floor(net: Network) -> jax.Array:
     worth0 = net.cash + net.holdings.sum(1) + net.debt_amount @ net.debt_lender \
         - net.debt_amount @ net.debt_borrower - net.external_liabilities
     share = jnp.where(ec.capital_ratio > 0, ec.capital_ratio_min / jnp.where(ec.capital_ratio > 0, ec.capital_ratio, 1.0), 0.0)
-    return jnp.where(_financial(net), jnp.maximum(worth0, 0.0) * share, 0.0)
+    return jnp.where(_failing(net), jnp.maximum(worth0, 0.0) * share, 0.0)
 
 
 def _clear(net: Network, s: State, price, forced, p: ModelParams):
@@ -365,7 +372,7 @@ def _clear(net: Network, s: State, price, forced, p: ModelParams):
     cn = EdgeNetwork(jnp.concatenate([s.debt, s.claims]),
                      jnp.concatenate([net.debt_borrower, net.commit_buyer]),
                      jnp.concatenate([net.debt_lender, net.commit_supplier]), net.external_liabilities, C)
-    params = ClearingParams(p.alpha, p.beta, _financial(net), capital_floor(net))
+    params = ClearingParams(p.alpha, p.beta, _failing(net), capital_floor(net))
     r = clear_one(cn, e, forced, params, method="picard", tol=p.clearing_tol, max_steps=p.clearing_max_iter)
     return r.payments, r.equity, r.defaulted, r.status, e, cn
 
