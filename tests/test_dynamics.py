@@ -91,7 +91,7 @@ def test_larger_shock_never_lowers_losses(mini):
     base = simulate(net, neutral(1, net.n, jnp.float64))
     losses, defaults = [], []
     for k in ks:
-        o = simulate(net, deepseek(labels, k, gpu_price_drop=0.0, equity_rerate=0.0))
+        o = simulate(net, deepseek(labels, k, equity_rerate=0.0))
         losses.append(float((base.equity - o.equity).sum()))
         defaults.append(int(o.defaulted.sum()))
     assert np.all(np.diff(losses) >= -1e-6), losses

@@ -41,7 +41,7 @@ from ._types import KINDS, LENDER_KINDS, Status
 from .channels.clearing import ClearingParams, EdgeNetwork, clear_one
 from .channels.firesale import fire_sale_one
 from .economy.funding import fund_shortfall
-from .economy.market import Demand, value_chain
+from .economy.market import Demand, end_demand, value_chain
 from .network import Network
 from .shocks.base import Factors
 from .solvers import iterate, worst
@@ -172,10 +172,9 @@ def _growth(rate, t):
 
 
 def _demand(f: Factors, t) -> Demand:
-    """End-demand indices of quarter t (docs/model.md §3): the efficiency shock with full
-    pass-through (services and compute both scale by ``k^(ε−1)``), times the demand slump."""
-    slump = (1.0 - f.ai_growth_cut) ** (t / 4.0)
-    return Demand(services=f.compute_mult * slump, compute=f.compute_mult * slump)
+    """End-demand indices of quarter t (docs/model.md §3): the efficiency shock (k, π, ε, share
+    shift) and the demand slump (:func:`stressgpu.economy.market.end_demand`)."""
+    return end_demand(f.efficiency, f.pass_through, f.elasticity, f.share_shift, f.ai_growth_cut, t / 4.0)
 
 
 class _Plan(NamedTuple):
@@ -290,7 +289,8 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     debt = s.debt - repay
     flows_out = (paid + fee) @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower
     flows_in = received + interest @ net.debt_lender + repay @ net.debt_lender
-    planned_equity = net.equity_raise / 4 * f.funding_mult * alive     # funding rounds as planned
+    window = jnp.where(t < f.funding_quarters, f.funding_mult, 1.0)   # the equity window this quarter
+    planned_equity = net.equity_raise / 4 * window * alive            # funding rounds as planned
     cash = s.cash + alive * (revenue - variable - sticky - capex + planned_equity) - flows_out + flows_in
 
     # Dividends and buybacks only out of cash above the minimum.
@@ -304,7 +304,7 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     market_open = market_open & p.refinancing
     debt_room = jnp.where(market_open, (1.0 + p.plan_headroom) * plan_room_t
                           + jnp.maximum(p.debt_leverage * ocf - own_debt, 0.0) - s.new_debt, 0.0)
-    equity_room = ec.listed * p.equity_issue_share * ec.market_value / 4 * f.funding_mult
+    equity_room = ec.listed * p.equity_issue_share * ec.market_value / 4 * window
     cuttable = (1.0 - net.capex_floor) * capex
     fund = fund_shortfall(cash, ec.min_cash * alive, s.facility_room * alive, debt_room * alive,
                           equity_room * alive, cuttable * alive)

@@ -7,7 +7,7 @@ from dataclasses import fields
 import jax
 import jax.numpy as jnp
 
-from . import (deepseek, demand_slump, gpu_depreciation, idiosyncratic_default,
+from . import (ai_sentiment, deepseek, demand_slump, gpu_depreciation, idiosyncratic_default,
                private_credit_freeze, rate_hike, taiwan)
 from .base import DISTS, Dist, Factors, compose, draw_size, neutral, replace
 
@@ -19,6 +19,7 @@ SHOCKS = {
     "demand_slump": (demand_slump.DemandSlumpShock, demand_slump.factors),
     "gpu_depreciation": (gpu_depreciation.GpuDepreciationShock, gpu_depreciation.factors),
     "idiosyncratic_default": (idiosyncratic_default.IdiosyncraticDefaultShock, idiosyncratic_default.factors),
+    "ai_sentiment": (ai_sentiment.AiSentimentShock, ai_sentiment.factors),
 }
 
 

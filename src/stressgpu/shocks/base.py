@@ -25,15 +25,19 @@ N_ASSET_CLASSES = 4  # ai_hardware, dc_real_estate, listed_equity, other (networ
 class Factors:
     """Risk factors of B scenarios (N entities, A asset classes).
 
-    compute_mult [B]: compute spending multiplier m = k^(elasticity-1) on AI capex, AI purchase
-      commitments and AI revenue lines (docs/model.md §3.2, deepseek).
+    compute_mult [B]: k^(elasticity-1), the spending multiplier of full pass-through (reported;
+      the model reads efficiency, pass_through, elasticity and share_shift).
+    efficiency [B]: k, compute per unit of AI output falls k-fold (docs/model.md §3).
+    pass_through [B]: share of the saving passed to end prices (π); elasticity [B]: ε.
+    share_shift [B]: share of the incumbents' AI-services volume lost to open models.
     ai_growth_cut [B]: cut to the annual growth of AI revenue lines (demand slump).
     chip_cut [B], chip_quarters [B]: share of leading-edge chip supply lost, for that many quarters.
     price [B, A]: multiplier on each asset class's price at t = 0 (1 = unchanged).
     depreciation_mult [B]: speed-up of AI hardware depreciation (old life / new life).
     rate_shift [B], spread_shift [B]: risk-free rate and credit spread changes (fractions).
     credit_freeze_quarters [B]: quarters private-credit lenders refinance nothing.
-    funding_mult [B]: multiplier on planned equity raises.
+    funding_mult [B]: multiplier on planned equity raises and on listed firms' equity window,
+      for the first funding_quarters [B] quarters (inf: the whole horizon).
     default_now [B, N]: entities that default at t = 0.
     revenue_mult [B, N]: idiosyncratic revenue multiplier (Monte Carlo noise).
     """
@@ -50,18 +54,26 @@ class Factors:
     funding_mult: jax.Array
     default_now: jax.Array
     revenue_mult: jax.Array
+    efficiency: jax.Array
+    pass_through: jax.Array
+    elasticity: jax.Array
+    share_shift: jax.Array
+    funding_quarters: jax.Array
 
 
-_MULT = ("compute_mult", "price", "depreciation_mult", "funding_mult", "revenue_mult")
+_MULT = ("compute_mult", "price", "depreciation_mult", "funding_mult", "revenue_mult", "efficiency")
 _ADD = ("ai_growth_cut", "rate_shift", "spread_shift")
-_MAX = ("chip_quarters", "credit_freeze_quarters")
+_MAX = ("chip_quarters", "credit_freeze_quarters", "funding_quarters")
+# Set by one shock only (the efficiency shock); composing keeps the value that is not neutral.
+_OVERRIDE = {"pass_through": 1.0, "elasticity": 1.0}
 
 
 def neutral(batch: int, n: int, dtype=jnp.float32) -> Factors:
     """Factors of B unshocked scenarios."""
     one, zero = jnp.ones(batch, dtype), jnp.zeros(batch, dtype)
     return Factors(one, zero, zero, zero, jnp.ones((batch, N_ASSET_CLASSES), dtype), one, zero, zero,
-                   zero, one, jnp.zeros((batch, n), bool), jnp.ones((batch, n), dtype))
+                   zero, one, jnp.zeros((batch, n), bool), jnp.ones((batch, n), dtype),
+                   one, one, one, zero, jnp.full(batch, jnp.inf, dtype))
 
 
 def compose(a: Factors, b: Factors) -> Factors:
@@ -76,8 +88,10 @@ def compose(a: Factors, b: Factors) -> Factors:
             out[f.name] = x + y
         elif f.name in _MAX:
             out[f.name] = jnp.maximum(x, y)
-        elif f.name == "chip_cut":
+        elif f.name in ("chip_cut", "share_shift"):
             out[f.name] = 1 - (1 - x) * (1 - y)
+        elif f.name in _OVERRIDE:
+            out[f.name] = jnp.where(y != _OVERRIDE[f.name], y, x)
         else:
             out[f.name] = x | y
     return Factors(**out)

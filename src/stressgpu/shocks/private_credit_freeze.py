@@ -1,6 +1,7 @@
 """Private-credit freeze (docs/model.md §3.2; credit, not equity, finances this boom; IMF:
 40 % of private-credit borrowers burn cash). Private-credit lenders refinance nothing for
-``quarters`` quarters, and equity funding of AI firms falls by ``funding_cut``.
+``quarters`` quarters (private credit and asset-backed debt are closed to new borrowers), and
+equity funding falls by ``funding_cut`` for as long.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from .base import Dist, DistKind, Factors, bounded, replace
 @dataclass
 class PrivateCreditFreezeShock:
     quarters: float = bounded(4.0, 0.0, 40.0, "quarters without new private-credit lending")
-    funding_cut: float = bounded(0.5, 0.0, 1.0, "share of planned equity raises that does not come")
+    funding_cut: float = bounded(0.5, 0.0, 1.0, "share of planned equity raises that does not come during the freeze")
     mc: dict[str, Dist] = field(default_factory=lambda: {
         "quarters": Dist(DistKind.uniform, low=1.0, high=8.0),
         "funding_cut": Dist(DistKind.normal, 0.15, low=0.0, high=1.0),
@@ -20,4 +21,5 @@ class PrivateCreditFreezeShock:
 
 
 def factors(s, base: Factors, cfg: PrivateCreditFreezeShock, labels) -> Factors:
-    return replace(base, credit_freeze_quarters=s["quarters"], funding_mult=1 - s["funding_cut"])
+    return replace(base, credit_freeze_quarters=s["quarters"], funding_mult=1 - s["funding_cut"],
+                   funding_quarters=s["quarters"])
