@@ -152,3 +152,35 @@ def test_buyer_default_costs_its_suppliers_and_creditors_recover_partly(world):
     paid = float(o.payments[0, i]) / float(o.total_liabilities[0, i])
     assert 0.0 < paid < 1.0, paid
     assert float(o.claims.sum()) > 0.0
+
+
+def test_supplier_default_costs_its_buyers(world):
+    """docs/model.md §8.7: when a supplier fails, its live buyers replace what they still need
+    at the market rental price plus a switching premium: at the plan's price they pay more than
+    the contract, never less. (On the whole network a buyer may still end richer: a failed
+    seller's capacity leaves the market, rental prices and the hardware it owns gain value.)"""
+    from stressgpu.dynamics import _contracts
+    net, labels, _ = world
+    K = net.commit_amount[:, 4]
+    alive = jnp.ones(net.n, net.cash.dtype)
+    demand = jnp.ones(net.n, net.cash.dtype)
+    premium = ModelParams().replacement_premium
+    paid, _, _, replaced = _contracts(net, K, demand, alive, 1.0 * (1 + premium))
+    assert float(replaced.sum()) == 0.0                       # nobody failed: nothing replaced
+    failed = alive.at[labels.index("coreweave")].set(0.0)
+    paid2, _, lost2, replaced2 = _contracts(net, K, demand, failed, 1.0 * (1 + premium))
+    from_cw = np.asarray(net.commit_supplier[:, labels.index("coreweave")]) > 0
+    assert from_cw.any()
+    np.testing.assert_allclose(np.asarray(replaced2)[from_cw], (1 + premium) * np.asarray(paid)[from_cw])
+    assert float(np.asarray(paid2)[from_cw].sum()) == 0.0
+
+
+def test_mark_to_market_alone_defaults_no_operating_company(world):
+    """docs/model.md §5.1: a firm that can pay its coupons does not default because its assets
+    are marked down (here: AI hardware and data centres repriced, nothing else)."""
+    net, labels, base = world
+    f = neutral(1, net.n, jnp.float64)
+    f = f.__class__(**{**f.__dict__, "price": jnp.array([[1.0, 0.6, 1.0, 1.0]]), "depreciation_mult": jnp.array([1.5])})
+    o = simulate(net, f, ModelParams())
+    operating = [i for i, k in enumerate(labels.kinds) if k not in ("bank", "private_credit", "insurer")]
+    assert not bool(o.defaulted[0, operating].any()), ids(labels, o.defaulted[0])

@@ -137,7 +137,8 @@ class Outcome(NamedTuple):
 
     defaulted: jax.Array         # [N] bool
     default_quarter: jax.Array   # [N] int32, -1 never
-    equity: jax.Array            # [N] USD bn at the horizon (clearing value)
+    equity: jax.Array            # [N] USD bn at the horizon (clearing value, >= 0)
+    net_worth: jax.Array         # [N] assets less liabilities at the horizon (negative when under water)
     payments: jax.Array          # [N] clearing payments at the horizon
     total_liabilities: jax.Array  # [N] pbar at the horizon
     credit_loss: jax.Array       # [N] loss of each creditor on its claims at the horizon
@@ -209,24 +210,29 @@ def _capacity_step(capacity, pipeline, orders, depreciation):
     return nxt, pipe
 
 
-def _contracts(net: Network, K_t, demand_idx, alive, on: bool = True):
+def _contracts(net: Network, K_t, demand_idx, alive, replacement_price, on: bool = True):
     """Payments under each contract this quarter (docs/model.md §4): the binding share in full,
     the usage share and the cancellable rest following the buyer's demand index, a termination
-    fee on what is cancelled; nothing once either side has defaulted.
-    Returns ``(paid, fee, lost)``, each ``[F]``; ``lost`` is the supplier's shortfall on plan."""
+    fee on what is cancelled; nothing once either side has defaulted. A live buyer whose
+    supplier has failed buys what it still needs in the market at ``replacement_price`` (per
+    unit of contracted value; §5.4). Returns ``(paid, fee, lost, replaced)``, each ``[F]``;
+    ``lost`` is the supplier's shortfall on plan, ``replaced`` what the buyer pays the market."""
     ec = net.economy
     d = jnp.minimum(1.0, net.commit_buyer @ demand_idx)
     tp = net.commit_take_or_pay
     usage = jnp.minimum(ec.commit_usage, 1.0 - tp)
     rest = jnp.maximum(1.0 - tp - usage, 0.0)
-    both = (net.commit_buyer @ alive) * (net.commit_supplier @ alive)
+    buyer, supplier = net.commit_buyer @ alive, net.commit_supplier @ alive
+    both = buyer * supplier
     if not on:  # channel off: contracts pay as planned while both sides live, and nothing is lost
-        return K_t * both, K_t * 0.0, K_t * 0.0
-    paid = K_t * (tp + (usage + rest) * d) * both
+        return K_t * both, K_t * 0.0, K_t * 0.0, K_t * 0.0
+    needed = K_t * (tp + (usage + rest) * d)
+    paid = needed * both
+    replaced = needed * buyer * (1.0 - supplier) * replacement_price
     fee_rate = jnp.where(ec.commit_total > 0, ec.commit_fee / jnp.maximum(ec.commit_total, 1e-12), 0.0)
     fee = jnp.minimum(fee_rate * K_t * rest * (1.0 - d), K_t * rest * (1.0 - d)) * both
-    lost = (K_t - paid - fee) * (net.commit_supplier @ alive)
-    return paid, fee, lost
+    lost = (K_t - paid - fee) * supplier
+    return paid, fee, lost, replaced
 
 
 def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_t, plan_room_t,
@@ -270,7 +276,8 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
             + sh[:, 2] * demand.services + sh[:, 3] * chain.power_revenue)
     market = market_base * mult * f.revenue_mult
     demand_idx = capex_mult                      # a buyer's contracts follow its own demand
-    paid, fee, lost_f = _contracts(net, K_t, demand_idx, alive, p.commitments)
+    paid, fee, lost_f, replaced = _contracts(net, K_t, demand_idx, alive,
+                                             chain.rental_price * (1.0 + p.replacement_premium), p.commitments)
     received = paid @ net.commit_supplier + fee @ net.commit_supplier
     revenue = market + paid @ net.commit_supplier
     variable = ec.variable_cost_share * revenue
@@ -287,7 +294,7 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     operating = net.debt_borrower @ (~_financial(net)).astype(dtype)
     repay = jnp.minimum(due_t * borrower_alive * operating, s.debt)
     debt = s.debt - repay
-    flows_out = (paid + fee) @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower
+    flows_out = (paid + fee + replaced) @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower
     flows_in = received + interest @ net.debt_lender + repay @ net.debt_lender
     window = jnp.where(t < f.funding_quarters, f.funding_mult, 1.0)   # the equity window this quarter
     planned_equity = net.equity_raise / 4 * window * alive            # funding rounds as planned
@@ -540,7 +547,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T, room)
     s, (prices, new_defaults, (cash_path, worth_path), market, raised) = lax.scan(
         partial(_step, net, f, p, plan), s0, xs)
-    pay, eq, dflt, st_final, _, cn = _clear(net, s, s.price, s.defaulted, p)
+    pay, eq, dflt, st_final, e_final, cn = _clear(net, s, s.price, s.defaulted, p)
     status = worst(s.status, st_final)
     shortfall = cn.total_liabilities - pay
     credit = cn.inflows(shortfall)
@@ -549,6 +556,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
     ratio = lambda a, b: jnp.where(b > 0, a / jnp.where(b > 0, b, 1.0), 1.0)  # noqa: E731
     return Outcome(
         defaulted=s.defaulted, default_quarter=s.default_quarter, equity=eq, payments=pay,
+        net_worth=_net_worth(cn, e_final, pay, eq),
         total_liabilities=cn.total_liabilities, credit_loss=credit,
         credit_exposure=cn.amount @ cn.lender, credit_loss_by_kind=credit @ kinds,
         external_loss=(shortfall * ext_share).sum(), commitment_loss=s.commitment_loss,
