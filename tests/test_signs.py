@@ -184,3 +184,17 @@ def test_mark_to_market_alone_defaults_no_operating_company(world):
     o = simulate(net, f, ModelParams())
     operating = [i for i, k in enumerate(labels.kinds) if k not in ("bank", "private_credit", "insurer")]
     assert not bool(o.defaulted[0, operating].any()), ids(labels, o.defaulted[0])
+
+
+def test_rate_hike_floating_lenders_earn_more_losses_rise(world):
+    """docs/model.md §8.5: floating-rate borrowers pay more and floating-rate lenders earn more;
+    losses weakly increase in the rate rise (the dr sweep above checks equity losses)."""
+    net, labels, base = world
+    o = run(world, rate_hike=dict(dr=0.02))
+    floating_lender = np.asarray((net.debt_floating * net.debt_amount) @ net.debt_lender) > 0
+    lenders = [i for i in np.flatnonzero(floating_lender) if labels.kinds[i] in ("bank", "private_credit")]
+    assert lenders
+    for i in lenders:
+        assert float(o.interest_income[0, i]) > float(base.interest_income[0, i]), labels.ids[i]
+    credit = [float(run(world, rate_hike=dict(dr=d)).credit_loss_by_kind.sum()) for d in (0.0, 0.01, 0.03)]
+    assert np.all(np.diff(credit) >= -1e-9), credit

@@ -130,6 +130,7 @@ class State(NamedTuple):
     capex_plan: jax.Array    # [N] cumulative capex of the plan
     claims: jax.Array        # [F] suppliers' claims on defaulted buyers (unsecured, cleared with debt)
     secured: jax.Array       # [N] collateral taken by each secured lender
+    interest_in: jax.Array   # [N] cumulative interest received
 
 
 class Outcome(NamedTuple):
@@ -163,6 +164,7 @@ class Outcome(NamedTuple):
     new_debt_path: jax.Array     # [T, N] new market debt raised each quarter (the plan's path when unshocked)
     claims: jax.Array            # [F] suppliers' claims on defaulted buyers for unpaid binding commitments
     secured_recovered: jax.Array  # [N] USD bn secured lenders took from collateral of defaulted borrowers
+    interest_income: jax.Array   # [N] USD bn interest received over the horizon
     cash_path: jax.Array         # [T, N] cash after each quarter's flows and capex cuts ([T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
 
@@ -344,6 +346,7 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
         facility_room=s.facility_room - fund.facility, new_debt=s.new_debt + fund.debt,
         funding=s.funding + jnp.stack([fund.facility, fund.debt, fund.equity, fund.capex_cut], axis=1),
         revenue=s.revenue + revenue * alive, revenue_plan=s.revenue_plan + plan_rev,
+        interest_in=s.interest_in + interest @ net.debt_lender,
         capex=s.capex + capex * alive, capex_plan=s.capex_plan + capex_plan,
     )
     return new, fund.missed & (alive > 0), chain, fund.debt
@@ -528,7 +531,7 @@ def _initial_state(net: Network, f: Factors, p: ModelParams, plan: _Plan) -> Sta
         jnp.zeros(n, dtype), net.holdings @ (1 - price0), jnp.zeros(n, dtype), jnp.asarray(Status.OK, jnp.int32),
         ec.capacity, ec.capacity, pipe0, pipe0, jnp.asarray(1.0, dtype), ec.facility_room, jnp.zeros(n, dtype),
         jnp.zeros((n, 4), dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype),
-        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype))
+        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype))
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array | None = None) -> Outcome:
@@ -566,6 +569,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
         utilisation=market[:, 0], rental_price=market[:, 1], hardware_price=market[:, 2], hardware_shipped=market[:, 3],
         revenue_vs_plan=ratio(s.revenue, s.revenue_plan), capex_vs_plan=ratio(s.capex, s.capex_plan),
         funding=s.funding, new_debt_path=raised, claims=s.claims, secured_recovered=s.secured,
+        interest_income=s.interest_in,
     )
 
 
