@@ -198,3 +198,16 @@ def test_rate_hike_floating_lenders_earn_more_losses_rise(world):
         assert float(o.interest_income[0, i]) > float(base.interest_income[0, i]), labels.ids[i]
     credit = [float(run(world, rate_hike=dict(dr=d)).credit_loss_by_kind.sum()) for d in (0.0, 0.01, 0.03)]
     assert np.all(np.diff(credit) >= -1e-9), credit
+
+
+def test_everything_reaches_banks_private_credit_insurers_and_pension_funds(world):
+    """docs/model.md §7: with every shock at its configured size, credit losses reach banks
+    and private credit directly, and insurers and pension funds as the funds' LPs."""
+    from stressgpu._types import LENDER_KINDS
+    o = run(world, **{k: {} for k in ("deepseek", "rate_hike", "private_credit_freeze", "taiwan",
+                                      "demand_slump", "gpu_depreciation", "ai_sentiment")})
+    borne = dict(zip(LENDER_KINDS, np.asarray(o.credit_loss_borne_by_kind[0])))
+    direct = dict(zip(LENDER_KINDS, np.asarray(o.credit_loss_by_kind[0])))
+    for kind in ("bank", "private_credit", "insurer", "pension_fund"):
+        assert borne[kind] > 0.0, (kind, borne)
+    np.testing.assert_allclose(sum(borne.values()), sum(direct.values()), rtol=1e-9)  # passed on, not created

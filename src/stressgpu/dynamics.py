@@ -145,6 +145,7 @@ class Outcome(NamedTuple):
     credit_loss: jax.Array       # [N] loss of each creditor on its claims at the horizon
     credit_exposure: jax.Array   # [N] those claims: debt owed to it and its claims on defaulted buyers
     credit_loss_by_kind: jax.Array  # [K] losses by lender kind (stressgpu._types.LENDER_KINDS)
+    credit_loss_borne_by_kind: jax.Array  # [K] the same after private-credit funds pass their losses to their LPs
     external_loss: jax.Array     # [] loss of creditors outside the network (non-debt liabilities)
     commitment_loss: jax.Array   # [N]
     direct_loss: jax.Array       # [N] first-round loss (shock alone, before propagation)
@@ -561,6 +562,7 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
         defaulted=s.defaulted, default_quarter=s.default_quarter, equity=eq, payments=pay,
         net_worth=_net_worth(cn, e_final, pay, eq),
         total_liabilities=cn.total_liabilities, credit_loss=credit,
+        credit_loss_borne_by_kind=_borne(net, credit) @ kinds,
         credit_exposure=cn.amount @ cn.lender, credit_loss_by_kind=credit @ kinds,
         external_loss=(shortfall * ext_share).sum(), commitment_loss=s.commitment_loss,
         direct_loss=s.direct_loss, firesale_loss=s.firesale_loss, prices=prices,
@@ -571,6 +573,15 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
         funding=s.funding, new_debt_path=raised, claims=s.claims, secured_recovered=s.secured,
         interest_income=s.interest_in,
     )
+
+
+def _borne(net: Network, credit: jax.Array) -> jax.Array:
+    """``[N]`` credit losses after each private-credit fund passes them to its equity holders in
+    proportion to their stakes (LPs first, docs/model.md §5.2); the unheld share stays with the
+    fund's own equity."""
+    fund = (net.kind == KINDS.index("private_credit")).astype(credit.dtype)
+    held = net.cross_holdings.sum(0)
+    return credit * (1.0 - fund * held) + net.cross_holdings @ (credit * fund)
 
 
 def plan_borrowing(net: Network, params: ModelParams) -> jax.Array:
