@@ -120,7 +120,7 @@ def test_checkpoint_roundtrip_and_damage_detected(tmp_path):
         Accumulators.load(path, "fp")
 
 
-def test_sums_of_a_float64_run_are_float64():
+def test_sums_of_a_float64_run_are_float64_and_statuses_are_counted():
     """``_reduce`` keeps a float64 run's sums in float64 (they were summed in float32): a
     synthetic chunk whose per-scenario losses differ below float32's resolution."""
     from collections import namedtuple
@@ -130,19 +130,21 @@ def test_sums_of_a_float64_run_are_float64():
 
     B, N, T, K = 8, 3, 4, len(LENDER_KINDS)
     names = ("equity", "external_loss", "direct_loss", "credit_loss_by_kind", "defaults_per_quarter", "defaulted",
-             "default_quarter", "clearing_converged", "commitment_loss", "firesale_loss", "credit_loss")
+             "default_quarter", "clearing_converged", "commitment_loss", "firesale_loss", "credit_loss", "status")
     O = namedtuple("O", names)
     z = jnp.zeros
     equity = 1e8 + jnp.arange(B, dtype=jnp.float64)[:, None] * 1e-3 * jnp.ones((B, N))
+    status = jnp.asarray([0, 0, 0, 1, 0, 3, 0, 0], jnp.int32)  # two scenarios not ok: max_steps, nonfinite
     o = O(equity, z(B), z((B, N)), z((B, K)), z((B, T), jnp.int32), z((B, N), bool), -jnp.ones((B, N), jnp.int32),
-          jnp.ones(B, bool), z((B, N)), z((B, N)), z((B, N)))
+          jnp.ones(B, bool), z((B, N)), z((B, N)), z((B, N)), status)
     base = O(jnp.full((B, N), 2e8), z(B), z((B, N)), z((B, K)), z((B, T), jnp.int32), z((B, N), bool),
-             -jnp.ones((B, N), jnp.int32), jnp.ones(B, bool), z((B, N)), z((B, N)), z((B, N)))
+             -jnp.ones((B, N), jnp.int32), jnp.ones(B, bool), z((B, N)), z((B, N)), z((B, N)), z(B, jnp.int32))
     rows, sums = _reduce(o, base, z((N, N)), jnp.ones(B, bool), jnp.ones((B, 1)))
     exact = float(np.sum(np.asarray(rows["system_loss"], np.float64)))
     assert sums["rowsum.system_loss"].dtype == jnp.float64
     assert float(sums["rowsum.system_loss"]) == pytest.approx(exact, rel=1e-15)
     assert sums["equity_loss_hist"].dtype == jnp.float64
+    assert np.asarray(sums["status_count"])[:4].tolist() == [6, 1, 0, 1]  # scenarios counted by status
 
 
 @pytest.mark.parametrize("spec, value", [

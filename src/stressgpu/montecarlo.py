@@ -25,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from ._types import LENDER_KINDS
+from ._types import LENDER_KINDS, Status
 from .diagnostics import diagnose, entity_debtrank, exposures_at_start
 from .dynamics import ModelParams, Outcome, simulate
 from .network import Network, NetworkLabels
@@ -87,12 +87,14 @@ class Accumulators:
     furfine_count: np.ndarray = None         # [N]
     network_default_count: np.ndarray = None  # [M, N] defaults under each network of an ensemble
     network_scenarios: np.ndarray = None     # [M] scenarios run on each network
+    status_count: np.ndarray = None          # [len(Status)] scenarios by worst solver status
 
     @classmethod
     def empty(cls, n: int, T: int, m: int = 1) -> "Accumulators":
         return cls(default_count=np.zeros(n), default_quarter_count=np.zeros((T, n)), equity_loss_sum=np.zeros(n),
                    equity_loss_hist=np.zeros((n, LOSS_BINS + 2)), furfine_count=np.zeros(n),
-                   network_default_count=np.zeros((m, n)), network_scenarios=np.zeros(m))
+                   network_default_count=np.zeros((m, n)), network_scenarios=np.zeros(m),
+                   status_count=np.zeros(len(Status)))
 
     def save(self, path: Path, fingerprint: str) -> None:
         arrays = {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
@@ -116,7 +118,7 @@ class Accumulators:
         try:
             acc = cls(int(z["next_chunk"]), int(z["done"]))
             for k in ("default_count", "default_quarter_count", "equity_loss_sum", "equity_loss_hist", "furfine_count",
-                      "network_default_count", "network_scenarios"):
+                      "network_default_count", "network_scenarios", "status_count"):
                 setattr(acc, k, z[k])
         except KeyError as err:
             raise CheckpointError(path, f"checkpoint lacks {err}") from None
@@ -147,6 +149,7 @@ class MonteCarloResult:
     resumed_from_chunk: int = 0
     scenarios_run: int = 0             # scenarios this invocation ran (all of them unless resumed)
     network_default_prob: np.ndarray | None = None  # [M, N] per network of a reconstruction ensemble
+    status_count: dict[str, int] = field(default_factory=dict)  # scenarios by worst solver status (ok, max_steps, ...)
 
 
 def baseline_outcome(net: Network, params: ModelParams) -> Outcome:
@@ -159,7 +162,8 @@ def baseline_outcome(net: Network, params: ModelParams) -> Outcome:
 def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
     """Per-scenario system figures and per-entity sums of one chunk, on the device.
     ``valid`` [B] masks the padding of the last chunk; ``base`` is the baseline of each
-    scenario's network (leading axis B) and ``network`` [B, M] one-hot names that network."""
+    scenario's network (leading axis B, or 1 when all share one) and ``network`` [B, M]
+    one-hot names that network. Ranks always match (no implicit rank promotion)."""
     equity_loss = base.equity - o.equity                         # [B, N]
     system = equity_loss.sum(1) + (o.external_loss - base.external_loss)
     first = o.direct_loss.sum(1)
@@ -171,26 +175,30 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
     bins = jnp.clip(jnp.floor(equity_loss / top * LOSS_BINS).astype(jnp.int32) + 1, 0, LOSS_BINS + 1)
     hist = jax.vmap(lambda b, m: jnp.zeros(LOSS_BINS + 2, dtype).at[b].add(m), in_axes=(1, None))(bins, valid.astype(dtype))
     T = o.defaults_per_quarter.shape[1]
-    dq = jax.nn.one_hot(jnp.where(o.defaulted, o.default_quarter, T), T + 1)[..., :T]  # [B, N, T]
+    dq = jax.nn.one_hot(jnp.where(o.defaulted, o.default_quarter, T), T + 1, dtype=dtype)[..., :T]  # [B, N, T]
+    status = getattr(o, "status", None)  # worst solver status of each scenario (_types.Status)
     rows = {
         "system_loss": system, "first_round_loss": first,
         "amplification": jnp.where(first > 1e-9, system / jnp.maximum(first, 1e-9), jnp.nan),
         **{f"loss_{k}": by_kind[:, j] for j, k in enumerate(kinds)},
         "n_defaults": o.defaulted.sum(1), "cascade_depth": (o.defaults_per_quarter > 0).sum(1),
         "converged": o.clearing_converged,
+        **({"status": status} if status is not None else {}),
     }
     sums = {
-        "default_count": (o.defaulted * w).sum(0), "default_quarter_count": (dq * w[..., None]).sum(0).T,
+        "default_count": (o.defaulted.astype(dtype) * w).sum(0), "default_quarter_count": (dq * w[..., None]).sum(0).T,
         "equity_loss_sum": (equity_loss * w).sum(0), "equity_loss_hist": hist,
         "channel.commitment": ((o.commitment_loss - base.commitment_loss) * w).sum(0),
         "channel.direct": ((o.direct_loss - base.direct_loss) * w).sum(0),
         "channel.firesale": ((o.firesale_loss - base.firesale_loss) * w).sum(0),
         "channel.credit": ((o.credit_loss - base.credit_loss) * w).sum(0),
         "channel.stake": ((equity_loss * w) @ cross_holdings.T).sum(0),
-        **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v, 0).astype(dtype)) for k, v in rows.items()},
-        "network_default_count": (network * valid[:, None]).T @ o.defaulted.astype(network.dtype),
-        "network_scenarios": (network * valid[:, None]).sum(0),
+        **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v.astype(dtype), 0.0)) for k, v in rows.items() if k != "status"},
+        "network_default_count": (network * valid[:, None].astype(network.dtype)).T @ o.defaulted.astype(network.dtype),
+        "network_scenarios": (network * valid[:, None].astype(network.dtype)).sum(0),
     }
+    if status is not None:
+        sums["status_count"] = (jax.nn.one_hot(status, len(Status), dtype=dtype) * w).sum(0)
     return rows, sums
 
 
@@ -307,7 +315,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
         if network_amounts is None:
             factors = _shard(factors, mesh)
             o = simulate(net, factors, params)
-            base_b = base
+            base_b = jax.tree_util.tree_map(lambda x: x[None], base)  # a leading scenario axis, like o's
         else:
             factors, amounts = _shard((factors, network_amounts[which]), mesh)
             o = simulate(net, factors, params, debt_amount=amounts)
@@ -318,7 +326,8 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
             d = diagnose(net, exposures, factors, lgd=lgd)
             rows.update(debtrank=d.debtrank, debtrank_classic=d.debtrank_classic, furfine_depth=d.furfine_depth)
             sums["furfine_count"] = (d.furfine_defaults * valid[:, None]).sum(0)
-            sums.update({f"rowsum.{k}": (getattr(d, k) * valid).sum() for k in ("debtrank", "furfine_depth")})
+            sums.update({f"rowsum.{k}": (getattr(d, k) * valid.astype(getattr(d, k).dtype)).sum()
+                         for k in ("debtrank", "furfine_depth")})
         rows.update({f"size.{k}": v for k, v in sizes.items()})
         rows, sums = _to_host((rows, sums))
         rows = {k: np.asarray(v)[:size] for k, v in rows.items()}
@@ -358,6 +367,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
         scenarios_run=acc.done - done0,
         network_default_prob=(acc.network_default_count / np.maximum(acc.network_scenarios, 1)[:, None]
                               if network_amounts is not None else None),
+        status_count={s.name.lower(): int(round(acc.status_count[s])) for s in Status},
     )
 
 

@@ -63,7 +63,8 @@ def summary(res: MonteCarloResult) -> dict:
            "system_loss_mean": float(loss.mean()), "first_round_loss_mean": m["first_round_loss"],
            "amplification_median": float(np.nanmedian(res.scenarios["amplification"])) if "amplification" in res.scenarios else float("nan"),
            "cascade_depth_mean": m["cascade_depth"], "defaults_mean": m["n_defaults"],
-           "not_converged": int(round(loss.size - m["converged"] * loss.size))}
+           "not_converged": int(round(loss.size - m["converged"] * loss.size)),
+           "status_counts": dict(res.status_count)}
     for level in (0.95, 0.99):
         out[f"system_loss_var{int(level * 100)}"] = float(np.quantile(loss, level))
         out[f"system_loss_es{int(level * 100)}"] = float(expected_shortfall(loss, level))
@@ -74,6 +75,10 @@ def summary(res: MonteCarloResult) -> dict:
         if k in m:
             out[f"{k}_mean"] = m[k]
     return out
+
+
+_CAUSES = {"max_steps": "hit the step cap (max_steps)", "singular": "met a singular linear system (singular)",
+           "nonfinite": "produced NaN or infinity (nonfinite)"}
 
 
 def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
@@ -90,6 +95,11 @@ def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
               f"   ES95 {summ['system_loss_es95']:,.1f}   VaR99 {summ['system_loss_var99']:,.1f}   ES99 {summ['system_loss_es99']:,.1f}",
               f"First-round loss mean {summ['first_round_loss_mean']:,.1f}; amplification (median) {summ['amplification_median']:.2f};"
               f" defaults per scenario {summ['defaults_mean']:.2f}; cascade depth {summ['cascade_depth_mean']:.2f} quarters"]
-    if summ["not_converged"]:
+    bad = {k: v for k, v in summ.get("status_counts", {}).items() if k != "ok" and v}
+    if bad:
+        causes = ", ".join(f"{v:,} {_CAUSES.get(k, k)}" for k, v in bad.items())
+        lines.append(f"WARNING: solvers did not finish cleanly in some scenarios: {causes} "
+                     f"(scenarios.parquet, column status; summary.json, status_counts)")
+    elif summ["not_converged"]:
         lines.append(f"WARNING: {summ['not_converged']} scenario(s) did not converge (see scenarios.parquet, column converged)")
     return "\n".join(lines)
