@@ -211,3 +211,14 @@ def test_everything_reaches_banks_private_credit_insurers_and_pension_funds(worl
     for kind in ("bank", "private_credit", "insurer", "pension_fund"):
         assert borne[kind] > 0.0, (kind, borne)
     np.testing.assert_allclose(sum(borne.values()), sum(direct.values()), rtol=1e-9)  # passed on, not created
+
+
+def test_no_shock_monte_carlo_keeps_investment_grade_firms_alive(world):
+    """docs/model.md §8.1: with revenue noise and no shock, no firm with investment-grade access
+    (chipmakers, hyperscalers, utilities, banks, insurers) defaults."""
+    net, labels, _ = world
+    f, _ = draw_factors({}, labels, jax.random.PRNGKey(1), 128, revenue_noise=0.1, dtype=jnp.float64)
+    o = simulate(net, f, ModelParams())
+    ig = [i for i, k in enumerate(labels.kinds) if k in ("chipmaker", "hyperscaler", "utility", "bank", "insurer")]
+    assert not bool(o.defaulted[:, ig].any()), ids(labels, o.defaulted[:, ig].any(0))
+    assert bool((o.status == 0).all())

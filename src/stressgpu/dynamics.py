@@ -277,7 +277,9 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     other = jnp.maximum(1.0 - sh.sum(-1) - ec.lease_share, 0.0)
     mult = (other + ec.lease_share + sh[:, 0] * chain.compute_revenue + sh[:, 1] * chain.hardware_revenue
             + sh[:, 2] * demand.services + sh[:, 3] * chain.power_revenue)
-    market = market_base * mult * f.revenue_mult
+    # Monte Carlo noise moves the AI lines (diversified revenue carries little idiosyncratic risk).
+    ai_lines = mult - other - ec.lease_share
+    market = market_base * (other + ec.lease_share + ai_lines * f.revenue_mult)
     demand_idx = capex_mult                      # a buyer's contracts follow its own demand
     paid, fee, lost_f, replaced = _contracts(net, K_t, demand_idx, alive,
                                              chain.rental_price * (1.0 + p.replacement_premium), p.commitments)
@@ -316,12 +318,14 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
                           + jnp.maximum(p.debt_leverage * ocf - own_debt, 0.0) - s.new_debt, 0.0)
     equity_room = ec.listed * p.equity_issue_share * ec.market_value / 4 * window
     cuttable = (1.0 - net.capex_floor) * capex
+    asset_room = jnp.where(_financial(net), jnp.maximum(s.holdings[:, 3], 0.0), 0.0)   # securities at par
     fund = fund_shortfall(cash, ec.min_cash * alive, s.facility_room * alive, debt_room * alive,
-                          equity_room * alive, cuttable * alive)
+                          equity_room * alive, cuttable * alive, asset_room * alive)
     capex = capex - fund.capex_cut
     lent = fund.facility @ ec.facility_link + fund.debt @ ec.market_link      # [E] new claims
     debt = debt + lent
-    holdings = s.holdings.at[:, 3].add(-(lent @ net.debt_lender))             # lenders swap assets for loans
+    # Lenders swap securities for the new loans; financial firms short of cash sell securities.
+    holdings = s.holdings.at[:, 3].add(-(lent @ net.debt_lender) - fund.assets)
 
     # Capacity: hardware capex (as delivered) enters the pipeline; the plan runs alongside.
     spent_share = jnp.where(capex_plan > 0, capex / jnp.maximum(capex_plan * capex_mult, 1e-12), 1.0)

@@ -8,7 +8,8 @@ the gap, in this order, each source only as far as it is open and has room:
    (a private-credit freeze closes private credit and asset-backed debt);
 3. new equity while the equity window is open (listed firms: a share of market value; labs:
    funding rounds at their valuation);
-4. capex cut down to its floor.
+4. sales of liquid assets (financial firms: their securities portfolio);
+5. capex cut down to its floor.
 
 Whatever is still missing below zero cash is a missed payment: the firm defaults (liquidity).
 Dividends and buybacks stop before any of this (the quarterly model pays them only out of cash
@@ -33,20 +34,22 @@ class FundingResult(NamedTuple):
     equity: Array         # new equity raised
     capex_cut: Array      # capex given up
     missed: Array         # bool: cash still below zero (a missed payment: default)
+    assets: Array         # liquid assets sold
 
 
-def fund_shortfall(cash, min_cash, facility_room, debt_room, equity_room, capex_cuttable) -> FundingResult:
-    """Cover ``max(0, min_cash − cash)`` from the four sources in order (module docstring).
+def fund_shortfall(cash, min_cash, facility_room, debt_room, equity_room, capex_cuttable,
+                   asset_room=0.0) -> FundingResult:
+    """Cover ``max(0, min_cash − cash)`` from the sources in order (module docstring).
 
     Each ``*_room`` is what the source can give this quarter (0 when the market is closed);
     negative rooms count as 0.
     """
     need = jnp.maximum(min_cash - cash, 0.0)
     taken = []
-    for room in (facility_room, debt_room, equity_room, capex_cuttable):
+    for room in (facility_room, debt_room, equity_room, asset_room, capex_cuttable):
         take = jnp.minimum(need, jnp.maximum(room, 0.0))
         taken.append(take)
         need = need - take
-    facility, debt, equity, cut = taken
-    cash = cash + facility + debt + equity + cut
-    return FundingResult(cash, facility, debt, equity, cut, cash < 0)
+    facility, debt, equity, sold, cut = taken
+    cash = cash + facility + debt + equity + sold + cut
+    return FundingResult(cash, facility, debt, equity, cut, cash < 0, sold)
