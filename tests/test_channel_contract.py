@@ -280,9 +280,12 @@ def _unbatched(x, key, b):
 
 
 # Cells over 10 s on a loaded 2-core machine (the exact solvers' gradients compile slowly): run
-# with `pytest -m slow`. Every channel keeps jit and eager cells in the default run.
+# with `pytest -m slow`. Every channel keeps at least one cell in the default run (the exact
+# solvers' gradients against finite differences in float64 also run in test_gradients.py).
 SLOW_CELLS = {("solve_clearing[hybrid]", "f64", "eager"), ("solve_clearing[hybrid]", "f64", "jit"),
-              ("solve_clearing[hybrid]", "f32", "eager"), ("solve_clearing[fictitious_default]", "f64", "eager")}
+              ("solve_clearing[hybrid]", "f32", "eager"), ("solve_clearing[fictitious_default]", "f64", "eager"),
+              ("solve_clearing[fictitious_default]", "f64", "jit"),
+              ("solve_clearing[fictitious_default]", "f32", "eager")}
 CELLS = [pytest.param(ch, dtype, mode, id=f"{ch.name}-{dname}-{mode}",
                       marks=[pytest.mark.slow] if (ch.name, dname, mode) in SLOW_CELLS else [])
          for ch in CHANNELS for dtype, dname in zip(DTYPES, ("f32", "f64")) for mode in MODES]
