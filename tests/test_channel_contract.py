@@ -420,10 +420,6 @@ def test_singular_exact_system_is_never_ok_with_nonfinite_payments(method, force
         assert r.status == Status.OK
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "src: a singular regime system (finite inputs) is reported NONFINITE, not SINGULAR: "
-    "solvers.iterate's verdict takes worst(NONFINITE from the NaN solution, SINGULAR from check); "
-    "NONFINITE (3) outranks SINGULAR (2)"))
 @pytest.mark.parametrize("method", ["fictitious_default", "hybrid"])
 def test_singular_exact_system_reports_singular(method):
     r = solve_clearing(make_network(SINGULAR_L), jnp.asarray(SINGULAR_E),

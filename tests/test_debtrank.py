@@ -199,10 +199,7 @@ def test_debtrank_by_entity_chain():
 
 @pytest.mark.parametrize("method", [
     "classic",
-    pytest.param("linear", marks=pytest.mark.xfail(strict=True, reason=(
-        "src bug: linear DebtRank propagates a pre-shock defaulter's h = 1 to its creditors "
-        "(debtrank.py _linear_step/_linear_map iterate h <- min(1, h0 + Λ h) over the full h; "
-        "the module docstring says their increment is zero). Gives h = (0, 1, 0.5)."))),
+    "linear",
 ])
 def test_non_positive_equity_is_defaulted_before_the_shock(method):
     # Entity 1 has equity 0: h1 = 1 from the start, but it passes nothing on to 2 (its

@@ -58,6 +58,7 @@ def test_one_quiet_quarter_is_one_clearing(mini):
     assert (o.defaulted[0] == ref.defaulted).all() and ref.defaulted.any()
 
 
+@pytest.mark.slow
 def test_channels_switch_off(mini):
     net, labels = mini
     f = deepseek(labels, 20.0)
@@ -70,6 +71,7 @@ def test_channels_switch_off(mini):
     assert float(on.commitment_loss.sum()) > 0
 
 
+@pytest.mark.slow
 def test_outcome_invariants(mini):
     net, labels = mini
     f, _ = draw_factors({"deepseek": DeepseekShock(), "rate_hike": SHOCKS["rate_hike"][0]()}, labels,
@@ -85,6 +87,7 @@ def test_outcome_invariants(mini):
     assert bool((o.defaults_per_quarter.sum(1) == o.defaulted.sum(1)).all())
 
 
+@pytest.mark.slow
 def test_larger_shock_never_lowers_losses(mini):
     net, labels = mini
     ks = [1.0, 2.0, 5.0, 10.0, 30.0, 100.0]
@@ -99,6 +102,7 @@ def test_larger_shock_never_lowers_losses(mini):
     assert abs(losses[0]) < 1e-6  # k = 1 is no shock at all
 
 
+@pytest.mark.slow
 def test_entity_order_does_not_matter(tmp_path, mini):
     net, labels = mini
     d = tmp_path / "perm"

@@ -188,6 +188,7 @@ class _Plan(NamedTuple):
     build: jax.Array         # [N] capacity added per USD bn of hardware capex
     depreciation: jax.Array  # [N] quarterly depreciation rate of capacity in the plan
     order_share: jax.Array   # [] network buyers' share of chipmakers' AI-hardware orders
+    sticky: jax.Array        # [N] sticky opex net of the interest the data's opex already contains
 
 
 def _plan_constants(net: Network, p: ModelParams) -> _Plan:
@@ -202,7 +203,11 @@ def _plan_constants(net: Network, p: ModelParams) -> _Plan:
     is_chip = (net.kind == KINDS.index("chipmaker")).astype(net.cash.dtype)
     chip_sales = jnp.sum(is_chip * net.revenue * net.ai_shares[:, 1]) / 4
     share = jnp.clip(jnp.sum(capex_hw) / jnp.maximum(chip_sales, 1e-9), 0.0, 1.0)
-    return _Plan(hw_share, build, dep, share)
+    # The data's opex is revenue less operating cash flow, and operating cash flow is after
+    # interest paid (US GAAP): take the interest of the starting debt out, the model pays it.
+    interest0 = (net.debt_amount * net.debt_rate) @ net.debt_borrower
+    sticky = jnp.maximum(net.economy.sticky_opex - interest0, 0.0)
+    return _Plan(hw_share, build, dep, share, sticky)
 
 
 def _capacity_step(capacity, pipeline, orders, depreciation):
@@ -283,10 +288,9 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     demand_idx = capex_mult                      # a buyer's contracts follow its own demand
     paid, fee, lost_f, replaced = _contracts(net, K_t, demand_idx, alive,
                                              chain.rental_price * (1.0 + p.replacement_premium), p.commitments)
-    received = paid @ net.commit_supplier + fee @ net.commit_supplier
     revenue = market + paid @ net.commit_supplier
     variable = ec.variable_cost_share * revenue
-    sticky = jnp.maximum(ec.sticky_opex / 4 * g - K_t @ net.commit_buyer, 0.0)
+    sticky = jnp.maximum(plan.sticky / 4 * g - K_t @ net.commit_buyer, 0.0)
 
     # Capex: hardware bought at the scarcity price, as far as shipments go.
     capex = capex_plan * capex_mult * (plan.hw_share * chain.delivered * chain.hardware_price + (1.0 - plan.hw_share))
@@ -300,7 +304,8 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     repay = jnp.minimum(due_t * borrower_alive * operating, s.debt)
     debt = s.debt - repay
     flows_out = (paid + fee + replaced) @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower
-    flows_in = received + interest @ net.debt_lender + repay @ net.debt_lender
+    # Contract receipts are in revenue; termination fees, interest and principal flow in here.
+    flows_in = fee @ net.commit_supplier + interest @ net.debt_lender + repay @ net.debt_lender
     window = jnp.where(t < f.funding_quarters, f.funding_mult, 1.0)   # the equity window this quarter
     planned_equity = net.equity_raise / 4 * window * alive            # funding rounds as planned
     cash = s.cash + alive * (revenue - variable - sticky - capex + planned_equity) - flows_out + flows_in
@@ -328,8 +333,8 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     holdings = s.holdings.at[:, 3].add(-(lent @ net.debt_lender) - fund.assets)
 
     # Capacity: hardware capex (as delivered) enters the pipeline; the plan runs alongside.
-    spent_share = jnp.where(capex_plan > 0, capex / jnp.maximum(capex_plan * capex_mult, 1e-12), 1.0)
-    hw_units = capex_plan * capex_mult * plan.hw_share * chain.delivered * jnp.minimum(spent_share, 1.0)
+    kept = jnp.where(capex + fund.capex_cut > 0, capex / jnp.maximum(capex + fund.capex_cut, 1e-12), 1.0)
+    hw_units = capex_plan * capex_mult * plan.hw_share * chain.delivered * kept     # funding cuts scale it
     depreciation = plan.depreciation * f.depreciation_mult
     capacity, pipeline = _capacity_step(s.capacity, s.pipeline, plan.build * hw_units * alive, depreciation)
     capacity_plan, pipeline_plan = _capacity_step(s.capacity_plan, s.pipeline_plan, plan.build * hw_plan, plan.depreciation)
@@ -345,7 +350,8 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
 
     direct = alive * ((plan_rev - revenue) * (1 - ec.variable_cost_share) + extra_interest)
     new = s._replace(
-        cash=jnp.where(alive > 0, fund.cash, s.cash), holdings=holdings, debt=debt,
+        # A defaulted firm's estate keeps collecting what live debtors pay it.
+        cash=jnp.where(alive > 0, fund.cash, s.cash + flows_in), holdings=holdings, debt=debt,
         commitment_loss=s.commitment_loss + lost_f @ net.commit_supplier, direct_loss=s.direct_loss + direct,
         capacity=capacity, capacity_plan=capacity_plan, pipeline=pipeline, pipeline_plan=pipeline_plan,
         facility_room=s.facility_room - fund.facility, new_debt=s.new_debt + fund.debt,
@@ -431,7 +437,7 @@ def _resolve(net: Network, s: State, new_defaults, t, p: ModelParams) -> State:
     remaining = jnp.where(ec.commit_is_lease > 0, jnp.minimum(remaining, lease_cap), remaining)
     buyer_new = net.commit_buyer @ op
     supplier_alive = net.commit_supplier @ (~s.defaulted).astype(s.cash.dtype)
-    claims = s.claims + net.commit_take_or_pay * remaining * buyer_new * supplier_alive
+    claims = s.claims + net.commit_take_or_pay * remaining * buyer_new * supplier_alive * p.commitments
     return s._replace(debt=s.debt - paid, holdings=holdings, claims=claims,
                       secured=s.secured + paid @ net.debt_lender)
 
@@ -443,7 +449,7 @@ class _Round(NamedTuple):
     status: jax.Array    # [] int32 worst status of the solvers so far this quarter
 
 
-def _contagion(net: Network, s: State, forced, p: ModelParams):
+def _contagion(net: Network, s: State, forced, t, p: ModelParams):
     """Clearing and fire sales of one quarter, iterated to their joint fixed point.
 
     Returns ``(state, status, net worth)``; the status is the worst of every clearing and fire
@@ -474,6 +480,9 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
     def one_round(c: _Round) -> _Round:
         state = c.state
         pay, eq, dflt, st_clear, e, cn = _clear(net, state, state.price, forced | state.defaulted, p)
+        # New defaulters are resolved before any sale: secured lenders take their collateral,
+        # suppliers' claims join the unsecured pool of the next clearing round.
+        state = _resolve(net, state, dflt & ~state.defaulted, t, p)
         new, st_sale = sell(state, pay, eq, cn)
         moved = jnp.any(dflt & ~state.defaulted) | jnp.any(jnp.abs(new.price - state.price) > p.price_tol)
         return _Round(new._replace(defaulted=state.defaulted | dflt), moved, _net_worth(cn, e, pay, eq),
@@ -481,6 +490,7 @@ def _contagion(net: Network, s: State, forced, p: ModelParams):
 
     if not p.fire_sales:
         pay, eq, dflt, st, e, cn = _clear(net, s, s.price, forced | s.defaulted, p)
+        s = _resolve(net, s, dflt & ~s.defaulted, t, p)
         return s._replace(defaulted=s.defaulted | dflt), st, _net_worth(cn, e, pay, eq)
     init = _Round(s, jnp.asarray(True), jnp.zeros_like(s.cash), jnp.asarray(Status.OK, jnp.int32))
     sol = iterate(one_round, init, max_steps=p.max_contagion_rounds,
@@ -505,9 +515,8 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, s: State, xs):
     s, missed, chain, raised = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t, plan, p)
     s = s._replace(price=s.price.at[0].multiply(chain.hardware_value / s.hw_value), hw_value=chain.hardware_value)
     forced = missed | (f.default_now & (t == 0))
-    s, status, worth = _contagion(net, s, forced, p)
+    s, status, worth = _contagion(net, s, forced, t, p)
     new = s.defaulted & alive  # defaulted this quarter
-    s = _resolve(net, s, new, t, p)
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
                    status=worst(s.status, status))
     paths = (s.cash, worth) if p.record_paths else (s.cash[:0], worth[:0])

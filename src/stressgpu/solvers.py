@@ -64,9 +64,8 @@ def float_arrays(*xs) -> tuple:
     """``xs`` as JAX arrays of one floating dtype: their common type, or the default float
     when they are all integers or booleans (lists and scalars accepted)."""
     arrays = [jnp.asarray(x) for x in xs]
-    dtype = jnp.result_type(*arrays)
-    if not jnp.issubdtype(dtype, jnp.floating):
-        dtype = jnp.result_type(float)
+    floats = [a for a in arrays if jnp.issubdtype(a.dtype, jnp.floating)]
+    dtype = jnp.result_type(*floats) if floats else jnp.result_type(float)
     return tuple(a.astype(dtype) for a in arrays)
 
 
@@ -129,14 +128,16 @@ def iterate(step: Callable, x0: PyTree, *, max_steps, tol=None, scale=1.0,
     def verdict(old, new):
         change = sup_change(old, new).astype(dtype)
         settled = done(old, new) if done is not None else change <= thresh
-        bad = jnp.where(all_finite(new), Status.OK, Status.NONFINITE).astype(jnp.int32)
+        bad = jnp.where(all_finite(new), int(Status.OK), int(Status.NONFINITE)).astype(jnp.int32)
         if check is not None:
-            bad = worst(bad, check(new))
+            # The step's own diagnosis (a singular system) explains the NaN it produced.
+            own = jnp.asarray(check(new), jnp.int32)
+            bad = jnp.where(own != int(Status.OK), own, bad)
         return jnp.asarray(settled, bool), bad, change
 
     def cond(c):
         _, k, settled, bad, _ = c
-        return (~settled) & (bad == Status.OK) & (k < max_steps)
+        return (~settled) & (bad == int(Status.OK)) & (k < max_steps)
 
     def body(c):
         x, k, _, _, _ = c
@@ -144,12 +145,12 @@ def iterate(step: Callable, x0: PyTree, *, max_steps, tol=None, scale=1.0,
         settled, bad, change = verdict(x, new)
         return new, k + 1, settled, bad, change
 
-    start_bad = jnp.where(all_finite(x0), Status.OK, Status.NONFINITE).astype(jnp.int32)
+    start_bad = jnp.where(all_finite(x0), int(Status.OK), int(Status.NONFINITE)).astype(jnp.int32)
     # A discrete stopping rule may hold before any step (a cascade with nothing to spread).
     start_settled = jnp.asarray(done(x0, x0), bool) if done is not None else jnp.asarray(False)
     init = (x0, jnp.asarray(0, jnp.int32), start_settled, start_bad, jnp.asarray(jnp.inf, dtype))
     x, k, settled, bad, change = lax.while_loop(cond, body, init)
-    status = jnp.where(bad != Status.OK, bad, jnp.where(settled, Status.OK, Status.MAX_STEPS))
+    status = jnp.where(bad != int(Status.OK), bad, jnp.where(settled, int(Status.OK), int(Status.MAX_STEPS)))
     return Solution(x, status.astype(jnp.int32), k, change)
 
 

@@ -345,14 +345,14 @@ def _solve_regime(net, e, params, r: _Regimes, size: int):
     pad = lambda x: jnp.concatenate([x, jnp.zeros((1,) + x.shape[1:], x.dtype)])  # noqa: E731
     w = jnp.where(r.lin, params.beta, 1.0).astype(dtype)
     pit = net.relative_liabilities.T                                       # [N, N] Πᵀ
-    coupling = pit * r.lin[None, :]
+    coupling = jnp.where(r.lin[None, :], pit, 0.0)
     if net.cross_holdings is not None:
-        coupling = coupling + net.cross_holdings * (solvent & _held(net))[None, :]
+        coupling = coupling + jnp.where((solvent & _held(net))[None, :], net.cross_holdings, 0.0)
     m_full = pad(pad(coupling * w[:, None]).T).T                          # [N+1, N+1]
     m = jnp.eye(size, dtype=dtype) - m_full[idx][:, idx]
     p_known = jnp.where(r.lin | r.zero, 0.0, pbar).astype(dtype)
     b = jnp.where(r.lin, params.alpha * e, e - pbar) + w * net.inflows(p_known)
-    x = jnp.linalg.solve(m, pad(b)[idx] * (idx < n))
+    x = jnp.linalg.solve(m, jnp.where(idx < n, pad(b)[idx], 0.0))
     x_full = jnp.zeros(n + 1, dtype).at[idx].set(x)[:n]
     p = jnp.where(r.lin, x_full, p_known)
     v_held = jnp.where(solvent & unknown, x_full, 0.0)
@@ -453,9 +453,12 @@ def clear_one(net, e: Array, forced: Array, params: ClearingParams, *, method: s
     p_chk, v_chk, defaulted = clearing_map(net, e, lax.stop_gradient(p), lax.stop_gradient(v), forced, theta[3])
     residual = jnp.maximum(jnp.max(jnp.abs(p_chk - p), initial=0.0), jnp.max(jnp.abs(v_chk - v), initial=0.0))
     finite_in = all_finite((net, e, theta[3]))
-    status = worst(sol.status,
-                   jnp.where(finite_in & all_finite((p, v)), Status.OK, Status.NONFINITE),
-                   jnp.where(jnp.any(net.self_loops), Status.INVALID, Status.OK))
+    # NaN inputs are NONFINITE; otherwise the solver's own diagnosis (a singular system explains
+    # the NaN it produced), then a non-finite answer; a self-loop is INVALID whatever else.
+    ok, nonfinite = int(Status.OK), int(Status.NONFINITE)
+    status = jnp.where(~finite_in, nonfinite,
+                       jnp.where(sol.status != ok, sol.status, jnp.where(all_finite((p, v)), ok, nonfinite)))
+    status = worst(status, jnp.where(jnp.any(net.self_loops), int(Status.INVALID), ok))
     return ClearingResult(p, v, defaulted, sol.steps, status == Status.OK, lax.stop_gradient(residual), status)
 
 
@@ -519,7 +522,7 @@ def _first_guess_size(net, e, forced, params) -> int:
     the held entities; rounded up to a multiple of 32, at most N."""
     n = e.shape[-1]
     count = _warm_default_count(net, e, forced, params)
-    need = int(1.25 * count) + int(jnp.sum(_held(net))) + 8
+    need = int(1.25 * int(count)) + int(jnp.sum(_held(net))) + 8
     return min(n, 32 * -(-need // 32))
 
 

@@ -182,7 +182,7 @@ def _classic_map(x, theta, aux):
     _, h0 = _start(equity, h0)
     visited = order >= 0
     before = visited[None, :] & visited[:, None] & (order[None, :] < order[:, None])
-    g_new = jnp.where(g_clipped, 1.0, jnp.where(visited, h0 + (w * before) @ g, 0.0))
+    g_new = jnp.where(g_clipped, 1.0, jnp.where(visited, h0 + jnp.where(before, w, 0.0) @ g, 0.0))
     h_new = jnp.where(h_clipped, 1.0, h0 + w @ g)
     return g_new, h_new
 
@@ -190,9 +190,10 @@ def _classic_map(x, theta, aux):
 # --------------------------------------------------------------------------- linear
 
 
-def _linear_step(lam, h0):
+def _linear_step(lam, h0, defaulted):
     def step(h):
-        return jnp.minimum(1.0, h0 + lam @ h)
+        # A pre-shock defaulter's loss is already in its creditors' equity: it passes nothing on.
+        return jnp.minimum(1.0, h0 + lam @ jnp.where(defaulted, 0.0, h))
     return step
 
 
@@ -201,13 +202,13 @@ def _linear_forward(theta, tol, max_steps) -> Solution:
     defaulted, h0 = _start(equity, h0)
     # h(1) = h0; each round passes on the last increment, i.e. h <- min(1, h0 + Λ h) from h0
     # (pre-shock defaulters have Λ rows of zero and stay at 1).
-    return iterate(_linear_step(leverage_matrix(exposures, equity), h0), h0, max_steps=max_steps, tol=tol)
+    return iterate(_linear_step(leverage_matrix(exposures, equity), h0, defaulted), h0, max_steps=max_steps, tol=tol)
 
 
 def _linear_map(h, theta):
     exposures, equity, h0 = theta
-    _, h0 = _start(equity, h0)
-    raw = h0 + leverage_matrix(exposures, equity) @ h
+    defaulted, h0 = _start(equity, h0)
+    raw = h0 + leverage_matrix(exposures, equity) @ jnp.where(defaulted, 0.0, h)
     return jnp.where(raw >= 1.0, 1.0, raw)
 
 

@@ -37,7 +37,8 @@ class Factors:
     rate_shift [B], spread_shift [B]: risk-free rate and credit spread changes (fractions).
     credit_freeze_quarters [B]: quarters private-credit lenders refinance nothing.
     funding_mult [B]: multiplier on planned equity raises and on listed firms' equity window,
-      for the first funding_quarters [B] quarters (inf: the whole horizon).
+      for the first funding_quarters [B] quarters (inf: the whole horizon; two cuts compose into
+      their product for the longer of the two durations).
     default_now [B, N]: entities that default at t = 0.
     revenue_mult [B, N]: idiosyncratic revenue multiplier (Monte Carlo noise).
     """
@@ -73,7 +74,7 @@ def neutral(batch: int, n: int, dtype=jnp.float32) -> Factors:
     one, zero = jnp.ones(batch, dtype), jnp.zeros(batch, dtype)
     return Factors(one, zero, zero, zero, jnp.ones((batch, N_ASSET_CLASSES), dtype), one, zero, zero,
                    zero, one, jnp.zeros((batch, n), bool), jnp.ones((batch, n), dtype),
-                   one, one, one, zero, jnp.full(batch, jnp.inf, dtype))
+                   one, one, one, zero, zero)
 
 
 def compose(a: Factors, b: Factors) -> Factors:

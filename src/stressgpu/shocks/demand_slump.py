@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import jax.numpy as jnp
+
 from .base import Dist, DistKind, Factors, bounded, replace
 
 
@@ -20,4 +22,5 @@ class DemandSlumpShock:
 
 
 def factors(s, base: Factors, cfg: DemandSlumpShock, labels) -> Factors:
-    return replace(base, ai_growth_cut=s["growth_cut"], funding_mult=1 - s["funding_cut"])
+    return replace(base, ai_growth_cut=s["growth_cut"], funding_mult=1 - s["funding_cut"],
+                   funding_quarters=jnp.full_like(s["growth_cut"], jnp.inf))
