@@ -552,14 +552,20 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array 
     """Run one scenario (factors without batch axis) over every quarter.
 
     ``plan_debt`` ``[T, N]``: cumulative new debt the no-shock plan raises by each quarter (new
-    debt room builds on it); None runs the plan itself, with unlimited room, to find it
-    (:func:`plan_borrowing`).
+    debt room builds on it); None solves the plan first (:func:`plan_borrowing`). Batched
+    callers pass it once for all scenarios, as :func:`simulate` does.
     """
+    if plan_debt is None:
+        plan_debt = plan_borrowing(net, p)
+    return _simulate(net, f, p, plan_debt.astype(net.cash.dtype))
+
+
+def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array) -> Outcome:
+    """One scenario with new-debt room ``room`` ``[T, N]`` (``inf``: the unconstrained plan)."""
     n, T = net.n, net.quarters
     dtype = net.cash.dtype
     plan = _plan_constants(net, p)
     s0 = _initial_state(net, f, p, plan)
-    room = jnp.full((T, n), jnp.inf, dtype) if plan_debt is None else plan_debt.astype(dtype)
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T, room)
     s, (prices, new_defaults, (cash_path, worth_path), market, raised) = lax.scan(
@@ -602,7 +608,8 @@ def plan_borrowing(net: Network, params: ModelParams) -> jax.Array:
     borrows to fund its own plan (the base of its new-debt room in shocked scenarios)."""
     from .shocks.base import neutral
     f = jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, net.cash.dtype))
-    return jnp.cumsum(simulate_one(net, f, params).new_debt_path, axis=0)
+    unlimited = jnp.full((net.quarters, net.n), jnp.inf, net.cash.dtype)
+    return jnp.cumsum(_simulate(net, f, params, unlimited).new_debt_path, axis=0)
 
 
 @jax.jit
