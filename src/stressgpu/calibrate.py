@@ -18,7 +18,7 @@ import optax
 import pandas as pd
 
 from .data.errors import DataError
-from .dynamics import ModelParams, simulate_one
+from .dynamics import ModelParams, plan_borrowing, simulate_one
 from .network import Network, NetworkLabels
 from .reverse import precision_matrix
 from .shocks import factors_from_z, neutral, shock_parameters
@@ -70,13 +70,14 @@ def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataF
     idx = jnp.asarray([labels.index(e) for e in moves.entity_id])
     observed = jnp.asarray(moves["return"].to_numpy(), dtype)
     nf = jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype))
-    base_value = equity_value(simulate_one(net, nf, params), net, 1.0, cost_of_equity, terminal_growth)
+    plan_debt = plan_borrowing(net, params)           # the no-shock plan, solved once
+    base_value = equity_value(simulate_one(net, nf, params, plan_debt), net, 1.0, cost_of_equity, terminal_growth)
 
     def fitted(u):
         z = jnp.zeros((1, P), dtype).at[0, free_idx].set(u)
         f, _ = factors_from_z(shocks, labels, z, dtype=dtype)
         f = jax.tree_util.tree_map(lambda x: x[0], f)
-        v = equity_value(simulate_one(net, f, params), net, f.funding_mult, cost_of_equity, terminal_growth)
+        v = equity_value(simulate_one(net, f, params, plan_debt), net, f.funding_mult, cost_of_equity, terminal_growth)
         return implied_return(v, base_value)[idx]
 
     def objective(u):

@@ -36,7 +36,7 @@ def exposures_at_start(net: Network) -> Exposures:
 def first_round_equity_loss(net: Network, f: Factors, equity: jax.Array) -> jax.Array:
     """Relative equity loss at t = 0 from asset-price factors ``[B, N]`` (1 for named defaults)."""
     loss = (1.0 - f.price) @ net.holdings.T
-    h0 = jnp.where(equity > 0, loss / jnp.maximum(equity, 1e-12), 1.0)
+    h0 = jnp.where((equity > 0)[None, :], loss / jnp.maximum(equity, 1e-12)[None, :], 1.0)
     return jnp.where(f.default_now, 1.0, jnp.clip(h0, 0.0, 1.0))
 
 

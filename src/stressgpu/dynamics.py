@@ -166,7 +166,8 @@ class Outcome(NamedTuple):
     claims: jax.Array            # [F] suppliers' claims on defaulted buyers for unpaid binding commitments
     secured_recovered: jax.Array  # [N] USD bn secured lenders took from collateral of defaulted borrowers
     interest_income: jax.Array   # [N] USD bn interest received over the horizon
-    cash_path: jax.Array         # [T, N] cash after each quarter's flows and capex cuts ([T, 0] unless record_paths)
+    cash_path: jax.Array         # [T, N] liquidity buffer: cash before funding plus every funding source's room
+                                 # (< 0: a missed payment; [T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
 
 
@@ -360,7 +361,11 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
         interest_in=s.interest_in + interest @ net.debt_lender,
         capex=s.capex + capex * alive, capex_plan=s.capex_plan + capex_plan,
     )
-    return new, fund.missed & (alive > 0), chain, fund.debt
+    # Liquidity buffer: cash before funding plus every source's room; negative exactly when the
+    # firm misses a payment (a continuous default margin for reverse stress tests).
+    rooms = (s.facility_room, debt_room, equity_room, asset_room, cuttable)
+    buffer = cash + sum(jnp.maximum(r, 0.0) for r in rooms) * alive
+    return new, fund.missed & (alive > 0), chain, fund.debt, buffer
 
 
 def _financial(net: Network) -> jax.Array:
@@ -512,14 +517,17 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, s: State, xs):
     alive = ~s.defaulted
     # Installed hardware is worth its rental income: re-mark the AI-hardware price by the change
     # in that value (fire-sale discounts carry over).
-    s, missed, chain, raised = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t, plan, p)
+    s, missed, chain, raised, buffer = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t, plan, p)
     s = s._replace(price=s.price.at[0].multiply(chain.hardware_value / s.hw_value), hw_value=chain.hardware_value)
     forced = missed | (f.default_now & (t == 0))
     s, status, worth = _contagion(net, s, forced, t, p)
     new = s.defaulted & alive  # defaulted this quarter
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
                    status=worst(s.status, status))
-    paths = (s.cash, worth) if p.record_paths else (s.cash[:0], worth[:0])
+    # Default margins (docs/model.md §5.1–5.2): an operating firm fails when its liquidity buffer
+    # runs out, a bank, fund or insurer when its net worth falls below its capital floor.
+    liquidity = jnp.where(alive, buffer, jnp.minimum(buffer, -1.0))
+    paths = (liquidity, worth) if p.record_paths else (buffer[:0], worth[:0])
     market = jnp.stack([chain.utilisation, chain.rental_price, chain.hardware_price,
                         chain.hardware_revenue / chain.hardware_price])
     return s, (s.price, new.sum(), paths, market, raised)

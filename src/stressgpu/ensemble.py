@@ -93,7 +93,7 @@ def link_amounts(net: Network, labels: NetworkLabels, block: Block, matrices: ja
     """
     pos = {u: k for k, u in enumerate(block.units)}
     rec = set(block.link_ids)
-    base = np.asarray(net.debt_amount, dtype=float)
+    base = np.array(net.debt_amount, dtype=float)
     borrower = np.asarray(net.debt_borrower).argmax(1)
     lender = np.asarray(net.debt_lender).argmax(1)
     take = np.zeros((len(base), 2), dtype=int)   # (row, col) in the block for each filled link

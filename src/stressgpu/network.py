@@ -278,7 +278,10 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         debts.append((i, outside, residual[i], *_average_terms(items, i, n_q, T)))
         debt_ids.append(f"residual:{ids[i]}")
     # Links that a reconstruction may fill (zero in the data): the borrower's average terms.
-    known = {(i, j) for i, j, *_ in debts}
+    # A pair already carried by a reconstructed data link needs no extra link; any other link of
+    # the pair (a residual, a sourced loan) keeps its amount and the block gets its own link.
+    rec_ids = set(links.loc[links.reconstructed, "link_id"])
+    known = {(d[0], d[1]) for d, lid in zip(debts, debt_ids) if lid in rec_ids}
     for i, j in extra_debt_pairs:
         if (idx[i], idx[j]) not in known:
             debts.append((idx[i], idx[j], 0.0, *_average_terms(items, idx[i], n_q, T)))

@@ -30,7 +30,7 @@ import optax
 from jax.scipy.stats import chi2
 
 from ._types import LENDER_KINDS
-from .dynamics import ModelParams, Outcome, simulate_one
+from .dynamics import FAILING_KINDS, ModelParams, Outcome, capital_floor, plan_borrowing, simulate_one
 from .network import Network, NetworkLabels
 from .shocks import factors_from_z, neutral, shock_parameters
 
@@ -86,11 +86,18 @@ def precision_matrix(p: int, rho: float) -> jax.Array:
     return jnp.linalg.inv(sigma)
 
 
-def event_margin(o: Outcome, base: Outcome, target: Target, labels: NetworkLabels, scale) -> jax.Array:
-    """Margin of ``target`` in one scenario's outcome; > 0 exactly when the event happens."""
+def event_margin(o: Outcome, base: Outcome, target: Target, labels: NetworkLabels, scale,
+                 floor=None) -> jax.Array:
+    """Margin of ``target`` in one scenario's outcome; > 0 exactly when the event happens.
+    ``floor`` ``[N]``: capital floors (:func:`stressgpu.dynamics.capital_floor`; None: zero)."""
     if target.event == "default":
+        # docs/model.md §5.1–5.2: an operating firm fails when its liquidity buffer (cash plus
+        # every funding source's room) runs out; a bank, fund or insurer also when its net worth
+        # falls below its capital floor.
         k = labels.index(target.entity)
-        worst = jnp.minimum(o.cash_path[:, k].min(), o.net_worth_path[:, k].min())
+        worst = o.cash_path[:, k].min()
+        if labels.kinds[k] in FAILING_KINDS:
+            worst = jnp.minimum(worst, o.net_worth_path[:, k].min() - (0.0 if floor is None else floor[k]))
         return -worst / scale[k]
     if target.event == "lender_loss":
         j = _lender_kinds(o.credit_loss_by_kind.shape[-1]).index(target.lender_kind)
@@ -121,17 +128,19 @@ def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, targe
         raise ValueError("reverse stress test: no shock size has a distribution to search over")
     P = len(specs)
     prec = precision_matrix(int(free.sum()), settings.correlation).astype(dtype)
-    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params)
+    plan_debt = plan_borrowing(net, params)           # the no-shock plan, solved once
+    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan_debt)
     scale = jnp.maximum(net.cash + net.holdings.sum(1), 1.0)
+    floor = capital_floor(net)
     free_idx = jnp.asarray(np.nonzero(free)[0])
 
     def outcome(u):  # u: [P_free] -> the exact model's outcome
         z = jnp.zeros((1, P), dtype).at[0, free_idx].set(u)
         f, _ = factors_from_z(shocks, labels, z, dtype=dtype)
-        return simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], f), params)
+        return simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], f), params, plan_debt)
 
     def margin(u):
-        return event_margin(outcome(u), base, target, labels, scale)
+        return event_margin(outcome(u), base, target, labels, scale, floor)
 
     def objective(u, tau):
         return 0.5 * u @ prec @ u - settings.weight * jax.nn.log_sigmoid(margin(u) / tau)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .channels.implicit import system_loss
-from .dynamics import ModelParams, simulate_one
+from .dynamics import ModelParams, plan_borrowing, simulate_one
 from .network import ASSET_CLASSES, Network, NetworkLabels
 from .shocks import factors_from_sizes, neutral, sizes_of
 
@@ -58,11 +58,12 @@ def shock_gradients(net: Network, labels: NetworkLabels, shocks: dict, params: M
     dtype = net.cash.dtype
     names = [f"{k}.{p}" for k, cfg in shocks.items() for p in sizes_of(cfg)]
     x0 = jnp.asarray([sizes_of(shocks[n.split(".")[0]])[n.split(".", 1)[1]] for n in names], dtype)
-    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params)
+    plan_debt = plan_borrowing(net, params)           # the no-shock plan, solved once
+    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan_debt)
 
     def loss(x):
         f = factors_from_sizes(shocks, labels, {n: x[k][None] for k, n in enumerate(names)}, dtype=dtype)
-        o = simulate_one(net, jax.tree_util.tree_map(lambda a: a[0], f), params)
+        o = simulate_one(net, jax.tree_util.tree_map(lambda a: a[0], f), params, plan_debt)
         return (base.equity - o.equity).sum() + o.external_loss - base.external_loss
 
     value = jax.jit(loss)(x0)
