@@ -77,8 +77,8 @@ def test_reverse_says_so_when_no_shock_in_range_causes_the_event(to_2028):
 
 @pytest.mark.slow
 def test_reverse_mode_from_the_command_line(tmp_path):
-    run(cfg("mode=reverse", "target.entity=oracle", "target.by=2028-12-31", "+shock=[deepseek,rate_hike,demand_slump]",
-            "reverse.starts=2", "reverse.steps=40", "report.progress=false"), tmp_path)
+    run(cfg("mode=reverse", "target.entity=oracle", "target.by=2028-12-31", "+shock=[deepseek,rate_hike,private_credit_freeze,demand_slump]",
+            "reverse.starts=3", "reverse.steps=60", "report.progress=false"), tmp_path)
     out = json.loads((tmp_path / "reverse.json").read_text())
     assert out["found"] and any(p["id"] == "oracle" for p in out["default_path"])
 
