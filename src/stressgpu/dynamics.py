@@ -161,6 +161,7 @@ class Outcome(NamedTuple):
     hardware_shipped: jax.Array  # [T] AI-hardware volume shipped, relative to plan
     revenue_vs_plan: jax.Array   # [N] revenue over the horizon / the plan's (1 = as planned)
     capex_vs_plan: jax.Array     # [N] capex spent / planned
+    capex_shortfall: jax.Array   # [N] USD bn of planned capex not spent (the real-economy AI capex shortfall)
     funding: jax.Array           # [N, 4] USD bn raised: facilities, new debt, new equity, capex cut
     new_debt_path: jax.Array     # [T, N] new market debt raised each quarter (the plan's path when unshocked)
     claims: jax.Array            # [F] suppliers' claims on defaulted buyers for unpaid binding commitments
@@ -597,6 +598,7 @@ def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array) -> Outc
         status=status, cash_path=cash_path, net_worth_path=worth_path,
         utilisation=market[:, 0], rental_price=market[:, 1], hardware_price=market[:, 2], hardware_shipped=market[:, 3],
         revenue_vs_plan=ratio(s.revenue, s.revenue_plan), capex_vs_plan=ratio(s.capex, s.capex_plan),
+        capex_shortfall=s.capex_plan - s.capex,
         funding=s.funding, new_debt_path=raised, claims=s.claims, secured_recovered=s.secured,
         interest_income=s.interest_in,
     )

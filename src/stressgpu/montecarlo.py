@@ -25,14 +25,16 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from ._types import LENDER_KINDS, Status
+from ._types import KINDS, LENDER_KINDS, Status
 from .diagnostics import diagnose, entity_debtrank, exposures_at_start
 from .dynamics import ModelParams, Outcome, simulate
 from .network import Network, NetworkLabels
 from .shocks import draw_factors, neutral
 
-LOSS_BINS = 2048  # per-entity equity-loss histogram on [0, baseline equity] for tail measures
+LOSS_BINS = 2048  # per-entity loss histogram on [0, twice the baseline balance sheet] for tail measures
 SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", *(f"loss_{k}" for k in LENDER_KINDS),
+                    *(f"loss_borne_{k}" for k in LENDER_KINDS), *(f"failures_{k}" for k in LENDER_KINDS),
+                    "gains", "capex_shortfall",
                     "n_defaults", "cascade_depth", "converged")
 CHECKPOINT = "checkpoint.npz"
 
@@ -158,20 +160,34 @@ def baseline_outcome(net: Network, params: ModelParams) -> Outcome:
     return jax.tree_util.tree_map(lambda x: x[0], simulate(net, f, params))
 
 
+def _loss_scale(base: Outcome) -> jax.Array:
+    """``[..., N]`` the top of each entity's loss histogram: twice its baseline balance sheet
+    (|net worth| plus liabilities: a loss of net worth can exceed the assets when claims on it
+    grow), at least 1 USD bn; a loss beyond lands in the last bin."""
+    return jnp.maximum(2.0 * (jnp.abs(base.net_worth) + base.total_liabilities), 1.0)
+
+
 @jax.jit
-def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
+def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_kind) -> dict:
     """Per-scenario system figures and per-entity sums of one chunk, on the device.
     ``valid`` [B] masks the padding of the last chunk; ``base`` is the baseline of each
     scenario's network (leading axis B, or 1 when all share one) and ``network`` [B, M]
     one-hot names that network. Ranks always match (no implicit rank promotion)."""
-    equity_loss = base.equity - o.equity                         # [B, N]
-    system = equity_loss.sum(1) + (o.external_loss - base.external_loss)
-    first = o.direct_loss.sum(1)
+    # Loss accounting (docs/model.md §7): each entity's loss of net worth against the baseline,
+    # never netted against another's gain (gains are reported apart), and never below its
+    # first-round loss (the shock's direct effect before propagation), so amplification >= 1.
+    change = o.net_worth - base.net_worth                        # [B, N]
+    first_i = jnp.maximum(o.direct_loss - base.direct_loss, 0.0)
+    equity_loss = jnp.maximum(jnp.maximum(-change, 0.0), first_i)
+    system = equity_loss.sum(1) + jnp.maximum(o.external_loss - base.external_loss, 0.0)
+    first = first_i.sum(1)
     by_kind = o.credit_loss_by_kind - base.credit_loss_by_kind
-    kinds = LENDER_KINDS if by_kind.shape[1] == len(LENDER_KINDS) else ("bank", "private_credit", "outside")
+    borne = o.credit_loss_borne_by_kind - base.credit_loss_borne_by_kind
+    kinds = LENDER_KINDS
+    kind_onehot = jnp.stack([network_kind == KINDS.index(k) for k in kinds], axis=1).astype(change.dtype)  # [N, K]
     dtype = equity_loss.dtype  # sums in the run's precision (float64 runs sum in float64)
     w = valid[:, None].astype(dtype)
-    top = jnp.maximum(base.equity, 1e-9)
+    top = _loss_scale(base)
     bins = jnp.clip(jnp.floor(equity_loss / top * LOSS_BINS).astype(jnp.int32) + 1, 0, LOSS_BINS + 1)
     hist = jax.vmap(lambda b, m: jnp.zeros(LOSS_BINS + 2, dtype).at[b].add(m), in_axes=(1, None))(bins, valid.astype(dtype))
     T = o.defaults_per_quarter.shape[1]
@@ -181,6 +197,9 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
         "system_loss": system, "first_round_loss": first,
         "amplification": jnp.where(first > 1e-9, system / jnp.maximum(first, 1e-9), jnp.nan),
         **{f"loss_{k}": by_kind[:, j] for j, k in enumerate(kinds)},
+        **{f"loss_borne_{k}": borne[:, j] for j, k in enumerate(kinds)},
+        **{f"failures_{k}": (o.defaulted.astype(change.dtype) @ kind_onehot)[:, j] for j, k in enumerate(kinds)},
+        "gains": jnp.maximum(change, 0.0).sum(1), "capex_shortfall": o.capex_shortfall.sum(1),
         "n_defaults": o.defaulted.sum(1), "cascade_depth": (o.defaults_per_quarter > 0).sum(1),
         "converged": o.clearing_converged,
         **({"status": status} if status is not None else {}),
@@ -193,6 +212,10 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network) -> dict:
         "channel.firesale": ((o.firesale_loss - base.firesale_loss) * w).sum(0),
         "channel.credit": ((o.credit_loss - base.credit_loss) * w).sum(0),
         "channel.stake": ((equity_loss * w) @ cross_holdings.T).sum(0),
+        # Per-entity paths of model v2 (means over scenarios, docs/model.md §3–§4).
+        "channel.revenue_vs_plan": (o.revenue_vs_plan * w).sum(0), "channel.capex_vs_plan": (o.capex_vs_plan * w).sum(0),
+        **{f"channel.funding_{k}": (o.funding[..., j] * w).sum(0)
+           for j, k in enumerate(("facility", "debt", "equity", "capex_cut"))},
         **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v.astype(dtype), 0.0)) for k, v in rows.items() if k != "status"},
         "network_default_count": (network * valid[:, None].astype(network.dtype)).T @ o.defaulted.astype(network.dtype),
         "network_scenarios": (network * valid[:, None].astype(network.dtype)).sum(0),
@@ -321,7 +344,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
             o = simulate(net, factors, params, debt_amount=amounts)
             base_b = jax.tree_util.tree_map(lambda x: x[which], bases)
         valid = jnp.arange(chunk) < size
-        rows, sums = _reduce(o, base_b, net.cross_holdings, valid, jax.nn.one_hot(which, M, dtype=net.cash.dtype))
+        rows, sums = _reduce(o, base_b, net.cross_holdings, valid, jax.nn.one_hot(which, M, dtype=net.cash.dtype), net.kind)
         if diagnostics:
             d = diagnose(net, exposures, factors, lgd=lgd)
             rows.update(debtrank=d.debtrank, debtrank_classic=d.debtrank_classic, furfine_depth=d.furfine_depth)
@@ -354,7 +377,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
             raise InterruptedError(f"stopped after chunk {c} as asked")
     if parts is not None:
         kept = _read_parts(parts, n_chunks)
-    top = np.maximum(np.asarray(base.equity, np.float64), 1e-9)
+    top = np.asarray(_loss_scale(base), np.float64)
     return MonteCarloResult(
         scenarios={k: np.concatenate(v) for k, v in kept.items()},
         system_loss=np.concatenate(losses),

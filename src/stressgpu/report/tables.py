@@ -36,6 +36,10 @@ def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: n
         "loss_commitments": res.channel_loss["commitment"],
         "loss_fire_sales": res.channel_loss["firesale"],
         "loss_equity_stakes": res.channel_loss["stake"],
+        # Model v2 paths (means over scenarios): revenue and capex against plan, funding by source.
+        **{k: res.channel_loss[k] for k in ("revenue_vs_plan", "capex_vs_plan") if k in res.channel_loss},
+        **{k: res.channel_loss[k] for k in ("funding_facility", "funding_debt", "funding_equity", "funding_capex_cut")
+           if k in res.channel_loss},
         "circular_revenue_share": circular_share,
         "debtrank": res.entity_debtrank,
         "furfine_default_prob": res.furfine_default_prob,
@@ -57,20 +61,27 @@ def summary(res: MonteCarloResult) -> dict:
     and the means of the per-scenario columns over all scenarios."""
     loss = res.system_loss
     m = res.row_mean
-    out = {"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_run": res.scenarios_run,
+    # Losses and failures by lender kind lead (docs/model.md §7): direct credit losses, the same
+    # after private-credit funds pass theirs to their LPs, and failures per scenario.
+    out = {}
+    for k in LENDER_KINDS:
+        for col in (f"loss_{k}", f"loss_borne_{k}", f"failures_{k}"):
+            if col in m:
+                out[f"{col}_mean"] = m[col]
+    out.update({"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_run": res.scenarios_run,
            "scenarios_per_second": res.scenarios_run / res.seconds,
            "devices": res.devices, "chunks": res.chunks, "resumed_from_chunk": res.resumed_from_chunk,
            "system_loss_mean": float(loss.mean()), "first_round_loss_mean": m["first_round_loss"],
            "amplification_median": float(np.nanmedian(res.scenarios["amplification"])) if "amplification" in res.scenarios else float("nan"),
            "cascade_depth_mean": m["cascade_depth"], "defaults_mean": m["n_defaults"],
            "not_converged": int(round(loss.size - m["converged"] * loss.size)),
-           "status_counts": dict(res.status_count)}
+           "status_counts": dict(res.status_count)})
+    for k in ("gains", "capex_shortfall"):
+        if k in m:
+            out[f"{k}_mean"] = m[k]
     for level in (0.95, 0.99):
         out[f"system_loss_var{int(level * 100)}"] = float(np.quantile(loss, level))
         out[f"system_loss_es{int(level * 100)}"] = float(expected_shortfall(loss, level))
-    for k in LENDER_KINDS:
-        if f"loss_{k}" in m:
-            out[f"loss_{k}_mean"] = m[f"loss_{k}"]
     for k in ("debtrank", "furfine_depth"):
         if k in m:
             out[f"{k}_mean"] = m[k]
@@ -87,14 +98,20 @@ def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
     t = entities.head(top)[cols].copy()
     t["name"] = t["name"].str.slice(0, 32)
     t.columns = ["firm", "kind", "P(default)", "median quarter", "baseline default", "equity loss", "ES95 eq. loss"]
-    lines = [f"Firms most likely to fail (USD bn; {summ['scenarios']:,} scenarios, {summ['seconds']:.1f} s):",
-             t.to_string(index=False, float_format=lambda x: f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}"), "",
-             "Creditor losses by lender kind (mean, USD bn, vs baseline):"]
-    lines += [f"  {k:<15} {summ[f'loss_{k}_mean']:>10,.2f}" for k in LENDER_KINDS if f"loss_{k}_mean" in summ]
+    lines = [f"Losses by lender kind (mean per scenario, USD bn, vs baseline; {summ['scenarios']:,} scenarios, "
+             f"{summ['seconds']:.1f} s):",
+             f"  {'lender kind':<15} {'credit loss':>12} {'borne (LPs)':>12} {'failures':>9}"]
+    lines += [f"  {k:<15} {summ[f'loss_{k}_mean']:>12,.2f} {summ.get(f'loss_borne_{k}_mean', float('nan')):>12,.2f}"
+              f" {summ.get(f'failures_{k}_mean', float('nan')):>9,.3f}" for k in LENDER_KINDS if f"loss_{k}_mean" in summ]
+    lines += ["  (borne: after private-credit funds pass their losses to their LPs: insurers, pension funds, ...)", "",
+              "Firms most likely to fail (USD bn):",
+              t.to_string(index=False, float_format=lambda x: f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}")]
+    extra = (f"; gains apart {summ['gains_mean']:,.1f}; AI capex shortfall {summ['capex_shortfall_mean']:,.1f}"
+             if "gains_mean" in summ and "capex_shortfall_mean" in summ else "")
     lines += ["", f"System loss (USD bn): mean {summ['system_loss_mean']:,.1f}   VaR95 {summ['system_loss_var95']:,.1f}"
               f"   ES95 {summ['system_loss_es95']:,.1f}   VaR99 {summ['system_loss_var99']:,.1f}   ES99 {summ['system_loss_es99']:,.1f}",
               f"First-round loss mean {summ['first_round_loss_mean']:,.1f}; amplification (median) {summ['amplification_median']:.2f};"
-              f" defaults per scenario {summ['defaults_mean']:.2f}; cascade depth {summ['cascade_depth_mean']:.2f} quarters"]
+              f" defaults per scenario {summ['defaults_mean']:.2f}; cascade depth {summ['cascade_depth_mean']:.2f} quarters{extra}"]
     bad = {k: v for k, v in summ.get("status_counts", {}).items() if k != "ok" and v}
     if bad:
         causes = ", ".join(f"{v:,} {_CAUSES.get(k, k)}" for k, v in bad.items())
