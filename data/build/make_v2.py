@@ -261,9 +261,9 @@ put("alphabet", "opex", 247.9, "2026-03-31", "googl_q1_26", "revenue TTM 422.4 �
 put("alphabet", "capex", 185.0, "2026-03-31", note="2026 capex guidance raised to USD 180-190 bn (midpoint, Q1 2026 call); Q1 2026 capex 35.7, TTM 110.0 (8-K)", source=S["googl_q1_26"][0], stype="company")
 
 # Microsoft: flows to 2026-03-31 (Q3 FY26 8-K), balance sheet at 2025-12-31 (Q2 FY26 10-Q)
-put("microsoft", "revenue", 318.3, "2026-03-31", "msft_q3fy26", "TTM = Q4 FY25 76.4 + Q1 FY26 77.7 + Q2 81.3 + Q3 82.9")
-put("microsoft", "opex", 148.0, "2026-03-31", "msft_q3fy26", "revenue TTM 318.3 − operating cash flow TTM 170.3 (Q4 FY25 42.7 + Q1 FY26 45.1 + Q2 35.8 + Q3 46.7)")
-put("microsoft", "capex", 127.5, "2026-03-31", "msft_q3fy26", "TTM capital expenditures incl. finance leases: Q4 FY25 24.2 + Q1 FY26 34.9 + Q2 37.5 + Q3 30.9")
+est("microsoft", "revenue", 318.3, "2026-03-31", "TTM = Q4 FY25 76.4 + Q1 FY26 77.7 + Q2 81.3 + Q3 82.9; the Q4 FY25 quarter inputs were not read from a retrieved filing page, so the row is marked estimated", source=S["msft_q3fy26"][0])
+est("microsoft", "opex", 148.0, "2026-03-31", "revenue TTM 318.3 − operating cash flow TTM 170.3 (Q4 FY25 42.7 + Q1 FY26 45.1 + Q2 35.8 + Q3 46.7); the Q4 FY25 quarter inputs were not read from a retrieved filing page, so the row is marked estimated", source=S["msft_q3fy26"][0])
+est("microsoft", "capex", 127.5, "2026-03-31", "TTM capital expenditures incl. finance leases: Q4 FY25 24.2 + Q1 FY26 34.9 + Q2 37.5 + Q3 30.9; the Q4 FY25 quarter inputs were not read from a retrieved filing page, so the row is marked estimated", source=S["msft_q3fy26"][0])
 est("microsoft", "dividends_buybacks", 42.0, "2026-03-31", "about 4 × 10.5: returned 10.7 in Q1 FY26 and 10.2 in Q3 FY26 (releases)", source=S["msft_q3fy26"][0])
 DIV_FILED.add("microsoft")
 put("microsoft", "cash", 89.462, "2025-12-31", "msft_q2fy26", "cash and equivalents 24.296 + short-term investments 65.166")
