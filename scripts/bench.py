@@ -705,7 +705,7 @@ def bench_model(quick, dtype, reps):
         t0 = now()
         compiled = simulate.lower(net, f, params).compile()
         compile_s = now() - t0
-        o, first, med, ts = timed(lambda: compiled(net, f), reps)
+        o, first, med, ts = timed(lambda: compiled(net, f, params), reps)
         rec = {"B": B, "first_call_s": first, "median_s": med, "times_s": ts, "compile_s": compile_s,
                "scen_per_s": B / med, "default_share": float(np.asarray(o.defaulted).mean()),
                "scen_with_default": float(np.asarray(o.defaulted).any(1).mean()),
