@@ -232,3 +232,19 @@ def test_no_shock_monte_carlo_keeps_investment_grade_firms_alive(world):
     ig = [i for i, k in enumerate(labels.kinds) if k in ("chipmaker", "hyperscaler", "utility", "bank", "insurer")]
     assert not bool(o.defaulted[:, ig].any()), ids(labels, o.defaulted[:, ig].any(0))
     assert bool((o.status == 0).all())
+
+
+@pytest.mark.slow
+def test_guarantor_pays_for_a_defaulted_borrower(world):
+    """docs/model.md §5.3: when the Hyperion vehicle defaults, Meta (its guarantor) pays what the
+    collateral did not cover on the guaranteed bonds, so their holders lose nothing."""
+    net, labels, base = world
+    o = run(world, idiosyncratic_default=dict(entities=["hyperion_spv"]))
+    h, meta = labels.index("hyperion_spv"), labels.index("meta")
+    assert bool(o.defaulted[0, h]) and not bool(o.defaulted[0, meta])
+    assert float(o.guarantees_paid[0, meta]) > 0.0
+    guaranteed = np.asarray(net.economy.debt_guarantor[:, meta]) > 0
+    assert guaranteed.any()
+    lenders = {int(np.argmax(np.asarray(net.debt_lender[e]))) for e in np.flatnonzero(guaranteed)}
+    for j in lenders:   # holders of the guaranteed bonds lose no more than with no default at all
+        assert float(o.credit_loss[0, j]) <= float(base.credit_loss[0, j]) + 1e-6, labels.ids[j]

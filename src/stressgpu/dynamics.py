@@ -131,6 +131,7 @@ class State(NamedTuple):
     claims: jax.Array        # [F] suppliers' claims on defaulted buyers (unsecured, cleared with debt)
     secured: jax.Array       # [N] collateral taken by each secured lender
     interest_in: jax.Array   # [N] cumulative interest received
+    guaranteed: jax.Array    # [N] cumulative amounts each guarantor paid for defaulted borrowers
 
 
 class Outcome(NamedTuple):
@@ -167,6 +168,7 @@ class Outcome(NamedTuple):
     claims: jax.Array            # [F] suppliers' claims on defaulted buyers for unpaid binding commitments
     secured_recovered: jax.Array  # [N] USD bn secured lenders took from collateral of defaulted borrowers
     interest_income: jax.Array   # [N] USD bn interest received over the horizon
+    guarantees_paid: jax.Array   # [N] USD bn each guarantor paid for defaulted borrowers
     cash_path: jax.Array         # [T, N] liquidity buffer: cash before funding plus every funding source's room
                                  # (< 0: a missed payment; [T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
@@ -423,7 +425,8 @@ def _remaining_value(net: Network, rate) -> jax.Array:
 def _resolve(net: Network, s: State, new_defaults, t, p: ModelParams) -> State:
     """What a new default of an operating company sets off (docs/model.md §5.3): secured
     lenders take collateral (hardware and data centres realised at ``alpha``) up to their
-    claim, the deficiency stays in the unsecured pool; suppliers gain a claim for the binding
+    claim, a live guarantor pays the rest of the links it guarantees, the deficiency stays in
+    the unsecured pool; suppliers gain a claim for the binding
     share of the remaining contract (real-property leases capped as US Bankruptcy Code
     §502(b)(6) does: the greater of one year's rent and 15 % of the rest, at most three years)."""
     ec = net.economy
@@ -444,8 +447,15 @@ def _resolve(net: Network, s: State, new_defaults, t, p: ModelParams) -> State:
     buyer_new = net.commit_buyer @ op
     supplier_alive = net.commit_supplier @ (~s.defaulted).astype(s.cash.dtype)
     claims = s.claims + net.commit_take_or_pay * remaining * buyer_new * supplier_alive * p.commitments
-    return s._replace(debt=s.debt - paid, holdings=holdings, claims=claims,
-                      secured=s.secured + paid @ net.debt_lender)
+    # Guarantees: a live guarantor pays what the defaulted borrower still owes on the links it
+    # stands behind (Meta behind the Hyperion bonds), out of cash, to their lenders.
+    debt = s.debt - paid
+    guarantor_alive = ec.debt_guarantor @ (~s.defaulted).astype(s.cash.dtype)                # [E]
+    called = debt * (net.debt_borrower @ op) * guarantor_alive                             # [E]
+    holdings = holdings.at[:, 3].add(called @ net.debt_lender)
+    cash = s.cash - called @ ec.debt_guarantor
+    return s._replace(debt=debt - called, holdings=holdings, claims=claims, cash=cash,
+                      secured=s.secured + paid @ net.debt_lender, guaranteed=s.guaranteed + called @ ec.debt_guarantor)
 
 
 class _Round(NamedTuple):
@@ -554,7 +564,7 @@ def _initial_state(net: Network, f: Factors, p: ModelParams, plan: _Plan) -> Sta
         jnp.zeros(n, dtype), net.holdings @ (1 - price0), jnp.zeros(n, dtype), jnp.asarray(Status.OK, jnp.int32),
         ec.capacity, ec.capacity, pipe0, pipe0, jnp.asarray(1.0, dtype), ec.facility_room, jnp.zeros(n, dtype),
         jnp.zeros((n, 4), dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype),
-        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype))
+        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype))
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array | None = None) -> Outcome:
@@ -600,7 +610,7 @@ def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array) -> Outc
         revenue_vs_plan=ratio(s.revenue, s.revenue_plan), capex_vs_plan=ratio(s.capex, s.capex_plan),
         capex_shortfall=s.capex_plan - s.capex,
         funding=s.funding, new_debt_path=raised, claims=s.claims, secured_recovered=s.secured,
-        interest_income=s.interest_in,
+        interest_income=s.interest_in, guarantees_paid=s.guaranteed,
     )
 
 

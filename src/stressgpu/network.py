@@ -76,6 +76,7 @@ class Economy:
     commit_is_lease: jax.Array      # [F] 1 for real-property leases (claims capped, US Bankruptcy Code §502(b)(6))
     capital_ratio: jax.Array        # [N] financial firms' capital ratio (CET1, equity/assets; 0: none)
     capital_ratio_min: jax.Array    # [N] its regulatory or contractual minimum (0: none)
+    debt_guarantor: jax.Array       # [E, N] one-hot: who stands behind a link (0 row: nobody)
 
 
 @jax.tree_util.register_dataclass
@@ -368,7 +369,17 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
         commit_after=arr(x.commit_after_horizon),
         commit_is_lease=arr([float(links.loc[lid, "instrument"] == "dc_lease") for lid in labels.commit_links]),
         capital_ratio=arr(nz(x.capital_ratio)), capital_ratio_min=arr(nz(x.capital_ratio_min)),
+        debt_guarantor=arr(_guarantor_onehot(x.debt_guarantor, n_links, n)),
     )
+
+
+def _guarantor_onehot(guarantor: np.ndarray, n_links: int, n: int) -> np.ndarray:
+    """``[E, N]``: row e names the guarantor of debt link e (links added after the data's: none)."""
+    out = np.zeros((n_links, n))
+    for e, g in enumerate(guarantor):
+        if g >= 0:
+            out[e, g] = 1.0
+    return out
 
 
 @dataclass(frozen=True)
