@@ -84,7 +84,6 @@ class ModelConfig:
     beta: float = bounded(0.9, 0.0, 1.0, "share of an estate's claims on others realised in default")
     claim_discount_rate: float = bounded(0.08, 0.0, 1.0, "present value of a supplier's claim for unpaid commitments")
     replacement_premium: float = bounded(0.15, 0.0, 10.0, "a buyer replacing a failed supplier pays market price plus this")
-    opex_fixed_share: float = bounded(0.4, 0.0, 1.0, "share of operating cost fixed in the short run")
     hardware_life_years: float = bounded(6.0, 0.5, 50.0, "straight-line depreciation of AI hardware")
     real_estate_life_years: float = bounded(30.0, 1.0, 100.0, "straight-line depreciation of real estate")
     capex_hardware_share: float = bounded(0.6, 0.0, 1.0, "AI buyers' capex split: hardware vs real estate")

@@ -72,7 +72,6 @@ class ModelParams:
 
     commitments: bool = _switch(True)
     cross_holdings: bool = _switch(True)
-    opex_fixed_share: float = 0.4      # share of operating cost that does not move with revenue
     fire_sales: bool = _switch(True)
     refinancing: bool = _switch(True)
     # Default costs (Rogers & Veraart 2013), calibrated to observed recoveries: Moody's ultimate
