@@ -59,7 +59,7 @@ def test_deepseek_inelastic_sellers_lose_and_prices_fall(world):
     for firm in SELLERS:
         i = labels.index(firm)
         assert float(o.revenue_vs_plan[0, i]) < 1.0, firm
-        assert float(o.net_worth[0, i]) < float(base.net_worth[0, i]), firm
+        assert float(o.market_value[0, i]) < float(base.market_value[0, i]), firm   # §8.2: market value falls
     assert float(o.rental_price[0].max()) < 1.0          # compute rental price falls
     assert float(o.prices[0, :, 0].max()) < 1.0           # and so does the resale value of AI hardware
     # Nobody defaults because it spent less: every firm that fails lost revenue against plan.
@@ -184,13 +184,62 @@ def test_supplier_default_costs_its_buyers(world):
 @pytest.mark.slow
 def test_mark_to_market_alone_defaults_no_operating_company(world):
     """docs/model.md §5.1: a firm that can pay its coupons does not default because its assets
-    are marked down (here: AI hardware and data centres repriced, nothing else)."""
+    are marked down (here: AI hardware and data centres repriced, nothing else). With covenants
+    off nobody defaults; with them on, only borrowers whose lender accelerated an uncured
+    breach do, and never before the cure period has run."""
     net, labels, base = world
     f = neutral(1, net.n, jnp.float64)
     f = f.__class__(**{**f.__dict__, "price": jnp.array([[1.0, 0.6, 1.0, 1.0]]), "depreciation_mult": jnp.array([1.5])})
-    o = simulate(net, f, ModelParams())
     operating = [i for i, k in enumerate(labels.kinds) if k not in ("bank", "private_credit", "insurer")]
-    assert not bool(o.defaulted[0, operating].any()), ids(labels, o.defaulted[0])
+    off = simulate(net, f, ModelParams(covenants=False))
+    assert not bool(off.defaulted[0, operating].any()), ids(labels, off.defaulted[0])
+    assert not bool(off.accelerated.any())
+    on = simulate(net, f, ModelParams())
+    accelerated_borrowers = np.asarray(net.debt_borrower.T @ on.accelerated[0].astype(jnp.float64)) > 0
+    cure = np.asarray(net.debt_borrower.T @ net.economy.debt_cure)
+    for i in np.flatnonzero(np.asarray(on.defaulted[0])):
+        assert accelerated_borrowers[i], labels.ids[i]                  # defaulted through acceleration only
+        assert int(on.default_quarter[0, i]) > 0, labels.ids[i]         # a breach must first outlast its cure
+    assert accelerated_borrowers[labels.index("colossus2_spv")]         # GPU-backed loan, LTV <= 0.75
+
+
+def test_covenant_breach_accelerates_only_after_the_cure_period():
+    """docs/model.md §5.1, by hand: an LTV covenant of 0.75 with a one-quarter cure period on a
+    loan of 80 against collateral marked 100 (compliant), then 90 (breached once: cured in
+    time), then a breach that lasts two quarters (accelerated on the second)."""
+    from stressgpu.economy.covenants import covenant_test
+    one = lambda v: jnp.asarray([v], jnp.float64)  # noqa: E731
+    args = dict(ltv_pool=jnp.ones((1, 1)), max_ltv=one(0.75), min_icr=one(0.0), cure=one(1.0),
+                borrower=jnp.ones((1, 1)), ocf=one(10.0), interest=one(1.0), live=one(1.0))
+    breach = one(0.0)
+    seen = []
+    for value in (120.0, 100.0, 120.0, 100.0, 100.0):
+        r = covenant_test(one(80.0), one(value), breach=breach, **args)
+        breach = r.breach
+        seen.append((float(r.breach[0]), bool(r.accelerate[0])))
+    assert seen == [(0.0, False), (1.0, False), (0.0, False), (1.0, False), (2.0, True)]
+    # Interest cover: 1.1 < 1.2 breaches; no covenant (min 0) never does, even with a loss.
+    icr = covenant_test(one(80.0), one(1e9), **{**args, "max_ltv": one(jnp.inf), "min_icr": one(1.2),
+                                              "ocf": one(1.1), "cure": one(0.0)}, breach=one(0.0))
+    assert bool(icr.accelerate[0]) and float(icr.icr[0]) == pytest.approx(1.1)
+    none = covenant_test(one(80.0), one(1.0), **{**args, "max_ltv": one(jnp.inf), "ocf": one(-5.0)}, breach=one(3.0))
+    assert not bool(none.accelerate[0]) and float(none.breach[0]) == 0.0
+
+
+@pytest.mark.slow
+def test_supplier_default_costs_its_buyers_their_prepayments(world):
+    """docs/model.md §5.4: when IREN fails, Microsoft's unused 20 % prepayment on its IREN
+    contract becomes a claim on IREN's estate that recovers only part, so Microsoft loses."""
+    net, labels, base = world
+    f = neutral(1, net.n, jnp.float64)
+    f = f.__class__(**{**f.__dict__, "default_now": f.default_now.at[0, labels.index("iren")].set(True)})
+    o = simulate(net, f, ModelParams())
+    c = labels.commit_links.index("c_ms_iren")
+    claim = float(o.prepayment_claims[0, c])
+    remaining = float(net.commit_amount[c, 1:].sum() + net.economy.commit_after[c])
+    assert claim == pytest.approx(0.2 * remaining, rel=1e-9)
+    ms = labels.index("microsoft")
+    assert 0.0 < float(o.credit_loss[0, ms]) - float(base.credit_loss[0, ms]) < claim
 
 
 @pytest.mark.slow
@@ -248,3 +297,24 @@ def test_guarantor_pays_for_a_defaulted_borrower(world):
     lenders = {int(np.argmax(np.asarray(net.debt_lender[e]))) for e in np.flatnonzero(guaranteed)}
     for j in lenders:   # holders of the guaranteed bonds lose no more than with no default at all
         assert float(o.credit_loss[0, j]) <= float(base.credit_loss[0, j]) + 1e-6, labels.ids[j]
+
+
+@pytest.mark.slow
+def test_amplification_is_at_least_one_in_every_monte_carlo_scenario(world):
+    """docs/model.md §7: total loss over first-round loss is >= 1 in every scenario of a Monte
+    Carlo run with every shock drawn around its configured size; gains are reported apart and
+    capital shortfalls are never negative."""
+    from stressgpu._types import LENDER_KINDS
+    from stressgpu.montecarlo import run_montecarlo
+    net, labels, _ = world
+    shocks = {k: SHOCKS[k][0]() for k in ("deepseek", "rate_hike", "private_credit_freeze", "taiwan",
+                                            "demand_slump", "gpu_depreciation", "ai_sentiment")}
+    r = run_montecarlo(net, labels, shocks, scenarios=64, chunk_size=64, seed=3, correlation=0.5,
+                       revenue_noise=0.1, params=ModelParams(), progress=False, diagnostics=False)
+    amp = np.asarray(r.scenarios["amplification"])
+    first = np.asarray(r.scenarios["first_round_loss"])
+    assert (first > 0).all()                                   # every shock costs someone something first
+    assert np.isfinite(amp).all() and (amp >= 1.0 - 1e-12).all(), amp.min()
+    assert (np.asarray(r.scenarios["gains"]) >= 0).all()
+    for k in LENDER_KINDS:
+        assert (np.asarray(r.scenarios[f"capital_shortfall_{k}"]) >= 0).all(), k

@@ -180,6 +180,15 @@ est("oracle", "total_assets", 245.0, "2026-02-28", "v1 205 plus bond proceeds in
 est("oracle", "book_equity", 40.0, "2026-02-28", "assets − liabilities; includes the mandatory convertible preferred (~5)", source=S["orcl_q3fy26"][0])
 put("oracle", "capex", 50.0, "2026-02-28", "orcl_q3fy26", "FY2026 capex guidance USD 50 bn")
 put("meta", "capex", 135.0, "2026-03-31", "meta_q1_26", "2026 capex guidance raised to USD 125-145 bn (midpoint 135)")
+# AI share of capex (hyperscalers): the share of the 2026 capex above the pre-boom (2022-23) level,
+# which the companies attribute to AI infrastructure (servers, GPUs, data centres).
+PRE_BOOM = {"microsoft": (28.1, 2022, 127.5, "https://marketnewsdata.com/?p=89685 (capex table MSFT/AMZN/GOOGL 2020-2024)"),
+            "alphabet": (32.3, 2023, 185.0, "https://marketnewsdata.com/?p=89685 (capex table MSFT/AMZN/GOOGL 2020-2024)"),
+            "amazon": (52.7, 2023, 200.0, "https://marketnewsdata.com/?p=89685 (capex table MSFT/AMZN/GOOGL 2020-2024)"),
+            "meta": (28.1, 2023, 135.0, "https://valueaddvc.com/blog/meta-65b-ai-capex-2025-what-zuckerberg-is-building-and-why-its-different (Meta capex by year)")}
+for e, (pre, year, now, src) in PRE_BOOM.items():
+    put(e, "ai_share_capex", round(1 - pre / now, 3), "2026-03-31", None,
+        f"1 - {year} capex {pre} / 2026 capex {now}: the share above the pre-boom level", source=src, stype="estimate")
 put("meta", "revenue", 214.6, "2026-03-31", "meta_q1_26", "TTM: 2025 revenue ~200.6 + Q1 2026 56.31 − Q1 2025 42.3")
 put("coreweave", "revenue", 6.2, "2026-03-31", "crwv_q1_26", "TTM: 2025 ~5.05 − Q1 2025 0.98 + Q1 2026 2.08")
 put("coreweave", "total_debt", 25.0, "2026-03-31", "crwv_q1_26", "about USD 25 bn of debt against 36.4 bn of PP&E at 2026-03-31")
@@ -432,7 +441,7 @@ for _, r in pd.read_csv(V1 / "holdings.csv", dtype=str, keep_default_na=False).i
     H.append(dict(entity_id=r.entity_id, asset_class=r.asset_class, value_usd_bn=float(r.value_usd_bn), as_of=r.as_of,
                   source=r.source, source_type=classify(r.source, e_), estimated=e_,
                   note=r.note or ("v1 estimate carried forward" if e_ else "")))
-for e, cls, v, how in [("crusoe", "dc_real_estate", 9, "Abilene campus share under construction"), ("crusoe", "ai_hardware", 3, "GPU fleet"),
+for e, cls, v, how in [("crusoe", "dc_real_estate", 12, "Abilene campus share pledged to the JPMorgan construction loans: at least 9.4 / 0.8 = 11.75 (the loans' 80 % loan-to-cost covenant), rounded"), ("crusoe", "ai_hardware", 3, "GPU fleet"),
                        ("lambda_labs", "ai_hardware", 3.5, "GPU fleet"), ("nscale", "ai_hardware", 2, "GPU fleet"),
                        ("iren", "ai_hardware", 2.5, "GPU fleet (Microsoft contract build)"), ("iren", "dc_real_estate", 2, "Childress TX and Canal Flats sites"),
                        ("dc_abs_issuers", "dc_real_estate", 100, "stabilised data centres behind ABS/CMBS")]:
@@ -448,7 +457,7 @@ for h in H:
 COLS = ["link_id", "kind", "from_id", "to_id", "tranche_id", "instrument", "amount_usd_bn", "limit_usd_bn", "share", "cost_usd_bn",
         "market_value_usd_bn", "rate", "rate_type", "spread", "schedule", "amort_start", "balloon_share", "seniority", "collateral",
         "guarantor_id", "covenant_max_ltv", "covenant_min_icr", "cure_quarters", "start", "end", "take_or_pay", "usage_share",
-        "termination_fee_usd_bn", "finances", "pair_id", "reconstructed", "method", "as_of", "source", "source_type", "estimated", "note"]
+        "termination_fee_usd_bn", "prepayment_share", "finances", "pair_id", "reconstructed", "method", "as_of", "source", "source_type", "estimated", "note"]
 L = []
 SCHED = []
 
@@ -762,9 +771,10 @@ C_SRC = {
 }
 
 
-def commit(lid, buyer, seller, amt, start, end, top, usage, fee, instrument, finances, source, stype, note="", schedule="even", pair="", as_of=None):
+def commit(lid, buyer, seller, amt, start, end, top, usage, fee, instrument, finances, source, stype, note="", schedule="even", pair="", as_of=None,
+           prepaid=""):
     link(link_id=lid, kind="commitment", from_id=buyer, to_id=seller, instrument=instrument, amount_usd_bn=amt, start=start, end=end,
-         take_or_pay=top, usage_share=usage, termination_fee_usd_bn=fee, schedule=schedule, finances=finances, source=source,
+         take_or_pay=top, usage_share=usage, termination_fee_usd_bn=fee, prepayment_share=prepaid, schedule=schedule, finances=finances, source=source,
          source_type=stype, note=note, pair_id=pair, as_of=as_of or start)
 
 
@@ -826,7 +836,7 @@ commit("c_meta_nbis", "meta", "nebius", 3, "2025-12-01", "2030-11-30", 0.8, 0.2,
 commit("c_ms_nscale", "microsoft", "nscale", 24, "2026-01-01", "2031-12-31", 0.8, 0.2, 0, "compute_contract", "GB300 capacity (UK, Norway, Texas, Portugal)",
        "Microsoft/Nscale agreements (2025-09 and 2025-10, ~USD 24 bn reported)", "press", note="take-or-pay share estimated")
 commit("c_ms_iren", "microsoft", "iren", 9.7, "2026-01-01", "2030-12-31", 0.9, 0.1, 0, "compute_contract", "GB300 at Childress TX", "IREN/Microsoft USD 9.7 bn 5-year contract (2025-11-03)",
-       "company", note="prepayment 20 %; take-or-pay share estimated")
+       "company", note="prepayment 20 % (IREN's announcement); take-or-pay share estimated", prepaid=0.2)
 commit("c_ms_lambda", "microsoft", "lambda_labs", 5, "2026-01-01", "2030-12-31", 0.8, 0.2, 0, "compute_contract", "GB300 capacity",
        "Microsoft/Lambda multi-billion agreement (2025-11-03)", "company", note="'multibillion': value estimated at 5")
 commit("c_nv_lambda", "nvidia", "lambda_labs", 1.5, "2025-09-01", "2029-08-31", 1.0, 0.0, 0, "compute_contract", "leaseback of Lambda GPU servers",

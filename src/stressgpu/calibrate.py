@@ -1,14 +1,23 @@
-"""Calibrate shock sizes to observed market moves (docs/model.md §9).
+"""Calibrate shock sizes to an AI-market event day and validate on other days (docs/model.md §9).
 
-Given observed equity returns of listed firms (``data/market_moves/*.csv``), find the shock
-sizes whose valuation-implied returns (:mod:`stressgpu.valuation`) fit them best in least
-squares, with a weak prior pulling the sizes' standard scores ``u`` towards their centre
-(``½ λ uᵀ Σ⁻¹ u``, the plausibility of :mod:`stressgpu.reverse`). Exact forward-mode
-gradients through the quarterly model; Adam from several starts; the best fit is reported.
+A listed firm's return on an event day is its market beta times the market's return that day
+plus the valuation-implied return of the shock (:mod:`stressgpu.valuation`):
+
+    r_i = β_i R_m + (V_i(shock) / V_i(no shock) − 1).
+
+The free sizes of the configured shocks are fitted to one day's cross-section by least squares
+with a weak prior pulling their standard scores ``u`` towards the configured centre
+(``½ λ uᵀ Σ⁻¹ u``, the plausibility of :mod:`stressgpu.reverse`): exact forward-mode gradients
+through the quarterly model, Adam (optax) from several starts, the best fit kept. The sizes'
+standard errors come from the Gauss–Newton curvature at the fit. Validation carries the fitted
+shock's *pattern* across firms to other event days: for each day only one number is fitted —
+the intensity ``κ`` that scales the pattern (negative for a day that moved the other way) —
+and the fit of ``β R_m + κ × pattern`` is reported beside the market-only fit ``β R_m``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 import jax
@@ -17,22 +26,61 @@ import numpy as np
 import optax
 import pandas as pd
 
+from .data import Tables
 from .data.errors import DataError
-from .dynamics import ModelParams, plan_borrowing, simulate_one
-from .network import Network, NetworkLabels
+from .data.schema import ITEMS
+from .dynamics import ModelParams, simulate_one, solve_plan
+from .network import Network, NetworkLabels, build_network
 from .reverse import precision_matrix
 from .shocks import factors_from_z, neutral, shock_parameters
-from .valuation import equity_value, implied_return
+from .valuation import implied_return
+
+_SOFTPLUS_INV_ONE = float(np.log(np.expm1(1.0)))   # softplus(x) = 1
+
+@dataclass
+class Fit:
+    """How well predicted returns match observed ones over a cross-section of firms."""
+
+    r2: float          # 1 − SSR / SST
+    signs: int         # firms whose predicted return has the observed sign
+    firms: int
+    rank_corr: float   # Spearman rank correlation
+    rmse: float
 
 
 @dataclass
 class CalibrationResult:
     sizes: dict[str, float]
-    table: pd.DataFrame          # entity, observed, fitted (at the best sizes), centre (at the configured sizes)
-    rmse: float
-    rmse_at_centre: float
-    r2: float
+    size_se: dict[str, float]    # standard errors from the Gauss–Newton curvature
+    table: pd.DataFrame          # entity, beta, market part, observed, fitted, at_centre (configured sizes)
+    fit: Fit
+    fit_at_centre: Fit
+    fit_market_only: Fit
     loss_path: np.ndarray        # objective per step of the best start
+    pattern: np.ndarray          # [N] the fitted day's implied return of every entity (NaN: no value)
+    scores: np.ndarray           # [F] the fitted sizes' standard scores (the intensity apart)
+    network: str | None = None   # the dated network file the day was priced on (None: the data's)
+
+
+@dataclass
+class Validation:
+    event: str
+    date: str
+    intensity: float
+    table: pd.DataFrame          # entity, observed, market part, predicted
+    fit: Fit
+    fit_market_only: Fit
+
+
+def fit_stats(observed, predicted) -> Fit:
+    """R², sign agreement, Spearman rank correlation and RMSE of ``predicted`` against ``observed``."""
+    o, p = np.asarray(observed, float), np.asarray(predicted, float)
+    ok = np.isfinite(o) & np.isfinite(p)
+    o, p = o[ok], p[ok]
+    sst = float(np.sum((o - o.mean()) ** 2))
+    r2 = 1.0 - float(np.sum((p - o) ** 2)) / sst if sst > 0 else float("nan")
+    rank = float(pd.Series(o).rank().corr(pd.Series(p).rank())) if len(o) > 2 else float("nan")
+    return Fit(r2, int(np.sum(np.sign(o) == np.sign(p))), int(len(o)), rank, float(np.sqrt(np.mean((p - o) ** 2))))
 
 
 def read_moves(path: str | Path, labels: NetworkLabels) -> pd.DataFrame:
@@ -48,41 +96,122 @@ def read_moves(path: str | Path, labels: NetworkLabels) -> pd.DataFrame:
     for row, r in df.iterrows():
         if r.entity_id not in labels.ids:
             problems.append((str(path), row + 1, "entity_id", f"unknown entity id {r.entity_id!r}"))
-        if not isinstance(r["return"], (int, float)) or not -1 <= r["return"] <= 10:
+        if not isinstance(r["return"], (int, float)) or not np.isfinite(r["return"]) or not -1 <= r["return"] <= 10:
             problems.append((str(path), row + 1, "return", f"must be a fraction >= -1 (got {r['return']!r})"))
     if problems:
         raise DataError(problems)
     return df
 
 
-def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataFrame, *,
+def read_events(directory: str | Path) -> pd.DataFrame:
+    """``events.csv`` of a market-moves folder: one row per event day with its market return."""
+    path = Path(directory) / "events.csv"
+    if not path.is_file():
+        raise DataError([(str(path), None, None, "file not found")])
+    df = pd.read_csv(path)
+    need = ("event_id", "date", "file", "market_return")
+    problems = [(str(path), None, c, "required column is missing") for c in need if c not in df.columns]
+    if problems:
+        raise DataError(problems)
+    for row, r in df.iterrows():
+        if not isinstance(r.market_return, (int, float)) or not np.isfinite(r.market_return) or abs(r.market_return) > 0.5:
+            problems.append((str(path), row + 1, "market_return", f"must be a fraction in [-0.5, 0.5] (got {r.market_return!r})"))
+        if not (Path(directory) / str(r.file)).is_file():
+            problems.append((str(path), row + 1, "file", f"no such file {r.file!r} beside events.csv"))
+    if problems:
+        raise DataError(problems)
+    return df
+
+
+def dated_tables(tables: Tables, path: Path) -> Tables:
+    """The tables with balance-sheet items replaced by those of ``path`` (a network dated at an
+    event: ``entity_id,item,value,as_of,source,...``), so that a day is priced on the firms as
+    they stood then (docs/model.md §9); a dated revenue scales the firm's operating costs in
+    proportion (its cost structure stays the data's). Stops naming file, row and column on bad input."""
+    df = pd.read_csv(path)
+    problems = [(str(path), None, c, "required column is missing") for c in ("entity_id", "item", "value", "source")
+                if c not in df.columns]
+    ids = set(tables.entities["id"])
+    for row, r in df.iterrows() if not problems else []:
+        if r.entity_id not in ids:
+            problems.append((str(path), row + 1, "entity_id", f"unknown entity id {r.entity_id!r}"))
+        if r["item"] not in ITEMS:
+            problems.append((str(path), row + 1, "item", f"unknown item {r['item']!r}"))
+        if not isinstance(r.value, (int, float)) or not np.isfinite(r.value) or r.value < 0:
+            problems.append((str(path), row + 1, "value", f"must be a finite number >= 0 (got {r.value!r})"))
+    if problems:
+        raise DataError(problems)
+    bs = tables.balance_sheets.copy()
+    # A firm's cost structure is the data's: a dated revenue scales its operating costs with it.
+    old = bs[bs["item"] == "revenue"].set_index("entity_id")["value"]
+    scaled = []
+    for _, r in df[df["item"] == "revenue"].iterrows():
+        given = set(df[df.entity_id == r.entity_id]["item"])
+        for item in ("opex", "sticky_opex"):
+            hit = (bs.entity_id == r.entity_id) & (bs["item"] == item)
+            if item not in given and hit.any() and old.get(r.entity_id, 0) > 0:
+                scaled.append((hit, float(bs.loc[hit, "value"].iloc[0]) * float(r.value) / float(old[r.entity_id])))
+    for hit, value in scaled:
+        bs.loc[hit, "value"] = value
+    for _, r in df.iterrows():
+        hit = (bs.entity_id == r.entity_id) & (bs["item"] == r["item"])
+        if hit.any():
+            bs.loc[hit, "value"] = float(r.value)
+        else:
+            bs = pd.concat([bs, pd.DataFrame([{**{c: None for c in bs.columns}, "entity_id": r.entity_id,
+                                                "item": r["item"], "value": float(r.value)}])], ignore_index=True)
+    return dc_replace(tables, balance_sheets=bs)
+
+
+def event_network(tables: Tables, moves_file: Path, dtype) -> tuple[Network, NetworkLabels, str | None]:
+    """The network a day is priced on: the data's, with the overrides of the event's dated network
+    file where ``events.csv`` names one (column ``network``)."""
+    try:
+        ev = read_events(moves_file.parent)
+    except DataError:
+        ev = pd.DataFrame()
+    hit = ev[ev.file == moves_file.name] if len(ev) else ev
+    name = hit.network.iloc[0] if len(hit) and "network" in hit.columns and isinstance(hit.network.iloc[0], str) else None
+    if name is not None:
+        tables = dated_tables(tables, moves_file.parent / name)
+    net, labels = build_network(tables, dtype=dtype)
+    return net, labels, name
+
+
+def market_return_of(moves_file: Path) -> float:
+    """The market's return on the day of ``moves_file``, from ``events.csv`` beside it (0 if not listed)."""
+    try:
+        ev = read_events(moves_file.parent)
+    except DataError:
+        return 0.0
+    hit = ev[ev.file == moves_file.name]
+    return float(hit.market_return.iloc[0]) if len(hit) else 0.0
+
+
+def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataFrame, *, market_return: float,
               params: ModelParams, steps: int, starts: int, learning_rate: float, prior_weight: float,
-              correlation: float, seed: int, cost_of_equity: float, terminal_growth: float) -> CalibrationResult:
-    """Fit the free sizes of ``shocks`` to ``moves``; returns the fit and the fitted sizes (the
-    settings' defaults live in ``config.CalibrateConfig``)."""
-    params = replace(params, record_paths=True)
+              correlation: float, seed: int) -> CalibrationResult:
+    """Fit the free sizes of ``shocks`` to the observed returns ``moves`` of one event day whose
+    market return was ``market_return`` (settings' defaults in ``config.CalibrateConfig``)."""
+    params = replace(params, record_paths=False)
     dtype = net.cash.dtype
     specs = shock_parameters(shocks)
     free = np.array([s.dist != "fixed" for *_, s in specs])
     free_idx = jnp.asarray(np.nonzero(free)[0])
-    P = len(specs)
-    prec = precision_matrix(int(free.sum()), correlation).astype(dtype)
+    P, F = len(specs), int(free.sum())
+    prec = precision_matrix(F, correlation).astype(dtype)
     idx = jnp.asarray([labels.index(e) for e in moves.entity_id])
     observed = jnp.asarray(moves["return"].to_numpy(), dtype)
-    nf = jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype))
-    plan_debt = plan_borrowing(net, params)           # the no-shock plan, solved once
-    base_value = equity_value(simulate_one(net, nf, params, plan_debt), net, 1.0, cost_of_equity, terminal_growth)
+    beta = net.economy.equity_beta
+    market = beta[idx] * market_return
+    pattern = implied_returns_of(net, labels, shocks, params)
 
-    def fitted(u):
-        z = jnp.zeros((1, P), dtype).at[0, free_idx].set(u)
-        f, _ = factors_from_z(shocks, labels, z, dtype=dtype)
-        f = jax.tree_util.tree_map(lambda x: x[0], f)
-        v = equity_value(simulate_one(net, f, params, plan_debt), net, f.funding_mult, cost_of_equity, terminal_growth)
-        return implied_return(v, base_value)[idx]
+    def residual(u):
+        # The day prices the scenario with an intensity (probability) ``κ = softplus(u[F])`` in (0, ∞).
+        return jnp.nan_to_num(market + jax.nn.softplus(u[F]) * pattern(u)[idx] - observed)
 
     def objective(u):
-        err = jnp.nan_to_num(fitted(u) - observed)
-        return jnp.mean(err ** 2) + 0.5 * prior_weight * u @ prec @ u
+        return jnp.mean(residual(u) ** 2) + 0.5 * prior_weight * u[:F] @ prec @ u[:F]
 
     opt = optax.adam(learning_rate)
 
@@ -100,21 +229,93 @@ def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataF
 
         return jax.vmap(one)(u0)
 
-    u0 = jax.random.normal(jax.random.PRNGKey(seed), (starts, int(free.sum())), dtype).at[0].set(0.0)
+    u0 = jax.random.normal(jax.random.PRNGKey(seed), (starts, F + 1), dtype).at[0].set(0.0)
+    u0 = u0.at[:, F].set(_SOFTPLUS_INV_ONE)           # every start at intensity 1
     u_end, losses = search(u0)
     final = jax.jit(jax.vmap(objective))(u_end)
     best = int(jnp.nanargmin(final))
-    fit = np.asarray(jax.jit(fitted)(u_end[best]))
-    centre = np.asarray(jax.jit(fitted)(jnp.zeros(int(free.sum()), dtype)))
-    z_full = np.zeros(P)
-    z_full[np.asarray(free_idx)] = np.asarray(u_end[best])
-    _, sizes = factors_from_z(shocks, labels, jnp.asarray(z_full[None], dtype), dtype=dtype)
-    obs = np.asarray(observed)
-    table = pd.DataFrame({"entity_id": moves.entity_id, "observed": obs, "fitted": fit, "at_centre": centre})
-    rmse = float(np.sqrt(np.nanmean((fit - obs) ** 2)))
-    return CalibrationResult(
-        sizes={k: float(v[0]) for k, v in sizes.items()}, table=table, rmse=rmse,
-        rmse_at_centre=float(np.sqrt(np.nanmean((centre - obs) ** 2))),
-        r2=float(1 - np.nansum((fit - obs) ** 2) / np.sum((obs - obs.mean()) ** 2)),
-        loss_path=np.asarray(losses[best]),
-    )
+    u_best = u_end[best]
+    shape = np.asarray(jax.jit(pattern)(u_best))
+    kappa = float(jax.nn.softplus(u_best[F]))
+    shape = kappa * shape                                     # the fitted day's implied returns
+    centre = np.asarray(jax.jit(pattern)(jnp.zeros(F + 1, dtype)))
+    sizes, se = _sizes_with_errors(shocks, labels, free_idx, P, u_best, residual, prior_weight, prec, dtype)
+    obs, mkt = np.asarray(observed), np.asarray(market)
+    fitted = mkt + shape[np.asarray(idx)]
+    at_centre = mkt + centre[np.asarray(idx)]
+    table = pd.DataFrame({"entity_id": moves.entity_id, "beta": np.asarray(beta)[np.asarray(idx)], "market_part": mkt,
+                          "observed": obs, "fitted": fitted, "at_centre": at_centre})
+    return CalibrationResult(sizes=sizes, size_se=se, table=table, fit=fit_stats(obs, fitted),
+                             fit_at_centre=fit_stats(obs, at_centre), fit_market_only=fit_stats(obs, mkt),
+                             loss_path=np.asarray(losses[best]), pattern=shape, scores=np.asarray(u_best[:F]))
+
+
+def implied_returns_of(net: Network, labels: NetworkLabels, shocks: dict, params: ModelParams):
+    """``u -> [N]`` valuation-implied returns at t = 0 of the shocks whose free sizes have standard
+    scores ``u[:F]`` (extra entries of ``u`` are ignored); the no-shock plan is solved once."""
+    dtype = net.cash.dtype
+    specs = shock_parameters(shocks)
+    free_idx = jnp.asarray(np.nonzero([s.dist != "fixed" for *_, s in specs])[0])
+    P, F = len(specs), int(free_idx.shape[0])
+    plan = solve_plan(net, params)                    # the no-shock plan and priced-in growth, solved once
+    nf = jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype))
+    base_value = simulate_one(net, nf, params, plan).market_value
+
+    def pattern(u):
+        z = jnp.zeros((1, P), dtype).at[0, free_idx].set(u[:F])
+        f, _ = factors_from_z(shocks, labels, z, dtype=dtype)
+        f = jax.tree_util.tree_map(lambda x: x[0], f)
+        return implied_return(simulate_one(net, f, params, plan).market_value, base_value)
+
+    return pattern
+
+
+def _sizes_with_errors(shocks, labels, free_idx, P, u, residual, prior_weight, prec, dtype):
+    """Fitted sizes (and the day's intensity) with standard errors: the Gauss–Newton covariance
+    of the scores, ``σ² (JᵀJ + n λ/2 Σ⁻¹)⁻¹`` with ``σ² = SSR / (n − p)``, mapped to sizes
+    through the Jacobian of the score-to-size map (delta method)."""
+    F = u.shape[0] - 1
+    J = np.asarray(jax.jit(jax.jacfwd(residual))(u))
+    r = np.asarray(jax.jit(residual)(u))
+    n, p = J.shape
+    sigma2 = float(r @ r) / max(n - p, 1)
+    prior = np.zeros((F + 1, F + 1))
+    prior[:F, :F] = np.asarray(prec)
+    cov_u = sigma2 * np.linalg.pinv(J.T @ J + 0.5 * n * prior_weight * prior)
+
+    def to_sizes(v):
+        z = jnp.zeros((1, P), dtype).at[0, free_idx].set(v[:F])
+        _, s = factors_from_z(shocks, labels, z, dtype=dtype)
+        return jnp.concatenate([jnp.stack([x[0] for x in s.values()]), jax.nn.softplus(v[F:])])
+
+    names = [*factors_from_z(shocks, labels, jnp.zeros((1, P), dtype), dtype=dtype)[1], "intensity"]
+    values = np.asarray(to_sizes(u))
+    D = np.asarray(jax.jacfwd(to_sizes)(u))                   # [sizes, scores]
+    var = np.einsum("ij,jk,ik->i", D, cov_u, D)
+    return ({k: float(v) for k, v in zip(names, values)},
+            {k: float(np.sqrt(max(s, 0.0))) for k, s in zip(names, var)})
+
+
+def validate(res: CalibrationResult, tables: Tables, shocks: dict, params: ModelParams, events: pd.DataFrame,
+             directory: Path, *, skip: str | None = None, dtype=jnp.float64) -> list[Validation]:
+    """Carry the fitted sizes to every event of ``events`` except ``skip`` (a file name), each
+    priced on its own dated network where it has one: per day, the intensity ``κ`` that fits
+    ``β R_m + κ · pattern`` best (least squares, one number) and the fit it gives, beside the
+    market-only fit."""
+    out = []
+    params = replace(params, record_paths=False)
+    for _, ev in events.iterrows():
+        if skip is not None and ev.file == skip:
+            continue
+        net, labels, _ = event_network(tables, directory / ev.file, dtype)
+        pattern = np.asarray(jax.jit(implied_returns_of(net, labels, shocks, params))(jnp.asarray(res.scores, dtype)))
+        moves = read_moves(directory / ev.file, labels)
+        idx = np.asarray([labels.index(e) for e in moves.entity_id])
+        obs = moves["return"].to_numpy(float)
+        mkt = np.asarray(net.economy.equity_beta)[idx] * float(ev.market_return)
+        x = np.nan_to_num(pattern[idx])
+        kappa = float(x @ (obs - mkt) / (x @ x)) if x @ x > 0 else 0.0
+        pred = mkt + kappa * x
+        table = pd.DataFrame({"entity_id": moves.entity_id, "observed": obs, "market_part": mkt, "predicted": pred})
+        out.append(Validation(str(ev.event_id), str(ev.date), kappa, table, fit_stats(obs, pred), fit_stats(obs, mkt)))
+    return out

@@ -74,6 +74,7 @@ class ChannelsConfig:
     cross_holdings: bool = True   # equity cross-holdings in clearing
     fire_sales: bool = True
     refinancing: bool = True      # maturities need a lender with capacity
+    covenants: bool = True        # maintenance covenants: a breach past its cure period accelerates the loan
     debtrank: bool = True         # DebtRank diagnostics at t = 0
     cascade: bool = True          # Furfine cascade diagnostics at t = 0
 
@@ -103,6 +104,8 @@ class ModelConfig:
     debt_leverage: float = bounded(3.0, 0.0, 50.0, "new-debt room: times current annual operating cash flow")
     plan_headroom: float = bounded(0.25, 0.0, 10.0, "plus the plan's own borrowing with this much to spare")
     equity_issue_share: float = bounded(0.05, 0.0, 1.0, "listed firms: new equity per year, share of market value")
+    risk_free: float = bounded(0.042, -0.05, 0.5, "risk-free rate in equity discount rates (market value)")
+    equity_premium: float = bounded(0.045, 0.0, 0.5, "equity risk premium per unit of beta (market value)")
     lgd: float = bounded(1.0, 0.0, 1.0, "Furfine cascade loss given default")
     tile: Optional[int] = bounded(None, 0, None, "scenarios per tile inside a device batch; "
                                                  "null: 128 on CPU, the whole batch on GPU")
@@ -167,8 +170,7 @@ class CalibrateConfig:
     starts: int = bounded(8, 1, None, "starting points")
     learning_rate: float = bounded(0.05, 0.0, None, "Adam learning rate", low_open=True)
     prior_weight: float = bounded(0.01, 0.0, None, "weight of the plausibility prior on the sizes' scores")
-    cost_of_equity: float = bounded(0.09, 0.0, 1.0, "discount rate of equity values", low_open=True)
-    terminal_growth: float = bounded(0.03, -0.5, 0.5, "growth after the horizon")
+    validate: bool = True                 # carry the fitted pattern to the other days of events.csv
 
 
 @dataclass
@@ -348,9 +350,6 @@ def validate(cfg) -> tuple[RunConfig, dict]:
     by = _date("target.by", run.target.by)
     if run.mode == Mode.reverse and not start < by:
         raise ConfigError(f"target.by={run.target.by}: must be after start={run.start}")
-    if not run.calibrate.terminal_growth < run.calibrate.cost_of_equity:
-        raise ConfigError(f"calibrate.terminal_growth={_fmt(run.calibrate.terminal_growth)}: must be below "
-                          f"calibrate.cost_of_equity={_fmt(run.calibrate.cost_of_equity)}")
     if run.reverse.temperature_end > run.reverse.temperature_start:
         raise ConfigError(f"reverse.temperature_end={_fmt(run.reverse.temperature_end)}: must not exceed "
                           f"reverse.temperature_start={_fmt(run.reverse.temperature_start)}")

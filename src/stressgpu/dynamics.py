@@ -40,11 +40,13 @@ from jax import lax
 from ._types import KINDS, LENDER_KINDS, Status
 from .channels.clearing import ClearingParams, EdgeNetwork, clear_one
 from .channels.firesale import fire_sale_one
+from .economy.covenants import covenant_test
 from .economy.funding import fund_shortfall
 from .economy.market import Demand, end_demand, value_chain
 from .network import Network
 from .shocks.base import Factors
 from .solvers import iterate, worst
+from .valuation import PricedIn, ValueParts, ai_exposure, discount_rate, market_value, priced_in, quarter_weight, value_parts
 
 MARKET_CLASSES = 2
 # Financial firms roll their own maturities; banks, private-credit funds and insurers fail on
@@ -74,6 +76,7 @@ class ModelParams:
     cross_holdings: bool = _switch(True)
     fire_sales: bool = _switch(True)
     refinancing: bool = _switch(True)
+    covenants: bool = _switch(True)
     # Default costs (Rogers & Veraart 2013), calibrated to observed recoveries: Moody's ultimate
     # recovery database (Emery, Cantor, Keisman & Ou, Moody's Special Comment, April 2007) has
     # a mean corporate-family recovery of 52 % of liabilities, loans 82 %, bonds 37 %.
@@ -102,6 +105,9 @@ class ModelParams:
     debt_leverage: float = 3.0         # new-debt room: this many times current annual operating cash flow ...
     plan_headroom: float = 0.25        # ... plus the plan's own borrowing with this much to spare
     equity_issue_share: float = 0.05   # listed firms: new equity per year, share of market value
+    # Market value (docs/model.md §6): cost of equity = risk-free + beta × equity premium + AI premium.
+    risk_free: float = 0.042           # 10-year US Treasury yield, late 2025 (~4.0–4.2 %)
+    equity_premium: float = 0.045      # implied US equity risk premium (Damodaran, 2025: ~4.3–4.6 %)
 
 
 class State(NamedTuple):
@@ -131,6 +137,11 @@ class State(NamedTuple):
     secured: jax.Array       # [N] collateral taken by each secured lender
     interest_in: jax.Array   # [N] cumulative interest received
     guaranteed: jax.Array    # [N] cumulative amounts each guarantor paid for defaulted borrowers
+    breach: jax.Array        # [E] consecutive quarters each covenant has been in breach
+    accelerated: jax.Array   # [E] bool: the lender accelerated the link (all principal due now)
+    prepay_claims: jax.Array  # [F] buyers' claims on failed suppliers for unused prepayments
+    payout_pv: jax.Array     # [N] discounted dividends and buybacks less new equity raised so far
+    ocf_last: jax.Array      # [N] operating cash flow after interest over the last year of the horizon
 
 
 class Outcome(NamedTuple):
@@ -168,6 +179,14 @@ class Outcome(NamedTuple):
     secured_recovered: jax.Array  # [N] USD bn secured lenders took from collateral of defaulted borrowers
     interest_income: jax.Array   # [N] USD bn interest received over the horizon
     guarantees_paid: jax.Array   # [N] USD bn each guarantor paid for defaulted borrowers
+    accelerated: jax.Array       # [E] bool: a covenant breach outlasted its cure period and the lender accelerated
+    prepayment_claims: jax.Array  # [F] buyers' claims on failed suppliers for prepayments not yet used
+    capital_shortfall: jax.Array  # [N] USD bn a bank, fund or insurer lacks to meet its capital floor at the horizon
+    capital_shortfall_by_kind: jax.Array  # [K] the same by lender kind
+    market_value: jax.Array      # [N] USD bn: DCF value of the equity at t = 0 along this path (docs/model.md §6)
+    value_parts: ValueParts      # its pieces ([N] each): head, tail, discount rate
+    priced_growth: jax.Array     # [N] the priced-in long-run growth the value uses (the network's, every scenario)
+    payout_path: jax.Array       # [T, N] payouts to shareholders each quarter ([T, 0] unless record_paths)
     cash_path: jax.Array         # [T, N] liquidity buffer: cash before funding plus every funding source's room
                                  # (< 0: a missed payment; [T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
@@ -192,6 +211,9 @@ class _Plan(NamedTuple):
     depreciation: jax.Array  # [N] quarterly depreciation rate of capacity in the plan
     order_share: jax.Array   # [] network buyers' share of chipmakers' AI-hardware orders
     sticky: jax.Array        # [N] sticky opex net of the interest the data's opex already contains
+    ltv_pool: jax.Array      # [E, E] 1 where two links share a borrower and a pledged asset class
+    remaining_pv: jax.Array  # [F, T] present value of each contract's payments after quarter t
+    remaining: jax.Array     # [F, T] the same undiscounted (what a prepayment still covers)
 
 
 def _plan_constants(net: Network, p: ModelParams) -> _Plan:
@@ -210,7 +232,10 @@ def _plan_constants(net: Network, p: ModelParams) -> _Plan:
     # interest paid (US GAAP): take the interest of the starting debt out, the model pays it.
     interest0 = (net.debt_amount * net.debt_rate) @ net.debt_borrower
     sticky = jnp.maximum(net.economy.sticky_opex - interest0, 0.0)
-    return _Plan(hw_share, build, dep, share, sticky)
+    pledged = ec.debt_collateral
+    same_pool = (net.debt_borrower @ net.debt_borrower.T) * ((pledged @ pledged.T) > 0)
+    return _Plan(hw_share, build, dep, share, sticky, same_pool,
+                 _remaining_value(net, p.claim_discount_rate), _remaining_value(net, 0.0))
 
 
 def _capacity_step(capacity, pipeline, orders, depreciation):
@@ -250,7 +275,8 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
                    plan: _Plan, p: ModelParams):
     """Cash flows, capacity and funding of one quarter before the contagion rounds.
 
-    Returns ``(state, forced defaults, first-round loss, chain, new debt raised)``."""
+    Returns ``(state, forced defaults, chain, new debt raised, liquidity buffer, (operating
+    cash flow before interest, interest due))``."""
     ec = net.economy
     dtype = s.cash.dtype
     alive = (~s.defaulted).astype(dtype)
@@ -262,9 +288,11 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     tight = demand.compute * jnp.sum(s.capacity_plan) / jnp.maximum(jnp.sum(s.capacity), 1e-12)
     sells_compute = ec.capacity > 0
     intent = jnp.where(sells_compute, jnp.minimum(1.0, tight), jnp.minimum(1.0, demand.compute))
-    # Only the AI part of a diversified firm's capex follows AI demand (its AI revenue share);
-    # neoclouds and labs are all AI. Data-centre SPVs build what their leases contract.
-    ai_part = jnp.where(net.kind == KINDS.index("hyperscaler"), jnp.clip(net.ai_shares.sum(-1), 0.0, 1.0), 1.0)
+    # Only the AI part of a diversified firm's capex follows AI demand (its AI share of capex, at
+    # least its AI revenue share); neoclouds and labs are all AI. Data-centre SPVs build what
+    # their leases contract.
+    ai_part = jnp.where(net.kind == KINDS.index("hyperscaler"),
+                        jnp.clip(jnp.maximum(net.ai_shares.sum(-1), ec.ai_capex_share), 0.0, 1.0), 1.0)
     responds = (net.ai_buyer > 0) & (net.kind != KINDS.index("datacenter_spv"))
     capex_mult = jnp.where(responds, 1.0 - ai_part * (1.0 - intent), 1.0)
     capex_plan = net.capex / 4 * _growth(net.capex_growth, t)
@@ -304,11 +332,15 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     interest = s.debt * (net.debt_rate + shift) / 4 * borrower_alive
     extra_interest = (s.debt * shift / 4 * borrower_alive) @ net.debt_borrower
     operating = net.debt_borrower @ (~_financial(net)).astype(dtype)
-    repay = jnp.minimum(due_t * borrower_alive * operating, s.debt)
+    # An accelerated loan (docs/model.md §5.1) falls due in full.
+    repay = jnp.minimum(jnp.where(s.accelerated, s.debt, due_t) * borrower_alive * operating, s.debt)
     debt = s.debt - repay
-    flows_out = (paid + fee + replaced) @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower
+    # A prepaid share of each delivery was paid before t = 0: the buyer pays only the rest in
+    # cash, and the supplier (whose revenue counts the whole delivery) receives only the rest.
+    prepaid = paid * ec.commit_prepaid
+    flows_out = (paid - prepaid + fee + replaced) @ net.commit_buyer + interest @ net.debt_borrower + repay @ net.debt_borrower
     # Contract receipts are in revenue; termination fees, interest and principal flow in here.
-    flows_in = fee @ net.commit_supplier + interest @ net.debt_lender + repay @ net.debt_lender
+    flows_in = fee @ net.commit_supplier + interest @ net.debt_lender + repay @ net.debt_lender - prepaid @ net.commit_supplier
     window = jnp.where(t < f.funding_quarters, f.funding_mult, 1.0)   # the equity window this quarter
     planned_equity = net.equity_raise / 4 * window * alive            # funding rounds as planned
     cash = s.cash + alive * (revenue - variable - sticky - capex + planned_equity) - flows_out + flows_in
@@ -367,7 +399,10 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     # firm misses a payment (a continuous default margin for reverse stress tests).
     rooms = (s.facility_room, debt_room, equity_room, asset_room, cuttable)
     buffer = cash + sum(jnp.maximum(r, 0.0) for r in rooms) * alive
-    return new, fund.missed & (alive > 0), chain, fund.debt, buffer
+    ocf = alive * (revenue - variable - sticky)
+    paid_interest = interest @ net.debt_borrower
+    payout = (dividends - planned_equity - fund.equity) * alive      # to shareholders (dilution negative)
+    return new, fund.missed & (alive > 0), chain, fund.debt, buffer, (ocf, paid_interest, payout)
 
 
 def _financial(net: Network) -> jax.Array:
@@ -380,12 +415,18 @@ def _failing(net: Network) -> jax.Array:
     return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FAILING_KINDS]))
 
 
+def book_net_worth(net: Network) -> jax.Array:
+    """``[N]`` USD bn at t = 0: cash, holdings and debt owed to the firm, less its debt and other
+    liabilities (stakes in other firms are not counted: they are in their issuers' equity)."""
+    return net.cash + net.holdings.sum(1) + net.debt_amount @ net.debt_lender \
+        - net.debt_amount @ net.debt_borrower - net.external_liabilities
+
+
 def capital_floor(net: Network) -> jax.Array:
     """``[N]`` USD bn: the equity below which a financial firm fails its capital test
     (docs/model.md §5.2): its starting net worth times ``minimum / actual`` capital ratio."""
     ec = net.economy
-    worth0 = net.cash + net.holdings.sum(1) + net.debt_amount @ net.debt_lender \
-        - net.debt_amount @ net.debt_borrower - net.external_liabilities
+    worth0 = book_net_worth(net)
     share = jnp.where(ec.capital_ratio > 0, ec.capital_ratio_min / jnp.where(ec.capital_ratio > 0, ec.capital_ratio, 1.0), 0.0)
     return jnp.where(_failing(net), jnp.maximum(worth0, 0.0) * share, 0.0)
 
@@ -394,12 +435,13 @@ def _clear(net: Network, s: State, price, forced, p: ModelParams):
     """Clear balance sheets at the given prices: ``(p, V, defaulted, status, e, network)``.
 
     The unsecured pool (docs/model.md §5.3): debt still owed after secured lenders took their
-    collateral, and suppliers' claims for unpaid binding commitments of defaulted buyers."""
+    collateral, suppliers' claims for unpaid binding commitments of defaulted buyers, and
+    buyers' claims for prepayments a failed supplier will not deliver (§5.4)."""
     e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
     C = net.cross_holdings if p.cross_holdings else None
-    cn = EdgeNetwork(jnp.concatenate([s.debt, s.claims]),
-                     jnp.concatenate([net.debt_borrower, net.commit_buyer]),
-                     jnp.concatenate([net.debt_lender, net.commit_supplier]), net.external_liabilities, C)
+    cn = EdgeNetwork(jnp.concatenate([s.debt, s.claims, s.prepay_claims]),
+                     jnp.concatenate([net.debt_borrower, net.commit_buyer, net.commit_supplier]),
+                     jnp.concatenate([net.debt_lender, net.commit_supplier, net.commit_buyer]), net.external_liabilities, C)
     params = ClearingParams(p.alpha, p.beta, _failing(net), capital_floor(net))
     r = clear_one(cn, e, forced, params, method="picard", tol=p.clearing_tol, max_steps=p.clearing_max_iter)
     return r.payments, r.equity, r.defaulted, r.status, e, cn
@@ -421,39 +463,49 @@ def _remaining_value(net: Network, rate) -> jax.Array:
     return pv.T
 
 
-def _resolve(net: Network, s: State, new_defaults, t, p: ModelParams) -> State:
-    """What a new default of an operating company sets off (docs/model.md §5.3): secured
-    lenders take collateral (hardware and data centres realised at ``alpha``) up to their
-    claim, a live guarantor pays the rest of the links it guarantees, the deficiency stays in
-    the unsecured pool; suppliers gain a claim for the binding
-    share of the remaining contract (real-property leases capped as US Bankruptcy Code
-    §502(b)(6) does: the greater of one year's rent and 15 % of the rest, at most three years)."""
+def _resolve(net: Network, s: State, new_defaults, t, plan: _Plan, p: ModelParams) -> State:
+    """What a new default of an operating company sets off (docs/model.md §5.3–§5.4): secured
+    lenders take the assets pledged to them (each link's collateral classes, realised at
+    ``alpha``) up to their claim, a live guarantor pays the rest of the links it guarantees, the
+    deficiency stays in the unsecured pool; suppliers gain a claim for the binding share of the
+    remaining contract (real-property leases capped as US Bankruptcy Code §502(b)(6) does: the
+    greater of one year's rent and 15 % of the rest, at most three years); buyers lose the
+    prepayments the failed supplier will not deliver, which become claims on its estate."""
     ec = net.economy
-    op = (new_defaults & ~_financial(net)).astype(s.cash.dtype)
-    value = s.holdings[:, :MARKET_CLASSES] @ s.price[:MARKET_CLASSES]                 # [N] marked collateral
+    dtype = s.cash.dtype
+    op = (new_defaults & ~_financial(net)).astype(dtype)
+    alive = (~s.defaulted).astype(dtype)
+    # Collateral: the union of the classes pledged by each borrower's secured links, shared pro rata.
+    pledged = jnp.minimum(net.debt_borrower.T @ (ec.debt_collateral * ec.debt_secured[:, None]), 1.0)   # [N, A]
+    value = (s.holdings * pledged) @ s.price                                            # [N] marked collateral
     secured_debt = (s.debt * ec.debt_secured) @ net.debt_borrower                     # [N]
     taken = jnp.minimum(p.alpha * value, secured_debt) * op                          # [N] recovered value
     frac = jnp.where(secured_debt > 0, taken / jnp.maximum(secured_debt, 1e-12), 0.0)
     paid = s.debt * ec.debt_secured * (net.debt_borrower @ frac)                      # [E]
     give_up = jnp.where(value > 0, jnp.minimum(taken / p.alpha / jnp.maximum(value, 1e-12), 1.0), 0.0)
-    holdings = s.holdings.at[:, :MARKET_CLASSES].multiply(1.0 - give_up[:, None])
+    holdings = s.holdings * (1.0 - give_up[:, None] * pledged)
     holdings = holdings.at[:, 3].add(paid @ net.debt_lender)
-    # Claims for unpaid binding commitments.
-    K_t = net.commit_amount[:, t.astype(jnp.int32)]
-    remaining = _remaining_value(net, p.claim_discount_rate)[:, t.astype(jnp.int32)]
+    # Claims for unpaid binding commitments of defaulted buyers.
+    ti = t.astype(jnp.int32)
+    K_t = net.commit_amount[:, ti]
+    remaining = plan.remaining_pv[:, ti]
     lease_cap = jnp.minimum(jnp.maximum(4.0 * K_t, 0.15 * remaining), 12.0 * K_t)
     remaining = jnp.where(ec.commit_is_lease > 0, jnp.minimum(remaining, lease_cap), remaining)
-    buyer_new = net.commit_buyer @ op
-    supplier_alive = net.commit_supplier @ (~s.defaulted).astype(s.cash.dtype)
+    buyer_new, supplier_new = net.commit_buyer @ op, net.commit_supplier @ op
+    buyer_alive, supplier_alive = net.commit_buyer @ alive, net.commit_supplier @ alive
     claims = s.claims + net.commit_take_or_pay * remaining * buyer_new * supplier_alive * p.commitments
+    # Prepayments a failed supplier will not deliver: the buyer's prepaid asset becomes a claim.
+    lost_prepaid = ec.commit_prepaid * plan.remaining[:, ti] * supplier_new * buyer_alive * p.commitments
+    holdings = holdings.at[:, 3].add(-(lost_prepaid @ net.commit_buyer))
     # Guarantees: a live guarantor pays what the defaulted borrower still owes on the links it
     # stands behind (Meta behind the Hyperion bonds), out of cash, to their lenders.
     debt = s.debt - paid
-    guarantor_alive = ec.debt_guarantor @ (~s.defaulted).astype(s.cash.dtype)                # [E]
+    guarantor_alive = ec.debt_guarantor @ alive                                           # [E]
     called = debt * (net.debt_borrower @ op) * guarantor_alive                             # [E]
     holdings = holdings.at[:, 3].add(called @ net.debt_lender)
     cash = s.cash - called @ ec.debt_guarantor
     return s._replace(debt=debt - called, holdings=holdings, claims=claims, cash=cash,
+                      prepay_claims=s.prepay_claims + lost_prepaid,
                       secured=s.secured + paid @ net.debt_lender, guaranteed=s.guaranteed + called @ ec.debt_guarantor)
 
 
@@ -464,7 +516,7 @@ class _Round(NamedTuple):
     status: jax.Array    # [] int32 worst status of the solvers so far this quarter
 
 
-def _contagion(net: Network, s: State, forced, t, p: ModelParams):
+def _contagion(net: Network, s: State, forced, t, plan: _Plan, p: ModelParams):
     """Clearing and fire sales of one quarter, iterated to their joint fixed point.
 
     Returns ``(state, status, net worth)``; the status is the worst of every clearing and fire
@@ -497,7 +549,7 @@ def _contagion(net: Network, s: State, forced, t, p: ModelParams):
         pay, eq, dflt, st_clear, e, cn = _clear(net, state, state.price, forced | state.defaulted, p)
         # New defaulters are resolved before any sale: secured lenders take their collateral,
         # suppliers' claims join the unsecured pool of the next clearing round.
-        state = _resolve(net, state, dflt & ~state.defaulted, t, p)
+        state = _resolve(net, state, dflt & ~state.defaulted, t, plan, p)
         new, st_sale = sell(state, pay, eq, cn)
         moved = jnp.any(dflt & ~state.defaulted) | jnp.any(jnp.abs(new.price - state.price) > p.price_tol)
         return _Round(new._replace(defaulted=state.defaulted | dflt), moved, _net_worth(cn, e, pay, eq),
@@ -505,7 +557,7 @@ def _contagion(net: Network, s: State, forced, t, p: ModelParams):
 
     if not p.fire_sales:
         pay, eq, dflt, st, e, cn = _clear(net, s, s.price, forced | s.defaulted, p)
-        s = _resolve(net, s, dflt & ~s.defaulted, t, p)
+        s = _resolve(net, s, dflt & ~s.defaulted, t, plan, p)
         return s._replace(defaulted=s.defaulted | dflt), st, _net_worth(cn, e, pay, eq)
     init = _Round(s, jnp.asarray(True), jnp.zeros_like(s.cash), jnp.asarray(Status.OK, jnp.int32))
     sol = iterate(one_round, init, max_steps=p.max_contagion_rounds,
@@ -527,17 +579,30 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, s: State, xs):
     alive = ~s.defaulted
     # Installed hardware is worth its rental income: re-mark the AI-hardware price by the change
     # in that value (fire-sale discounts carry over).
-    s, missed, chain, raised, buffer = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t, plan, p)
+    s, missed, chain, raised, buffer, (ocf, interest_due, payout) = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t,
+                                                                                   plan, p)
+    rate = _discount_rate(net, f, p)
+    last_year = (t >= net.quarters - 4).astype(s.cash.dtype)
+    s = s._replace(payout_pv=s.payout_pv + quarter_weight(rate, t) * payout,
+                   ocf_last=s.ocf_last + last_year * (ocf - interest_due))
     s = s._replace(price=s.price.at[0].multiply(chain.hardware_value / s.hw_value), hw_value=chain.hardware_value)
     forced = missed | (f.default_now & (t == 0))
-    s, status, worth = _contagion(net, s, forced, t, p)
+    s, status, worth = _contagion(net, s, forced, t, plan, p)
     new = s.defaulted & alive  # defaulted this quarter
+    # Covenants are tested on the quarter's closing balance sheets; a breach past its cure
+    # period accelerates the loan, due next quarter (docs/model.md §5.1).
+    ec = net.economy
+    pledged_value = (net.debt_borrower @ s.holdings) * s.price[None, :] * ec.debt_collateral   # [E, A]
+    live = net.debt_borrower @ (~s.defaulted).astype(s.cash.dtype)
+    ct = covenant_test(s.debt, pledged_value.sum(1), plan.ltv_pool, ec.debt_max_ltv, ec.debt_min_icr, ec.debt_cure,
+                       net.debt_borrower, ocf, interest_due, live, s.breach)
+    s = s._replace(breach=ct.breach, accelerated=s.accelerated | (ct.accelerate & p.covenants))
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
                    status=worst(s.status, status))
     # Default margins (docs/model.md §5.1–5.2): an operating firm fails when its liquidity buffer
     # runs out, a bank, fund or insurer when its net worth falls below its capital floor.
     liquidity = jnp.where(alive, buffer, jnp.minimum(buffer, -1.0))
-    paths = (liquidity, worth) if p.record_paths else (buffer[:0], worth[:0])
+    paths = (liquidity, worth, payout) if p.record_paths else (buffer[:0], worth[:0], payout[:0])
     market = jnp.stack([chain.utilisation, chain.rental_price, chain.hardware_price,
                         chain.hardware_revenue / chain.hardware_price])
     return s, (s.price, new.sum(), paths, market, raised)
@@ -563,30 +628,63 @@ def _initial_state(net: Network, f: Factors, p: ModelParams, plan: _Plan) -> Sta
         jnp.zeros(n, dtype), net.holdings @ (1 - price0), jnp.zeros(n, dtype), jnp.asarray(Status.OK, jnp.int32),
         ec.capacity, ec.capacity, pipe0, pipe0, jnp.asarray(1.0, dtype), ec.facility_room, jnp.zeros(n, dtype),
         jnp.zeros((n, 4), dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype),
-        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype))
+        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype),
+        jnp.zeros(net.debt_amount.shape[0], dtype), jnp.zeros(net.debt_amount.shape[0], bool),
+        jnp.zeros(net.commit_amount.shape[0], dtype), jnp.zeros(n, dtype), jnp.zeros(n, dtype))
 
 
-def simulate_one(net: Network, f: Factors, p: ModelParams, plan_debt: jax.Array | None = None) -> Outcome:
+class Plan(NamedTuple):
+    """What every scenario of a network shares, solved once from the no-shock path."""
+
+    debt: jax.Array     # [T, N] cumulative new market debt the plan raises by each quarter
+    priced: PricedIn    # [N] each: priced-in growth and terminal cash flow (docs/model.md §6)
+
+
+def solve_plan(net: Network, params: ModelParams) -> Plan:
+    """The no-shock plan: its borrowing (:func:`plan_borrowing`), then the deterministic baseline
+    on that borrowing, whose value parts give each firm's priced-in growth."""
+    from .shocks.base import neutral
+    debt = plan_borrowing(net, params)
+    f = jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, net.cash.dtype))
+    base = _simulate(net, f, params, debt, _nothing_priced(net))
+    return Plan(debt, priced_in(net.economy.market_value, base.value_parts))
+
+
+def _nothing_priced(net: Network) -> PricedIn:
+    zero = jnp.zeros(net.n, net.cash.dtype)
+    return PricedIn(zero, zero, zero > 0, zero > 0)
+
+
+def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = None) -> Outcome:
     """Run one scenario (factors without batch axis) over every quarter.
 
-    ``plan_debt`` ``[T, N]``: cumulative new debt the no-shock plan raises by each quarter (new
-    debt room builds on it); None solves the plan first (:func:`plan_borrowing`). Batched
-    callers pass it once for all scenarios, as :func:`simulate` does.
+    ``plan``: what the no-shock path fixes (:func:`solve_plan`): the new debt the firms plan to
+    raise (new-debt room builds on it) and their priced-in growth. None solves it first;
+    batched callers pass it once for all scenarios, as :func:`simulate` does.
     """
-    if plan_debt is None:
-        plan_debt = plan_borrowing(net, p)
-    return _simulate(net, f, p, plan_debt.astype(net.cash.dtype))
+    if plan is None:
+        plan = solve_plan(net, p)
+    dtype = net.cash.dtype
+    return _simulate(net, f, p, plan.debt.astype(dtype), plan.priced)
 
 
-def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array) -> Outcome:
-    """One scenario with new-debt room ``room`` ``[T, N]`` (``inf``: the unconstrained plan)."""
+def _discount_rate(net: Network, f: Factors, p: ModelParams) -> jax.Array:
+    """``[N]`` each firm's cost of equity in this scenario (:func:`stressgpu.valuation.discount_rate`)."""
+    ec = net.economy
+    return discount_rate(p.risk_free, f.rate_shift, ec.equity_beta, p.equity_premium,
+                         ai_exposure(net.kind, net.ai_shares), f.ai_premium)
+
+
+def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array, priced: PricedIn) -> Outcome:
+    """One scenario with new-debt room ``room`` ``[T, N]`` (``inf``: the unconstrained plan) and
+    what the market prices in beyond the horizon (``priced``)."""
     n, T = net.n, net.quarters
     dtype = net.cash.dtype
     plan = _plan_constants(net, p)
     s0 = _initial_state(net, f, p, plan)
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T, room)
-    s, (prices, new_defaults, (cash_path, worth_path), market, raised) = lax.scan(
+    s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised) = lax.scan(
         partial(_step, net, f, p, plan), s0, xs)
     pay, eq, dflt, st_final, e_final, cn = _clear(net, s, s.price, s.defaulted, p)
     status = worst(s.status, st_final)
@@ -595,6 +693,10 @@ def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array) -> Outc
     kinds = jnp.stack([net.kind == KINDS.index(k) for k in LENDER_KINDS], axis=1).astype(dtype)
     ext_share = jnp.where(cn.total_liabilities > 0, net.external_liabilities / jnp.maximum(cn.total_liabilities, 1e-12), 0.0)
     ratio = lambda a, b: jnp.where(b > 0, a / jnp.where(b > 0, b, 1.0), 1.0)  # noqa: E731
+    parts = value_parts(s.payout_pv, s.cash - net.cash, s.ocf_last, _discount_rate(net, f, p), T)
+    # Capital shortfall (docs/model.md §7): what a bank, fund or insurer lacks to meet its floor.
+    floor = capital_floor(net)
+    shortfall_i = jnp.where(floor > 0, jnp.maximum(floor - _net_worth(cn, e_final, pay, eq), 0.0), 0.0)
     return Outcome(
         defaulted=s.defaulted, default_quarter=s.default_quarter, equity=eq, payments=pay,
         net_worth=_net_worth(cn, e_final, pay, eq),
@@ -610,6 +712,10 @@ def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array) -> Outc
         capex_shortfall=s.capex_plan - s.capex,
         funding=s.funding, new_debt_path=raised, claims=s.claims, secured_recovered=s.secured,
         interest_income=s.interest_in, guarantees_paid=s.guaranteed,
+        accelerated=s.accelerated, prepayment_claims=s.prepay_claims,
+        capital_shortfall=shortfall_i, capital_shortfall_by_kind=shortfall_i @ kinds,
+        market_value=market_value(parts, priced, s.defaulted), value_parts=parts, payout_path=payout_path,
+        priced_growth=priced.growth,
     )
 
 
@@ -628,7 +734,7 @@ def plan_borrowing(net: Network, params: ModelParams) -> jax.Array:
     from .shocks.base import neutral
     f = jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, net.cash.dtype))
     unlimited = jnp.full((net.quarters, net.n), jnp.inf, net.cash.dtype)
-    return jnp.cumsum(_simulate(net, f, params, unlimited).new_debt_path, axis=0)
+    return jnp.cumsum(_simulate(net, f, params, unlimited, _nothing_priced(net)).new_debt_path, axis=0)
 
 
 @jax.jit
@@ -638,13 +744,14 @@ def simulate(net: Network, factors: Factors, params: ModelParams = ModelParams()
 
     ``debt_amount`` ``[B, E]``, optional: each scenario's own debt on every link (a network
     drawn from a reconstruction ensemble); otherwise every scenario uses ``net.debt_amount``.
-    The no-shock plan is solved first (one scenario) for the firms' planned borrowing.
+    The no-shock plan is solved first (:func:`solve_plan`) for the firms' planned borrowing and
+    priced-in growth (with ``debt_amount``, from the data's network).
     """
-    plan_debt = plan_borrowing(net, params)
+    plan = solve_plan(net, params)
     if debt_amount is None:
-        one = jax.vmap(lambda f: simulate_one(net, f, params, plan_debt))
+        one = jax.vmap(lambda f: simulate_one(net, f, params, plan))
         return _tiled(one, params.tile, factors)
-    one = jax.vmap(lambda fd: simulate_one(replace(net, debt_amount=fd[1]), fd[0], params, plan_debt))
+    one = jax.vmap(lambda fd: simulate_one(replace(net, debt_amount=fd[1]), fd[0], params, plan))
     return _tiled(one, params.tile, (factors, debt_amount))
 
 

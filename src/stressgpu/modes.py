@@ -17,7 +17,7 @@ import pandas as pd
 
 from .config import RunConfig, moves_path, plain
 from .data import Tables
-from .dynamics import ModelParams
+from .dynamics import ModelParams, book_net_worth
 from .network import Network, NetworkLabels
 from .report import Report
 from .shocks import SHOCKS
@@ -66,7 +66,8 @@ def montecarlo(ctx: Context) -> Report:
         print(f"resumed after chunk {res.resumed_from_chunk - 1} from {out / CHECKPOINT}")
     circular = np.asarray(circular_revenue_share(net.investment_for_purchase, net.commitments,
                                                  revenue_plan(net).sum(axis=1)))
-    ents = entity_table(res, labels, circular, reconstructed_exposure(ctx.tables, labels))
+    ents = entity_table(res, labels, circular, reconstructed_exposure(ctx.tables, labels),
+                        book_equity=np.asarray(book_net_worth(ctx.net)))
     summ = {**summary(res), "shocks": list(ctx.shocks), "network": plain(run.network.reconstruction),
             "networks": 1 if amounts is None else int(amounts.shape[0]),
             "reconstructed_links": list(labels.reconstructed_links)}
@@ -129,25 +130,57 @@ def reverse(ctx: Context) -> Report:
 
 def calibrate(ctx: Context) -> Report:
     """Fit shock sizes to observed market moves (default: the DeepSeek day, 27 Jan 2025)."""
-    from .calibrate import calibrate as fit, read_moves
+    from .calibrate import calibrate as fit, event_network, market_return_of, read_events, read_moves, validate
     from .report import plots
 
     c = ctx.run.calibrate
-    shocks = ctx.shocks or {"deepseek": SHOCKS["deepseek"][0]()}
+    shocks = ctx.shocks or calibration_shocks()
     path = moves_path(ctx.run, ctx.tables.directory)
-    moves = read_moves(path, ctx.labels)
-    print(f"calibrating {', '.join(shocks)} to {len(moves)} observed returns in {path}", flush=True)
-    res = fit(ctx.net, ctx.labels, shocks, moves, params=model_params(ctx.run), steps=c.steps, starts=c.starts,
-              learning_rate=c.learning_rate, prior_weight=c.prior_weight, correlation=ctx.run.mc.correlation,
-              seed=ctx.run.mc.seed, cost_of_equity=c.cost_of_equity, terminal_growth=c.terminal_growth)
-    summ = {"moves": str(path), "sizes": res.sizes, "rmse": res.rmse, "rmse_at_centre": res.rmse_at_centre,
-            "r2": res.r2}
-    lines = ["fitted sizes:", *(f"  {k:<40} {v:>10.4g}" for k, v in res.sizes.items()),
+    net, labels, dated = event_network(ctx.tables, path, ctx.net.cash.dtype)
+    moves = read_moves(path, labels)
+    r_m = market_return_of(path)
+    print(f"calibrating {', '.join(shocks)} to {len(moves)} observed returns in {path} (market {r_m:+.2%}; network "
+          f"{'dated ' + dated if dated else 'of the data'})", flush=True)
+    params = model_params(ctx.run)
+    res = fit(net, labels, shocks, moves, market_return=r_m, params=params, steps=c.steps,
+              starts=c.starts, learning_rate=c.learning_rate, prior_weight=c.prior_weight,
+              correlation=ctx.run.mc.correlation, seed=ctx.run.mc.seed)
+    res.network = dated
+    checks = (validate(res, ctx.tables, shocks, params, read_events(path.parent), path.parent, skip=path.name,
+                       dtype=ctx.net.cash.dtype)
+              if c.validate and (path.parent / "events.csv").is_file() else [])
+    stats = lambda f: {"r2": f.r2, "signs": f.signs, "firms": f.firms, "rank_corr": f.rank_corr, "rmse": f.rmse}  # noqa: E731
+    summ = {"moves": str(path), "market_return": r_m, "network": dated, "sizes": res.sizes, "size_se": res.size_se,
+            "fit": stats(res.fit), "fit_at_centre": stats(res.fit_at_centre), "fit_market_only": stats(res.fit_market_only),
+            "r2": res.fit.r2,
+            "validation": [{"event": v.event, "date": v.date, "intensity": v.intensity, "fit": stats(v.fit),
+                            "fit_market_only": stats(v.fit_market_only)} for v in checks]}
+    f = res.fit
+    lines = ["fitted sizes (± standard error):",
+             *(f"  {k:<40} {v:>10.4g} ± {res.size_se[k]:.2g}" for k, v in res.sizes.items()),
              res.table.to_string(index=False, float_format=lambda x: f"{x:+.3f}"),
-             f"RMSE {res.rmse:.4f} (at the configured sizes {res.rmse_at_centre:.4f}); R² {res.r2:.3f}"]
-    figures = {"calibration_fit.png": lambda p: plots.calibration_fit(res.table, p)} if ctx.run.report.plots else {}
-    return Report(summ, json={"calibration": summ}, csv={"calibration_fit": res.table}, plots=figures,
-                  text="\n".join(lines))
+             f"fit: R² {f.r2:.3f}, signs {f.signs}/{f.firms}, rank correlation {f.rank_corr:.2f}, RMSE {f.rmse:.4f}"
+             f" (market only: R² {res.fit_market_only.r2:.3f}; at the configured sizes: R² {res.fit_at_centre.r2:.3f})"]
+    if checks:
+        lines += ["validation on days not fitted (the fitted pattern scaled by one intensity per day):"]
+        lines += [f"  {v.event:<28} {v.date}  κ {v.intensity:+6.2f}  R² {v.fit.r2:+.3f} (market only {v.fit_market_only.r2:+.3f})"
+                  f"  signs {v.fit.signs}/{v.fit.firms}  rank corr {v.fit.rank_corr:+.2f}" for v in checks]
+    val_table = pd.concat([v.table.assign(event=v.event) for v in checks]) if checks else pd.DataFrame()
+    figures = ({"calibration_fit.png": lambda p: plots.calibration_fit(res.table, p, res.fit, [(v.event, v.table) for v in checks])}
+               if ctx.run.report.plots else {})
+    return Report(summ, json={"calibration": summ}, csv={"calibration_fit": res.table, "calibration_validation": val_table},
+                  plots=figures, text="\n".join(lines))
+
+
+def calibration_shocks() -> dict:
+    """What ``mode=calibrate`` fits when no shock is given: the DeepSeek efficiency shock's
+    structural sizes (k, elasticity, share shift; its holders' re-rating does not move issuers'
+    values) and the AI risk premium of the sentiment shock (its funding cut fixed at zero)."""
+    from .shocks.base import Dist, DistKind
+    ds, sent = SHOCKS["deepseek"][0](), SHOCKS["ai_sentiment"][0](quarters=0.0, funding_cut=0.0, equity_rerate=0.0)
+    ds.mc["equity_rerate"] = Dist(DistKind.fixed)
+    sent.mc = {"premium": sent.mc["premium"], **{k: Dist(DistKind.fixed) for k in ("quarters", "funding_cut", "equity_rerate")}}
+    return {"deepseek": ds, "ai_sentiment": sent}
 
 
 def sensitivity(ctx: Context) -> Report:

@@ -34,6 +34,8 @@ from .shocks import draw_factors, neutral
 LOSS_BINS = 2048  # per-entity loss histogram on [0, twice the baseline balance sheet] for tail measures
 SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", *(f"loss_{k}" for k in LENDER_KINDS),
                     *(f"loss_borne_{k}" for k in LENDER_KINDS), *(f"failures_{k}" for k in LENDER_KINDS),
+                    *(f"capital_shortfall_{k}" for k in LENDER_KINDS), *(f"mv_loss_{k}" for k in LENDER_KINDS),
+                    "market_value_loss", "market_value_gain",
                     "gains", "capex_shortfall",
                     "n_defaults", "cascade_depth", "converged")
 CHECKPOINT = "checkpoint.npz"
@@ -183,8 +185,14 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
     first = first_i.sum(1)
     by_kind = o.credit_loss_by_kind - base.credit_loss_by_kind
     borne = o.credit_loss_borne_by_kind - base.credit_loss_borne_by_kind
+    kind_onehot = jnp.stack([network_kind == KINDS.index(k) for k in LENDER_KINDS], axis=1).astype(change.dtype)  # [N, K]
+    shortfall = jnp.maximum(o.capital_shortfall - base.capital_shortfall, 0.0) @ kind_onehot   # [B, K]
+    # Market-value wealth (docs/model.md §6–§7): each firm's value change lands once, on its
+    # holders in proportion to their stakes, the unheld float on the outside sector; a holder's
+    # loss is never netted against another's gain.
+    wealth = (o.market_value - base.market_value) @ final_holders(cross_holdings, network_kind).T   # [B, N]
+    mv_loss = jnp.maximum(-wealth, 0.0) @ kind_onehot
     kinds = LENDER_KINDS
-    kind_onehot = jnp.stack([network_kind == KINDS.index(k) for k in kinds], axis=1).astype(change.dtype)  # [N, K]
     dtype = equity_loss.dtype  # sums in the run's precision (float64 runs sum in float64)
     w = valid[:, None].astype(dtype)
     top = _loss_scale(base)
@@ -199,6 +207,9 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
         **{f"loss_{k}": by_kind[:, j] for j, k in enumerate(kinds)},
         **{f"loss_borne_{k}": borne[:, j] for j, k in enumerate(kinds)},
         **{f"failures_{k}": (o.defaulted.astype(change.dtype) @ kind_onehot)[:, j] for j, k in enumerate(kinds)},
+        **{f"capital_shortfall_{k}": shortfall[:, j] for j, k in enumerate(kinds)},
+        **{f"mv_loss_{k}": mv_loss[:, j] for j, k in enumerate(kinds)},
+        "market_value_loss": mv_loss.sum(1), "market_value_gain": jnp.maximum(wealth, 0.0).sum(1),
         "gains": jnp.maximum(change, 0.0).sum(1), "capex_shortfall": o.capex_shortfall.sum(1),
         "n_defaults": o.defaulted.sum(1), "cascade_depth": (o.defaults_per_quarter > 0).sum(1),
         "converged": o.clearing_converged,
@@ -212,6 +223,7 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
         "channel.firesale": ((o.firesale_loss - base.firesale_loss) * w).sum(0),
         "channel.credit": ((o.credit_loss - base.credit_loss) * w).sum(0),
         "channel.stake": ((equity_loss * w) @ cross_holdings.T).sum(0),
+        "channel.market_value_change": ((o.market_value - base.market_value) * w).sum(0),
         # Per-entity paths of model v2 (means over scenarios, docs/model.md §3–§4).
         "channel.revenue_vs_plan": (o.revenue_vs_plan * w).sum(0), "channel.capex_vs_plan": (o.capex_vs_plan * w).sum(0),
         **{f"channel.funding_{k}": (o.funding[..., j] * w).sum(0)
@@ -223,6 +235,13 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
     if status is not None:
         sums["status_count"] = (jax.nn.one_hot(status, len(Status), dtype=dtype) * w).sum(0)
     return rows, sums
+
+
+def final_holders(cross_holdings: jax.Array, kind: jax.Array) -> jax.Array:
+    """``[N, N]`` H[j, i]: the share of firm i's equity held by j: the stakes of the data, and
+    the rest (the public float) by the outside sector (nobody where the network has none)."""
+    outside = (kind == KINDS.index("outside")).astype(cross_holdings.dtype)
+    return cross_holdings + outside[:, None] * jnp.clip(1.0 - cross_holdings.sum(0), 0.0, 1.0)[None, :]
 
 
 def es_from_histogram(hist: np.ndarray, top: np.ndarray, level: float = 0.95) -> np.ndarray:

@@ -18,6 +18,7 @@ Conventions (docs/model.md §2), for N entities, A = 4 asset classes, T quarters
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -46,6 +47,13 @@ CREDIT_MARKETS = ("none", "bonds", "private_credit")
 MARKET_OF_KIND = {"chipmaker": 1, "hyperscaler": 1, "utility": 1, "investor": 1, "ai_lab": 2, "neocloud": 2,
                   "datacenter_spv": 2}
 MARKET_LENDER = {1: "asset_managers_other", 2: "private_credit_other"}
+
+# Which of ASSET_CLASSES each collateral type of the data pledges (docs/model.md §5.3). Contracts
+# (assigned receivables) and guarantees are not assets a lender can seize and sell here; a
+# fund's LP commitments and loan book are its unmarketed other assets.
+COLLATERAL_CLASSES = {"ai_hardware": (0,), "dc_real_estate": (1,), "equity_pledge": (2,),
+                      "all_assets": (0, 1, 2, 3), "lp_commitments": (3,), "loan_portfolio": (3,),
+                      "contracts": (), "parent_guarantee": (), "none": ()}
 
 
 @jax.tree_util.register_dataclass
@@ -77,6 +85,13 @@ class Economy:
     capital_ratio: jax.Array        # [N] financial firms' capital ratio (CET1, equity/assets; 0: none)
     capital_ratio_min: jax.Array    # [N] its regulatory or contractual minimum (0: none)
     debt_guarantor: jax.Array       # [E, N] one-hot: who stands behind a link (0 row: nobody)
+    debt_collateral: jax.Array      # [E, A] 1 for each asset class pledged to the link (COLLATERAL_CLASSES)
+    debt_max_ltv: jax.Array         # [E] covenant: maximum loan-to-value (inf: none)
+    debt_min_icr: jax.Array         # [E] covenant: minimum interest cover, operating cash flow / interest (0: none)
+    debt_cure: jax.Array            # [E] quarters a breach may last before the lender accelerates
+    commit_prepaid: jax.Array       # [F] share of each contract the buyer paid in advance
+    equity_beta: jax.Array          # [N] market beta of the equity (market_moves/betas.csv; 1 where none)
+    ai_capex_share: jax.Array       # [N] share of capex that builds AI capacity (hyperscalers; 0: none given)
 
 
 @jax.tree_util.register_dataclass
@@ -356,6 +371,7 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
     capacity = np.nan_to_num(x.compute_capacity)
     u_plan = min(1.0, max(0.05, plan_compute / max(capacity.sum(), 1e-9)))
     nz = lambda v, d=0.0: np.where(np.isfinite(v), v, d)  # noqa: E731
+    pad = lambda v, d: np.concatenate([v, np.full(n_links - len(v), d)])  # noqa: E731
     return Economy(
         min_cash=arr(nz(x.min_cash)), variable_cost_share=arr(nz(x.variable_cost_share)),
         sticky_opex=arr(nz(x.sticky_opex)), dividends=arr(nz(x.dividends_buybacks)), lease_share=arr(nz(x.ai_share_lease)),
@@ -370,7 +386,46 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
         commit_is_lease=arr([float(links.loc[lid, "instrument"] == "dc_lease") for lid in labels.commit_links]),
         capital_ratio=arr(nz(x.capital_ratio)), capital_ratio_min=arr(nz(x.capital_ratio_min)),
         debt_guarantor=arr(_guarantor_onehot(x.debt_guarantor, n_links, n)),
+        debt_collateral=arr(_collateral_mask(x.debt_collateral, n_links)),
+        debt_max_ltv=arr(pad(nz(x.debt_max_ltv, np.inf), np.inf)),
+        debt_min_icr=arr(pad(nz(x.debt_min_icr), 0.0)),
+        debt_cure=arr(pad(nz(x.debt_cure_quarters), 0.0)),
+        commit_prepaid=arr(nz(x.commit_prepayment_share)),
+        equity_beta=arr(equity_betas(tables.directory, labels.ids)),
+        ai_capex_share=arr(nz(items["ai_share_capex"].to_numpy(dtype=float))),
     )
+
+
+def equity_betas(directory, ids) -> np.ndarray:
+    """``[N]`` published equity betas from ``<data>/market_moves/betas.csv`` where the file and a row
+    exist (docs/model.md §6 discount rates), else 1 (the market's own beta)."""
+    from .data.errors import DataError
+    path = Path(directory) / "market_moves" / "betas.csv"
+    out = np.ones(len(ids))
+    if not path.is_file():
+        return out
+    df = pd.read_csv(path)
+    where = {e: k for k, e in enumerate(ids)}
+    bad = [(str(path), r + 1, "beta", f"must be a finite number in [-5, 10] (got {b!r})")
+           for r, b in enumerate(df.get("beta", pd.Series(dtype=float)))
+           if not isinstance(b, (int, float)) or not np.isfinite(b) or not -5 <= b <= 10]
+    if "beta" not in df.columns or "entity_id" not in df.columns:
+        bad.append((str(path), None, "beta", "columns entity_id and beta are required"))
+    if bad:
+        raise DataError(bad)
+    for e, b in zip(df.entity_id, df.beta):
+        if e in where:
+            out[where[e]] = float(b)
+    return out
+
+
+def _collateral_mask(collateral: tuple, n_links: int) -> np.ndarray:
+    """``[E, A]``: the asset classes pledged to each debt link (links added after the data's: none)."""
+    out = np.zeros((n_links, len(ASSET_CLASSES)))
+    for e, text in enumerate(collateral):
+        for c in text.split(";"):
+            out[e, list(COLLATERAL_CLASSES[c])] = 1.0
+    return out
 
 
 def _guarantor_onehot(guarantor: np.ndarray, n_links: int, n: int) -> np.ndarray:
@@ -411,6 +466,7 @@ class NetworkExtras:
     commit_usage_share: np.ndarray    # [F]
     commit_termination_fee: np.ndarray  # [F] USD bn
     commit_after_horizon: np.ndarray  # [F] USD bn contracted after the model horizon (beyond 2030)
+    commit_prepayment_share: np.ndarray  # [F] share of the contract paid in advance (NaN: none)
 
 
 def build_extras(tables: Tables, labels: NetworkLabels, horizon: str = "2030-12-31") -> NetworkExtras:
@@ -458,6 +514,7 @@ def build_extras(tables: Tables, labels: NetworkLabels, horizon: str = "2030-12-
         debt_max_ltv=a(ltv), debt_min_icr=a(icr), debt_cure_quarters=a(cure), debt_spread=a(spread),
         debt_guarantor=np.asarray(guar, dtype=int), commit_usage_share=f("usage_share"),
         commit_termination_fee=f("termination_fee_usd_bn"), commit_after_horizon=a(after),
+        commit_prepayment_share=f("prepayment_share") if "prepayment_share" in links else np.full(len(labels.commit_links), np.nan),
     )
 
 

@@ -30,7 +30,7 @@ import optax
 from jax.scipy.stats import chi2
 
 from ._types import LENDER_KINDS
-from .dynamics import FAILING_KINDS, ModelParams, Outcome, capital_floor, plan_borrowing, simulate_one
+from .dynamics import FAILING_KINDS, ModelParams, Outcome, capital_floor, simulate_one, solve_plan
 from .network import Network, NetworkLabels
 from .shocks import factors_from_z, neutral, shock_parameters
 
@@ -128,8 +128,8 @@ def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, targe
         raise ValueError("reverse stress test: no shock size has a distribution to search over")
     P = len(specs)
     prec = precision_matrix(int(free.sum()), settings.correlation).astype(dtype)
-    plan_debt = plan_borrowing(net, params)           # the no-shock plan, solved once
-    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan_debt)
+    plan = solve_plan(net, params)                    # the no-shock plan, solved once
+    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan)
     scale = jnp.maximum(net.cash + net.holdings.sum(1), 1.0)
     floor = capital_floor(net)
     free_idx = jnp.asarray(np.nonzero(free)[0])
@@ -137,7 +137,7 @@ def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, targe
     def outcome(u):  # u: [P_free] -> the exact model's outcome
         z = jnp.zeros((1, P), dtype).at[0, free_idx].set(u)
         f, _ = factors_from_z(shocks, labels, z, dtype=dtype)
-        return simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], f), params, plan_debt)
+        return simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], f), params, plan)
 
     def margin(u):
         return event_margin(outcome(u), base, target, labels, scale, floor)

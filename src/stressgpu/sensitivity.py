@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .channels.implicit import system_loss
-from .dynamics import ModelParams, plan_borrowing, simulate_one
+from .dynamics import ModelParams, simulate_one, solve_plan
+from .montecarlo import final_holders
 from .network import ASSET_CLASSES, Network, NetworkLabels
 from .shocks import factors_from_sizes, neutral, sizes_of
 
@@ -58,12 +59,12 @@ def shock_gradients(net: Network, labels: NetworkLabels, shocks: dict, params: M
     dtype = net.cash.dtype
     names = [f"{k}.{p}" for k, cfg in shocks.items() for p in sizes_of(cfg)]
     x0 = jnp.asarray([sizes_of(shocks[n.split(".")[0]])[n.split(".", 1)[1]] for n in names], dtype)
-    plan_debt = plan_borrowing(net, params)           # the no-shock plan, solved once
-    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan_debt)
+    plan = solve_plan(net, params)                    # the no-shock plan, solved once
+    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan)
 
     def loss(x):
         f = factors_from_sizes(shocks, labels, {n: x[k][None] for k, n in enumerate(names)}, dtype=dtype)
-        o = simulate_one(net, jax.tree_util.tree_map(lambda a: a[0], f), params, plan_debt)
+        o = simulate_one(net, jax.tree_util.tree_map(lambda a: a[0], f), params, plan)
         return (base.equity - o.equity).sum() + o.external_loss - base.external_loss
 
     value = jax.jit(loss)(x0)
@@ -98,3 +99,58 @@ def _ranked(df: pd.DataFrame, col: str) -> pd.DataFrame:
     """Add the impact of a 10 % change of ``col`` and sort by its size."""
     df = df.assign(impact_10pct=0.1 * df[col] * df["gradient"])
     return df.sort_values("impact_10pct", key=np.abs, ascending=False, ignore_index=True)
+
+
+# What path_gradients differentiates: Network leaves (the stakes as their nonzero entries).
+PATH_INPUTS = ("debt_amount", "commit_amount", "stakes", "cash", "external_liabilities")
+
+
+def horizon_losses(net: Network, f, params: ModelParams):
+    """``([K + 2], status)``: credit losses by lender kind at the horizon, system loss (losses
+    of net worth, never netted, plus outside creditors') and the market-value wealth loss of
+    the final holders (docs/model.md §6–§7), each against the no-shock baseline of the same network, for one scenario's factors ``f`` (no batch axis). The plan is solved from
+    ``net`` too, so a derivative sees how the firms' own plans move with their balance sheets."""
+    dtype = net.cash.dtype
+    plan = solve_plan(net, params)
+    o = simulate_one(net, f, params, plan)
+    base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan)
+    system = jnp.maximum(base.net_worth - o.net_worth, 0.0).sum() + jnp.maximum(o.external_loss - base.external_loss, 0.0)
+    wealth = (o.market_value - base.market_value) @ final_holders(net.cross_holdings, net.kind).T
+    losses = jnp.concatenate([o.credit_loss_by_kind - base.credit_loss_by_kind, system[None],
+                              jnp.maximum(-wealth, 0.0).sum()[None]])
+    return losses, jnp.maximum(o.status, base.status)
+
+
+def path_inputs(net: Network) -> dict:
+    """The inputs :func:`path_gradients` differentiates, as a dict of arrays (``stakes``: the
+    nonzero entries of the cross-holdings, row-major)."""
+    C = np.asarray(net.cross_holdings)
+    return {"debt_amount": net.debt_amount, "commit_amount": net.commit_amount,
+            "stakes": net.cross_holdings[np.nonzero(C)], "cash": net.cash,
+            "external_liabilities": net.external_liabilities}
+
+
+def with_inputs(net: Network, x: dict) -> Network:
+    """``net`` with the inputs of :func:`path_inputs` replaced by ``x``."""
+    from dataclasses import replace
+    nz = np.nonzero(np.asarray(net.cross_holdings))
+    return replace(net, debt_amount=x["debt_amount"], commit_amount=x["commit_amount"],
+                   cross_holdings=net.cross_holdings.at[nz].set(x["stakes"]), cash=x["cash"],
+                   external_liabilities=x["external_liabilities"])
+
+
+def path_gradients(net: Network, f, params: ModelParams):
+    """Sensitivities of horizon losses (:func:`horizon_losses`, ``[K + 2]``) to every debt link,
+    commitment payment, stake, cash balance and other liability, through the whole quarterly
+    path: forward mode (``jax.jacfwd``) through the scan, with the clearing's fixed points
+    differentiated implicitly. Returns ``(losses, {input: [K + 1, *shape]}, status)``; a status
+    other than ok (0) means a solver on the way did not converge and the derivatives are not
+    to be trusted."""
+    x0 = path_inputs(net)
+
+    def fn(x):
+        return horizon_losses(with_inputs(net, x), f, params)
+
+    losses, status = jax.jit(fn)(x0)
+    jac, _ = jax.jit(jax.jacfwd(fn, has_aux=True))(x0)
+    return losses, jac, int(status)

@@ -67,11 +67,12 @@ OPTIONAL_ITEMS = {
     "hardware_life_years": "years",  # depreciation life of AI hardware (required for sells_compute)
     "capital_ratio": "fraction",     # banks: CET1 ratio; BDCs/funds: equity / assets; insurers: equity / assets
     "capital_ratio_min": "fraction", # the regulatory or contractual minimum of that ratio
+    "ai_share_capex": "fraction",    # hyperscalers: share of capex that builds AI capacity (follows AI demand)
 }
 ITEMS = {**REQUIRED_ITEMS, **OPTIONAL_ITEMS}
 NONNEG_ITEMS = MONEY_ITEMS + ("market_cap", "valuation", "compute_capacity", "compute_capacity_gw",
                               "hardware_life_years", "debt_avg_maturity_years")
-FRACTION_ITEMS = SHARE_ITEMS + ("debt_avg_rate", "capital_ratio", "capital_ratio_min")
+FRACTION_ITEMS = SHARE_ITEMS + ("debt_avg_rate", "capital_ratio", "capital_ratio_min", "ai_share_capex")
 
 # Largest plausible amount (USD bn) in any money cell: 1,000 tn. Above it a value is a typo.
 MAX_USD_BN = 1e6
@@ -184,6 +185,7 @@ LINKS = pa.DataFrameSchema(
         "take_or_pay": _fraction(),
         "usage_share": _fraction(),
         "termination_fee_usd_bn": _money(),
+        "prepayment_share": pa.Column(float, _FRACTION, nullable=True, coerce=True, required=False),  # added in v2.1
         "finances": pa.Column(str, nullable=True),
         "pair_id": pa.Column(str, nullable=True),
         "reconstructed": pa.Column(str, _BOOL),

@@ -77,20 +77,43 @@ def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarra
     plt.close(fig)
 
 
-def calibration_fit(table: pd.DataFrame, path: Path) -> None:
-    """Observed vs valuation-implied returns, at the fitted and at the configured sizes."""
-    fig, ax = plt.subplots(figsize=(6, 6))
-    lo = float(np.nanmin(table[["observed", "fitted", "at_centre"]].to_numpy())) - 0.05
-    hi = float(np.nanmax(table[["observed", "fitted", "at_centre"]].to_numpy())) + 0.05
-    ax.plot([lo, hi], [lo, hi], color="grey", lw=0.8)
+def calibration_fit(table: pd.DataFrame, path: Path, fit=None, validation=()) -> None:
+    """Left: observed vs model returns on the fitted day (beta × market + valuation-implied),
+    at the fitted and at the configured sizes, with the least-squares line through the fit.
+    Right: the days not fitted, each predicted by the fitted pattern at its own intensity."""
+    panels = 2 if validation else 1
+    fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 6), squeeze=False)
+    ax = axes[0, 0]
+    cols = ["observed", "fitted", "at_centre"]
+    lo = float(np.nanmin(table[cols].to_numpy())) - 0.03
+    hi = float(np.nanmax(table[cols].to_numpy())) + 0.03
+    ax.plot([lo, hi], [lo, hi], color="grey", lw=0.8, label="model = observed")
     ax.scatter(table.observed, table.at_centre, marker="x", color="#bbbbbb", label="configured sizes")
     ax.scatter(table.observed, table.fitted, color="#cc3311", label="fitted sizes")
+    slope, icept = np.polyfit(table.observed, table.fitted, 1)
+    ax.plot([lo, hi], [icept + slope * lo, icept + slope * hi], color="#cc3311", lw=0.8, ls="--",
+            label=f"fitted line: model = {icept:+.3f} + {slope:.2f} × observed")
     for _, r in table.iterrows():
         ax.annotate(r.entity_id, (r.observed, r.fitted), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set_xlabel("observed return")
-    ax.set_ylabel("valuation-implied return")
-    ax.legend()
-    ax.set_title("Calibration to observed market moves")
+    ax.set_ylabel("model return (beta × market + valuation-implied)")
+    title = "Calibration day"
+    if fit is not None:
+        title += f": R² {fit.r2:.2f}, signs {fit.signs}/{fit.firms}, rank corr {fit.rank_corr:.2f}"
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    if validation:
+        ax = axes[0, 1]
+        allv = pd.concat([t for _, t in validation])
+        lo = float(np.nanmin(allv[["observed", "predicted"]].to_numpy())) - 0.03
+        hi = float(np.nanmax(allv[["observed", "predicted"]].to_numpy())) + 0.03
+        ax.plot([lo, hi], [lo, hi], color="grey", lw=0.8)
+        for name, t in validation:
+            ax.scatter(t.observed, t.predicted, label=name, s=18)
+        ax.set_xlabel("observed return")
+        ax.set_ylabel("predicted return")
+        ax.set_title("Validation days (not fitted)", fontsize=10)
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -17,8 +17,10 @@ def expected_shortfall(x: np.ndarray, level: float, axis: int = 0) -> np.ndarray
 
 
 def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: np.ndarray,
-                 reconstructed: np.ndarray | None = None) -> pd.DataFrame:
-    """One row per entity: default probability, when, equity losses, losses by channel."""
+                 reconstructed: np.ndarray | None = None, book_equity: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per entity: default probability, when, equity losses, losses by channel, market
+    value beside book equity (``book_equity`` [N] at t = 0, NaN when not given)."""
+    book_equity = np.full(len(labels.ids), np.nan) if book_equity is None else book_equity
     quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
     cum = res.default_quarter_prob.cumsum(0)                      # [T, N]
     half = cum >= 0.5 * np.maximum(cum[-1], 1e-300)
@@ -36,6 +38,12 @@ def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: n
         "loss_commitments": res.channel_loss["commitment"],
         "loss_fire_sales": res.channel_loss["firesale"],
         "loss_equity_stakes": res.channel_loss["stake"],
+        # Market value (docs/model.md §6) beside book equity: the no-shock value (the data's market
+        # cap or valuation where it has one), the growth it prices in, and the mean change.
+        "market_value": np.asarray(res.baseline.market_value),
+        "book_equity": book_equity,
+        "priced_in_growth": np.asarray(res.baseline.priced_growth),
+        "market_value_change_mean": res.channel_loss.get("market_value_change", np.zeros(len(labels.ids))),
         # Model v2 paths (means over scenarios): revenue and capex against plan, funding by source.
         **{k: res.channel_loss[k] for k in ("revenue_vs_plan", "capex_vs_plan") if k in res.channel_loss},
         **{k: res.channel_loss[k] for k in ("funding_facility", "funding_debt", "funding_equity", "funding_capex_cut")
@@ -65,7 +73,7 @@ def summary(res: MonteCarloResult) -> dict:
     # after private-credit funds pass theirs to their LPs, and failures per scenario.
     out = {}
     for k in LENDER_KINDS:
-        for col in (f"loss_{k}", f"loss_borne_{k}", f"failures_{k}"):
+        for col in (f"loss_{k}", f"loss_borne_{k}", f"capital_shortfall_{k}", f"failures_{k}", f"mv_loss_{k}"):
             if col in m:
                 out[f"{col}_mean"] = m[col]
     out.update({"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_run": res.scenarios_run,
@@ -76,7 +84,7 @@ def summary(res: MonteCarloResult) -> dict:
            "cascade_depth_mean": m["cascade_depth"], "defaults_mean": m["n_defaults"],
            "not_converged": int(round(loss.size - m["converged"] * loss.size)),
            "status_counts": dict(res.status_count)})
-    for k in ("gains", "capex_shortfall"):
+    for k in ("gains", "capex_shortfall", "market_value_loss", "market_value_gain"):
         if k in m:
             out[f"{k}_mean"] = m[k]
     for level in (0.95, 0.99):
@@ -100,10 +108,12 @@ def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
     t.columns = ["firm", "kind", "P(default)", "median quarter", "baseline default", "equity loss", "ES95 eq. loss"]
     lines = [f"Losses by lender kind (mean per scenario, USD bn, vs baseline; {summ['scenarios']:,} scenarios, "
              f"{summ['seconds']:.1f} s):",
-             f"  {'lender kind':<15} {'credit loss':>12} {'borne (LPs)':>12} {'failures':>9}"]
+             f"  {'lender kind':<15} {'credit loss':>12} {'borne (LPs)':>12} {'capital short':>14} {'failures':>9}"]
     lines += [f"  {k:<15} {summ[f'loss_{k}_mean']:>12,.2f} {summ.get(f'loss_borne_{k}_mean', float('nan')):>12,.2f}"
+              f" {summ.get(f'capital_shortfall_{k}_mean', float('nan')):>14,.2f}"
               f" {summ.get(f'failures_{k}_mean', float('nan')):>9,.3f}" for k in LENDER_KINDS if f"loss_{k}_mean" in summ]
-    lines += ["  (borne: after private-credit funds pass their losses to their LPs: insurers, pension funds, ...)", "",
+    lines += ["  (borne: after private-credit funds pass their losses to their LPs: insurers, pension funds, ...;",
+              "   capital short: what banks, funds and insurers lack to meet their capital floors at the horizon)", "",
               "Firms most likely to fail (USD bn):",
               t.to_string(index=False, float_format=lambda x: f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}")]
     extra = (f"; gains apart {summ['gains_mean']:,.1f}; AI capex shortfall {summ['capex_shortfall_mean']:,.1f}"

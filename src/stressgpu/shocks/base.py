@@ -40,6 +40,7 @@ class Factors:
       for the first funding_quarters [B] quarters (inf: the whole horizon; two cuts compose into
       their product for the longer of the two durations).
     default_now [B, N]: entities that default at t = 0.
+    ai_premium [B]: rise of the AI risk premium in the discount rate of AI cash flows (fraction per year).
     revenue_mult [B, N]: idiosyncratic revenue multiplier (Monte Carlo noise).
     """
 
@@ -60,10 +61,11 @@ class Factors:
     elasticity: jax.Array
     share_shift: jax.Array
     funding_quarters: jax.Array
+    ai_premium: jax.Array
 
 
 _MULT = ("compute_mult", "price", "depreciation_mult", "funding_mult", "revenue_mult", "efficiency")
-_ADD = ("ai_growth_cut", "rate_shift", "spread_shift")
+_ADD = ("ai_growth_cut", "rate_shift", "spread_shift", "ai_premium")
 _MAX = ("chip_quarters", "credit_freeze_quarters", "funding_quarters")
 # Set by one shock only (the efficiency shock); composing keeps the value that is not neutral.
 _OVERRIDE = {"pass_through": 1.0, "elasticity": 1.0}
@@ -74,7 +76,7 @@ def neutral(batch: int, n: int, dtype=jnp.float32) -> Factors:
     one, zero = jnp.ones(batch, dtype), jnp.zeros(batch, dtype)
     return Factors(one, zero, zero, zero, jnp.ones((batch, N_ASSET_CLASSES), dtype), one, zero, zero,
                    zero, one, jnp.zeros((batch, n), bool), jnp.ones((batch, n), dtype),
-                   one, one, one, zero, zero)
+                   one, one, one, zero, zero, zero)
 
 
 def compose(a: Factors, b: Factors) -> Factors:
