@@ -318,3 +318,22 @@ def test_amplification_is_at_least_one_in_every_monte_carlo_scenario(world):
     assert (np.asarray(r.scenarios["gains"]) >= 0).all()
     for k in LENDER_KINDS:
         assert (np.asarray(r.scenarios[f"capital_shortfall_{k}"]) >= 0).all(), k
+
+
+def test_no_shock_market_value_equals_the_data_and_growth_is_priced_in(world):
+    """docs/model.md §6: with no shock, each firm's t = 0 market value equals the data's market
+    capitalisation or last valuation (1e-6 relative), through its priced-in growth (or, where
+    no growth can do it, an extra terminal cash flow); firms without one are valued at >= 0."""
+    net, labels, base = world
+    data = np.asarray(net.economy.market_value)
+    model = np.asarray(base.market_value[0])
+    has = data > 0
+    assert has.sum() >= 20
+    np.testing.assert_allclose(model[has], data[has], rtol=1e-6)
+    assert (model >= 0).all()
+    g = np.asarray(base.priced_growth[0])
+    assert np.isfinite(g).all() and (np.abs(g[has]) < 0.5).all()
+    # A rate hike lowers every listed firm's value (§8.5: values fall with duration).
+    o = run(world, rate_hike=dict(dr=0.01))
+    listed = np.asarray(net.economy.listed) > 0
+    assert (np.asarray(o.market_value[0])[listed] < model[listed]).all()

@@ -8,10 +8,11 @@ Monte Carlo writes while it runs: its checkpoint and streamed per-scenario parts
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
@@ -75,9 +76,37 @@ def montecarlo(ctx: Context) -> Report:
     if run.report.plots:
         figures = {"default_timeline.png": lambda path: plots.default_timeline(res, labels, path),
                    "loss_distribution.png": lambda path: plots.loss_distribution(res.system_loss, summ, path),
-                   "network.png": lambda path: plots.network_picture(net, labels, res.default_prob, path)}
+                   "network.png": lambda path: plots.network_picture(net, labels, res.default_prob, path),
+                   "loss_waterfall.png": lambda path: plots.loss_waterfall(res.channel_loss, summ, path),
+                   "market_value_paths.png": lambda path: _value_paths_plot(ctx, path)}
     return Report(summ, tables={"entities": ents, "scenarios": scenario_table(res)}, plots=figures,
                   text=terminal_report(ents, summ, run.report.top))
+
+
+def _value_paths_plot(ctx: Context, path: Path, top: int = 8) -> None:
+    """Market value paths of the firms whose value moves most, at the configured sizes (no noise)."""
+    from .dynamics import simulate, solve_plan
+    from .report import plots
+    from .shocks import factors_from_sizes, neutral
+    from .valuation import value_path
+
+    net, labels = ctx.net, ctx.labels
+    params = replace(model_params(ctx.run), record_paths=True)
+    plan = solve_plan(net, params)
+    f = factors_from_sizes(ctx.shocks, labels, {}, dtype=net.cash.dtype)
+    runs = simulate(net, jax.tree_util.tree_map(lambda a, b: jnp.concatenate([a, b]), neutral(1, net.n, net.cash.dtype), f),
+                    params)
+    T = net.quarters
+    q = jnp.arange(T)[:, None]
+    paths = []
+    for b in range(2):
+        o = jax.tree_util.tree_map(lambda x: x[b], runs)
+        dflt = (o.default_quarter[None, :] >= 0) & (q >= o.default_quarter[None, :])
+        paths.append(np.asarray(value_path(o.payout_path, o.value_parts, plan.priced, dflt)))
+    base, shocked = paths
+    move = np.abs(shocked[-1] - base[-1]) * (np.asarray(net.economy.market_value) > 0)
+    pick = np.argsort(-move)[:top]
+    plots.market_value_paths(labels.quarters, [labels.names[i][:24] for i in pick], base[:, pick], shocked[:, pick], path)
 
 
 def network_amounts(ctx: Context):

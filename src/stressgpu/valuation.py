@@ -110,3 +110,20 @@ def market_value(parts: ValueParts, priced: PricedIn, defaulted) -> jax.Array:
 def implied_return(shocked: jax.Array, baseline: jax.Array) -> jax.Array:
     """``value(shock) / value(baseline) − 1`` where the baseline value is positive, else NaN."""
     return jnp.where(baseline > 0, shocked / jnp.maximum(baseline, 1e-12) - 1.0, jnp.nan)
+
+
+def value_path(payout_path, parts: ValueParts, priced: PricedIn, defaulted_path) -> jax.Array:
+    """``[T, N]`` USD bn: the market value at the end of each quarter t of the cash flows still
+    to come (payouts after t, the horizon's cash and terminal value), discounted to t; 0 from
+    the quarter a firm defaults. ``payout_path`` ``[T, N]`` as recorded by the model
+    (``record_paths``); ``defaulted_path`` ``[T, N]`` bool."""
+    head, tail, r, d_T = parts
+    T = payout_path.shape[0]
+    t = jnp.arange(T, dtype=payout_path.dtype)[:, None]
+    d = (1.0 + r) ** (-0.25)
+    flows_pv = d[None, :] ** (t + 1.0) * payout_path                               # discounted to 0
+    terminal = head - flows_pv.sum(0) + (tail + d_T * priced.extra) * (1.0 + priced.growth) / jnp.maximum(
+        r - priced.growth, 1e-4)
+    later = jnp.cumsum(flows_pv[::-1], axis=0)[::-1] - flows_pv                    # flows after quarter t
+    v = (later + terminal[None, :]) / d[None, :] ** (t + 1.0)
+    return jnp.where(defaulted_path, 0.0, jnp.maximum(v, 0.0))

@@ -139,3 +139,59 @@ def sensitivity_heatmaps(res, labels: NetworkLabels, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def loss_waterfall(channel_loss: dict, summ: dict, path: Path) -> None:
+    """Where a scenario's losses come from (means over scenarios, USD bn, against the baseline):
+    the first-round loss, then what the contracts lost, the credit losses of the clearing and the
+    fire sales added, and the rest of the propagation (revenue paths, stakes, and the overlap of
+    the channels: a residual), ending at the system loss; beside it, who bears the credit and
+    market-value losses, by lender kind."""
+    first = float(summ.get("first_round_loss_mean", 0.0))
+    steps = [("first round\n(shock alone)", first),
+             ("contracts\nlost", float(np.sum(channel_loss.get("commitment", 0.0)))),
+             ("credit losses\n(clearing)", float(np.sum(channel_loss.get("credit", 0.0)))),
+             ("fire sales", float(np.sum(channel_loss.get("firesale", 0.0))))]
+    total = float(summ.get("system_loss_mean", 0.0))
+    steps.append(("rest of the\npropagation", total - sum(v for _, v in steps)))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
+    start = 0.0
+    for i, (_, v) in enumerate(steps):
+        ax.bar(i, abs(v), bottom=start if v >= 0 else start + v, color="#cc3311" if v >= 0 else "#009988")
+        start += v
+    ax.bar(len(steps), total, color="#444444")
+    ax.set_xticks(range(len(steps) + 1), [n for n, _ in steps] + ["system loss"], fontsize=8)
+    ax.set_ylabel("mean over scenarios, USD bn")
+    ax.set_title(f"Where the losses come from (amplification {total / first:.2f})" if first > 0 else
+                 "Where the losses come from", fontsize=10)
+    kinds = [k for k in ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "investor", "outside")
+             if f"loss_borne_{k}_mean" in summ]
+    x = np.arange(len(kinds))
+    ax2.bar(x - 0.2, [summ[f"loss_borne_{k}_mean"] for k in kinds], 0.4, label="credit loss borne", color="#0077bb")
+    ax2.bar(x + 0.2, [summ.get(f"mv_loss_{k}_mean", 0.0) for k in kinds], 0.4, label="market-value loss", color="#ee7733")
+    ax2.set_xticks(x, [k.replace("_", "\n") for k in kinds], fontsize=8)
+    ax2.set_yscale("symlog", linthresh=1.0)
+    ax2.set_title("Who bears it, by lender kind (mean, USD bn)", fontsize=10)
+    ax2.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def market_value_paths(quarters, names, base: np.ndarray, shocked: np.ndarray, path: Path) -> None:
+    """Market value of each named firm at each quarter end, no shock (dashed) and at the
+    configured shock sizes (solid), USD bn."""
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for k, name in enumerate(names):
+        line, = ax.plot(range(len(quarters)), shocked[:, k], label=name)
+        ax.plot(range(len(quarters)), base[:, k], ls="--", color=line.get_color(), lw=0.8)
+    step = max(len(quarters) // 10, 1)
+    names_q = list(pd.PeriodIndex(quarters, freq="Q").astype(str))
+    ax.set_xticks(range(0, len(quarters), step), names_q[::step], rotation=45, fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel("market value of equity, USD bn")
+    ax.set_title("Market value paths: configured shock (solid) vs no shock (dashed)", fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -118,6 +118,10 @@ def terminal_report(entities: pd.DataFrame, summ: dict, top: int = 10) -> str:
               t.to_string(index=False, float_format=lambda x: f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}")]
     extra = (f"; gains apart {summ['gains_mean']:,.1f}; AI capex shortfall {summ['capex_shortfall_mean']:,.1f}"
              if "gains_mean" in summ and "capex_shortfall_mean" in summ else "")
+    if "market_value_loss_mean" in summ:
+        extra += (f"\nMarket value (t = 0, DCF): final holders lose {summ['market_value_loss_mean']:,.1f} mean "
+                  f"(gain {summ.get('market_value_gain_mean', 0.0):,.1f}); by lender kind "
+                  + ", ".join(f"{k} {summ[f'mv_loss_{k}_mean']:,.1f}" for k in LENDER_KINDS if f"mv_loss_{k}_mean" in summ))
     lines += ["", f"System loss (USD bn): mean {summ['system_loss_mean']:,.1f}   VaR95 {summ['system_loss_var95']:,.1f}"
               f"   ES95 {summ['system_loss_es95']:,.1f}   VaR99 {summ['system_loss_var99']:,.1f}   ES99 {summ['system_loss_es99']:,.1f}",
               f"First-round loss mean {summ['first_round_loss_mean']:,.1f}; amplification (median) {summ['amplification_median']:.2f};"
