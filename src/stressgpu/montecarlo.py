@@ -302,6 +302,13 @@ def _progress(done: int, total: int, t0: float, done0: int) -> None:
         sys.stderr.write("\n")
 
 
+def _agreed_start(next_chunk: int) -> int:
+    """The first chunk process 0 resumes from, the same in every process (each reads its own view
+    of the checkpoint; their chunk loops must match or the collectives hang)."""
+    from jax.experimental import multihost_utils
+    return int(multihost_utils.broadcast_one_to_all(np.int32(next_chunk)))
+
+
 def fingerprint(**parts) -> str:
     """Hash of what determines the numbers (config, data): a checkpoint resumes only on a match."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -344,6 +351,8 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
         print(f"note: {ckpt} belongs to another configuration or data; starting from the first chunk "
               f"(it will be overwritten)", file=sys.stderr)
     acc = acc or Accumulators.empty(net.n, T, M)
+    if jax.process_count() > 1:   # only process 0 writes; the others follow its chunk loop
+        acc.next_chunk = _agreed_start(acc.next_chunk)
     start_chunk = acc.next_chunk
     kept: dict[str, list] = {}
     losses: list[np.ndarray] = []
@@ -394,7 +403,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
             _progress(acc.done, scenarios, t0, done0)
         if stop_after_chunks is not None and c + 1 - start_chunk >= stop_after_chunks and c + 1 < n_chunks:
             raise InterruptedError(f"stopped after chunk {c} as asked")
-    if parts is not None:
+    if parts is not None and jax.process_index() == 0:   # the others kept their rows in memory
         kept = _read_parts(parts, n_chunks)
     top = np.asarray(_loss_scale(base), np.float64)
     return MonteCarloResult(
