@@ -19,7 +19,8 @@ CONF = Path(CONF_DIR)
 SHOCK_FILES = sorted(p.stem for p in (CONF / "shock").glob("*.yaml"))
 SCENARIOS = sorted(p.stem for p in (CONF / "scenario").glob("*.yaml"))
 LAUNCHERS = {"local": "hydra_plugins.hydra_joblib_launcher", "slurm": "hydra_plugins.hydra_submitit_launcher",
-             "ray": "hydra_plugins.hydra_ray_launcher"}
+             "submitit_local": "hydra_plugins.hydra_submitit_launcher",
+             "ray_local": "hydra_plugins.hydra_ray_launcher", "ray_cluster": "hydra_plugins.hydra_ray_launcher"}
 
 
 def cfg(*overrides, hydra=False):

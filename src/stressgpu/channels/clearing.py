@@ -40,16 +40,18 @@ of the branch the solver selected — *solvent when* ``a_i >= pbar_i`` — so ``
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from .._types import Status
-from ..solvers import Solution, all_finite, implicit_fixed_point, iterate, worst
+from ..solvers import Solution, all_finite, effective_tol, implicit_fixed_point, iterate, worst
 
 Array = jax.Array
 
@@ -287,8 +289,221 @@ def _top(net, e):
 
 def _picard(net, e, forced, params, tol, max_steps) -> Solution:
     scale = jnp.maximum(1.0, jnp.max(net.total_liabilities))
+    if net.cross_holdings is None:
+        # Without stakes the equity does not feed back: iterate the payments alone (the same
+        # payment sequence), and take the equity from the map at the final payments.
+        p0 = net.total_liabilities.astype(e.dtype)
+        sol = iterate(lambda p: clearing_map(net, e, p, p, forced, params)[0], p0,
+                      max_steps=max_steps, tol=tol, scale=scale)
+        v = clearing_map(net, e, sol.value, sol.value, forced, params)[1]
+        return sol._replace(value=(sol.value, v))
     return iterate(lambda z: clearing_map(net, e, z[0], z[1], forced, params)[:2], _top(net, e),
                    max_steps=max_steps, tol=tol, scale=scale)
+
+
+# --------------------------------------------------------------------------- batched Picard
+#
+# solve_clearing(method="picard") on a batch [B, N] does not vmap the one-scenario loop (that
+# runs every scenario until the batch's slowest has converged, and carries the loop's
+# bookkeeping per scenario). It runs the same Picard steps for the whole batch in one loop:
+#
+# * scenarios are stored as columns ([N, B]): one Πᵀ·P product per step ([N, N] x [N, B]), and
+#   the elementwise update and the per-scenario change run along the batch axis;
+# * a per-scenario done mask: a scenario is frozen at the step where it converged (or went
+#   non-finite), so its answer, step count and status are exactly the one-scenario loop's;
+# * compaction in stages: once the scenarios still running fit a smaller batch (a share
+#   _SHRINK of the stage's), they are gathered into it, so converged scenarios stop costing
+#   work; the answer is written back by rows at the end of each stage;
+# * the first step from the top needs no product (every scenario starts at p = pbar, so its
+#   inflows Πᵀ·pbar are one vector);
+# * a link form for sparse networks (segment sums over the E links: 2·E FLOPs per scenario
+#   and step instead of 2·N²), chosen from the network's size and density (_form);
+# * the check at the answer (defaults, residual, status) for the whole batch at once, and the
+#   implicit derivatives of the one-scenario rule, vmapped, at the batch's answer.
+
+_SHRINK = 0.3        # a compaction stage holds this share of the previous stage's scenarios
+_MIN_WORK = 50_000   # no stage below this many scenarios x entities (1,000 scenarios at N = 50)
+_RUNNING = int(Status.MAX_STEPS)   # a row's status while it runs (what it keeps if capped)
+
+
+class _Links(NamedTuple):
+    """The debt links of a sparse network: lender (``dst``, sorted when ``ordered``), borrower
+    (``src``) and ``Π`` on each link; inflows cost ``2·E`` per scenario, not ``2·N²``."""
+
+    dst: Array
+    src: Array
+    share: Array
+    ordered: bool
+
+    def columns(self, p: Array, n: int) -> Array:
+        """``Πᵀ p`` for scenarios as columns, ``p`` ``[N, B]``."""
+        return jax.ops.segment_sum(p[self.src] * self.share[:, None], self.dst, n,
+                                   indices_are_sorted=self.ordered)
+
+
+def _links(net, index) -> _Links:
+    """The links of ``net`` from their indices ``index = (dst, src)`` (a dense network's
+    nonzero entries ordered by lender, or an :class:`EdgeNetwork`'s links in their order), or,
+    for an :class:`EdgeNetwork` under an outer ``jit`` (``index`` None), from its one-hot rows."""
+    pbar = net.total_liabilities
+    safe = jnp.where(pbar > 0, pbar, 1.0)
+    if isinstance(net, EdgeNetwork):
+        if index is None:
+            dst, src = jnp.argmax(net.lender, axis=1), jnp.argmax(net.borrower, axis=1)
+        else:
+            dst, src = index
+        return _Links(dst, src, net.amount / safe[src], False)
+    dst, src = index
+    return _Links(dst, src, net.liabilities[src, dst] / safe[src], True)
+
+
+class _Columns(NamedTuple):
+    """A shared network seen by scenarios stored as COLUMNS (``[N, B]``: the batch is the
+    fast axis, so the elementwise passes and the per-scenario reductions run along it):
+    ``pbar`` ``[N, 1]``, ``Πᵀ`` (dense) or the links, and the stakes. :func:`clearing_map`
+    applies to it as is."""
+
+    pbar: Array
+    pi_t: Array | None
+    cross_holdings: Array | None
+    fixed: Array | None = None     # inflows already known (the first step from the top)
+    links: _Links | None = None
+
+    @property
+    def total_liabilities(self) -> Array:
+        return self.pbar
+
+    def inflows(self, p: Array) -> Array:
+        if self.fixed is not None:
+            return self.fixed
+        if self.links is not None:
+            return self.links.columns(p, self.pbar.shape[0])
+        return self.pi_t @ p
+
+
+def _column(x):
+    """A per-entity parameter ``[N]`` as a column ``[N, 1]`` (scalars and None pass)."""
+    if x is None or isinstance(x, (int, float)):
+        return x
+    x = jnp.asarray(x)
+    return x[:, None] if x.ndim == 1 else x
+
+
+def _columns(net, params: ClearingParams, links: _Links | None) -> tuple[_Columns, ClearingParams]:
+    pbar = net.total_liabilities
+    pi_t = None if links is not None else net.relative_liabilities.T
+    view = _Columns(pbar[:, None], pi_t, net.cross_holdings, None, links)
+    return view, ClearingParams(*(_column(x) for x in params))
+
+
+def _stage_rows(b: int, n: int) -> list[int]:
+    """Scenario capacities of the compaction stages for a batch of ``b`` scenarios of ``n``
+    entities (multiples of 8; a stage's fixed costs need some work to spread over)."""
+    caps = [b]
+    while caps[-1] * n > _MIN_WORK and caps[-1] > 8:
+        nxt = 8 * -(-int(caps[-1] * _SHRINK) // 8)
+        if nxt >= caps[-1]:
+            break
+        caps.append(nxt)
+    return caps
+
+
+def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None = None):
+    """Picard from the top for every row of ``e`` ``[B, N]`` (module comment above).
+
+    Returns ``(p, v, steps, status)``, ``p`` and ``v`` ``[B, N]``; ``v`` is None without
+    stakes (the caller takes the equity from the map at ``p``).
+    """
+    b, n = e.shape
+    dtype = e.dtype
+    stakes = net.cross_holdings is not None
+    cols, pcols = _columns(net, params, links)
+    pbar = cols.pbar.astype(dtype)
+    e_t = e.T
+    f_t = jnp.zeros((), bool) if forced is None else forced.T   # None: no forced defaults
+
+    def change(new, old):
+        # A NaN that this maximum might skip is caught by the check at the answer (_clear_rows).
+        return jnp.max(jnp.abs(new - old), axis=0)
+
+    def verdict(ch):
+        new = jnp.where(ch <= thresh, int(Status.OK), _RUNNING)
+        return jnp.where(jnp.isfinite(ch), new, int(Status.NONFINITE))
+
+    # Every scenario starts from the same payments (the top, p = pbar): the first step's
+    # inflows Πᵀ·pbar are one vector for the whole batch, so that step needs no product.
+    top_in = cols.inflows(pbar)                                        # [N, 1]
+    if stakes:
+        u = jnp.maximum(e_t + top_in - pbar, 0.0)
+        v0 = jnp.linalg.solve(jnp.eye(n, dtype=dtype) - net.cross_holdings, u)
+        start_ok = jnp.all(jnp.isfinite(v0), axis=0) & jnp.all(jnp.isfinite(pbar))
+    else:
+        v0 = None
+        start_ok = jnp.broadcast_to(jnp.all(jnp.isfinite(pbar)), (b,))
+    max_steps = jnp.asarray(max_steps, jnp.int32)
+    first = start_ok & (max_steps >= 1)
+    pn, vn, _ = clearing_map(_Columns(pbar, None, net.cross_holdings, top_in, None), e_t, pbar,
+                             v0 if stakes else pbar, f_t, pcols)
+    ch = change(pn, pbar)
+    if stakes:
+        ch = jnp.maximum(ch, change(vn, v0))
+    p_all = jnp.where(first[None, :], pn, pbar)
+    v_all = jnp.where(first[None, :], vn, v0) if stakes else None
+    status_all = jnp.where(first, verdict(ch), jnp.where(start_ok, _RUNNING, int(Status.NONFINITE))).astype(jnp.int32)
+    steps_all = first.astype(jnp.int32)
+    k = jnp.minimum(max_steps, 1)
+
+    def run(es, fs, p, v, status, steps, k, limit):
+        def cond(c):
+            return (c[-1] > limit) & (c[-2] < max_steps)
+
+        def body(c):
+            p, v, status, steps, k, _ = c
+            pn, vn, _ = clearing_map(cols, es, p, v if stakes else p, fs, pcols)
+            ch = change(pn, p)
+            live = status == _RUNNING
+            if stakes:
+                ch = jnp.maximum(ch, change(vn, v))
+            # ``upd`` is ``live``, written to depend on the change (true for NaN too): the state
+            # is then read for the change before it is overwritten in place (no copy per step).
+            upd = live & ~(ch < -1.0)
+            if stakes:
+                v = jnp.where(upd[None, :], vn, v)
+            p = jnp.where(upd[None, :], pn, p)
+            status = jnp.where(live, verdict(ch), status).astype(jnp.int32)
+            steps = steps + live.astype(jnp.int32)
+            return p, v, status, steps, k + 1, jnp.sum(status == _RUNNING, dtype=jnp.int32)
+
+        running = jnp.sum(status == _RUNNING, dtype=jnp.int32)
+        return lax.while_loop(cond, body, (p, v, status, steps, k, running))[:-1]
+
+    caps = _stage_rows(b, n)
+    p, v, status, steps, k = run(e_t, f_t, p_all, v_all, status_all, steps_all, k, caps[1] if len(caps) > 1 else 0)
+    # The answer is kept by rows ([B, N]); each later stage gathers the scenarios still running
+    # from the previous stage (rows: contiguous copies; work in proportion to that stage's size,
+    # never B), and writes back every scenario it held when it ends.
+    p_rows, v_rows = p.T, (None if v is None else v.T)
+    status_all, steps_all = status, steps
+    orig = jnp.arange(b, dtype=jnp.int32)
+    for s in range(1, len(caps)):
+        cap, limit = caps[s], (caps[s + 1] if s + 1 < len(caps) else 0)
+        at = jnp.nonzero(status == _RUNNING, size=cap, fill_value=-1)[0]
+        valid = at >= 0
+        take = lambda x, i: jnp.take(x, i, axis=0, mode="clip")  # noqa: E731
+        orig = jnp.where(valid, take(orig, at), b)
+        src_rows = jnp.minimum(orig, b - 1)
+        es = take(e, src_rows).T
+        fs = f_t if forced is None else take(forced, src_rows).T
+        p = take(p.T, at).T
+        v = None if v is None else take(v.T, at).T
+        status = jnp.where(valid, _RUNNING, int(Status.OK)).astype(jnp.int32)
+        steps = jnp.full((cap,), k, jnp.int32)
+        p, v, status, steps, k = run(es, fs, p, v, status, steps, k, limit)
+        put = lambda whole, part: whole.at[orig].set(part, mode="drop", unique_indices=True)  # noqa: E731
+        p_rows, status_all, steps_all = put(p_rows, p.T), put(status_all, status), put(steps_all, steps)
+        if stakes:
+            v_rows = put(v_rows, v.T)
+    return p_rows, v_rows, steps_all, status_all
 
 
 # --------------------------------------------------------------------------- exact
@@ -443,12 +658,21 @@ def clear_one(net, e: Array, forced: Array, params: ClearingParams, *, method: s
             return _picard(net_, e_, forced_, params_, tol, max_steps)
         return _exact(net_, e_, forced_, params_, tol, max_steps, size, _WARM_STEPS if method == "hybrid" else 0)
 
-    def linearise(z, theta):
-        net_, e_, forced_, params_ = theta
-        return clearing_map(net_, e_, z[0], z[1], forced_, params_)[:2]
-
     theta = _clearing_theta(net, e, forced, params)
-    sol = implicit_fixed_point(forward, linearise)(theta)
+    sol = implicit_fixed_point(forward, _linearise)(theta)
+    return _result(net, e, theta, sol)
+
+
+def _linearise(z, theta):
+    """The clearing map whose fixed point the solvers find, for the implicit derivatives."""
+    net_, e_, forced_, params_ = theta[:4]
+    return clearing_map(net_, e_, z[0], z[1], forced_, params_)[:2]
+
+
+def _result(net, e, theta, sol: Solution) -> ClearingResult:
+    """A :class:`ClearingResult` of one scenario from a solver's answer: the defaults, the
+    residual and the status, checked once more at the answer."""
+    forced = theta[2]
     p, v = sol.value
     p_chk, v_chk, defaulted = clearing_map(net, e, lax.stop_gradient(p), lax.stop_gradient(v), forced, theta[3])
     residual = jnp.maximum(jnp.max(jnp.abs(p_chk - p), initial=0.0), jnp.max(jnp.abs(v_chk - v), initial=0.0))
@@ -460,6 +684,91 @@ def clear_one(net, e: Array, forced: Array, params: ClearingParams, *, method: s
                        jnp.where(sol.status != ok, sol.status, jnp.where(all_finite((p, v)), ok, nonfinite)))
     status = worst(status, jnp.where(jnp.any(net.self_loops), int(Status.INVALID), ok))
     return ClearingResult(p, v, defaulted, sol.steps, status == Status.OK, lax.stop_gradient(residual), status)
+
+
+class _Rows(NamedTuple):
+    """A shared network seen by scenarios stored as rows (``[B, N]``): ``pbar`` ``[1, N]``."""
+
+    pbar: Array
+    pi: Array | None
+    cross_holdings: Array | None
+    links: _Links | None = None
+
+    @property
+    def total_liabilities(self) -> Array:
+        return self.pbar
+
+    def inflows(self, p: Array) -> Array:
+        if self.links is not None:
+            return self.links.columns(p.T, self.pbar.shape[-1]).T
+        return p @ self.pi
+
+    def stakes(self, v: Array) -> Array:
+        return v @ self.cross_holdings.T
+
+
+def _clear_rows(net, e, forced, params, tol, max_iter, links=None, sparse: bool = False,
+                ab: tuple | None = None) -> ClearingResult:
+    """Picard clearing of a batch ``e`` ``[B, N]`` with the batched loop (:func:`_picard_rows`),
+    then each scenario's result (the check at the answer, status) as :func:`clear_one` gives
+    it, and its implicit derivatives (the one-scenario rule, vmapped)."""
+    max_iter = 10_000 if max_iter is None else max_iter
+    given = forced                                               # None: no forced defaults
+    forced = jnp.zeros(e.shape, bool) if forced is None else forced
+    theta = _clearing_theta(net, e, forced, params)
+    net_s, e_s, forced_s, params_s = lax.stop_gradient(theta)   # the loop is never differentiated
+    forced_s = None if given is None else forced_s
+    if ab is not None:
+        # alpha and beta given as plain numbers: constants to the compiler (alpha = beta = 1,
+        # Eisenberg–Noe, then costs no multiplication and no [N, B] array of alpha·e)
+        params_s = params_s._replace(alpha=ab[0], beta=ab[1])
+    scale = jnp.maximum(1.0, jnp.max(net_s.total_liabilities))
+    thresh = effective_tol(tol, e.dtype) * scale
+    lk = _links(net_s, links) if sparse else None
+    p, v, steps, status = _picard_rows(net_s, e_s, forced_s, params_s, thresh, max_iter, lk)
+
+    # The check at the answer, for the whole batch at once: one product and a few passes.
+    rows = _Rows(net_s.total_liabilities[None, :], None if lk is not None else net_s.relative_liabilities,
+                 net_s.cross_holdings, lk)
+    prow = ClearingParams(*(None if x is None else (x[None, :] if jnp.ndim(x) == 1 else x) for x in params_s))
+    p_chk, v_chk, defaulted = _map_rows(rows, e_s, p, v, jnp.zeros((), bool) if given is None else forced_s, prow)
+    # (materialised before the maxima below: fused into a library reduction, the map would
+    # drag a full [B, N] array of its constant zeros in with it)
+    p_chk, v_chk = lax.optimization_barrier((p_chk, v_chk))
+    # ``x - x`` is 0 where ``x`` is finite and NaN where it is not: added to the residual's
+    # pass, it tests the scenario's inputs and answer for NaN and infinity at no extra pass.
+    if v is None:
+        v = v_chk        # without stakes the equity is the map's at the answer (residual 0)
+        w = v + e_s
+        residual = jnp.max(jnp.abs(p_chk - p) + (w - w), axis=-1)
+        finite = jnp.isfinite(residual)
+    else:
+        residual = jnp.maximum(jnp.max(jnp.abs(p_chk - p), axis=-1), jnp.max(jnp.abs(v_chk - v), axis=-1))
+        finite = jnp.isfinite(residual + jnp.sum(e_s - e_s, axis=-1))
+    ok, nonfinite = int(Status.OK), int(Status.NONFINITE)
+    status = jnp.where(finite & all_finite((net_s, params_s)), status, nonfinite)
+    status = worst(status, jnp.where(jnp.any(net_s.self_loops), int(Status.INVALID), ok)).astype(jnp.int32)
+
+    def one(net_, e_, f_, params_, p_, v_):
+        def forward(th):
+            return Solution((th[4], th[5]), jnp.asarray(ok, jnp.int32), jnp.asarray(0, jnp.int32),
+                            jnp.zeros((), e_.dtype))
+        return implicit_fixed_point(forward, _linearise)((net_, e_, f_, params_, p_, v_)).value
+
+    p, v = jax.vmap(one, in_axes=(None, 0, 0, None, 0, 0))(theta[0], theta[1], theta[2], theta[3], p, v)
+    return ClearingResult(p, v, defaulted, steps, status == ok, lax.stop_gradient(residual), status)
+
+
+def _map_rows(rows: _Rows, e, p, v, forced, params):
+    """:func:`clearing_map` on a batch stored by rows (the stakes' product written for rows)."""
+    if rows.cross_holdings is None:
+        return clearing_map(rows, e, p, p, forced, params)
+    a = e + rows.inflows(p) + rows.stakes(v)
+    pbar = rows.pbar
+    defaulted, under_water = _short_sets(params, forced, short_of(a, _threshold(params, pbar)))
+    recovery = params.alpha * e + params.beta * (a - e)
+    return (jnp.where(defaulted, _clip_paid(recovery, pbar), pbar),
+            jnp.where(defaulted | under_water, 0.0, a - pbar), defaulted)
 
 
 def solve_clearing(net, e: Array, *, forced_default: Array | None = None,
@@ -488,13 +797,20 @@ def solve_clearing(net, e: Array, *, forced_default: Array | None = None,
     """
     if method not in METHODS:
         raise ValueError(f"method={method!r}: allowed values are {', '.join(METHODS)}")
-    check_no_self_loops(net)
+    _remember(net, "loops", lambda: check_no_self_loops(net))
     e = jnp.asarray(e)
     if not jnp.issubdtype(e.dtype, jnp.floating):
         e = e.astype(jnp.result_type(float))
     net = jax.tree_util.tree_map(lambda x: jnp.asarray(x, e.dtype), net)
-    forced = jnp.zeros(e.shape, bool) if forced_default is None else jnp.broadcast_to(jnp.asarray(forced_default, bool), e.shape)
     n = e.shape[-1]
+    if method == "picard" and e.ndim == 2:
+        given = None if forced_default is None else jnp.broadcast_to(jnp.asarray(forced_default, bool), e.shape)
+        traced = any(isinstance(x, jax.core.Tracer) for x in jax.tree_util.tree_leaves((net, e, given, params)))
+        sparse, index = _form(net, n, traced)
+        plain = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (params.alpha, params.beta))
+        ab = (float(params.alpha), float(params.beta)) if plain else None
+        return _clear_rows_jit(net, e, given, params, tol, max_iter, index, sparse, ab)
+    forced = jnp.zeros(e.shape, bool) if forced_default is None else jnp.broadcast_to(jnp.asarray(forced_default, bool), e.shape)
     traced = any(isinstance(x, jax.core.Tracer) for x in jax.tree_util.tree_leaves((net, e, forced, params)))
     if method == "picard" or size is None or traced:
         size = n if (size in (None, "auto") or method == "picard") else int(size)
@@ -538,6 +854,8 @@ def _warm_default_count(net, e, forced, params):
 def _clear_many(net, e, forced, params, method, tol, max_iter, size):
     if e.ndim == 1:
         return _clear_jit(net, e, forced, params, method, tol, max_iter, size)
+    if method == "picard" and e.ndim == 2:
+        return _clear_rows_jit(net, e, forced, params, tol, max_iter)
     return _clear_batched(net, e, forced, params, method, tol, max_iter, size)
 
 
@@ -553,3 +871,59 @@ _clear_jit = partial(jax.jit, static_argnames=_STATIC)(_clear_kernel)
 def _clear_batched(net, e, forced, params, method, tol, max_iter, size):
     return jax.vmap(lambda ei, fi: clear_one(net, ei, fi, params, method=method, tol=tol,
                                              max_steps=max_iter, size=size))(e, forced)
+
+
+_clear_rows_jit = partial(jax.jit, static_argnames=("max_iter", "sparse", "ab"))(_clear_rows)
+
+
+_SPARSE_MIN_N = 128        # the link form is considered from this many entities
+_SPARSE_DENSITY = 1 / 32   # ... and used below this share of the N² pairs linked
+_LINK_CACHE: dict = {}     # (id of a network's array, what) -> (weak reference to it, what was found)
+
+
+def _form(net, n: int, traced: bool):
+    """The batched Picard loop's form, ``(sparse, index)``: dense ``[B, N] × [N, N]``
+    products, or the link form (``2·E`` FLOPs per scenario and step instead of ``2·N²``) when
+    the network has fewer than ``N² / 32`` links and at least 128 entities. The link indices
+    of a concrete network are found once on the host and kept while the array lives; a dense
+    network under an outer ``jit`` (traced: its links cannot be counted) stays dense, a traced
+    :class:`EdgeNetwork` finds them from its one-hot rows inside the computation."""
+    edge = isinstance(net, EdgeNetwork)
+    if n < _SPARSE_MIN_N or (traced and not edge):
+        return False, None
+    if edge and int(net.amount.shape[0]) >= _SPARSE_DENSITY * n * n:
+        return False, None
+    if isinstance(net.borrower if edge else net.liabilities, jax.core.Tracer):
+        return True, None
+
+    def find():
+        if edge:
+            return True, (jnp.asarray(np.argmax(np.asarray(net.lender), axis=1), jnp.int32),
+                          jnp.asarray(np.argmax(np.asarray(net.borrower), axis=1), jnp.int32))
+        dense = np.asarray(net.liabilities)
+        if np.count_nonzero(dense) >= _SPARSE_DENSITY * n * n:
+            return False, None
+        dst, src = np.nonzero(dense.T)                      # ordered by lender
+        return True, (jnp.asarray(dst, jnp.int32), jnp.asarray(src, jnp.int32))
+    return _remember(net, "form", find)
+
+
+def _remember(net, what: str, find):
+    """``find()``, kept for a concrete network while its liabilities array lives (the same
+    network is cleared again and again: its links and its self-loop check are found once).
+    Traced or unreferenceable arrays are not kept."""
+    key = net.borrower if isinstance(net, EdgeNetwork) else net.liabilities
+    if isinstance(key, jax.core.Tracer) or not isinstance(key, jax.Array):   # NumPy arrays can change
+        return find()
+    hit = _LINK_CACHE.get((id(key), what))
+    if hit is not None and hit[0]() is key:
+        return hit[1]
+    out = find()
+    try:
+        ref = weakref.ref(key)
+    except TypeError:
+        return out
+    for k in [k for k, (r, _) in _LINK_CACHE.items() if r() is None]:
+        del _LINK_CACHE[k]
+    _LINK_CACHE[(id(key), what)] = (ref, out)
+    return out
