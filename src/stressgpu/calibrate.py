@@ -36,6 +36,26 @@ from .shocks import factors_from_z, neutral, shock_parameters
 from .valuation import implied_return
 
 _SOFTPLUS_INV_ONE = float(np.log(np.expm1(1.0)))   # softplus(x) = 1
+# Firms of the network in the S&P 500 during 2025 (TSMC, SoftBank and MUFG are foreign; CoreWeave,
+# Nebius and IREN were not members): their own moves are taken out of the index's.
+SP500_MEMBERS = ("nvidia", "amd", "broadcom", "microsoft", "alphabet", "amazon", "meta", "oracle", "jpmorgan",
+                 "morgan_stanley", "goldman_sachs")
+
+
+def market_ex_named(index_return: float, index_cap: float, moves: pd.DataFrame, caps: np.ndarray,
+                    labels: NetworkLabels) -> float:
+    """The index's return without the network's own members that moved that day:
+    ``(R_m M − Σ_i c_i r_i) / (M − Σ_i c_i)`` over the S&P 500 members in ``moves`` (market caps
+    ``caps`` [N], USD bn; index cap ``M``). The shock's effect on the named firms is the model's
+    to explain; counting it in the market term too would count it twice (on the DeepSeek day the
+    S&P 500 fell 1.5 % while the rest of the index rose). Without an index cap: ``R_m``."""
+    if not index_cap > 0:
+        return index_return
+    rows = [(caps[labels.index(e)], r) for e, r in zip(moves.entity_id, moves["return"]) if e in SP500_MEMBERS]
+    named = sum(c for c, _ in rows)
+    if not 0 < named < index_cap:
+        return index_return
+    return (index_return * index_cap - sum(c * r for c, r in rows)) / (index_cap - named)
 
 @dataclass
 class Fit:
@@ -178,14 +198,18 @@ def event_network(tables: Tables, moves_file: Path, dtype) -> tuple[Network, Net
     return net, labels, name
 
 
-def market_return_of(moves_file: Path) -> float:
-    """The market's return on the day of ``moves_file``, from ``events.csv`` beside it (0 if not listed)."""
+def market_return_of(moves_file: Path) -> tuple[float, float]:
+    """``(return, index market cap USD bn)`` of the market on the day of ``moves_file``, from
+    ``events.csv`` beside it (``(0, 0)`` if not listed; cap 0 where the file gives none)."""
     try:
         ev = read_events(moves_file.parent)
     except DataError:
-        return 0.0
+        return 0.0, 0.0
     hit = ev[ev.file == moves_file.name]
-    return float(hit.market_return.iloc[0]) if len(hit) else 0.0
+    if not len(hit):
+        return 0.0, 0.0
+    cap = float(hit.index_market_cap_usd_bn.iloc[0]) if "index_market_cap_usd_bn" in hit.columns else 0.0
+    return float(hit.market_return.iloc[0]), cap if np.isfinite(cap) else 0.0
 
 
 def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataFrame, *, market_return: float,
@@ -312,7 +336,9 @@ def validate(res: CalibrationResult, tables: Tables, shocks: dict, params: Model
         moves = read_moves(directory / ev.file, labels)
         idx = np.asarray([labels.index(e) for e in moves.entity_id])
         obs = moves["return"].to_numpy(float)
-        mkt = np.asarray(net.economy.equity_beta)[idx] * float(ev.market_return)
+        cap = float(ev.get("index_market_cap_usd_bn", 0.0) or 0.0)
+        r_ex = market_ex_named(float(ev.market_return), cap, moves, np.asarray(net.economy.market_value), labels)
+        mkt = np.asarray(net.economy.equity_beta)[idx] * r_ex
         x = np.nan_to_num(pattern[idx])
         kappa = float(x @ (obs - mkt) / (x @ x)) if x @ x > 0 else 0.0
         pred = mkt + kappa * x

@@ -159,7 +159,8 @@ def reverse(ctx: Context) -> Report:
 
 def calibrate(ctx: Context) -> Report:
     """Fit shock sizes to observed market moves (default: the DeepSeek day, 27 Jan 2025)."""
-    from .calibrate import calibrate as fit, event_network, market_return_of, read_events, read_moves, validate
+    from .calibrate import (calibrate as fit, event_network, market_ex_named, market_return_of, read_events, read_moves,
+                            validate)
     from .report import plots
 
     c = ctx.run.calibrate
@@ -167,9 +168,11 @@ def calibrate(ctx: Context) -> Report:
     path = moves_path(ctx.run, ctx.tables.directory)
     net, labels, dated = event_network(ctx.tables, path, ctx.net.cash.dtype)
     moves = read_moves(path, labels)
-    r_m = market_return_of(path)
-    print(f"calibrating {', '.join(shocks)} to {len(moves)} observed returns in {path} (market {r_m:+.2%}; network "
-          f"{'dated ' + dated if dated else 'of the data'})", flush=True)
+    r_index, index_cap = market_return_of(path)
+    r_m = market_ex_named(r_index, index_cap, moves, np.asarray(net.economy.market_value), labels)
+    print(f"calibrating {', '.join(shocks)} to {len(moves)} observed returns in {path} (market {r_index:+.2%}, "
+          f"{r_m:+.2%} without the network's own members; network {'dated ' + dated if dated else 'of the data'})",
+          flush=True)
     params = model_params(ctx.run)
     res = fit(net, labels, shocks, moves, market_return=r_m, params=params, steps=c.steps,
               starts=c.starts, learning_rate=c.learning_rate, prior_weight=c.prior_weight,
@@ -179,7 +182,7 @@ def calibrate(ctx: Context) -> Report:
                        dtype=ctx.net.cash.dtype)
               if c.validate and (path.parent / "events.csv").is_file() else [])
     stats = lambda f: {"r2": f.r2, "signs": f.signs, "firms": f.firms, "rank_corr": f.rank_corr, "rmse": f.rmse}  # noqa: E731
-    summ = {"moves": str(path), "market_return": r_m, "network": dated, "sizes": res.sizes, "size_se": res.size_se,
+    summ = {"moves": str(path), "market_return": r_index, "market_return_ex_named": r_m, "network": dated, "sizes": res.sizes, "size_se": res.size_se,
             "fit": stats(res.fit), "fit_at_centre": stats(res.fit_at_centre), "fit_market_only": stats(res.fit_market_only),
             "r2": res.fit.r2,
             "validation": [{"event": v.event, "date": v.date, "intensity": v.intensity, "fit": stats(v.fit),
