@@ -27,10 +27,14 @@ class Exposures(NamedTuple):
 
 
 def exposures_at_start(net: Network) -> Exposures:
-    """Claims and equity from the unshocked balance sheets, cleared with cross-holdings."""
+    """Exposures ``W[j, i]`` of j to i from the unshocked balance sheets (docs/model.md §5.5):
+    debt i owes j, j's stake in i at i's clearing equity (cleared with cross-holdings), and the
+    binding (take-or-pay) part of what i has contracted to buy from j over the model window."""
     cn = ClearingNetwork(net.liabilities, net.external_liabilities, net.cross_holdings)
     res = solve_clearing(cn, net.cash + net.holdings.sum(1), max_iter=2000)
-    return Exposures(net.liabilities.T + net.cross_holdings * res.equity[None, :], res.equity)
+    binding = net.commit_take_or_pay * net.commit_amount.sum(1)                       # [F]
+    contracts = (net.commit_supplier * binding[:, None]).T @ net.commit_buyer          # [N, N] supplier x buyer
+    return Exposures(net.liabilities.T + net.cross_holdings * res.equity[None, :] + contracts, res.equity)
 
 
 def first_round_equity_loss(net: Network, f: Factors, equity: jax.Array) -> jax.Array:
