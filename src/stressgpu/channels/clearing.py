@@ -18,7 +18,12 @@ Three solvers, chosen by ``method``, each through the engine's driver
 (:mod:`stressgpu.solvers`) and each returning a status:
 
 * ``"picard"`` — the clearing map iterated from the top (``p = pbar``, an upper bound on
-  ``V``); monotone, so it converges to the greatest fixed point (Tarski), geometrically.
+  ``V``); monotone, so it converges to the greatest fixed point (Tarski), geometrically. It
+  stops when the largest change of ``(p, V)`` — of ``p`` alone without cross-holdings, where
+  the equity does not feed back and is taken from the map at the final payments — is within
+  the tolerance. A batch runs in one loop over the whole batch (see "batched Picard" below:
+  scenarios stop costing work once converged; a link form for sparse networks), with the same
+  answer, steps and status per scenario as the one-scenario kernel :func:`clear_one`.
 * ``"fictitious_default"`` — exact: Rogers & Veraart's Greatest Clearing Vector Algorithm,
   generalised. Fix each entity's regime (solvent; defaulted paying its linear recovery;
   defaulted paying ``pbar`` or ``0`` at a clip bound), solve the linear equations of that
