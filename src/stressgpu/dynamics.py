@@ -214,6 +214,8 @@ class _Plan(NamedTuple):
     ltv_pool: jax.Array      # [E, E] 1 where two links share a borrower and a pledged asset class
     remaining_pv: jax.Array  # [F, T] present value of each contract's payments after quarter t
     remaining: jax.Array     # [F, T] the same undiscounted (what a prepayment still covers)
+    pledged: jax.Array       # [N, A] 1 for each asset class a borrower has pledged to a secured link
+    floor: jax.Array         # [N] capital floors (:func:`capital_floor`)
 
 
 def _plan_constants(net: Network, p: ModelParams) -> _Plan:
@@ -234,8 +236,10 @@ def _plan_constants(net: Network, p: ModelParams) -> _Plan:
     sticky = jnp.maximum(net.economy.sticky_opex - interest0, 0.0)
     pledged = ec.debt_collateral
     same_pool = (net.debt_borrower @ net.debt_borrower.T) * ((pledged @ pledged.T) > 0)
+    pledged_classes = jnp.minimum(net.debt_borrower.T @ (pledged * ec.debt_secured[:, None]), 1.0)
     return _Plan(hw_share, build, dep, share, sticky, same_pool,
-                 _remaining_value(net, p.claim_discount_rate), _remaining_value(net, 0.0))
+                 _remaining_value(net, p.claim_discount_rate), _remaining_value(net, 0.0), pledged_classes,
+                 capital_floor(net))
 
 
 def _capacity_step(capacity, pipeline, orders, depreciation):
@@ -431,7 +435,7 @@ def capital_floor(net: Network) -> jax.Array:
     return jnp.where(_failing(net), jnp.maximum(worth0, 0.0) * share, 0.0)
 
 
-def _clear(net: Network, s: State, price, forced, p: ModelParams):
+def _clear(net: Network, s: State, price, forced, plan: _Plan, p: ModelParams):
     """Clear balance sheets at the given prices: ``(p, V, defaulted, status, e, network)``.
 
     The unsecured pool (docs/model.md §5.3): debt still owed after secured lenders took their
@@ -442,7 +446,7 @@ def _clear(net: Network, s: State, price, forced, p: ModelParams):
     cn = EdgeNetwork(jnp.concatenate([s.debt, s.claims, s.prepay_claims]),
                      jnp.concatenate([net.debt_borrower, net.commit_buyer, net.commit_supplier]),
                      jnp.concatenate([net.debt_lender, net.commit_supplier, net.commit_buyer]), net.external_liabilities, C)
-    params = ClearingParams(p.alpha, p.beta, _failing(net), capital_floor(net))
+    params = ClearingParams(p.alpha, p.beta, _failing(net), plan.floor)
     r = clear_one(cn, e, forced, params, method="picard", tol=p.clearing_tol, max_steps=p.clearing_max_iter)
     return r.payments, r.equity, r.defaulted, r.status, e, cn
 
@@ -476,7 +480,7 @@ def _resolve(net: Network, s: State, new_defaults, t, plan: _Plan, p: ModelParam
     op = (new_defaults & ~_financial(net)).astype(dtype)
     alive = (~s.defaulted).astype(dtype)
     # Collateral: the union of the classes pledged by each borrower's secured links, shared pro rata.
-    pledged = jnp.minimum(net.debt_borrower.T @ (ec.debt_collateral * ec.debt_secured[:, None]), 1.0)   # [N, A]
+    pledged = plan.pledged                                                             # [N, A]
     value = (s.holdings * pledged) @ s.price                                            # [N] marked collateral
     secured_debt = (s.debt * ec.debt_secured) @ net.debt_borrower                     # [N]
     taken = jnp.minimum(p.alpha * value, secured_debt) * op                          # [N] recovered value
@@ -546,7 +550,7 @@ def _contagion(net: Network, s: State, forced, t, plan: _Plan, p: ModelParams):
 
     def one_round(c: _Round) -> _Round:
         state = c.state
-        pay, eq, dflt, st_clear, e, cn = _clear(net, state, state.price, forced | state.defaulted, p)
+        pay, eq, dflt, st_clear, e, cn = _clear(net, state, state.price, forced | state.defaulted, plan, p)
         # New defaulters are resolved before any sale: secured lenders take their collateral,
         # suppliers' claims join the unsecured pool of the next clearing round.
         state = _resolve(net, state, dflt & ~state.defaulted, t, plan, p)
@@ -556,7 +560,7 @@ def _contagion(net: Network, s: State, forced, t, plan: _Plan, p: ModelParams):
                       worst(c.status, st_clear, st_sale))
 
     if not p.fire_sales:
-        pay, eq, dflt, st, e, cn = _clear(net, s, s.price, forced | s.defaulted, p)
+        pay, eq, dflt, st, e, cn = _clear(net, s, s.price, forced | s.defaulted, plan, p)
         s = _resolve(net, s, dflt & ~s.defaulted, t, plan, p)
         return s._replace(defaulted=s.defaulted | dflt), st, _net_worth(cn, e, pay, eq)
     init = _Round(s, jnp.asarray(True), jnp.zeros_like(s.cash), jnp.asarray(Status.OK, jnp.int32))
@@ -574,14 +578,13 @@ def _net_worth(cn: EdgeNetwork, e, pay, eq):
     return e + cn.inflows(pay) + stakes - cn.total_liabilities
 
 
-def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, s: State, xs):
+def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, rate, s: State, xs):
     t, K_t, due_t, refi_t, room_t = xs
     alive = ~s.defaulted
     # Installed hardware is worth its rental income: re-mark the AI-hardware price by the change
     # in that value (fire-sale discounts carry over).
     s, missed, chain, raised, buffer, (ocf, interest_due, payout) = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t,
                                                                                    plan, p)
-    rate = _discount_rate(net, f, p)
     last_year = (t >= net.quarters - 4).astype(s.cash.dtype)
     s = s._replace(payout_pv=s.payout_pv + quarter_weight(rate, t) * payout,
                    ocf_last=s.ocf_last + last_year * (ocf - interest_due))
@@ -681,21 +684,22 @@ def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array, priced:
     n, T = net.n, net.quarters
     dtype = net.cash.dtype
     plan = _plan_constants(net, p)
+    rate = _discount_rate(net, f, p)            # [N] cost of equity: constant along the path
     s0 = _initial_state(net, f, p, plan)
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, refinanced_share(net).T, room)
     s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised) = lax.scan(
-        partial(_step, net, f, p, plan), s0, xs)
-    pay, eq, dflt, st_final, e_final, cn = _clear(net, s, s.price, s.defaulted, p)
+        partial(_step, net, f, p, plan, rate), s0, xs)
+    pay, eq, dflt, st_final, e_final, cn = _clear(net, s, s.price, s.defaulted, plan, p)
     status = worst(s.status, st_final)
     shortfall = cn.total_liabilities - pay
     credit = cn.inflows(shortfall)
     kinds = jnp.stack([net.kind == KINDS.index(k) for k in LENDER_KINDS], axis=1).astype(dtype)
     ext_share = jnp.where(cn.total_liabilities > 0, net.external_liabilities / jnp.maximum(cn.total_liabilities, 1e-12), 0.0)
     ratio = lambda a, b: jnp.where(b > 0, a / jnp.where(b > 0, b, 1.0), 1.0)  # noqa: E731
-    parts = value_parts(s.payout_pv, s.cash - net.cash, s.ocf_last, _discount_rate(net, f, p), T)
+    parts = value_parts(s.payout_pv, s.cash - net.cash, s.ocf_last, rate, T)
     # Capital shortfall (docs/model.md §7): what a bank, fund or insurer lacks to meet its floor.
-    floor = capital_floor(net)
+    floor = plan.floor
     shortfall_i = jnp.where(floor > 0, jnp.maximum(floor - _net_worth(cn, e_final, pay, eq), 0.0), 0.0)
     return Outcome(
         defaulted=s.defaulted, default_quarter=s.default_quarter, equity=eq, payments=pay,

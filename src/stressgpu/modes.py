@@ -92,7 +92,7 @@ def _value_paths_plot(ctx: Context, path: Path, top: int = 8) -> None:
 
     net, labels = ctx.net, ctx.labels
     params = replace(model_params(ctx.run), record_paths=True)
-    plan = solve_plan(net, params)
+    plan = jax.jit(solve_plan)(net, params)     # compiled, as simulate compiles its own
     f = factors_from_sizes(ctx.shocks, labels, {}, dtype=net.cash.dtype)
     runs = simulate(net, jax.tree_util.tree_map(lambda a, b: jnp.concatenate([a, b]), neutral(1, net.n, net.cash.dtype), f),
                     params)
