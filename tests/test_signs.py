@@ -337,3 +337,34 @@ def test_no_shock_market_value_equals_the_data_and_growth_is_priced_in(world):
     o = run(world, rate_hike=dict(dr=0.01))
     listed = np.asarray(net.economy.listed) > 0
     assert (np.asarray(o.market_value[0])[listed] < model[listed]).all()
+
+
+def test_ai_lines_carry_the_growth_by_hand():
+    """docs/model.md §3: non-AI lines grow at 4.5 %, AI lines take the rest. Broadcom-like: 24 %
+    AI (all hardware) growing 25 % a year is 1 − 0.76 (1.045/1.25)^5 by the 20th quarter; a firm
+    growing slower than its non-AI lines, or with no AI lines, keeps its shares."""
+    from stressgpu.dynamics import ai_shares_at
+
+    shares = jnp.asarray([[0.0, 0.24, 0.0, 0.0], [0.1, 0.0, 0.1, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    growth = jnp.asarray([0.25, 0.03, 0.25])
+    np.testing.assert_allclose(ai_shares_at(shares, growth, 0.045, 0.0), shares, rtol=1e-12)
+    at20 = np.asarray(ai_shares_at(shares, growth, 0.045, 20.0))
+    np.testing.assert_allclose(at20[0], [0.0, 1 - 0.76 * (1.045 / 1.25) ** 5, 0.0, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(at20[1:], shares[1:], rtol=1e-12)
+    # Each line keeps its proportion; shares never pass 1.
+    mixed = np.asarray(ai_shares_at(jnp.asarray([[0.3, 0.0, 0.1, 0.0]]), jnp.asarray([0.4]), 0.045, 40.0))[0]
+    assert mixed[0] == pytest.approx(3 * mixed[2]) and mixed.sum() <= 1.0
+
+
+def test_terminal_cash_flow_is_net_of_depreciation(world):
+    """docs/model.md §6: the terminal cash flow is net of what keeps the capital stock. Meta sells
+    no AI, so GPUs wearing out 1.5× as fast leave its revenue as it was, but it must spend more to
+    replace them: its terminal free cash flow falls (it would not move if depreciation were not
+    subtracted)."""
+    net, labels, base = world
+    f, _ = draw_factors({"gpu_depreciation": SHOCKS["gpu_depreciation"][0]()}, labels, jax.random.PRNGKey(0), 1,
+                        random=False, dtype=jnp.float64)
+    o = simulate(net, f, ModelParams())
+    i = labels.index("meta")
+    assert float(o.revenue_vs_plan[0, i]) == pytest.approx(float(base.revenue_vs_plan[0, i]), rel=1e-9)
+    assert float(o.value_parts.tail[0, i]) < 0.99 * float(base.value_parts.tail[0, i])

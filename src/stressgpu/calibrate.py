@@ -5,11 +5,14 @@ plus the valuation-implied return of the shock (:mod:`stressgpu.valuation`):
 
     r_i = β_i R_m + (V_i(shock) / V_i(no shock) − 1).
 
-The free sizes of the configured shocks are fitted to one day's cross-section by least squares
-with a weak prior pulling their standard scores ``u`` towards the configured centre
-(``½ λ uᵀ Σ⁻¹ u``, the plausibility of :mod:`stressgpu.reverse`): exact forward-mode gradients
-through the quarterly model, Adam (optax) from several starts, the best fit kept. The sizes'
-standard errors come from the Gauss–Newton curvature at the fit. Validation carries the fitted
+The free sizes of the configured shocks are fitted to one day's cross-section as the posterior
+mode: returns the shock does not explain are independent normal with standard deviation ``σ``
+(``return_noise``, a firm's idiosyncratic news that day) and the sizes' standard scores ``u``
+have the Monte Carlo prior of the shocks (``½ uᵀ Σ⁻¹ u``, the plausibility of
+:mod:`stressgpu.reverse`), so the objective is ``Σ r_i² / (2σ²) + ½ uᵀ Σ⁻¹ u``. Exact
+forward-mode gradients through the quarterly model, Adam (optax) from several starts, the best
+fit kept. The sizes' standard errors come from the Gauss–Newton curvature at the fit, with the
+residual variance the fit leaves. Validation carries the fitted
 shock's *pattern* across firms to other event days: for each day only one number is fitted —
 the intensity ``κ`` that scales the pattern (negative for a day that moved the other way) —
 and the fit of ``β R_m + κ × pattern`` is reported beside the market-only fit ``β R_m``.
@@ -213,7 +216,7 @@ def market_return_of(moves_file: Path) -> tuple[float, float]:
 
 
 def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataFrame, *, market_return: float,
-              params: ModelParams, steps: int, starts: int, learning_rate: float, prior_weight: float,
+              params: ModelParams, steps: int, starts: int, learning_rate: float, return_noise: float,
               correlation: float, seed: int) -> CalibrationResult:
     """Fit the free sizes of ``shocks`` to the observed returns ``moves`` of one event day whose
     market return was ``market_return`` (settings' defaults in ``config.CalibrateConfig``)."""
@@ -235,7 +238,7 @@ def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataF
         return jnp.nan_to_num(market + jax.nn.softplus(u[F]) * pattern(u)[idx] - observed)
 
     def objective(u):
-        return jnp.mean(residual(u) ** 2) + 0.5 * prior_weight * u[:F] @ prec @ u[:F]
+        return 0.5 * jnp.sum(residual(u) ** 2) / return_noise ** 2 + 0.5 * u[:F] @ prec @ u[:F]
 
     opt = optax.adam(learning_rate)
 
@@ -263,7 +266,7 @@ def calibrate(net: Network, labels: NetworkLabels, shocks: dict, moves: pd.DataF
     kappa = float(jax.nn.softplus(u_best[F]))
     shape = kappa * shape                                     # the fitted day's implied returns
     centre = np.asarray(jax.jit(pattern)(jnp.zeros(F + 1, dtype)))
-    sizes, se = _sizes_with_errors(shocks, labels, free_idx, P, u_best, residual, prior_weight, prec, dtype)
+    sizes, se = _sizes_with_errors(shocks, labels, free_idx, P, u_best, residual, prec, dtype)
     obs, mkt = np.asarray(observed), np.asarray(market)
     fitted = mkt + shape[np.asarray(idx)]
     at_centre = mkt + centre[np.asarray(idx)]
@@ -294,9 +297,9 @@ def implied_returns_of(net: Network, labels: NetworkLabels, shocks: dict, params
     return pattern
 
 
-def _sizes_with_errors(shocks, labels, free_idx, P, u, residual, prior_weight, prec, dtype):
+def _sizes_with_errors(shocks, labels, free_idx, P, u, residual, prec, dtype):
     """Fitted sizes (and the day's intensity) with standard errors: the Gauss–Newton covariance
-    of the scores, ``σ² (JᵀJ + n λ/2 Σ⁻¹)⁻¹`` with ``σ² = SSR / (n − p)``, mapped to sizes
+    of the scores, ``(JᵀJ / σ² + Σ⁻¹)⁻¹`` with ``σ² = SSR / (n − p)``, mapped to sizes
     through the Jacobian of the score-to-size map (delta method)."""
     F = u.shape[0] - 1
     J = np.asarray(jax.jit(jax.jacfwd(residual))(u))
@@ -305,7 +308,7 @@ def _sizes_with_errors(shocks, labels, free_idx, P, u, residual, prior_weight, p
     sigma2 = float(r @ r) / max(n - p, 1)
     prior = np.zeros((F + 1, F + 1))
     prior[:F, :F] = np.asarray(prec)
-    cov_u = sigma2 * np.linalg.pinv(J.T @ J + 0.5 * n * prior_weight * prior)
+    cov_u = np.linalg.pinv(J.T @ J / max(sigma2, 1e-12) + prior)
 
     def to_sizes(v):
         z = jnp.zeros((1, P), dtype).at[0, free_idx].set(v[:F])

@@ -106,6 +106,7 @@ class ModelConfig:
     equity_issue_share: float = bounded(0.05, 0.0, 1.0, "listed firms: new equity per year, share of market value")
     risk_free: float = bounded(0.042, -0.05, 0.5, "risk-free rate in equity discount rates (market value)")
     equity_premium: float = bounded(0.045, 0.0, 0.5, "equity risk premium per unit of beta (market value)")
+    non_ai_growth: float = bounded(0.045, -0.5, 0.5, "growth of non-AI revenue lines a year; AI lines carry the rest")
     lgd: float = bounded(1.0, 0.0, 1.0, "Furfine cascade loss given default")
     tile: Optional[int] = bounded(None, 0, None, "scenarios per tile inside a device batch; "
                                                  "null: 128 on CPU, the whole batch on GPU")
@@ -166,10 +167,13 @@ class ReverseConfig:
 @dataclass
 class CalibrateConfig:
     moves: str = "market_moves/deepseek_2025-01-27.csv"  # relative to data_dir (or absolute)
-    steps: int = bounded(200, 1, None, "optax steps")
+    steps: int = bounded(500, 1, None, "optax steps")
     starts: int = bounded(8, 1, None, "starting points")
     learning_rate: float = bounded(0.05, 0.0, None, "Adam learning rate", low_open=True)
-    prior_weight: float = bounded(0.01, 0.0, None, "weight of the plausibility prior on the sizes' scores")
+    # A large cap's idiosyncratic daily return has a standard deviation of about 1.5-2 %; on
+    # event days firm-specific news adds to it.
+    return_noise: float = bounded(0.02, 0.0, None, "std. dev. of a firm's event-day return the shock does not explain",
+                                  low_open=True)
     validate: bool = True                 # carry the fitted pattern to the other days of events.csv
 
 

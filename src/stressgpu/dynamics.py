@@ -108,6 +108,9 @@ class ModelParams:
     # Market value (docs/model.md §6): cost of equity = risk-free + beta × equity premium + AI premium.
     risk_free: float = 0.042           # 10-year US Treasury yield, late 2025 (~4.0–4.2 %)
     equity_premium: float = 0.045      # implied US equity risk premium (Damodaran, 2025: ~4.3–4.6 %)
+    # Revenue mix (docs/model.md §3): a firm's non-AI lines grow at this rate and its AI lines
+    # carry the rest of its planned growth, so a growing firm's AI share rises along the path.
+    non_ai_growth: float = 0.045       # ~ US nominal GDP trend (CBO long-term outlook: ~4 %)
 
 
 class State(NamedTuple):
@@ -141,7 +144,7 @@ class State(NamedTuple):
     accelerated: jax.Array   # [E] bool: the lender accelerated the link (all principal due now)
     prepay_claims: jax.Array  # [F] buyers' claims on failed suppliers for unused prepayments
     payout_pv: jax.Array     # [N] discounted dividends and buybacks less new equity raised so far
-    ocf_last: jax.Array      # [N] operating cash flow after interest over the last year of the horizon
+    ocf_last: jax.Array      # [N] free cash flow over the last year of the horizon: operating cash flow after interest less depreciation
 
 
 class Outcome(NamedTuple):
@@ -195,6 +198,19 @@ class Outcome(NamedTuple):
 def _growth(rate, t):
     """Compound annual ``rate`` over ``t`` quarters."""
     return (1.0 + rate) ** (t / 4.0)
+
+
+def ai_shares_at(ai_shares, revenue_growth, non_ai_growth, t, ceiling=1.0):
+    """``[N, 4]`` AI revenue shares in quarter ``t``: the non-AI part ``1 − a₀`` grows at
+    ``non_ai_growth`` and the AI lines take the rest of the firm's planned growth,
+    ``a_t = 1 − (1 − a₀)(1 + g_n)^(t/4) / (1 + g)^(t/4)`` (each line in its t = 0 proportion),
+    at most ``ceiling`` ``[N]`` (what the lease share leaves). A firm growing no faster than its
+    non-AI lines, or without AI lines, keeps its shares."""
+    a0 = ai_shares.sum(-1)
+    a_t = 1.0 - (1.0 - a0) * _growth(non_ai_growth, t) / _growth(revenue_growth, t)
+    a_t = jnp.maximum(jnp.minimum(a_t, ceiling), a0)
+    scale = jnp.where(a0 > 0, a_t / jnp.where(a0 > 0, a0, 1.0), 1.0)
+    return ai_shares * scale[:, None]
 
 
 def _demand(f: Factors, t) -> Demand:
@@ -280,7 +296,8 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     """Cash flows, capacity and funding of one quarter before the contagion rounds.
 
     Returns ``(state, forced defaults, chain, new debt raised, liquidity buffer, (operating
-    cash flow before interest, interest due))``."""
+    cash flow before interest, interest due, payout to shareholders, depreciation at today's
+    prices))``, flows in USD bn per quarter."""
     ec = net.economy
     dtype = s.cash.dtype
     alive = (~s.defaulted).astype(dtype)
@@ -313,7 +330,7 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     # The plan: the revenue path of the data, or the contracts alone where they pay more.
     plan_rev = jnp.maximum(net.revenue / 4 * g, contracted_in)
     market_base = plan_rev - contracted_in
-    sh = net.ai_shares
+    sh = ai_shares_at(net.ai_shares, net.revenue_growth, p.non_ai_growth, t, 1.0 - ec.lease_share)
     other = jnp.maximum(1.0 - sh.sum(-1) - ec.lease_share, 0.0)
     mult = (other + ec.lease_share + sh[:, 0] * chain.compute_revenue + sh[:, 1] * chain.hardware_revenue
             + sh[:, 2] * demand.services + sh[:, 3] * chain.power_revenue)
@@ -385,6 +402,10 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
                        axis=1) / s.price[None, :]
     one = jnp.ones_like(f.depreciation_mult)
     dep = jnp.stack([f.depreciation_mult / p.hardware_life_years, one / p.real_estate_life_years, 0 * one, 0 * one]) / 4
+    # What keeps the capital stock (the terminal value's maintenance capex, valuation.py): an AI
+    # buyer's depreciation of hardware and data centres at today's prices; any other firm's capex
+    # itself (its fabs and offices are not modelled as assets that wear out).
+    upkeep = alive * jnp.where(net.ai_buyer > 0, jnp.sum(holdings * dep[None, :] * s.price[None, :], axis=-1), capex)
     holdings = jnp.where(alive[:, None], holdings * (1 - dep)[None, :] + bought, holdings)
 
     direct = alive * ((plan_rev - revenue) * (1 - ec.variable_cost_share) + extra_interest)
@@ -406,7 +427,7 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     ocf = alive * (revenue - variable - sticky)
     paid_interest = interest @ net.debt_borrower
     payout = (dividends - planned_equity - fund.equity) * alive      # to shareholders (dilution negative)
-    return new, fund.missed & (alive > 0), chain, fund.debt, buffer, (ocf, paid_interest, payout)
+    return new, fund.missed & (alive > 0), chain, fund.debt, buffer, (ocf, paid_interest, payout, upkeep)
 
 
 def _financial(net: Network) -> jax.Array:
@@ -583,11 +604,11 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, rate, s: State,
     alive = ~s.defaulted
     # Installed hardware is worth its rental income: re-mark the AI-hardware price by the change
     # in that value (fire-sale discounts carry over).
-    s, missed, chain, raised, buffer, (ocf, interest_due, payout) = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t,
+    s, missed, chain, raised, buffer, (ocf, interest_due, payout, upkeep) = _quarter_flows(net, f, s, t, K_t, due_t, refi_t, room_t,
                                                                                    plan, p)
     last_year = (t >= net.quarters - 4).astype(s.cash.dtype)
     s = s._replace(payout_pv=s.payout_pv + quarter_weight(rate, t) * payout,
-                   ocf_last=s.ocf_last + last_year * (ocf - interest_due))
+                   ocf_last=s.ocf_last + last_year * (ocf - interest_due - upkeep))
     s = s._replace(price=s.price.at[0].multiply(chain.hardware_value / s.hw_value), hw_value=chain.hardware_value)
     forced = missed | (f.default_now & (t == 0))
     s, status, worth = _contagion(net, s, forced, t, plan, p)
@@ -672,10 +693,11 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = N
 
 
 def _discount_rate(net: Network, f: Factors, p: ModelParams) -> jax.Array:
-    """``[N]`` each firm's cost of equity in this scenario (:func:`stressgpu.valuation.discount_rate`)."""
-    ec = net.economy
-    return discount_rate(p.risk_free, f.rate_shift, ec.equity_beta, p.equity_premium,
-                         ai_exposure(net.kind, net.ai_shares), f.ai_premium)
+    """``[N]`` each firm's cost of equity in this scenario (:func:`stressgpu.valuation.discount_rate`),
+    the AI risk premium on its AI share of revenue at the horizon (the terminal value's)."""
+    exposure = ai_exposure(net.kind, ai_shares_at(net.ai_shares, net.revenue_growth, p.non_ai_growth, net.quarters,
+                                                  1.0 - net.economy.lease_share))
+    return discount_rate(p.risk_free, f.rate_shift, net.economy.equity_beta, p.equity_premium, exposure, f.ai_premium)
 
 
 def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array, priced: PricedIn) -> Outcome:

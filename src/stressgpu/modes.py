@@ -175,7 +175,7 @@ def calibrate(ctx: Context) -> Report:
           flush=True)
     params = model_params(ctx.run)
     res = fit(net, labels, shocks, moves, market_return=r_m, params=params, steps=c.steps,
-              starts=c.starts, learning_rate=c.learning_rate, prior_weight=c.prior_weight,
+              starts=c.starts, learning_rate=c.learning_rate, return_noise=c.return_noise,
               correlation=ctx.run.mc.correlation, seed=ctx.run.mc.seed)
     res.network = dated
     checks = (validate(res, ctx.tables, shocks, params, read_events(path.parent), path.parent, skip=path.name,
@@ -206,11 +206,13 @@ def calibrate(ctx: Context) -> Report:
 
 def calibration_shocks() -> dict:
     """What ``mode=calibrate`` fits when no shock is given: the DeepSeek efficiency shock's
-    structural sizes (k, elasticity, share shift; its holders' re-rating does not move issuers'
-    values) and the AI risk premium of the sentiment shock (its funding cut fixed at zero)."""
+    structural sizes (k, elasticity, share shift, and how much of the saving reaches end prices —
+    a normal prior of scale 0.25 below full pass-through; its holders' re-rating does not move
+    issuers' values) and the AI risk premium of the sentiment shock (its funding cut fixed at zero)."""
     from .shocks.base import Dist, DistKind
     ds, sent = SHOCKS["deepseek"][0](), SHOCKS["ai_sentiment"][0](quarters=0.0, funding_cut=0.0, equity_rerate=0.0)
     ds.mc["equity_rerate"] = Dist(DistKind.fixed)
+    ds.mc["pass_through"] = Dist(DistKind.normal, 0.25, low=0.0, high=1.0)
     sent.mc = {"premium": sent.mc["premium"], **{k: Dist(DistKind.fixed) for k in ("quarters", "funding_cut", "equity_rerate")}}
     return {"deepseek": ds, "ai_sentiment": sent}
 
