@@ -84,17 +84,23 @@ def calibration_fit(table: pd.DataFrame, path: Path, fit=None, validation=()) ->
     panels = 2 if validation else 1
     fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 6), squeeze=False)
     ax = axes[0, 0]
-    cols = ["observed", "fitted", "at_centre"]
+    # The axes fit the observed and fitted returns; configured sizes far outside are counted.
+    cols = ["observed", "fitted"]
     lo = float(np.nanmin(table[cols].to_numpy())) - 0.03
     hi = float(np.nanmax(table[cols].to_numpy())) + 0.03
     ax.plot([lo, hi], [lo, hi], color="grey", lw=0.8, label="model = observed")
-    ax.scatter(table.observed, table.at_centre, marker="x", color="#bbbbbb", label="configured sizes")
+    inside = table.at_centre.between(lo, hi)
+    off = int((~inside & table.at_centre.notna()).sum())
+    ax.scatter(table.observed[inside], table.at_centre[inside], marker="x", color="#bbbbbb",
+               label="configured sizes" + (f" ({off} off scale)" if off else ""))
     ax.scatter(table.observed, table.fitted, color="#cc3311", label="fitted sizes")
     slope, icept = np.polyfit(table.observed, table.fitted, 1)
     ax.plot([lo, hi], [icept + slope * lo, icept + slope * hi], color="#cc3311", lw=0.8, ls="--",
             label=f"fitted line: model = {icept:+.3f} + {slope:.2f} × observed")
     for _, r in table.iterrows():
         ax.annotate(r.entity_id, (r.observed, r.fitted), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
     ax.set_xlabel("observed return")
     ax.set_ylabel("model return (beta × market + valuation-implied)")
     title = "Calibration day"
