@@ -286,6 +286,23 @@ def _shard(tree, mesh: Mesh):
     return jax.tree_util.tree_map(lambda x: jax.device_put(x, sharding), tree)
 
 
+def sharded_simulate(mesh: Mesh, ensemble: bool = False):
+    """:func:`simulate` over ``mesh``'s scenario axis, each device running its own share with no
+    communication (``shard_map``; the network and parameters are replicated). Left to the
+    partitioner, the model's batched while loops would agree on their stop condition across
+    devices at every iteration (measured on two CPU devices: 4 chunks of 8,192 scenarios took
+    47 s that way, 33 s with ``shard_map``, 16 s on one device). With ``ensemble`` the function
+    also takes each scenario's debt on every link ``[B, E]``. Compiled once per shape."""
+    s, rep = PartitionSpec("scenarios"), PartitionSpec()
+    if ensemble:
+        body = lambda net, f, p, d: simulate(net, f, p, debt_amount=d)  # noqa: E731
+        specs = (rep, s, rep, s)
+    else:
+        body = lambda net, f, p: simulate(net, f, p)  # noqa: E731
+        specs = (rep, s, rep)
+    return jax.jit(jax.shard_map(body, mesh=mesh, in_specs=specs, out_specs=s, check_vma=False))
+
+
 def _to_host(tree):
     if jax.process_count() > 1:
         from jax.experimental import multihost_utils
@@ -358,6 +375,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
     losses: list[np.ndarray] = []
     if start_chunk and parts is not None:  # reload what earlier chunks streamed out
         losses = [_read_losses(parts, c, min(chunk, scenarios - c * chunk), ckpt) for c in range(start_chunk)]
+    run_chunk = sharded_simulate(mesh, ensemble=network_amounts is not None)
     t0, done0 = time.perf_counter(), acc.done
     for c in range(start_chunk, n_chunks):
         size = min(chunk, scenarios - c * chunk)
@@ -365,11 +383,11 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
         which = (c * chunk + jnp.arange(chunk)) % M
         if network_amounts is None:
             factors = _shard(factors, mesh)
-            o = simulate(net, factors, params)
+            o = run_chunk(net, factors, params)
             base_b = jax.tree_util.tree_map(lambda x: x[None], base)  # a leading scenario axis, like o's
         else:
             factors, amounts = _shard((factors, network_amounts[which]), mesh)
-            o = simulate(net, factors, params, debt_amount=amounts)
+            o = run_chunk(net, factors, params, amounts)
             base_b = jax.tree_util.tree_map(lambda x: x[which], bases)
         valid = jnp.arange(chunk) < size
         rows, sums = _reduce(o, base_b, net.cross_holdings, valid, jax.nn.one_hot(which, M, dtype=net.cash.dtype), net.kind)
