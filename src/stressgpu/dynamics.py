@@ -39,7 +39,7 @@ from jax import lax
 
 from ._types import KINDS, LENDER_KINDS, Status
 from .channels.clearing import ClearingParams, EdgeNetwork, clear_one
-from .channels.firesale import fire_sale_one
+from .channels.firesale import fire_sale_one, value_at
 from .economy.covenants import covenant_test
 from .economy.funding import fund_shortfall
 from .economy.market import Demand, end_demand, value_chain
@@ -232,6 +232,7 @@ class _Plan(NamedTuple):
     remaining: jax.Array     # [F, T] the same undiscounted (what a prepayment still covers)
     pledged: jax.Array       # [N, A] 1 for each asset class a borrower has pledged to a secured link
     floor: jax.Array         # [N] capital floors (:func:`capital_floor`)
+    borrower: jax.Array      # [E] int: each debt link's borrower
 
 
 def _plan_constants(net: Network, p: ModelParams) -> _Plan:
@@ -255,7 +256,7 @@ def _plan_constants(net: Network, p: ModelParams) -> _Plan:
     pledged_classes = jnp.minimum(net.debt_borrower.T @ (pledged * ec.debt_secured[:, None]), 1.0)
     return _Plan(hw_share, build, dep, share, sticky, same_pool,
                  _remaining_value(net, p.claim_discount_rate), _remaining_value(net, 0.0), pledged_classes,
-                 capital_floor(net))
+                 capital_floor(net), jnp.argmax(net.debt_borrower, axis=1))
 
 
 def _capacity_step(capacity, pipeline, orders, depreciation):
@@ -405,7 +406,7 @@ def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_
     # What keeps the capital stock (the terminal value's maintenance capex, valuation.py): an AI
     # buyer's depreciation of hardware and data centres at today's prices; any other firm's capex
     # itself (its fabs and offices are not modelled as assets that wear out).
-    upkeep = alive * jnp.where(net.ai_buyer > 0, jnp.sum(holdings * dep[None, :] * s.price[None, :], axis=-1), capex)
+    upkeep = alive * jnp.where(net.ai_buyer > 0, value_at(holdings * dep[None, :], s.price), capex)
     holdings = jnp.where(alive[:, None], holdings * (1 - dep)[None, :] + bought, holdings)
 
     direct = alive * ((plan_rev - revenue) * (1 - ec.variable_cost_share) + extra_interest)
@@ -462,7 +463,7 @@ def _clear(net: Network, s: State, price, forced, plan: _Plan, p: ModelParams):
     The unsecured pool (docs/model.md §5.3): debt still owed after secured lenders took their
     collateral, suppliers' claims for unpaid binding commitments of defaulted buyers, and
     buyers' claims for prepayments a failed supplier will not deliver (§5.4)."""
-    e = jnp.maximum(s.cash, 0.0) + s.holdings @ price
+    e = jnp.maximum(s.cash, 0.0) + value_at(s.holdings, price)
     C = net.cross_holdings if p.cross_holdings else None
     cn = EdgeNetwork(jnp.concatenate([s.debt, s.claims, s.prepay_claims]),
                      jnp.concatenate([net.debt_borrower, net.commit_buyer, net.commit_supplier]),
@@ -502,7 +503,7 @@ def _resolve(net: Network, s: State, new_defaults, t, plan: _Plan, p: ModelParam
     alive = (~s.defaulted).astype(dtype)
     # Collateral: the union of the classes pledged by each borrower's secured links, shared pro rata.
     pledged = plan.pledged                                                             # [N, A]
-    value = (s.holdings * pledged) @ s.price                                            # [N] marked collateral
+    value = value_at(s.holdings * pledged, s.price)                                           # [N] marked collateral
     secured_debt = (s.debt * ec.debt_secured) @ net.debt_borrower                     # [N]
     taken = jnp.minimum(p.alpha * value, secured_debt) * op                          # [N] recovered value
     frac = jnp.where(secured_debt > 0, taken / jnp.maximum(secured_debt, 1e-12), 0.0)
@@ -556,17 +557,17 @@ def _contagion(net: Network, s: State, forced, t, plan: _Plan, p: ModelParams):
         mkt = state.holdings[:, :MARKET_CLASSES]
         seller = (financial | state.defaulted).astype(mkt.dtype)
         claims = cn.inflows(pay) + (0.0 if cn.cross_holdings is None else cn.cross_holdings @ eq)
-        other = jnp.maximum(state.cash, 0.0) + state.holdings[:, MARKET_CLASSES:] @ state.price[MARKET_CLASSES:] + claims
+        other = jnp.maximum(state.cash, 0.0) + value_at(state.holdings[:, MARKET_CLASSES:], state.price[MARKET_CLASSES:]) + claims
         depth = jnp.stack([p.depth_hardware, p.depth_real_estate]).astype(state.cash.dtype)
         # Each round solves the fire sale on the current balance sheets to its equilibrium
         # (CFS); sales are path-dependent, so fewer steps per round would change the answer.
-        r = fire_sale_one(mkt * seller[:, None], other + mkt @ state.price[:MARKET_CLASSES] * (1 - seller),
+        r = fire_sale_one(mkt * seller[:, None], other + value_at(mkt, state.price[:MARKET_CLASSES]) * (1 - seller),
                           cn.total_liabilities, state.price[:MARKET_CLASSES], p.min_capital_ratio, depth,
                           impact=p.impact, tol=p.price_tol, max_iter=p.firesale_steps)
         price = state.price.at[:MARKET_CLASSES].set(r.prices)
         holdings = state.holdings.at[:, :MARKET_CLASSES].add(-r.sold)
-        mtm = mkt @ (state.price[:MARKET_CLASSES] - r.prices)  # held and sold alike lose the price fall
-        return state._replace(holdings=holdings, price=price, cash=state.cash + r.sold @ r.prices,
+        mtm = value_at(mkt, state.price[:MARKET_CLASSES] - r.prices)  # held and sold alike lose the price fall
+        return state._replace(holdings=holdings, price=price, cash=state.cash + value_at(r.sold, r.prices),
                               firesale_loss=state.firesale_loss + mtm), r.status
 
     def one_round(c: _Round) -> _Round:
@@ -616,9 +617,13 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, rate, s: State,
     # Covenants are tested on the quarter's closing balance sheets; a breach past its cure
     # period accelerates the loan, due next quarter (docs/model.md §5.1).
     ec = net.economy
-    pledged_value = (net.debt_borrower @ s.holdings) * s.price[None, :] * ec.debt_collateral   # [E, A]
+    # Each link's borrower by index (a gather), and the sum over the four asset classes spelled
+    # out: as a one-hot product and a reduction over the short axis it took a third of every
+    # quarter on XLA:CPU (a slow fused dot-reduce).
+    pledged = s.holdings[plan.borrower] * s.price[None, :] * ec.debt_collateral   # [E, A]
+    pledged_value = sum(pledged[:, a] for a in range(pledged.shape[1]))           # [E]
     live = net.debt_borrower @ (~s.defaulted).astype(s.cash.dtype)
-    ct = covenant_test(s.debt, pledged_value.sum(1), plan.ltv_pool, ec.debt_max_ltv, ec.debt_min_icr, ec.debt_cure,
+    ct = covenant_test(s.debt, pledged_value, plan.ltv_pool, ec.debt_max_ltv, ec.debt_min_icr, ec.debt_cure,
                        net.debt_borrower, ocf, interest_due, live, s.breach)
     s = s._replace(breach=ct.breach, accelerated=s.accelerated | (ct.accelerate & p.covenants))
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
