@@ -195,6 +195,18 @@ class Outcome(NamedTuple):
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
 
 
+def _scoped(name: str):
+    """Run a function under ``jax.named_scope(name)``: its operations carry the name in the
+    compiled program, so a profile (``jax.profiler``) splits a quarter's time by mechanism."""
+    def wrap(fn):
+        def scoped(*args, **kwargs):
+            with jax.named_scope(name):
+                return fn(*args, **kwargs)
+        scoped.__name__, scoped.__doc__, scoped.__wrapped__ = fn.__name__, fn.__doc__, fn
+        return scoped
+    return wrap
+
+
 def _growth(rate, t):
     """Compound annual ``rate`` over ``t`` quarters."""
     return (1.0 + rate) ** (t / 4.0)
@@ -292,6 +304,7 @@ def _contracts(net: Network, K_t, demand_idx, alive, replacement_price, on: bool
     return paid, fee, lost, replaced
 
 
+@_scoped("flows")
 def _quarter_flows(net: Network, f: Factors, s: State, t, K_t, due_t, refi_frac_t, plan_room_t,
                    plan: _Plan, p: ModelParams):
     """Cash flows, capacity and funding of one quarter before the contagion rounds.
@@ -457,6 +470,7 @@ def capital_floor(net: Network) -> jax.Array:
     return jnp.where(_failing(net), jnp.maximum(worth0, 0.0) * share, 0.0)
 
 
+@_scoped("clearing")
 def _clear(net: Network, s: State, price, forced, plan: _Plan, p: ModelParams):
     """Clear balance sheets at the given prices: ``(p, V, defaulted, status, e, network)``.
 
@@ -489,6 +503,7 @@ def _remaining_value(net: Network, rate) -> jax.Array:
     return pv.T
 
 
+@_scoped("default_resolution")
 def _resolve(net: Network, s: State, new_defaults, t, plan: _Plan, p: ModelParams) -> State:
     """What a new default of an operating company sets off (docs/model.md §5.3–§5.4): secured
     lenders take the assets pledged to them (each link's collateral classes, realised at
@@ -553,6 +568,7 @@ def _contagion(net: Network, s: State, forced, t, plan: _Plan, p: ModelParams):
     # a live operating company does not sell its data centres to meet a capital ratio.
     financial = _financial(net)
 
+    @_scoped("fire_sale")
     def sell(state: State, pay, eq, cn):
         mkt = state.holdings[:, :MARKET_CLASSES]
         seller = (financial | state.defaulted).astype(mkt.dtype)
@@ -600,6 +616,22 @@ def _net_worth(cn: EdgeNetwork, e, pay, eq):
     return e + cn.inflows(pay) + stakes - cn.total_liabilities
 
 
+@_scoped("covenants")
+def _covenants(net: Network, s: State, plan: _Plan, ocf, interest_due, p: ModelParams) -> State:
+    """Covenants tested on the quarter's closing balance sheets; a breach past its cure period
+    accelerates the loan, due next quarter (docs/model.md §5.1)."""
+    ec = net.economy
+    # Each link's borrower by index (a gather), and the sum over the four asset classes spelled
+    # out: as a one-hot product and a reduction over the short axis it took a third of every
+    # quarter on XLA:CPU (a slow fused dot-reduce).
+    pledged = s.holdings[plan.borrower] * s.price[None, :] * ec.debt_collateral   # [E, A]
+    pledged_value = sum(pledged[:, a] for a in range(pledged.shape[1]))           # [E]
+    live = net.debt_borrower @ (~s.defaulted).astype(s.cash.dtype)
+    ct = covenant_test(s.debt, pledged_value, plan.ltv_pool, ec.debt_max_ltv, ec.debt_min_icr, ec.debt_cure,
+                       net.debt_borrower, ocf, interest_due, live, s.breach)
+    return s._replace(breach=ct.breach, accelerated=s.accelerated | (ct.accelerate & p.covenants))
+
+
 def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, rate, s: State, xs):
     t, K_t, due_t, refi_t, room_t = xs
     alive = ~s.defaulted
@@ -614,18 +646,7 @@ def _step(net: Network, f: Factors, p: ModelParams, plan: _Plan, rate, s: State,
     forced = missed | (f.default_now & (t == 0))
     s, status, worth = _contagion(net, s, forced, t, plan, p)
     new = s.defaulted & alive  # defaulted this quarter
-    # Covenants are tested on the quarter's closing balance sheets; a breach past its cure
-    # period accelerates the loan, due next quarter (docs/model.md §5.1).
-    ec = net.economy
-    # Each link's borrower by index (a gather), and the sum over the four asset classes spelled
-    # out: as a one-hot product and a reduction over the short axis it took a third of every
-    # quarter on XLA:CPU (a slow fused dot-reduce).
-    pledged = s.holdings[plan.borrower] * s.price[None, :] * ec.debt_collateral   # [E, A]
-    pledged_value = sum(pledged[:, a] for a in range(pledged.shape[1]))           # [E]
-    live = net.debt_borrower @ (~s.defaulted).astype(s.cash.dtype)
-    ct = covenant_test(s.debt, pledged_value, plan.ltv_pool, ec.debt_max_ltv, ec.debt_min_icr, ec.debt_cure,
-                       net.debt_borrower, ocf, interest_due, live, s.breach)
-    s = s._replace(breach=ct.breach, accelerated=s.accelerated | (ct.accelerate & p.covenants))
+    s = _covenants(net, s, plan, ocf, interest_due, p)
     s = s._replace(default_quarter=jnp.where(new, t.astype(jnp.int32), s.default_quarter),
                    status=worst(s.status, status))
     # Default margins (docs/model.md §5.1–5.2): an operating firm fails when its liquidity buffer
