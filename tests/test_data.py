@@ -207,3 +207,15 @@ def test_stakes_above_one(mini):
                                              market_value_usd_bn=df["market_value_usd_bn"].where(df.link_id != "e2", "297")))
     _, msg = problems(mini)
     assert "shares of 'lab' held in the network sum to" in msg
+
+
+def test_checksum_covers_the_equity_betas(tmp_path):
+    # The betas set every firm's discount rate: a checkpoint made with other betas must not resume.
+    d = tmp_path / "data"
+    shutil.copytree(EMBEDDED, d)
+    before = load_tables(d).checksum
+    path = d / "market_moves" / "betas.csv"
+    df = pd.read_csv(path)
+    df.loc[0, "beta"] = float(df.loc[0, "beta"]) + 0.1
+    df.to_csv(path, index=False)
+    assert load_tables(d).checksum != before

@@ -53,10 +53,17 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "data"
 
 
+# Files outside the schema tables that change a run's numbers (stressgpu.network.equity_betas
+# reads the betas into every discount rate): in the checksum, so a checkpoint made with other
+# betas is not resumed.
+NUMBER_FILES = ("market_moves/betas.csv",)
+
+
 def data_checksum(directory: Path) -> str:
-    """SHA-256 over the tables' bytes, in a fixed order (saved beside every result)."""
+    """SHA-256 over the bytes of the tables and of the other files that change the numbers
+    (:data:`NUMBER_FILES`), in a fixed order (saved beside every result)."""
     h = hashlib.sha256()
-    for name in sorted(FILES.values()):
+    for name in sorted(FILES.values()) + list(NUMBER_FILES):
         path = directory / name
         if path.is_file():
             h.update(name.encode())
