@@ -97,7 +97,9 @@ def test_sharded_montecarlo_on_two_processes_equals_one(tmp_path):
 def test_cli_distributed_on_two_processes_equals_one(tmp_path):
     """``mc.distributed=true`` under a (simulated) SLURM job step of two tasks on this machine."""
     port = free_port()
-    args = ["-m", "stressgpu", "+shock=deepseek", f"data_dir={MINI}", "mc.scenarios=64", "mc.chunk_size=32",
+    # No mc.chunk_size: each process sizes chunks from its own device's memory, and the run takes
+    # process 0's (a process asking for another process's device memory failed here before).
+    args = ["-m", "stressgpu", "+shock=deepseek", f"data_dir={MINI}", "mc.scenarios=64",
             "report.progress=false", "report.plots=false"]
     slurm = dict(SLURM_JOB_ID="4242", SLURM_STEP_NODELIST="127.0.0.1", SLURM_NTASKS="2", SLURM_STEP_NUM_NODES="1",
                  JAX_COORDINATOR_PORT=str(port))

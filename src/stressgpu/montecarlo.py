@@ -265,8 +265,10 @@ def es_from_histogram(hist: np.ndarray, top: np.ndarray, level: float = 0.95) ->
 
 
 def auto_chunk_size(net: Network, n_devices: int) -> int:
-    """Scenarios per chunk from the device's free memory (a tenth of it; host memory on CPU)."""
-    stats = jax.devices()[0].memory_stats() or {}
+    """Scenarios per chunk from this process's first device's free memory (a tenth of it; host
+    memory on CPU). Processes of a distributed run may see different amounts: the run takes
+    process 0's (:func:`_agreed`)."""
+    stats = jax.local_devices()[0].memory_stats() or {}   # another process's device has no stats here
     free = stats.get("bytes_limit", 0) - stats.get("bytes_in_use", 0)
     if free <= 0:
         free = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
@@ -319,11 +321,12 @@ def _progress(done: int, total: int, t0: float, done0: int) -> None:
         sys.stderr.write("\n")
 
 
-def _agreed_start(next_chunk: int) -> int:
-    """The first chunk process 0 resumes from, the same in every process (each reads its own view
-    of the checkpoint; their chunk loops must match or the collectives hang)."""
+def _agreed(value: int) -> int:
+    """Process 0's ``value`` in every process of a distributed run (the chunk size each sized from
+    its own free memory, the chunk each resumes from in its own view of the checkpoint): their
+    chunk loops must match or the collectives hang."""
     from jax.experimental import multihost_utils
-    return int(multihost_utils.broadcast_one_to_all(np.int32(next_chunk)))
+    return int(multihost_utils.broadcast_one_to_all(np.int32(value)))
 
 
 def fingerprint(**parts) -> str:
@@ -350,6 +353,8 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
     mesh = scenario_mesh()
     n_dev = mesh.devices.size
     chunk = chunk_size or auto_chunk_size(net, n_dev)
+    if jax.process_count() > 1:   # every process must run the same chunks, or the collectives hang
+        chunk = _agreed(chunk)
     chunk = -(-min(chunk, scenarios) // n_dev) * n_dev  # every device gets the same share
     n_chunks = -(-scenarios // chunk)
     T = net.quarters
@@ -369,7 +374,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
               f"(it will be overwritten)", file=sys.stderr)
     acc = acc or Accumulators.empty(net.n, T, M)
     if jax.process_count() > 1:   # only process 0 writes; the others follow its chunk loop
-        acc.next_chunk = _agreed_start(acc.next_chunk)
+        acc.next_chunk = _agreed(acc.next_chunk)
     start_chunk = acc.next_chunk
     kept: dict[str, list] = {}
     losses: list[np.ndarray] = []
