@@ -56,7 +56,7 @@ import numpy as np
 from jax import lax
 
 from .._types import Status
-from ..solvers import Solution, all_finite, effective_tol, implicit_fixed_point, iterate, worst
+from ..solvers import Solution, all_finite, effective_tol, implicit_fixed_point, iterate, sup_change, worst
 
 Array = jax.Array
 
@@ -258,8 +258,14 @@ def clearing_map(net, e: Array, p: Array, v: Array, forced: Array,
     Returns ``(p_new, V_new, defaulted)``, each ``[N]``. Monotone non-decreasing in
     ``(p, V)``; both solvers find its greatest fixed point.
     """
-    pbar = net.total_liabilities
-    a = _assets(net, e, p, v)
+    return map_from_assets(net.total_liabilities, e, _assets(net, e, p, v), forced, params)
+
+
+def map_from_assets(pbar: Array, e: Array, a: Array, forced: Array,
+                    params: ClearingParams) -> tuple[Array, Array, Array]:
+    """The clearing map's elementwise half: ``(p_new, V_new, defaulted)`` from the total assets
+    ``a = e + Πᵀp + C·V`` at ``(p, V)`` (the product is the caller's). Shapes broadcast:
+    ``[N]`` for one scenario, rows or columns for a batch."""
     defaulted, under_water = _short_sets(params, forced, short_of(a, _threshold(params, pbar)))
     recovery = params.alpha * e + params.beta * (a - e)  # Rogers–Veraart (2013), eq. (3)
     p_new = jnp.where(defaulted, _clip_paid(recovery, pbar), pbar)
@@ -277,8 +283,15 @@ def equity_upper_bound(net, e: Array) -> Array:
     u = jnp.maximum(e + net.inflows(pbar) - pbar, 0.0)
     if net.cross_holdings is None:
         return u
-    eye = jnp.eye(pbar.shape[0], dtype=u.dtype)
-    return jnp.linalg.solve(eye - net.cross_holdings, u)
+    return stake_multiplier(net.cross_holdings, u.dtype) @ u
+
+
+def stake_multiplier(cross_holdings: Array, dtype) -> Array:
+    """``(I − C)⁻¹`` ``[N, N]``, shared by every scenario: applied to a batch it is one product
+    (a solve per call would repeat two triangular solves for every scenario, which XLA:CPU runs
+    far slower than the product)."""
+    eye = jnp.eye(cross_holdings.shape[0], dtype=dtype)
+    return jnp.linalg.inv(eye - cross_holdings.astype(dtype))
 
 
 # --------------------------------------------------------------------------- Picard
@@ -297,17 +310,29 @@ def _top(net, e):
 
 
 def _picard(net, e, forced, params, tol, max_steps) -> Solution:
+    """Picard from the top. The answer is the last iterate ``z`` whose image ``Φ(z)`` was
+    computed, so its residual ``|Φ(z) − z|`` is the stopping test itself and its assets (the
+    solution's aux) give the check at the answer with no further product. ``steps`` counts
+    applications of the map, at least one (the first one tests the top)."""
     scale = jnp.maximum(1.0, jnp.max(net.total_liabilities))
-    if net.cross_holdings is None:
-        # Without stakes the equity does not feed back: iterate the payments alone (the same
-        # payment sequence), and take the equity from the map at the final payments.
-        p0 = net.total_liabilities.astype(e.dtype)
-        sol = iterate(lambda p: clearing_map(net, e, p, p, forced, params)[0], p0,
-                      max_steps=max_steps, tol=tol, scale=scale)
-        v = clearing_map(net, e, sol.value, sol.value, forced, params)[1]
-        return sol._replace(value=(sol.value, v))
-    return iterate(lambda z: clearing_map(net, e, z[0], z[1], forced, params)[:2], _top(net, e),
-                   max_steps=max_steps, tol=tol, scale=scale)
+    thresh = effective_tol(tol, e.dtype) * scale.astype(e.dtype)
+    pbar = net.total_liabilities.astype(e.dtype)
+    stakes = net.cross_holdings is not None
+
+    def image(z):
+        # Without stakes the equity does not feed back: the iterate is the payments alone.
+        a = _assets(net, e, z[0], z[-1])
+        p, v, _ = map_from_assets(pbar, e, a, forced, params)
+        return a, ((p, v) if stakes else (p,))
+
+    z0 = _top(net, e) if stakes else (pbar,)
+    a0, z1 = image(z0)
+    # state (z, Φ's assets at z, Φ(z)); each step moves one iterate on
+    sol = iterate(lambda w: (w[2], *image(w[2])), (z0, a0, z1), max_steps=jnp.maximum(max_steps - 1, 0),
+                  done=lambda old, new: sup_change(new[0], new[2]) <= thresh)
+    z, a, _ = sol.value
+    v = z[1] if stakes else map_from_assets(pbar, e, a, forced, params)[1]
+    return sol._replace(value=((z[0], v), a), steps=sol.steps + 1)
 
 
 # --------------------------------------------------------------------------- batched Picard
@@ -418,10 +443,12 @@ def _stage_rows(b: int, n: int) -> list[int]:
 
 
 def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None = None):
-    """Picard from the top for every row of ``e`` ``[B, N]`` (module comment above).
+    """Picard from the top for every row of ``e`` ``[B, N]`` (module comment above), with the
+    one-scenario kernel's answer, steps and status (:func:`_picard`).
 
-    Returns ``(p, v, steps, status)``, ``p`` and ``v`` ``[B, N]``; ``v`` is None without
-    stakes (the caller takes the equity from the map at ``p``).
+    Returns ``(p, v, g, steps, status)``, ``p``, ``v`` and the claims at the answer
+    ``g = Πᵀp + C·V`` ``[B, N]`` (its assets are ``e + g``); ``v`` is None without stakes (the
+    caller takes the equity from the assets).
     """
     b, n = e.shape
     dtype = e.dtype
@@ -431,67 +458,69 @@ def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None
     e_t = e.T
     f_t = jnp.zeros((), bool) if forced is None else forced.T   # None: no forced defaults
 
-    def change(new, old):
-        # A NaN that this maximum might skip is caught by the check at the answer (_clear_rows).
-        return jnp.max(jnp.abs(new - old), axis=0)
+    def image(es, fs, z, inflows):
+        """The claims at ``z`` (its assets less ``e``: the product's own output, so carrying
+        them costs no pass) and the map's next iterate, scenarios as columns."""
+        g = inflows + net.cross_holdings @ z[1] if stakes else inflows
+        p, v, _ = map_from_assets(pbar, es, es + g, fs, pcols)
+        return g, ((p, v) if stakes else (p,))
 
-    def verdict(ch):
-        new = jnp.where(ch <= thresh, int(Status.OK), _RUNNING)
-        return jnp.where(jnp.isfinite(ch), new, int(Status.NONFINITE))
+    def moved(new, old):
+        # [B] bool: an entry moved by more than the threshold. A boolean reduction is a third
+        # of the cost of a maximum on XLA:CPU; NaN compares False, so a scenario that turns
+        # non-finite stops at once and the check at the answer reports it.
+        out = jnp.any(jnp.abs(new[0] - old[0]) > thresh, axis=0)
+        return out | jnp.any(jnp.abs(new[1] - old[1]) > thresh, axis=0) if stakes else out
 
+    def select(go, new, old):
+        return tuple(jnp.where(go[None, :], x, y) for x, y in zip(new, old))
+
+    max_steps = jnp.asarray(max_steps, jnp.int32)
     # Every scenario starts from the same payments (the top, p = pbar): the first step's
     # inflows Πᵀ·pbar are one vector for the whole batch, so that step needs no product.
     top_in = cols.inflows(pbar)                                        # [N, 1]
     if stakes:
         u = jnp.maximum(e_t + top_in - pbar, 0.0)
-        v0 = jnp.linalg.solve(jnp.eye(n, dtype=dtype) - net.cross_holdings, u)
-        start_ok = jnp.all(jnp.isfinite(v0), axis=0) & jnp.all(jnp.isfinite(pbar))
+        z0 = (jnp.broadcast_to(pbar, e_t.shape), stake_multiplier(net.cross_holdings, dtype) @ u)
     else:
-        v0 = None
-        start_ok = jnp.broadcast_to(jnp.all(jnp.isfinite(pbar)), (b,))
-    max_steps = jnp.asarray(max_steps, jnp.int32)
-    first = start_ok & (max_steps >= 1)
-    pn, vn, _ = clearing_map(_Columns(pbar, None, net.cross_holdings, top_in, None), e_t, pbar,
-                             v0 if stakes else pbar, f_t, pcols)
-    ch = change(pn, pbar)
-    if stakes:
-        ch = jnp.maximum(ch, change(vn, v0))
-    p_all = jnp.where(first[None, :], pn, pbar)
-    v_all = jnp.where(first[None, :], vn, v0) if stakes else None
-    status_all = jnp.where(first, verdict(ch), jnp.where(start_ok, _RUNNING, int(Status.NONFINITE))).astype(jnp.int32)
-    steps_all = first.astype(jnp.int32)
-    k = jnp.minimum(max_steps, 1)
+        z0 = (pbar,)
+    g_top, z1 = image(e_t, f_t, z0, top_in)
+    big = moved(z1, z0)
+    z_all = select(big & (max_steps > 1), z1, tuple(jnp.broadcast_to(x, e_t.shape) for x in z0))
+    status_all = jnp.where(big, _RUNNING, int(Status.OK)).astype(jnp.int32)
+    steps_all = jnp.ones((b,), jnp.int32)
+    k = jnp.asarray(1, jnp.int32)
 
-    def run(es, fs, p, v, status, steps, k, limit):
+    def run(es, fs, z, g, status, steps, k, limit):
         def cond(c):
             return (c[-1] > limit) & (c[-2] < max_steps)
 
         def body(c):
-            p, v, status, steps, k, _ = c
-            pn, vn, _ = clearing_map(cols, es, p, v if stakes else p, fs, pcols)
-            ch = change(pn, p)
-            live = status == _RUNNING
-            if stakes:
-                ch = jnp.maximum(ch, change(vn, v))
-            # ``upd`` is ``live``, written to depend on the change (true for NaN too): the state
-            # is then read for the change before it is overwritten in place (no copy per step).
-            upd = live & ~(ch < -1.0)
-            if stakes:
-                v = jnp.where(upd[None, :], vn, v)
-            p = jnp.where(upd[None, :], pn, p)
-            status = jnp.where(live, verdict(ch), status).astype(jnp.int32)
+            z, g, status, steps, k, _ = c
+            # For a scenario that stopped, z is its answer and this product recomputes its
+            # claims (kept unconditionally: no selection pass); for a running one ``g`` is
+            # stale until the next step, which nobody reads.
+            g, zn = image(es, fs, z, cols.inflows(z[0]))
+            live = (status == _RUNNING) & (k < max_steps)
+            big = moved(zn, z)
+            # at the cap the iterate is not moved: the answer keeps its computed image
+            z = select(live & big & (k + 1 < max_steps), zn, z)
+            status = jnp.where(live & ~big, int(Status.OK), status).astype(jnp.int32)
             steps = steps + live.astype(jnp.int32)
-            return p, v, status, steps, k + 1, jnp.sum(status == _RUNNING, dtype=jnp.int32)
+            return z, g, status, steps, k + 1, jnp.sum(status == _RUNNING, dtype=jnp.int32)
 
         running = jnp.sum(status == _RUNNING, dtype=jnp.int32)
-        return lax.while_loop(cond, body, (p, v, status, steps, k, running))[:-1]
+        return lax.while_loop(cond, body, (z, g, status, steps, k, running))[:-1]
 
     caps = _stage_rows(b, n)
-    p, v, status, steps, k = run(e_t, f_t, p_all, v_all, status_all, steps_all, k, caps[1] if len(caps) > 1 else 0)
+    # The loop's claims start as any [N, B] buffer that is free (the first step's payments):
+    # the scenarios that stopped at the first step take the top's claims at the end instead.
+    z, g, status, steps, k = run(e_t, f_t, z_all, z1[0], status_all, steps_all, k,
+                                 caps[1] if len(caps) > 1 else 0)
     # The answer is kept by rows ([B, N]); each later stage gathers the scenarios still running
     # from the previous stage (rows: contiguous copies; work in proportion to that stage's size,
     # never B), and writes back every scenario it held when it ends.
-    p_rows, v_rows = p.T, (None if v is None else v.T)
+    z_rows, g_rows = tuple(x.T for x in z), g.T
     status_all, steps_all = status, steps
     orig = jnp.arange(b, dtype=jnp.int32)
     for s in range(1, len(caps)):
@@ -503,16 +532,15 @@ def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None
         src_rows = jnp.minimum(orig, b - 1)
         es = take(e, src_rows).T
         fs = f_t if forced is None else take(forced, src_rows).T
-        p = take(p.T, at).T
-        v = None if v is None else take(v.T, at).T
+        z = tuple(take(x.T, at).T for x in z)
         status = jnp.where(valid, _RUNNING, int(Status.OK)).astype(jnp.int32)
         steps = jnp.full((cap,), k, jnp.int32)
-        p, v, status, steps, k = run(es, fs, p, v, status, steps, k, limit)
+        z, g, status, steps, k = run(es, fs, z, jnp.zeros_like(es), status, steps, k, limit)
         put = lambda whole, part: whole.at[orig].set(part, mode="drop", unique_indices=True)  # noqa: E731
-        p_rows, status_all, steps_all = put(p_rows, p.T), put(status_all, status), put(steps_all, steps)
-        if stakes:
-            v_rows = put(v_rows, v.T)
-    return p_rows, v_rows, steps_all, status_all
+        z_rows = tuple(put(w, x.T) for w, x in zip(z_rows, z))
+        g_rows, status_all, steps_all = put(g_rows, g.T), put(status_all, status), put(steps_all, steps)
+    g_rows = jnp.where((steps_all == 1)[:, None], g_top.T, g_rows)
+    return z_rows[0], (z_rows[1] if stakes else None), g_rows, steps_all, status_all
 
 
 # --------------------------------------------------------------------------- exact
@@ -665,25 +693,29 @@ def clear_one(net, e: Array, forced: Array, params: ClearingParams, *, method: s
         net_, e_, forced_, params_ = theta
         if method == "picard":
             return _picard(net_, e_, forced_, params_, tol, max_steps)
-        return _exact(net_, e_, forced_, params_, tol, max_steps, size, _WARM_STEPS if method == "hybrid" else 0)
+        sol = _exact(net_, e_, forced_, params_, tol, max_steps, size, _WARM_STEPS if method == "hybrid" else 0)
+        return sol._replace(value=(sol.value, None))
 
     theta = _clearing_theta(net, e, forced, params)
-    sol = implicit_fixed_point(forward, _linearise)(theta)
+    sol = implicit_fixed_point(forward, _linearise, has_aux=True)(theta)
     return _result(net, e, theta, sol)
 
 
-def _linearise(z, theta):
+def _linearise(z, theta, aux=None):
     """The clearing map whose fixed point the solvers find, for the implicit derivatives."""
     net_, e_, forced_, params_ = theta[:4]
     return clearing_map(net_, e_, z[0], z[1], forced_, params_)[:2]
 
 
 def _result(net, e, theta, sol: Solution) -> ClearingResult:
-    """A :class:`ClearingResult` of one scenario from a solver's answer: the defaults, the
-    residual and the status, checked once more at the answer."""
+    """A :class:`ClearingResult` of one scenario from a solver's answer ``((p, V), assets)``:
+    the defaults, the residual and the status, checked once more at the answer (from the
+    assets at the answer when the solver kept them, else from a new product)."""
     forced = theta[2]
-    p, v = sol.value
-    p_chk, v_chk, defaulted = clearing_map(net, e, lax.stop_gradient(p), lax.stop_gradient(v), forced, theta[3])
+    (p, v), a = sol.value
+    if a is None:
+        a = _assets(net, e, lax.stop_gradient(p), lax.stop_gradient(v))
+    p_chk, v_chk, defaulted = map_from_assets(net.total_liabilities, e, lax.stop_gradient(a), forced, theta[3])
     residual = jnp.maximum(jnp.max(jnp.abs(p_chk - p), initial=0.0), jnp.max(jnp.abs(v_chk - v), initial=0.0))
     finite_in = all_finite((net, e, theta[3]))
     # NaN inputs are NONFINITE; otherwise the solver's own diagnosis (a singular system explains
@@ -693,27 +725,6 @@ def _result(net, e, theta, sol: Solution) -> ClearingResult:
                        jnp.where(sol.status != ok, sol.status, jnp.where(all_finite((p, v)), ok, nonfinite)))
     status = worst(status, jnp.where(jnp.any(net.self_loops), int(Status.INVALID), ok))
     return ClearingResult(p, v, defaulted, sol.steps, status == Status.OK, lax.stop_gradient(residual), status)
-
-
-class _Rows(NamedTuple):
-    """A shared network seen by scenarios stored as rows (``[B, N]``): ``pbar`` ``[1, N]``."""
-
-    pbar: Array
-    pi: Array | None
-    cross_holdings: Array | None
-    links: _Links | None = None
-
-    @property
-    def total_liabilities(self) -> Array:
-        return self.pbar
-
-    def inflows(self, p: Array) -> Array:
-        if self.links is not None:
-            return self.links.columns(p.T, self.pbar.shape[-1]).T
-        return p @ self.pi
-
-    def stakes(self, v: Array) -> Array:
-        return v @ self.cross_holdings.T
 
 
 def _clear_rows(net, e, forced, params, tol, max_iter, links=None, sparse: bool = False,
@@ -734,26 +745,24 @@ def _clear_rows(net, e, forced, params, tol, max_iter, links=None, sparse: bool 
     scale = jnp.maximum(1.0, jnp.max(net_s.total_liabilities))
     thresh = effective_tol(tol, e.dtype) * scale
     lk = _links(net_s, links) if sparse else None
-    p, v, steps, status = _picard_rows(net_s, e_s, forced_s, params_s, thresh, max_iter, lk)
+    p, v, g, steps, status = _picard_rows(net_s, e_s, forced_s, params_s, thresh, max_iter, lk)
 
-    # The check at the answer, for the whole batch at once: one product and a few passes.
-    rows = _Rows(net_s.total_liabilities[None, :], None if lk is not None else net_s.relative_liabilities,
-                 net_s.cross_holdings, lk)
+    # The check at the answer, for the whole batch at once, from the claims the loop kept
+    # (elementwise: no product).
+    a = e_s + g
     prow = ClearingParams(*(None if x is None else (x[None, :] if jnp.ndim(x) == 1 else x) for x in params_s))
-    p_chk, v_chk, defaulted = _map_rows(rows, e_s, p, v, jnp.zeros((), bool) if given is None else forced_s, prow)
-    # (materialised before the maxima below: fused into a library reduction, the map would
-    # drag a full [B, N] array of its constant zeros in with it)
-    p_chk, v_chk = lax.optimization_barrier((p_chk, v_chk))
+    p_chk, v_chk, defaulted = map_from_assets(net_s.total_liabilities[None, :], e_s, a,
+                                              jnp.zeros((), bool) if given is None else forced_s, prow)
     # ``x - x`` is 0 where ``x`` is finite and NaN where it is not: added to the residual's
     # pass, it tests the scenario's inputs and answer for NaN and infinity at no extra pass.
     if v is None:
-        v = v_chk        # without stakes the equity is the map's at the answer (residual 0)
-        w = v + e_s
+        v = v_chk        # without stakes the equity is the map's at the answer
+        w = a + e_s
         residual = jnp.max(jnp.abs(p_chk - p) + (w - w), axis=-1)
         finite = jnp.isfinite(residual)
     else:
         residual = jnp.maximum(jnp.max(jnp.abs(p_chk - p), axis=-1), jnp.max(jnp.abs(v_chk - v), axis=-1))
-        finite = jnp.isfinite(residual + jnp.sum(e_s - e_s, axis=-1))
+        finite = jnp.isfinite(residual + jnp.sum(e_s - e_s + a - a, axis=-1))
     ok, nonfinite = int(Status.OK), int(Status.NONFINITE)
     status = jnp.where(finite & all_finite((net_s, params_s)), status, nonfinite)
     status = worst(status, jnp.where(jnp.any(net_s.self_loops), int(Status.INVALID), ok)).astype(jnp.int32)
@@ -766,18 +775,6 @@ def _clear_rows(net, e, forced, params, tol, max_iter, links=None, sparse: bool 
 
     p, v = jax.vmap(one, in_axes=(None, 0, 0, None, 0, 0))(theta[0], theta[1], theta[2], theta[3], p, v)
     return ClearingResult(p, v, defaulted, steps, status == ok, lax.stop_gradient(residual), status)
-
-
-def _map_rows(rows: _Rows, e, p, v, forced, params):
-    """:func:`clearing_map` on a batch stored by rows (the stakes' product written for rows)."""
-    if rows.cross_holdings is None:
-        return clearing_map(rows, e, p, p, forced, params)
-    a = e + rows.inflows(p) + rows.stakes(v)
-    pbar = rows.pbar
-    defaulted, under_water = _short_sets(params, forced, short_of(a, _threshold(params, pbar)))
-    recovery = params.alpha * e + params.beta * (a - e)
-    return (jnp.where(defaulted, _clip_paid(recovery, pbar), pbar),
-            jnp.where(defaulted | under_water, 0.0, a - pbar), defaulted)
 
 
 def solve_clearing(net, e: Array, *, forced_default: Array | None = None,
