@@ -776,6 +776,34 @@ def test_batched_picard_stages_equal_one_scenario_kernel(stakes, monkeypatch):
     assert 0 < np.sum(rc.status == Status.MAX_STEPS) < batch
 
 
+@pytest.mark.parametrize("stakes", [False, True], ids=["plain", "stakes"])
+def test_picard_residual_is_the_maps_change_at_the_answer(stakes):
+    # The answer is the last iterate whose image was computed: its residual, reported without
+    # a further product, must be |Φ(z) − z| at the answer as an independent NumPy map computes
+    # it, within the tolerance when converged; the defaults are the map's at the answer. Both
+    # the batched loop and the one-scenario kernel.
+    rng = np.random.default_rng(33)
+    n, batch = 12, 40
+    L, ext, C = _random_network(rng, n, density=0.3, cross=stakes)
+    E = _random_e(rng, L, ext, batch, 0.0, 1.2)
+    alpha, beta = 0.7, 0.9
+    net = make_network(L, ext, C if stakes else None)
+    tol = 1e-9
+    thresh = tol * max(1.0, float(_pbar_pi(L, ext)[0].max()))
+    F = np.zeros(E.shape, bool)
+    for res in (_solve(net, E, params=ClearingParams(alpha, beta), tol=tol),
+                _clear_one_rows(net, E, F, ClearingParams(alpha, beta), tol=tol)):
+        p_img, v_img, d = _np_map(L, ext, C if stakes else np.zeros((n, n)), E, res.payments, res.equity, F, alpha, beta)
+        change = np.abs(p_img - res.payments).max(1)
+        if stakes:
+            change = np.maximum(change, np.abs(v_img - res.equity).max(1))
+        assert np.all(res.status == Status.OK) and np.all(res.iterations >= 2)
+        np.testing.assert_allclose(res.residual, change, rtol=0, atol=1e-12)
+        assert np.all(res.residual <= thresh)
+        np.testing.assert_array_equal(res.defaulted, d)
+        assert 0 < d.sum() < d.size
+
+
 def test_batched_picard_link_form_for_sparse_networks():
     from stressgpu.channels.clearing import EdgeNetwork, _form
     rng = np.random.default_rng(4)
