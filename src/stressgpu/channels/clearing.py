@@ -352,8 +352,9 @@ def _picard(net, e, forced, params, tol, max_steps) -> Solution:
 #   inflows Πᵀ·pbar are one vector);
 # * a link form for sparse networks (segment sums over the E links: 2·E FLOPs per scenario
 #   and step instead of 2·N²), chosen from the network's size and density (_form);
-# * the check at the answer (defaults, residual, status) for the whole batch at once, and the
-#   implicit derivatives of the one-scenario rule, vmapped, at the batch's answer.
+# * the check at the answer (defaults, residual, status) for the whole batch at once, from the
+#   claims the loop kept (no product), and the implicit derivatives of the one-scenario rule,
+#   vmapped, at the batch's answer.
 
 _SHRINK = 0.3        # a compaction stage holds this share of the previous stage's scenarios
 _MIN_WORK = 50_000   # no stage below this many scenarios x entities (1,000 scenarios at N = 50)
@@ -394,22 +395,13 @@ def _links(net, index) -> _Links:
 class _Columns(NamedTuple):
     """A shared network seen by scenarios stored as COLUMNS (``[N, B]``: the batch is the
     fast axis, so the elementwise passes and the per-scenario reductions run along it):
-    ``pbar`` ``[N, 1]``, ``Πᵀ`` (dense) or the links, and the stakes. :func:`clearing_map`
-    applies to it as is."""
+    ``pbar`` ``[N, 1]`` and ``Πᵀ`` (dense) or the links."""
 
     pbar: Array
     pi_t: Array | None
-    cross_holdings: Array | None
-    fixed: Array | None = None     # inflows already known (the first step from the top)
     links: _Links | None = None
 
-    @property
-    def total_liabilities(self) -> Array:
-        return self.pbar
-
     def inflows(self, p: Array) -> Array:
-        if self.fixed is not None:
-            return self.fixed
         if self.links is not None:
             return self.links.columns(p, self.pbar.shape[0])
         return self.pi_t @ p
@@ -426,7 +418,7 @@ def _column(x):
 def _columns(net, params: ClearingParams, links: _Links | None) -> tuple[_Columns, ClearingParams]:
     pbar = net.total_liabilities
     pi_t = None if links is not None else net.relative_liabilities.T
-    view = _Columns(pbar[:, None], pi_t, net.cross_holdings, None, links)
+    view = _Columns(pbar[:, None], pi_t, links)
     return view, ClearingParams(*(_column(x) for x in params))
 
 
@@ -753,16 +745,16 @@ def _clear_rows(net, e, forced, params, tol, max_iter, links=None, sparse: bool 
     prow = ClearingParams(*(None if x is None else (x[None, :] if jnp.ndim(x) == 1 else x) for x in params_s))
     p_chk, v_chk, defaulted = map_from_assets(net_s.total_liabilities[None, :], e_s, a,
                                               jnp.zeros((), bool) if given is None else forced_s, prow)
-    # ``x - x`` is 0 where ``x`` is finite and NaN where it is not: added to the residual's
-    # pass, it tests the scenario's inputs and answer for NaN and infinity at no extra pass.
+    # ``a - a`` is 0 where the assets ``a = e + g`` are finite and NaN where they are not (a NaN
+    # or infinity in the scenario's input or its answer reaches them): added to the residual's
+    # pass, it tests for both at no extra pass.
     if v is None:
         v = v_chk        # without stakes the equity is the map's at the answer
-        w = a + e_s
-        residual = jnp.max(jnp.abs(p_chk - p) + (w - w), axis=-1)
+        residual = jnp.max(jnp.abs(p_chk - p) + (a - a), axis=-1)
         finite = jnp.isfinite(residual)
     else:
         residual = jnp.maximum(jnp.max(jnp.abs(p_chk - p), axis=-1), jnp.max(jnp.abs(v_chk - v), axis=-1))
-        finite = jnp.isfinite(residual + jnp.sum(e_s - e_s + a - a, axis=-1))
+        finite = jnp.isfinite(residual + jnp.sum(a - a, axis=-1))
     ok, nonfinite = int(Status.OK), int(Status.NONFINITE)
     status = jnp.where(finite & all_finite((net_s, params_s)), status, nonfinite)
     status = worst(status, jnp.where(jnp.any(net_s.self_loops), int(Status.INVALID), ok)).astype(jnp.int32)
