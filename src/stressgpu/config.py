@@ -109,7 +109,7 @@ class ModelConfig:
     non_ai_growth: float = bounded(0.045, -0.5, 0.5, "growth of non-AI revenue lines a year; AI lines carry the rest")
     lgd: float = bounded(1.0, 0.0, 1.0, "Furfine cascade loss given default")
     tile: Optional[int] = bounded(None, 0, None, "scenarios per tile inside a device batch; "
-                                                 "null: 128 on CPU, the whole batch on GPU")
+                                                 "null: 2048 on CPU, the whole batch on GPU")
 
 
 @dataclass

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .config import RunConfig, moves_path, plain
 from .data import Tables
-from .dynamics import ModelParams, book_net_worth
+from .dynamics import CPU_TILE, ModelParams, book_net_worth
 from .network import Network, NetworkLabels
 from .report import Report
 from .shocks import SHOCKS
@@ -42,7 +42,7 @@ def model_params(run: RunConfig, **extra) -> ModelParams:
     values = {f.name: plain(getattr(run.model, f.name)) for f in fields(run.model)}
     values.update({f.name: getattr(run.channels, f.name) for f in fields(run.channels)})
     if values.get("tile") is None:
-        values["tile"] = 128 if jax.default_backend() == "cpu" else 0
+        values["tile"] = CPU_TILE if jax.default_backend() == "cpu" else 0
     wanted = inspect.signature(ModelParams).parameters
     return ModelParams(**{k: v for k, v in {**values, **extra}.items() if k in wanted})
 
