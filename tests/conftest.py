@@ -6,9 +6,18 @@ but is not on by default yet: a few places in ``src/`` still mix a bool mask or 
 with an array of another dtype (see the report of the test rewrite). Set
 ``STRESSGPU_STRICT_PROMOTION=1`` to run the tests with it.
 """
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+# Runs through the command line keep compiled programs (compile_cache=auto) under the cache
+# directory: the tests' own, shared by the session and the processes it starts, then removed.
+_CACHE = tempfile.mkdtemp(prefix="stressgpu-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+os.environ.pop("JAX_COMPILATION_CACHE_DIR", None)
+atexit.register(shutil.rmtree, _CACHE, True)
 
 import jax  # noqa: E402
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from .compile_cache import use_compile_cache
 from .config import ConfigError, Mode, Precision, check_against_data, package_dir, plain, register_configs, validate
 from .data import DataError
 
@@ -68,6 +69,7 @@ def prepare(cfg: DictConfig, out: Path) -> Prepared:
     run_cfg, shocks = validate(cfg)
     if run_cfg.mc.distributed:  # before JAX does anything
         jax.distributed.initialize()
+    use_compile_cache(run_cfg.compile_cache)
     if run_cfg.precision == Precision.float64:  # float32 runs need no change: their arrays are float32
         jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
@@ -86,6 +88,7 @@ def prepare(cfg: DictConfig, out: Path) -> Prepared:
     check_against_data(run_cfg, shocks, labels, Path(tables.directory))
     numbers = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
     numbers.pop("report", None)  # how results are shown does not change them: a rerun may differ there
+    numbers.pop("compile_cache", None)   # nor does where compiled programs are kept
     numbers.get("mc", {}).pop("resume", None)
     run_id = fingerprint(cfg=numbers, data=tables.checksum, dtype=str(dtype))
     ckpt = Path(out) / CHECKPOINT

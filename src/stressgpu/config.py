@@ -194,6 +194,7 @@ class RunConfig:
     calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
     shock: dict[str, Any] = field(default_factory=dict)
     scenario_name: Optional[str] = None
+    compile_cache: str = "auto"        # auto | off | a directory: compiled programs kept between runs
 
 
 # --- where the package's own files are ----------------------------------------------------
@@ -351,6 +352,7 @@ def validate(cfg) -> tuple[RunConfig, dict]:
     start, horizon = _date("start", run.start), _date("horizon", run.horizon)
     if not start < horizon:
         raise ConfigError(f"horizon={run.horizon}: must be after start={run.start}")
+    _check_cache_dir(run.compile_cache)
     by = _date("target.by", run.target.by)
     if run.mode == Mode.reverse and not start < by:
         raise ConfigError(f"target.by={run.target.by}: must be after start={run.start}")
@@ -358,6 +360,17 @@ def validate(cfg) -> tuple[RunConfig, dict]:
         raise ConfigError(f"reverse.temperature_end={_fmt(run.reverse.temperature_end)}: must not exceed "
                           f"reverse.temperature_start={_fmt(run.reverse.temperature_start)}")
     return run, {name: shock_config(name, node) for name, node in shocks.items()}
+
+
+def _check_cache_dir(setting: str) -> None:
+    if setting in ("auto", "off"):
+        return
+    if not setting.strip():
+        raise ConfigError("compile_cache='': allowed values are auto, off or a directory")
+    path = Path(setting).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"compile_cache={setting}: exists and is not a directory; allowed values are auto, "
+                          f"off or a directory")
 
 
 def check_against_data(run: RunConfig, shocks: dict, labels, data_dir: Path) -> None:
