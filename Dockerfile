@@ -17,6 +17,7 @@ COPY tests ./tests
 # A regular (not editable) install: conf/ and data/ ship inside the package.
 RUN pip install --no-cache-dir '.[cuda,test]'
 
-# Results land in /app/outputs: mount a volume there to keep them.
+# Results land in /app/outputs: mount a volume there to keep them. Compiled programs are cached
+# in /root/.cache/stressgpu (compile_cache=auto): a named volume there keeps them between runs.
 ENTRYPOINT ["python", "-m", "stressgpu"]
 CMD ["+shock=deepseek"]
