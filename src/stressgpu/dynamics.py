@@ -190,6 +190,7 @@ class Outcome(NamedTuple):
     market_value: jax.Array      # [N] USD bn: DCF value of the equity at t = 0 along this path (docs/model.md §6)
     value_parts: ValueParts      # its pieces ([N] each): head, tail, discount rate
     priced_growth: jax.Array     # [N] the priced-in long-run growth the value uses (the network's, every scenario)
+    priced_extra: jax.Array      # [N] USD bn per year: the priced-in terminal cash flow beyond the path's own (idem)
     payout_path: jax.Array       # [T, N] payouts to shareholders each quarter ([T, 0] unless record_paths)
     cash_path: jax.Array         # [T, N] liquidity buffer: cash before funding plus every funding source's room
                                  # (< 0: a missed payment; [T, 0] unless record_paths)
@@ -767,7 +768,7 @@ def _simulate(net: Network, f: Factors, p: ModelParams, room: jax.Array, priced:
         accelerated=s.accelerated, prepayment_claims=s.prepay_claims,
         capital_shortfall=shortfall_i, capital_shortfall_by_kind=shortfall_i @ kinds,
         market_value=market_value(parts, priced, s.defaulted), value_parts=parts, payout_path=payout_path,
-        priced_growth=priced.growth,
+        priced_growth=priced.growth, priced_extra=priced.extra,
     )
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .config import RunConfig, moves_path, plain
 from .data import Tables
-from .dynamics import CPU_TILE, ModelParams, book_net_worth
+from .dynamics import CPU_TILE, ModelParams, Outcome, book_net_worth
 from .network import Network, NetworkLabels
 from .report import Report
 from .shocks import SHOCKS
@@ -78,35 +78,39 @@ def montecarlo(ctx: Context) -> Report:
                    "loss_distribution.png": lambda path: plots.loss_distribution(res.system_loss, summ, path),
                    "network.png": lambda path: plots.network_picture(net, labels, res.default_prob, path),
                    "loss_waterfall.png": lambda path: plots.loss_waterfall(res.channel_loss, summ, path),
-                   "market_value_paths.png": lambda path: _value_paths_plot(ctx, path)}
+                   "market_value_paths.png": lambda path: _value_paths_plot(ctx, res.baseline, path)}
     return Report(summ, tables={"entities": ents, "scenarios": scenario_table(res)}, plots=figures,
                   text=terminal_report(ents, summ, run.report.top))
 
 
-def _value_paths_plot(ctx: Context, path: Path, top: int = 8) -> None:
-    """Market value paths of the firms whose value moves most, at the configured sizes (no noise)."""
-    from .dynamics import simulate, solve_plan
+def _value_paths_plot(ctx: Context, base: Outcome, path: Path, top: int = 8) -> None:
+    """Market value paths of the firms whose value moves most, at the configured sizes (no noise),
+    against the no-shock ``base`` (the Monte Carlo's baseline, whose paths are recorded: the
+    shocked path reruns its compiled program)."""
+    from .montecarlo import one_scenario_with_paths
     from .report import plots
-    from .shocks import factors_from_sizes, neutral
-    from .valuation import value_path
+    from .shocks import factors_from_sizes
 
     net, labels = ctx.net, ctx.labels
-    params = replace(model_params(ctx.run), record_paths=True)
-    plan = jax.jit(solve_plan)(net, params)     # compiled, as simulate compiles its own
     f = factors_from_sizes(ctx.shocks, labels, {}, dtype=net.cash.dtype)
-    runs = simulate(net, jax.tree_util.tree_map(lambda a, b: jnp.concatenate([a, b]), neutral(1, net.n, net.cash.dtype), f),
-                    params)
-    T = net.quarters
-    q = jnp.arange(T)[:, None]
-    paths = []
-    for b in range(2):
-        o = jax.tree_util.tree_map(lambda x: x[b], runs)
-        dflt = (o.default_quarter[None, :] >= 0) & (q >= o.default_quarter[None, :])
-        paths.append(np.asarray(value_path(o.payout_path, o.value_parts, plan.priced, dflt)))
-    base, shocked = paths
-    move = np.abs(shocked[-1] - base[-1]) * (np.asarray(net.economy.market_value) > 0)
+    shocked = one_scenario_with_paths(net, f, model_params(ctx.run))
+    base_v, shocked_v = (np.asarray(_market_value_path(o)) for o in (base, shocked))
+    move = np.abs(shocked_v[-1] - base_v[-1]) * (np.asarray(net.economy.market_value) > 0)
     pick = np.argsort(-move)[:top]
-    plots.market_value_paths(labels.quarters, [labels.names[i][:24] for i in pick], base[:, pick], shocked[:, pick], path)
+    plots.market_value_paths(labels.quarters, [labels.names[i][:24] for i in pick], base_v[:, pick], shocked_v[:, pick],
+                             path)
+
+
+@jax.jit
+def _market_value_path(o: Outcome) -> jax.Array:
+    """``[T, N]`` USD bn: one scenario's market value at the end of each quarter
+    (:func:`stressgpu.valuation.value_path`), 0 from the quarter a firm defaults."""
+    from .valuation import PricedIn, value_path
+
+    q = jnp.arange(o.payout_path.shape[0])[:, None]
+    defaulted = (o.default_quarter[None, :] >= 0) & (q >= o.default_quarter[None, :])
+    priced = PricedIn(o.priced_growth, o.priced_extra, None, None)
+    return value_path(o.payout_path, o.value_parts, priced, defaulted)
 
 
 def network_amounts(ctx: Context):

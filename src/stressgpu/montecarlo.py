@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from ._types import KINDS, LENDER_KINDS, Status
 from .diagnostics import diagnose, entity_debtrank, exposures_at_start
 from .dynamics import ModelParams, Outcome, simulate
 from .network import Network, NetworkLabels
-from .shocks import draw_factors, neutral
+from .shocks import Factors, draw_factors, neutral
 
 LOSS_BINS = 2048  # per-entity loss histogram on [0, twice the baseline balance sheet] for tail measures
 SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", *(f"loss_{k}" for k in LENDER_KINDS),
@@ -156,10 +156,17 @@ class MonteCarloResult:
     status_count: dict[str, int] = field(default_factory=dict)  # scenarios by worst solver status (ok, max_steps, ...)
 
 
+def one_scenario_with_paths(net: Network, factors: Factors, params: ModelParams) -> Outcome:
+    """One scenario (``factors`` with leading axis 1) with its cash, net-worth and payout paths
+    ``[T, N]`` recorded (``record_paths``). The no-shock baseline and the report's market value
+    paths both run through this one compiled program: a second program for the plot cost the
+    default job ~30 s of compiling on a 2-core CPU."""
+    return jax.tree_util.tree_map(lambda x: x[0], simulate(net, factors, replace(params, record_paths=True)))
+
+
 def baseline_outcome(net: Network, params: ModelParams) -> Outcome:
-    """The no-shock run (one scenario)."""
-    f = neutral(1, net.n, net.cash.dtype)
-    return jax.tree_util.tree_map(lambda x: x[0], simulate(net, f, params))
+    """The no-shock run (one scenario), with its paths (:func:`one_scenario_with_paths`)."""
+    return one_scenario_with_paths(net, neutral(1, net.n, net.cash.dtype), params)
 
 
 def _loss_scale(base: Outcome) -> jax.Array:
