@@ -35,6 +35,7 @@ LOCK = ".stressgpu.lock"
 EXIT_BAD_INPUT = 2
 register_configs()
 logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # "no TPU" notices are noise here
+logging.getLogger("jax._src.compilation_cache").setLevel(logging.WARNING)  # nor "Resetting cache at <empty>"
 
 
 class RunDirError(RuntimeError):
