@@ -36,6 +36,7 @@ EXIT_BAD_INPUT = 2
 register_configs()
 logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # "no TPU" notices are noise here
 logging.getLogger("jax._src.compilation_cache").setLevel(logging.WARNING)  # nor "Resetting cache at <empty>"
+logging.getLogger("matplotlib.font_manager").setLevel(logging.WARNING)  # nor a first run's "generated new fontManager"
 
 
 class RunDirError(RuntimeError):
