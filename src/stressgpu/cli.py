@@ -34,9 +34,10 @@ CONF_DIR = str(package_dir("conf"))
 LOCK = ".stressgpu.lock"
 EXIT_BAD_INPUT = 2
 register_configs()
-logging.getLogger("jax._src.xla_bridge").setLevel(logging.WARNING)  # "no TPU" notices are noise here
-logging.getLogger("jax._src.compilation_cache").setLevel(logging.WARNING)  # nor "Resetting cache at <empty>"
-logging.getLogger("matplotlib.font_manager").setLevel(logging.WARNING)  # nor a first run's "generated new fontManager"
+# Notices that mean nothing to a user: "no TPU", "Resetting cache at <empty>", a first run's
+# "generated new fontManager".
+for _noisy in ("jax._src.xla_bridge", "jax._src.compilation_cache", "matplotlib.font_manager"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 
 class RunDirError(RuntimeError):
