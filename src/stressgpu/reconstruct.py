@@ -27,8 +27,9 @@ Methods:
 * :func:`reconstruct_block` -- published links kept fixed, the unpublished remainder of each
   book reconstructed by maximum entropy.
 
-Everything is pure JAX: the iterations are ``lax.while_loop``s, results carry a ``converged``
-flag and an iteration count, and every function can be jitted and vmapped. Checks that need the
+Everything is pure JAX: every iteration runs through the engine's fixed-point driver
+(:func:`stressgpu.solvers.iterate`), results carry a ``converged`` flag, a status and an
+iteration count, and every function can be jitted and vmapped. Checks that need the
 numbers (balanced, non-negative totals) run in Python before jitting when inputs are concrete;
 under ``jit``/``vmap`` they are skipped and an infeasible problem shows as ``converged=False``.
 """
@@ -44,7 +45,7 @@ import numpy as np
 from jax import lax
 
 from ._types import Status
-from .solvers import iterate, worst
+from .solvers import effective_tol, iterate, worst
 
 __all__ = [
     "SAMPLE_METHODS",
@@ -62,8 +63,6 @@ SELECTIONS = ("size", "ratio")
 # Totals whose sums differ by at most this share of S are taken as balanced (rounding in the
 # data); the column totals are then rescaled to the row sum so that RAS can meet a tight tol.
 BALANCE_RTOL = 1e-9
-# A tolerance below a few ulps could never be met by a loop that stalls on adjacent floats.
-_ULPS_FLOOR = 16.0
 
 
 class ReconstructionResult(NamedTuple):
@@ -134,10 +133,6 @@ def _prepare(row_totals, col_totals, support, names=("row_totals", "col_totals")
                 f"USD bn, sum of {names[1]} (lent by lenders) = {sc:.10g} USD bn; every amount "
                 f"owed must be an amount lent")
     return r, c, allowed
-
-
-def _tol(tol, dtype):
-    return jnp.maximum(jnp.asarray(tol, dtype), _ULPS_FLOOR * jnp.finfo(dtype).eps)
 
 
 def _balance(r, c):
@@ -224,7 +219,7 @@ def max_entropy(
             or not balancing (the message names both sums).
     """
     r, c, allowed = _prepare(row_totals, col_totals, support)
-    return _max_entropy_core(r, c, allowed, _tol(tol, r.dtype), jnp.asarray(max_iter, jnp.int32))
+    return _max_entropy_core(r, c, allowed, effective_tol(tol, r.dtype), jnp.asarray(max_iter, jnp.int32))
 
 
 # --------------------------------------------------------------------------- min density
@@ -237,6 +232,7 @@ def _reach(adj):
     """
     m = adj.shape[0]
     a = jnp.minimum(adj.astype(jnp.float32) + jnp.eye(m, dtype=jnp.float32), 1.0)
+    # Not a fixed-point loop: a fixed number of squarings, known at trace time (unrolled).
     for _ in range(max(1, math.ceil(math.log2(m)))):
         a = jnp.minimum(a @ a, 1.0)
     return a > 0
@@ -254,22 +250,22 @@ def _bipartite(links, extra=None):
 def _two_core(links):
     """Links on cycles or on paths between cycles, [N, N] bool: the 2-core of the bipartite
     borrower/lender graph, found by pruning nodes with fewer than two links. Empty iff the links
-    form a forest."""
+    form a forest. Returns ``(core, status)``."""
     n = links.shape[0]
 
-    def cond(state):
-        return state[2] & (state[3] <= 2 * n)   # each pass prunes a node: 2N passes suffice
-
-    def body(state):
-        rows, cols, _, k = state
+    def step(state):
+        rows, cols, _ = state
         live = links & rows[:, None] & cols[None, :]
         new_rows = rows & (live.sum(1) >= 2)
         new_cols = cols & (live.sum(0) >= 2)
-        return new_rows, new_cols, jnp.any(new_rows != rows) | jnp.any(new_cols != cols), k + 1
+        return new_rows, new_cols, jnp.any(new_rows != rows) | jnp.any(new_cols != cols)
 
     ones = jnp.ones(n, bool)
-    rows, cols, _, _ = lax.while_loop(cond, body, (ones, ones, jnp.asarray(True), jnp.asarray(0, jnp.int32)))
-    return links & rows[:, None] & cols[None, :]
+    # Each pass that changes something prunes one of the 2N nodes; one more pass sees no change.
+    sol = iterate(step, (ones, ones, jnp.asarray(True)), max_steps=2 * n + 1,
+                  done=lambda old, new: ~new[2])
+    rows, cols, _ = sol.value
+    return links & rows[:, None] & cols[None, :], sol.status
 
 
 def _cycle(core, key):
@@ -278,7 +274,8 @@ def _cycle(core, key):
 
     A walk through the 2-core that never turns straight back (every node there has two links or
     more) must revisit a node within 2N steps; the part of the walk from that node on is the
-    cycle. Ties between next nodes are broken by a random priority per node.
+    cycle. Ties between next nodes are broken by a random priority per node. Returns
+    ``(signs, status)``.
     """
     n = core.shape[0]
     m = 2 * n
@@ -290,11 +287,7 @@ def _cycle(core, key):
     seq = jnp.full(m + 1, -1, jnp.int32).at[0].set(start)
     pos = jnp.full(m, -1, jnp.int32).at[start].set(0)
 
-    def cond(state):
-        t, _, _, _, _, hit, _ = state
-        return (hit < 0) & (t < m)
-
-    def body(state):
+    def walk(state):
         t, cur, prev, seq, pos, _, _ = state
         nxt = jnp.argmax(jnp.where(adj[cur] & (nodes != prev), prio, -1.0)).astype(jnp.int32)
         hit = pos[nxt]
@@ -306,7 +299,9 @@ def _cycle(core, key):
 
     init = (jnp.asarray(0, jnp.int32), start, jnp.asarray(-1, jnp.int32), seq, pos,
             jnp.asarray(-1, jnp.int32), start)
-    t_end, _, _, seq, _, hit, closing = lax.while_loop(cond, body, init)
+    # Ends when the walk meets a node it has visited (hit >= 0): within m steps, as above.
+    sol = iterate(walk, init, max_steps=m, done=lambda old, new: new[5] >= 0)
+    t_end, _, _, seq, _, hit, closing = sol.value
     # Edges seq[k] - seq[k+1] for hit <= k < t_end, then seq[t_end] - closing (= seq[hit]).
     k = jnp.arange(m + 1)
     a = jnp.where(k < t_end, seq, seq[t_end])
@@ -316,33 +311,33 @@ def _cycle(core, key):
     lo, hi = jnp.minimum(a, b), jnp.maximum(a, b)
     rows = jnp.where(valid, lo, 0)
     cols = jnp.where(valid, hi - n, 0)
-    return jnp.zeros((n, n), jnp.int32).at[rows, cols].add(sign)
+    return jnp.zeros((n, n), jnp.int32).at[rows, cols].add(sign), sol.status
 
 
 def _cancel_cycles(x, key, max_iter):
     """Shift amounts round cycles of links until none is left (every total unchanged).
 
     Each shift empties the smallest link of the cycle (the cheaper of the two directions), so
-    small links are dropped and large ones kept. Returns ``(x, forest)``.
+    small links are dropped and large ones kept. Returns ``(x, status)``: ``OK`` once the links
+    form a forest, ``MAX_STEPS`` if cycles are left after ``max_iter`` shifts.
     """
 
-    def cond(state):
-        _, core, _, it = state
-        return jnp.any(core) & (it < max_iter)
-
-    def body(state):
-        x, core, key, it = state
+    def step(state):
+        x, core, key, _ = state
         key, sub = jax.random.split(key)
-        signs = _cycle(core, sub)
+        signs, found = _cycle(core, sub)
         low_minus = jnp.min(jnp.where(signs < 0, x, jnp.inf))
         low_plus = jnp.min(jnp.where(signs > 0, x, jnp.inf))
-        step = jnp.where(low_minus <= low_plus, low_minus, -low_plus)
-        x = jnp.maximum(x + step * signs.astype(x.dtype), 0.0)
-        return x, _two_core(x > 0), key, it + 1
+        shift = jnp.where(low_minus <= low_plus, low_minus, -low_plus)
+        x = jnp.maximum(x + shift * signs.astype(x.dtype), 0.0)
+        core, pruned = _two_core(x > 0)
+        return x, core, key, worst(found, pruned)
 
-    init = (x, _two_core(x > 0), key, jnp.asarray(0, jnp.int32))
-    x, core, _, _ = lax.while_loop(cond, body, init)
-    return x, ~jnp.any(core)
+    core, pruned = _two_core(x > 0)
+    # the state's last entry: the status of this step's own loops (finding the cycle, pruning)
+    sol = iterate(step, (x, core, key, pruned), max_steps=max_iter,
+                  done=lambda old, new: ~jnp.any(new[1]), check=lambda state: state[3])
+    return sol.value[0], worst(sol.status, pruned)
 
 
 def _augment(x, ad, ld, allowed, thr):
@@ -356,19 +351,15 @@ def _augment(x, ad, ld, allowed, thr):
     borrower -> lender (allowed pairs) and lender -> borrower (existing links) steps. If there is
     none, no matrix on the support carries the totals (max-flow / min-cut).
 
-    Returns ``(x, ad, ld, found)``.
+    Returns ``(x, ad, ld, status)``: ``SINGULAR`` when there is no path.
     """
     n = x.shape[0]
     linked = x > 0
     source = ad > thr
     sink = ld > thr
 
-    def cond(state):
-        frontier, _, _, _, _, done, k = state
-        return jnp.any(frontier) & ~done & (k <= n)   # the seen sets grow every pass
-
-    def body(state):
-        frontier, seen_r, seen_c, par_r, par_c, _, k = state
+    def search(state):
+        frontier, seen_r, seen_c, par_r, par_c, _ = state
         step_c = frontier[:, None] & allowed
         new_c = jnp.any(step_c, 0) & ~seen_c
         par_c = jnp.where(new_c, jnp.argmax(step_c, 0).astype(jnp.int32), par_c)
@@ -377,33 +368,40 @@ def _augment(x, ad, ld, allowed, thr):
         new_r = jnp.any(step_r, 1) & ~seen_r
         par_r = jnp.where(new_r, jnp.argmax(step_r, 1).astype(jnp.int32), par_r)
         seen_r = seen_r | new_r
-        return new_r, seen_r, seen_c, par_r, par_c, jnp.any(seen_c & sink), k + 1
+        return new_r, seen_r, seen_c, par_r, par_c, jnp.any(seen_c & sink)
 
     none = jnp.full(n, -1, jnp.int32)
-    init = (source, source, jnp.zeros(n, bool), none, none, jnp.asarray(False), jnp.asarray(0, jnp.int32))
-    _, _, seen_c, par_r, par_c, found, _ = lax.while_loop(cond, body, init)
+    init = (source, source, jnp.zeros(n, bool), none, none, jnp.asarray(False))
+    # Until the frontier is empty or a short lender is reached; each pass before that adds a
+    # borrower to the seen set, so n + 1 passes suffice.
+    bfs = iterate(search, init, max_steps=n + 1, done=lambda old, new: ~jnp.any(new[0]) | new[5])
+    _, _, seen_c, par_r, par_c, found = bfs.value
 
     # Walk back from the reached lender to a source borrower, marking +1 / -1 on the path.
-    def walk_cond(state):
-        return ~state[4] & (state[5] <= n)       # a path visits each borrower at most once
-
-    def walk_body(state):
-        j, signs, low, _, _, steps = state
+    def walk(state):
+        j, signs, low, _, _ = state
         k = par_c[j]
         signs = signs.at[k, j].add(1)
         at_source = par_r[k] < 0
         back = jnp.maximum(par_r[k], 0)
         signs = jnp.where(at_source, signs, signs.at[k, back].add(-1))
         low = jnp.where(at_source, low, jnp.minimum(low, x[k, back]))
-        return jnp.where(at_source, j, back), signs, low, k, at_source, steps + 1
+        return jnp.where(at_source, j, back), signs, low, k, at_source
 
     j0 = jnp.argmax(seen_c & sink).astype(jnp.int32)
-    init = (j0, jnp.zeros((n, n), jnp.int32), jnp.asarray(jnp.inf, x.dtype),
-            jnp.asarray(0, jnp.int32), ~found, jnp.asarray(0, jnp.int32))
-    _, signs, low, i0, _, _ = lax.while_loop(walk_cond, walk_body, init)
+    # ``low`` starts at the largest finite float, not inf: the driver stops on a non-finite
+    # state; min(ad, ld, low) is the same either way.
+    init = (j0, jnp.zeros((n, n), jnp.int32), jnp.asarray(jnp.finfo(x.dtype).max, x.dtype),
+            jnp.asarray(0, jnp.int32), ~found)
+    # A path visits each borrower at most once: n + 1 steps suffice.
+    back = iterate(walk, init, max_steps=n + 1, done=lambda old, new: new[4])
+    _, signs, low, i0, _ = back.value
     d = jnp.where(found, jnp.minimum(jnp.minimum(ad[i0], ld[j0]), low), 0.0)
     x = jnp.maximum(x + d * signs.astype(x.dtype), 0.0)
-    return x, ad.at[i0].add(-d), ld.at[j0].add(-d), found
+    # A search cut short is MAX_STEPS, not a proof that no path exists.
+    status = jnp.where(bfs.status != Status.OK, bfs.status,
+                       jnp.where(found, back.status, Status.SINGULAR)).astype(jnp.int32)
+    return x, ad.at[i0].add(-d), ld.at[j0].add(-d), status
 
 
 def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob, tol,
@@ -415,9 +413,8 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
     n = r.shape[0]
     key, k_cycles = jax.random.split(key)
 
-    def cond(state):
-        _, ad, ld, _, it, hopeless = state
-        return (jnp.any(ad > thr) | jnp.any(ld > thr)) & (it < max_iter) & ~hopeless
+    def unallocated(ad, ld):
+        return jnp.any(ad > thr) | jnp.any(ld > thr)
 
     def step(x, ad, ld, key):
         """One ACvP move: propose a link (Metropolis) or, rarely, remove one."""
@@ -448,30 +445,26 @@ def _min_density_core(r, c, allowed, key, link_cost, penalty, theta, remove_prob
         x = jnp.where(remove, x.at[ri, rj].set(0.0), x)
         ad = jnp.where(remove, ad.at[ri].add(back), ad)
         ld = jnp.where(remove, ld.at[rj].add(back), ld)
-        return x, ad, ld, jnp.asarray(False)
+        return x, ad, ld, jnp.asarray(Status.OK, jnp.int32)
 
     def dead_end(x, ad, ld, key):
-        x, ad, ld, found = _augment(x, ad, ld, allowed, thr)
-        return x, ad, ld, ~found
+        return _augment(x, ad, ld, allowed, thr)
 
     def body(state):
-        x, ad, ld, key, it, _ = state
+        x, ad, ld, key, _ = state
         key, sub = jax.random.split(key)
         stuck = ~jnp.any(allowed & (x <= 0) & (ad > thr)[:, None] & (ld > thr)[None, :])
-        x, ad, ld, hopeless = lax.cond(stuck, dead_end, step, x, ad, ld, sub)
-        return x, ad, ld, key, it + 1, hopeless
+        x, ad, ld, status = lax.cond(stuck, dead_end, step, x, ad, ld, sub)
+        return x, ad, ld, key, status
 
-    init = (jnp.zeros((n, n), r.dtype), r, c, key, jnp.asarray(0, jnp.int32),
-            jnp.asarray(False))
-    x, ad, ld, _, it, hopeless = lax.while_loop(cond, body, init)
-    allocated = ~(jnp.any(ad > thr) | jnp.any(ld > thr))
-    x, forest = _cancel_cycles(x, k_cycles, n * n)
-    # Unallocated totals: the support cannot carry them (SINGULAR, a max-flow cut) or the
-    # cap came first (MAX_STEPS); a cycle left uncancelled is MAX_STEPS too.
-    status = jnp.where(allocated & forest, Status.OK,
-                       jnp.where(hopeless, Status.SINGULAR, Status.MAX_STEPS)).astype(jnp.int32)
-    status = worst(status, jnp.where(jnp.all(jnp.isfinite(x)), Status.OK, Status.NONFINITE))
-    return ReconstructionResult(x, status == Status.OK, it, *_errors(x, r, c), status)
+    init = (jnp.zeros((n, n), r.dtype), r, c, key, jnp.asarray(Status.OK, jnp.int32))
+    # Until everything is allocated (OK), or the cap (MAX_STEPS), or a dead end with no
+    # augmenting path: the support cannot carry the totals (SINGULAR, a max-flow cut).
+    sol = iterate(body, init, max_steps=max_iter, done=lambda old, new: ~unallocated(new[1], new[2]),
+                  check=lambda state: state[4])
+    x, cycles_left = _cancel_cycles(sol.value[0], k_cycles, n * n)   # MAX_STEPS when cycles are left
+    status = worst(sol.status, cycles_left, jnp.where(jnp.all(jnp.isfinite(x)), Status.OK, Status.NONFINITE))
+    return ReconstructionResult(x, status == Status.OK, sol.steps, *_errors(x, r, c), status)
 
 
 _min_density_jit = jax.jit(_min_density_core)
@@ -501,9 +494,9 @@ def min_density(
     Anand, Craig & von Peter (2015, Quantitative Finance 15(4), 625-636) look for the matrix with
     the fewest links that matches the totals, trading a cost ``c`` per link against penalties on
     what is left unallocated; the problem is combinatorial and they solve it with a stochastic
-    heuristic. This is that heuristic, run in one ``lax.while_loop`` (the stochastic variant, not
-    a deterministic greedy fill). Starting from ``X = 0`` with unallocated totals ``a = r``,
-    ``l = c``, each iteration:
+    heuristic. This is that heuristic, run in one loop of the engine's driver (the stochastic
+    variant, not a deterministic greedy fill). Starting from ``X = 0`` with unallocated totals
+    ``a = r``, ``l = c``, each iteration:
 
     1. draws a candidate link ``(i, j)`` among the allowed pairs with ``a_i > 0`` and ``l_j > 0``
        with probability ``Q[i, j]``: ``selection="size"`` -> ``Q ~ a_i l_j`` (links between
@@ -561,7 +554,7 @@ def min_density(
     dt = r.dtype
     return _min_density_jit(r, c, allowed, key, jnp.asarray(link_cost, dt),
                             jnp.asarray(penalty, dt), jnp.asarray(theta, dt),
-                            jnp.asarray(remove_prob, dt), _tol(tol, dt),
+                            jnp.asarray(remove_prob, dt), effective_tol(tol, dt),
                             jnp.asarray(max_iter, jnp.int32), jnp.asarray(selection == "ratio"))
 
 
@@ -660,7 +653,7 @@ def sample_networks(
     r, c, allowed = _prepare(row_totals, col_totals, support)
     dt = r.dtype
     cap = jnp.asarray(max_iter, jnp.int32)
-    return _sample_core(r, c, allowed, key, jnp.asarray(density, dt), _tol(tol, dt), cap, cap,
+    return _sample_core(r, c, allowed, key, jnp.asarray(density, dt), effective_tol(tol, dt), cap, cap,
                         n_samples=int(n_samples))
 
 
@@ -715,5 +708,5 @@ def reconstruct_block(
     free = ~mask if support is None else jnp.asarray(support).astype(bool) & ~mask
     r, c, allowed = _prepare(jnp.asarray(unknown_rows, dtype), jnp.asarray(unknown_cols, dtype),
                              free, names=("unknown_rows", "unknown_cols"))
-    rest = _max_entropy_core(r, c, allowed, _tol(tol, dtype), jnp.asarray(max_iter, jnp.int32))
+    rest = _max_entropy_core(r, c, allowed, effective_tol(tol, dtype), jnp.asarray(max_iter, jnp.int32))
     return rest._replace(matrix=k + rest.matrix)
