@@ -5,7 +5,9 @@ from ._cpu import configure_cpu_devices
 
 
 def run_cli() -> None:
-    configure_cpu_devices()  # before JAX starts (see _cpu.py)
+    # XLA's CPU options are set only while JAX is not yet imported (_cpu.py) and .cli imports
+    # JAX: the options first, so this is the one import that stays inside a function.
+    configure_cpu_devices()
     from .cli import main
 
     sys.exit(main())

@@ -23,12 +23,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# This module imports JAX (here and through .config); XLA's CPU options are set before it is
+# imported, by ``python -m stressgpu`` (__main__.run_cli, _cpu.py). Importing starts no backend
+# and creates no array, so what must come first (jax.distributed.initialize, the compile cache,
+# x64) still does, in prepare().
 import hydra
+import jax
+import jax.numpy as jnp
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from .compile_cache import use_compile_cache
 from .config import ConfigError, Mode, Precision, check_against_data, package_dir, plain, register_configs, validate
-from .data import DataError
+from .data import DataError, load_tables
+from .ensemble import reconstruction_block
+from .modes import MODES, Context
+from .montecarlo import CHECKPOINT, Accumulators, CheckpointError, fingerprint
+from .network import build_network
+from .report import write_report
 
 CONF_DIR = str(package_dir("conf"))
 LOCK = ".stressgpu.lock"
@@ -46,11 +59,7 @@ class RunDirError(RuntimeError):
 
 def is_bad_input(err: BaseException) -> bool:
     """Whether ``err`` means bad input (exit code 2, a message, no traceback)."""
-    kinds = [ConfigError, DataError, RunDirError]
-    mc = sys.modules.get(f"{__package__}.montecarlo")
-    if mc is not None:  # a damaged checkpoint
-        kinds.append(mc.CheckpointError)
-    return isinstance(err, tuple(kinds))
+    return isinstance(err, (ConfigError, DataError, RunDirError, CheckpointError))
 
 
 @dataclass
@@ -67,21 +76,12 @@ class Prepared:
 
 def prepare(cfg: DictConfig, out: Path) -> Prepared:
     """Step 1: every check that can fail on the inputs, before any work and any write."""
-    import jax
-
     run_cfg, shocks = validate(cfg)
     if run_cfg.mc.distributed:  # before JAX does anything
         jax.distributed.initialize()
     use_compile_cache(run_cfg.compile_cache)
     if run_cfg.precision == Precision.float64:  # float32 runs need no change: their arrays are float32
         jax.config.update("jax_enable_x64", True)
-    import jax.numpy as jnp
-
-    from .data import load_tables
-    from .ensemble import reconstruction_block
-    from .montecarlo import CHECKPOINT, Accumulators, fingerprint
-    from .network import build_network
-
     tables = load_tables(run_cfg.data_dir or package_dir("data"))
     dtype = jnp.float64 if run_cfg.precision == Precision.float64 else jnp.float32
     horizon = run_cfg.target.by if run_cfg.mode == Mode.reverse else run_cfg.horizon
@@ -147,13 +147,8 @@ def run_lock(out: Path):
 def run(cfg: DictConfig, out_dir: str | Path, *, on_prepared=None) -> dict:
     """Prepare, run the mode, write every output into ``out_dir``; return the summary.
     ``on_prepared(out)`` is called once the inputs have passed, before anything is written."""
-    import jax
-
     out = Path(out_dir)
     p = prepare(cfg, out)
-    from .modes import MODES, Context
-    from .report import write_report
-
     out.mkdir(parents=True, exist_ok=True)
     lead = jax.process_index() == 0
     with run_lock(out) if lead else _nothing():
@@ -178,8 +173,6 @@ def _nothing():
 
 def _write_hydra_files(out: Path) -> None:
     """What Hydra's ``output_subdir`` would hold (``.hydra/``), written once the inputs passed."""
-    from hydra.core.hydra_config import HydraConfig
-
     hc = HydraConfig.get()
     sub = out / ".hydra"
     sub.mkdir(parents=True, exist_ok=True)
@@ -192,9 +185,6 @@ _task_started = False
 
 @hydra.main(config_path=CONF_DIR, config_name="config", version_base="1.3")
 def _hydra_main(cfg: DictConfig) -> None:
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
-
     global _task_started
     _task_started = True
     hc = HydraConfig.get()

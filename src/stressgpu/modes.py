@@ -16,12 +16,31 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
+from .calibrate import (calibrate as fit_shock_sizes, event_network, market_ex_named, market_return_of, read_events,
+                        read_moves, validate as validate_calibration)
+from .channels.commitments import circular_revenue_share
 from .config import RunConfig, moves_path, plain
 from .data import Tables
 from .dynamics import CPU_TILE, ModelParams, Outcome, book_net_worth
-from .network import Network, NetworkLabels
-from .report import Report
-from .shocks import SHOCKS
+from .ensemble import block_matrices, link_amounts, reconstructed_exposure
+from .montecarlo import CHECKPOINT, one_scenario_with_paths, run_montecarlo
+from .network import Network, NetworkLabels, revenue_plan
+from .report import Report, entity_table, scenario_table, summary, terminal_report
+from .reverse import SearchSettings, Target, reverse_stress_test
+from .sensitivity import sensitivity as run_sensitivity
+from .shocks import SHOCKS, factors_from_sizes
+from .shocks.base import Dist, DistKind
+from .valuation import PricedIn, value_path
+
+
+def _plots():
+    """:mod:`stressgpu.report.plots`, imported only when a figure is drawn: the one import left
+    lazy here, because importing it loads matplotlib (about 0.35 s, which ``--help``, a rejected
+    config and ``report.plots=false`` need not pay) and switches the whole process to
+    matplotlib's Agg backend (a notebook that imports the command line keeps its own)."""
+    from .report import plots
+
+    return plots
 
 
 @dataclass
@@ -49,12 +68,6 @@ def model_params(run: RunConfig, **extra) -> ModelParams:
 
 def montecarlo(ctx: Context) -> Report:
     """Monte Carlo over the configured shocks: tables, plots, terminal summary."""
-    from .channels.commitments import circular_revenue_share
-    from .ensemble import reconstructed_exposure
-    from .montecarlo import CHECKPOINT, run_montecarlo
-    from .network import revenue_plan
-    from .report import entity_table, plots, scenario_table, summary, terminal_report
-
     run, out, net, labels = ctx.run, ctx.out, ctx.net, ctx.labels
     mc = run.mc
     amounts = network_amounts(ctx)
@@ -74,10 +87,10 @@ def montecarlo(ctx: Context) -> Report:
             "reconstructed_links": list(labels.reconstructed_links)}
     figures = {}
     if run.report.plots:
-        figures = {"default_timeline.png": lambda path: plots.default_timeline(res, labels, path),
-                   "loss_distribution.png": lambda path: plots.loss_distribution(res.system_loss, summ, path),
-                   "network.png": lambda path: plots.network_picture(net, labels, res.default_prob, path),
-                   "loss_waterfall.png": lambda path: plots.loss_waterfall(res.channel_loss, summ, path),
+        figures = {"default_timeline.png": lambda path: _plots().default_timeline(res, labels, path),
+                   "loss_distribution.png": lambda path: _plots().loss_distribution(res.system_loss, summ, path),
+                   "network.png": lambda path: _plots().network_picture(net, labels, res.default_prob, path),
+                   "loss_waterfall.png": lambda path: _plots().loss_waterfall(res.channel_loss, summ, path),
                    "market_value_paths.png": lambda path: _value_paths_plot(ctx, res.baseline, path)}
     return Report(summ, tables={"entities": ents, "scenarios": scenario_table(res)}, plots=figures,
                   text=terminal_report(ents, summ, run.report.top))
@@ -87,26 +100,20 @@ def _value_paths_plot(ctx: Context, base: Outcome, path: Path, top: int = 8) -> 
     """Market value paths of the firms whose value moves most, at the configured sizes (no noise),
     against the no-shock ``base`` (the Monte Carlo's baseline, whose paths are recorded: the
     shocked path reruns its compiled program)."""
-    from .montecarlo import one_scenario_with_paths
-    from .report import plots
-    from .shocks import factors_from_sizes
-
     net, labels = ctx.net, ctx.labels
     f = factors_from_sizes(ctx.shocks, labels, {}, dtype=net.cash.dtype)
     shocked = one_scenario_with_paths(net, f, model_params(ctx.run))
     base_v, shocked_v = (np.asarray(_market_value_path(o)) for o in (base, shocked))
     move = np.abs(shocked_v[-1] - base_v[-1]) * (np.asarray(net.economy.market_value) > 0)
     pick = np.argsort(-move)[:top]
-    plots.market_value_paths(labels.quarters, [labels.names[i][:24] for i in pick], base_v[:, pick], shocked_v[:, pick],
-                             path)
+    _plots().market_value_paths(labels.quarters, [labels.names[i][:24] for i in pick], base_v[:, pick],
+                                shocked_v[:, pick], path)
 
 
 @jax.jit
 def _market_value_path(o: Outcome) -> jax.Array:
     """``[T, N]`` USD bn: one scenario's market value at the end of each quarter
     (:func:`stressgpu.valuation.value_path`), 0 from the quarter a firm defaults."""
-    from .valuation import PricedIn, value_path
-
     q = jnp.arange(o.payout_path.shape[0])[:, None]
     defaulted = (o.default_quarter[None, :] >= 0) & (q >= o.default_quarter[None, :])
     priced = PricedIn(o.priced_growth, o.priced_extra, None, None)
@@ -115,8 +122,6 @@ def _market_value_path(o: Outcome) -> jax.Array:
 
 def network_amounts(ctx: Context):
     """``[M, E]`` debt per link for the configured reconstruction, or None for the data as is."""
-    from .ensemble import block_matrices, link_amounts
-
     cfg = ctx.run.network
     if ctx.block is None:
         return None
@@ -129,8 +134,6 @@ def network_amounts(ctx: Context):
 
 def reverse(ctx: Context) -> Report:
     """Reverse stress test: the most plausible shock that makes ``target`` happen by ``target.by``."""
-    from .reverse import SearchSettings, Target, reverse_stress_test
-
     run, labels = ctx.run, ctx.labels
     t, r = run.target, run.reverse
     shocks = ctx.shocks or {k: cls() for k, (cls, _) in SHOCKS.items() if k != "idiosyncratic_default"}
@@ -163,10 +166,6 @@ def reverse(ctx: Context) -> Report:
 
 def calibrate(ctx: Context) -> Report:
     """Fit shock sizes to observed market moves (default: the DeepSeek day, 27 Jan 2025)."""
-    from .calibrate import (calibrate as fit, event_network, market_ex_named, market_return_of, read_events, read_moves,
-                            validate)
-    from .report import plots
-
     c = ctx.run.calibrate
     shocks = ctx.shocks or calibration_shocks()
     path = moves_path(ctx.run, ctx.tables.directory)
@@ -178,11 +177,11 @@ def calibrate(ctx: Context) -> Report:
           f"{r_m:+.2%} without the network's own members; network {'dated ' + dated if dated else 'of the data'})",
           flush=True)
     params = model_params(ctx.run)
-    res = fit(net, labels, shocks, moves, market_return=r_m, params=params, steps=c.steps,
+    res = fit_shock_sizes(net, labels, shocks, moves, market_return=r_m, params=params, steps=c.steps,
               starts=c.starts, learning_rate=c.learning_rate, return_noise=c.return_noise,
               correlation=ctx.run.mc.correlation, seed=ctx.run.mc.seed)
     res.network = dated
-    checks = (validate(res, ctx.tables, shocks, params, read_events(path.parent), path.parent, skip=path.name,
+    checks = (validate_calibration(res, ctx.tables, shocks, params, read_events(path.parent), path.parent, skip=path.name,
                        dtype=ctx.net.cash.dtype)
               if c.validate and (path.parent / "events.csv").is_file() else [])
     stats = lambda f: {"r2": f.r2, "signs": f.signs, "firms": f.firms, "rank_corr": f.rank_corr, "rmse": f.rmse}  # noqa: E731
@@ -202,7 +201,7 @@ def calibrate(ctx: Context) -> Report:
         lines += [f"  {v.event:<28} {v.date}  κ {v.intensity:+6.2f}  R² {v.fit.r2:+.3f} (market only {v.fit_market_only.r2:+.3f})"
                   f"  signs {v.fit.signs}/{v.fit.firms}  rank corr {v.fit.rank_corr:+.2f}" for v in checks]
     val_table = pd.concat([v.table.assign(event=v.event) for v in checks]) if checks else pd.DataFrame()
-    figures = ({"calibration_fit.png": lambda p: plots.calibration_fit(res.table, p, res.fit, [(v.event, v.table) for v in checks])}
+    figures = ({"calibration_fit.png": lambda p: _plots().calibration_fit(res.table, p, res.fit, [(v.event, v.table) for v in checks])}
                if ctx.run.report.plots else {})
     return Report(summ, json={"calibration": summ}, csv={"calibration_fit": res.table, "calibration_validation": val_table},
                   plots=figures, text="\n".join(lines))
@@ -213,7 +212,6 @@ def calibration_shocks() -> dict:
     structural sizes (k, elasticity, share shift, and how much of the saving reaches end prices —
     a normal prior of scale 0.25 below full pass-through; its holders' re-rating does not move
     issuers' values) and the AI risk premium of the sentiment shock (its funding cut fixed at zero)."""
-    from .shocks.base import Dist, DistKind
     ds, sent = SHOCKS["deepseek"][0](), SHOCKS["ai_sentiment"][0](quarters=0.0, funding_cut=0.0, equity_rerate=0.0)
     ds.mc["equity_rerate"] = Dist(DistKind.fixed)
     ds.mc["pass_through"] = Dist(DistKind.normal, 0.25, low=0.0, high=1.0)
@@ -223,9 +221,6 @@ def calibration_shocks() -> dict:
 
 def sensitivity(ctx: Context) -> Report:
     """Rank links, balance-sheet items and shock sizes by how much they move system loss."""
-    from .report import plots
-    from .sensitivity import sensitivity as run_sensitivity
-
     shocks = ctx.shocks or {"deepseek": SHOCKS["deepseek"][0]()}
     print(f"sensitivity of system loss to links, balance sheets and the sizes of {', '.join(shocks)}", flush=True)
     res = run_sensitivity(ctx.net, ctx.labels, shocks, model_params(ctx.run))
@@ -239,7 +234,7 @@ def sensitivity(ctx: Context) -> Report:
     summ = {"loss_t0": res.loss_t0, "loss_horizon": res.loss_horizon,
             "top_links": res.links.head(top).to_dict("records"), "top_items": res.items.head(top).to_dict("records"),
             "shocks": res.shocks.to_dict("records")}
-    figures = ({"sensitivity.png": lambda p: plots.sensitivity_heatmaps(res, ctx.labels, p)}
+    figures = ({"sensitivity.png": lambda p: _plots().sensitivity_heatmaps(res, ctx.labels, p)}
                if ctx.run.report.plots else {})
     return Report(summ, tables={"sensitivity_links": res.links, "sensitivity_items": res.items,
                                 "sensitivity_shocks": res.shocks}, plots=figures, text="\n".join(lines))
