@@ -88,10 +88,12 @@ if ARGS is not None and ARGS.dtype == "float64":
     jax.config.update("jax_enable_x64", True)
 
 try:
-    from stressgpu.channels.clearing import make_network, solve_clearing
+    from stressgpu.channels.clearing import make_network
+    from stressgpu.channels.clearing_batch import solve_clearing
 except ImportError:  # not installed: use the checkout
     sys.path.insert(0, str(REPO / "src"))
-    from stressgpu.channels.clearing import make_network, solve_clearing
+    from stressgpu.channels.clearing import make_network
+    from stressgpu.channels.clearing_batch import solve_clearing
 
 
 # --------------------------------------------------------------------------- helpers
@@ -450,7 +452,7 @@ def bench_vs_baselines(quick, dtype, reps, rng_master, sizes) -> list[dict]:
         it = np.asarray(r.iterations).astype(np.int64)
         useful = float(it.sum()) * 2.0 * N * N
         bare_rate = 8 * 2.0 * B * N * N / med["bare8"]
-        from stressgpu.channels.clearing import _form
+        from stressgpu.channels.clearing_batch import _form
         sparse = bool(_form(net, N, False)[0])
         links = int(np.count_nonzero(L))
         p_naive = np.asarray(outs["naive"][0])
@@ -506,7 +508,7 @@ def run_clearing(net_np, e_np, method, dtype, reps, max_iter=10_000):
     if method == "picard":
         # Called as a user calls it (eagerly: the kernel picks its form, dense or links, from the
         # concrete network); compile time = first call minus the median.
-        from stressgpu.channels.clearing import _form
+        from stressgpu.channels.clearing_batch import _form
         sparse = bool(_form(net, N, False)[0])
         r, first, med, ts = timed(lambda: solve_clearing(net, e, method=method, max_iter=max_iter), reps)
         compile_s = max(first - med, 0.0)
@@ -541,7 +543,7 @@ def run_clearing(net_np, e_np, method, dtype, reps, max_iter=10_000):
 def picard_hlo_summary(net_np, B, dtype) -> dict:
     """What one Picard iteration executes in the compiled program: matmuls, other fusions and
     copies inside the batched while body (from jax.jit(...).lower(...).compile().as_text())."""
-    from stressgpu.channels import clearing as cl
+    from stressgpu.channels import clearing_batch as cl
     N = net_np["L"].shape[0]
     net = jax.tree_util.tree_map(lambda x: jnp.asarray(x, dtype), make_network(net_np["L"], net_np["ext"]))
     e = jnp.ones((B, N), dtype)

@@ -36,8 +36,8 @@ from stressgpu.channels.clearing import (
     ClearingParams,
     clear_one,
     make_network,
-    solve_clearing,
 )
+from stressgpu.channels.clearing_batch import solve_clearing
 from stressgpu.channels.debtrank import debtrank, debtrank_by_entity, debtrank_one
 from stressgpu.channels.firesale import fire_sale, fire_sale_one
 

@@ -9,8 +9,10 @@ costs, Elsinger (2009) equity cross-holdings; three solvers, "picard", "fictitio
 4. the greatest clearing vector against an independent LP (scipy HiGHS), N = 5, 50, 300;
 5. Picard against the exact solvers, with default costs, cross-holdings and forced defaults;
 6. docs/model.md invariants, hypothesis-based, every solver;
-7. batching, jit, float32, honest non-convergence (status MAX_STEPS), self-loops refused;
+7. float32, honest non-convergence (status MAX_STEPS), self-loops refused;
 8. fictitious default takes at most N+1 rounds without cross-holdings.
+
+Batching, jit and the batched Picard loop: tests/test_clearing_batch.py.
 
 Conventions: e [N] gives [N] fields and scalars per scenario; e [B, N] gives [B, ...]; every
 result carries ``status`` (stressgpu.Status) and ``converged == (status == OK)``.
@@ -38,8 +40,8 @@ from stressgpu.channels.clearing import (
     clearing_map,
     equity_upper_bound,
     make_network,
-    solve_clearing,
 )
+from stressgpu.channels.clearing_batch import solve_clearing
 
 METHODS = ("picard", "fictitious_default", "hybrid")
 EXACT = ("fictitious_default", "hybrid")
@@ -643,32 +645,7 @@ def test_invariant_forced_default_never_raises_payments(problem):
         _check_fixed_point(Lp, extp, Cp, Ep, r, params, forced=Fp, atol=tol)
 
 
-# --------------------------------------------------------------------------- 7. batching, jit, dtype
-
-
-@pytest.mark.parametrize("method", METHODS)
-def test_batched_equals_single_scenarios_and_jit(method):
-    rng = np.random.default_rng(11)
-    batch, n = SMALL
-    L, ext, _ = _random_network(rng, n, density=0.5)
-    E = _random_e(rng, L, ext, batch)
-    net = make_network(L, ext)
-    params = ClearingParams(0.7, 0.9)
-    rb = _solve(net, E, method=method, params=params)
-    assert rb.payments.shape == (batch, n) and rb.iterations.shape == (batch,)
-    assert np.all(rb.converged)
-    for b in range(batch):
-        r1 = _solve(net, E[b], method=method, params=params)
-        assert r1.payments.shape == (n,) and r1.converged.shape == ()
-        np.testing.assert_allclose(r1.payments, rb.payments[b], rtol=1e-13, atol=1e-13)
-        np.testing.assert_allclose(r1.equity, rb.equity[b], rtol=1e-13, atol=1e-13)
-        np.testing.assert_array_equal(r1.defaulted, rb.defaulted[b])
-        assert r1.iterations == rb.iterations[b]
-    # the whole call traces under an outer jit (network as a pytree argument)
-    jitted = jax.jit(lambda nt, e: solve_clearing(nt, e, method=method, params=params))
-    rj = _host(jitted(net, jnp.asarray(E)))
-    np.testing.assert_allclose(rj.payments, rb.payments, rtol=1e-13, atol=1e-13)
-    np.testing.assert_array_equal(rj.defaulted, rb.defaulted)
+# --------------------------------------------------------------------------- 7. dtype, non-convergence
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -727,133 +704,3 @@ def test_fictitious_default_rounds_at_most_n_plus_one():
         assert np.all(rr.converged)
         assert 1 <= rr.iterations.min() and rr.iterations.max() <= n + 1
         assert rr.iterations.max() >= 3, "want a cascade of a few rounds"
-
-
-# --------------------------------------------------------------------------- 9. batched Picard
-#
-# solve_clearing(method="picard") on a batch runs one loop over the whole batch (stages that
-# gather the scenarios still running into smaller batches; a link form for sparse networks),
-# not vmap of the one-scenario loop. Each scenario's answer, steps and status must be the
-# one-scenario kernel's.
-
-
-def _clear_one_rows(net, E, F, params, **kw):
-    from stressgpu.channels.clearing import clear_one
-    one = jax.jit(jax.vmap(lambda e, f: clear_one(net, e, f, params, method="picard", **kw)))
-    return _host(one(jnp.asarray(E), jnp.asarray(F)))
-
-
-@pytest.mark.parametrize("stakes", [False, True], ids=["plain", "stakes"])
-def test_batched_picard_stages_equal_one_scenario_kernel(stakes, monkeypatch):
-    # 1,300 scenarios in four compaction stages (the stage floor lowered for the test); default
-    # costs, forced defaults, operating companies that keep paying, capital floors; scenarios
-    # converge at different steps.
-    from stressgpu.channels import clearing as cl
-    monkeypatch.setattr(cl, "_MIN_WORK", 1000)
-    assert len(cl._stage_rows(1300, 20)) == 4
-    rng = np.random.default_rng(21)
-    n, batch = 20, 1300
-    L, ext, C = _random_network(rng, n, density=0.2, cross=stakes)
-    E = _random_e(rng, L, ext, batch, 0.0, 1.3)
-    F = rng.random((batch, n)) < 0.03
-    can = rng.random(n) < 0.7
-    params = ClearingParams(0.6, 0.9, can, np.full(n, 0.5))
-    net = make_network(L, ext, C if stakes else None)
-    rb = _solve(net, E, forced_default=F, params=params)
-    r1 = _clear_one_rows(net, E, F, params)
-    assert np.all(rb.status == Status.OK) and len(np.unique(rb.iterations)) >= 3
-    np.testing.assert_array_equal(rb.iterations, r1.iterations)
-    np.testing.assert_array_equal(rb.defaulted, r1.defaulted)
-    np.testing.assert_allclose(rb.payments, r1.payments, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(rb.equity, r1.equity, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(rb.residual, r1.residual, rtol=0, atol=1e-12)
-    # a cap reached in a later stage: status MAX_STEPS where the kernel says so, same steps
-    cap = int(np.median(rb.iterations))
-    rc, r1c = _solve(net, E, forced_default=F, params=params, max_iter=cap), _clear_one_rows(net, E, F, params, max_steps=cap)
-    np.testing.assert_array_equal(rc.status, r1c.status)
-    np.testing.assert_array_equal(rc.iterations, r1c.iterations)
-    np.testing.assert_allclose(rc.payments, r1c.payments, rtol=1e-12, atol=1e-12)
-    assert 0 < np.sum(rc.status == Status.MAX_STEPS) < batch
-
-
-@pytest.mark.parametrize("stakes", [False, True], ids=["plain", "stakes"])
-def test_picard_residual_is_the_maps_change_at_the_answer(stakes):
-    # The answer is the last iterate whose image was computed: its residual, reported without
-    # a further product, must be |Φ(z) − z| at the answer as an independent NumPy map computes
-    # it, within the tolerance when converged; the defaults are the map's at the answer. Both
-    # the batched loop and the one-scenario kernel.
-    rng = np.random.default_rng(33)
-    n, batch = 12, 40
-    L, ext, C = _random_network(rng, n, density=0.3, cross=stakes)
-    E = _random_e(rng, L, ext, batch, 0.0, 1.2)
-    alpha, beta = 0.7, 0.9
-    net = make_network(L, ext, C if stakes else None)
-    tol = 1e-9
-    thresh = tol * max(1.0, float(_pbar_pi(L, ext)[0].max()))
-    F = np.zeros(E.shape, bool)
-    for res in (_solve(net, E, params=ClearingParams(alpha, beta), tol=tol),
-                _clear_one_rows(net, E, F, ClearingParams(alpha, beta), tol=tol)):
-        p_img, v_img, d = _np_map(L, ext, C if stakes else np.zeros((n, n)), E, res.payments, res.equity, F, alpha, beta)
-        change = np.abs(p_img - res.payments).max(1)
-        if stakes:
-            change = np.maximum(change, np.abs(v_img - res.equity).max(1))
-        assert np.all(res.status == Status.OK) and np.all(res.iterations >= 2)
-        np.testing.assert_allclose(res.residual, change, rtol=0, atol=1e-12)
-        assert np.all(res.residual <= thresh)
-        np.testing.assert_array_equal(res.defaulted, d)
-        assert 0 < d.sum() < d.size
-
-
-def test_batched_picard_link_form_for_sparse_networks():
-    from stressgpu.channels.clearing import EdgeNetwork, _form
-    rng = np.random.default_rng(4)
-    n, batch = 200, 40
-    L, ext, _ = _random_network(rng, n, density=3.0 / n)
-    E = _random_e(rng, L, ext, batch, 0.0, 1.2)
-    net = make_network(L, ext)
-    assert _form(net, n, False)[0]                       # sparse: the link form is chosen
-    rb = _solve(net, E)
-    r1 = _clear_one_rows(net, E, np.zeros(E.shape, bool), ClearingParams())
-    assert np.all(rb.status == Status.OK) and rb.defaulted.any()
-    np.testing.assert_allclose(rb.payments, r1.payments, rtol=1e-11, atol=1e-11)
-    np.testing.assert_allclose(rb.equity, r1.equity, rtol=1e-11, atol=1e-11)
-    np.testing.assert_array_equal(rb.defaulted, r1.defaulted)
-    assert np.abs(rb.iterations - r1.iterations).max() <= 1   # summation order may move the last step
-    # the same network as a link list, eager and under jit (traced: indices from the one-hot rows)
-    src, dst = np.nonzero(L)
-    eye = np.eye(n)
-    edges = EdgeNetwork(jnp.asarray(L[src, dst]), jnp.asarray(eye[src]), jnp.asarray(eye[dst]), jnp.asarray(ext), None)
-    for call in (lambda en: solve_clearing(en, jnp.asarray(E)), jax.jit(lambda en: solve_clearing(en, jnp.asarray(E)))):
-        re = _host(call(edges))
-        np.testing.assert_allclose(re.payments, rb.payments, rtol=1e-11, atol=1e-11)
-        np.testing.assert_array_equal(re.status, rb.status)
-    # a dense network under jit stays dense and agrees
-    rj = _host(jax.jit(lambda nt: solve_clearing(nt, jnp.asarray(E)))(net))
-    np.testing.assert_allclose(rj.payments, rb.payments, rtol=1e-11, atol=1e-11)
-
-
-def test_batched_picard_gradients_and_nonfinite_rows():
-    # implicit derivatives of the batched path equal the one-scenario kernel's
-    rng = np.random.default_rng(8)
-    n, batch = 6, 5
-    L, ext, C = _random_network(rng, n, density=0.5, cross=True)
-    E = _random_e(rng, L, ext, batch, 0.2, 1.1)
-    net = make_network(L, ext, C)
-    params = ClearingParams(0.8, 0.9)
-
-    def batched(e):
-        r = solve_clearing(net, e, params=params)
-        return r.payments.sum() + r.equity.sum()
-
-    def looped(e):
-        from stressgpu.channels.clearing import clear_one
-        r = jax.vmap(lambda x: clear_one(net, x, jnp.zeros(n, bool), params))(e)
-        return r.payments.sum() + r.equity.sum()
-
-    g, g1 = jax.grad(batched)(jnp.asarray(E)), jax.grad(looped)(jnp.asarray(E))
-    np.testing.assert_allclose(np.asarray(g), np.asarray(g1), rtol=1e-10, atol=1e-12)
-    # NaN or infinity in one scenario: that scenario NONFINITE, the others OK
-    E2 = E.copy()
-    E2[1, 2], E2[3, 0] = np.nan, np.inf
-    r = _solve(net, E2, params=params)
-    np.testing.assert_array_equal(r.status, [0, Status.NONFINITE, 0, Status.NONFINITE, 0])

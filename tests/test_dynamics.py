@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stressgpu.channels.clearing import ClearingNetwork, ClearingParams, solve_clearing
+from stressgpu.channels import ClearingNetwork, ClearingParams, solve_clearing
 from stressgpu.data import load_tables
 from stressgpu.dynamics import FAILING_KINDS, ModelParams, capital_floor, simulate
 from stressgpu.network import build_network

@@ -18,7 +18,8 @@ import pytest
 from hydra import compose, initialize_config_dir
 from jax import export
 
-from stressgpu.channels.clearing import METHODS, ClearingNetwork, ClearingParams, EdgeNetwork, solve_clearing
+from stressgpu.channels.clearing import METHODS, ClearingNetwork, ClearingParams, EdgeNetwork
+from stressgpu.channels.clearing_batch import solve_clearing
 from stressgpu.cli import CONF_DIR
 from stressgpu.config import validate
 from stressgpu.data import load_tables

@@ -26,7 +26,8 @@ import numpy as np
 import pytest
 
 from stressgpu._types import Status
-from stressgpu.channels.clearing import ClearingNetwork, ClearingParams, clearing_map, solve_clearing
+from stressgpu.channels.clearing import ClearingNetwork, ClearingParams, clearing_map
+from stressgpu.channels.clearing_batch import solve_clearing
 from stressgpu.channels.implicit import (
     clear_differentiable,
     clear_differentiable_result,

@@ -1,6 +1,7 @@
 """Propagation channels of docs/model.md §5, each a pure, batched JAX function of arrays."""
 from .cascade import CascadeResult, default_cascade
-from .clearing import ClearingNetwork, ClearingParams, ClearingResult, EdgeNetwork, make_network, solve_clearing
+from .clearing import ClearingNetwork, ClearingParams, ClearingResult, EdgeNetwork, make_network
+from .clearing_batch import solve_clearing
 from .commitments import circular_revenue_share, commitment_payments
 from .debtrank import DebtRankResult, debtrank, debtrank_by_entity
 from .firesale import FireSaleResult, fire_sale, price_impact
