@@ -18,7 +18,8 @@ import pandas as pd
 
 from .config import RunConfig, moves_path, plain
 from .data import Tables
-from .dynamics import CPU_TILE, ModelParams, Outcome, book_net_worth
+from .model import CPU_TILE, ModelParams, Outcome
+from .model.plan import book_net_worth
 from .network import Network, NetworkLabels
 from .report import Report
 from .shocks import SHOCKS
@@ -104,8 +105,8 @@ def _value_paths_plot(ctx: Context, base: Outcome, path: Path, top: int = 8) -> 
 @jax.jit
 def _market_value_path(o: Outcome) -> jax.Array:
     """``[T, N]`` USD bn: one scenario's market value at the end of each quarter
-    (:func:`stressgpu.valuation.value_path`), 0 from the quarter a firm defaults."""
-    from .valuation import PricedIn, value_path
+    (:func:`stressgpu.model.valuation.value_path`), 0 from the quarter a firm defaults."""
+    from .model.valuation import PricedIn, value_path
 
     q = jnp.arange(o.payout_path.shape[0])[:, None]
     defaulted = (o.default_quarter[None, :] >= 0) & (q >= o.default_quarter[None, :])
