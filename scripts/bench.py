@@ -14,7 +14,7 @@ One run measures, on whatever device JAX finds:
 3. two NumPy baselines on the same inputs: batched Picard (same algorithm, NumPy matmuls) and
    the per-scenario exact Eisenberg–Noe fictitious-default algorithm (numpy.linalg.solve), with
    agreement checks against the JAX results and speed ratios;
-4. the full quarterly model (:func:`stressgpu.dynamics.simulate`) with the deepseek shock.
+4. the full quarterly model (:func:`stressgpu.batch.simulate`) with the deepseek shock.
 
 0. (section 2a, issue 14) the clearing kernel against the baselines a user would reach for, on a
    network family it was not tuned on (lognormal sizes, Erdős–Rényi links, ~15 % of entities in
@@ -855,7 +855,7 @@ def _cpu_model() -> str:
 
 def bench_model(quick, dtype, reps):
     from stressgpu.data import load_tables
-    from stressgpu.dynamics import ModelParams, simulate
+    from stressgpu import ModelParams, simulate
     from stressgpu.network import build_network
     from stressgpu.shocks import SHOCKS, draw_factors
     real = REPO / "data" / "entities.csv"

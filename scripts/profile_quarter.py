@@ -1,6 +1,6 @@
 """Where a quarter of the full model spends its time, by mechanism.
 
-Runs :func:`stressgpu.dynamics.simulate` on the embedded network with DeepSeek draws once to
+Runs :func:`stressgpu.batch.simulate` on the embedded network with DeepSeek draws once to
 compile and warm up, then once under ``jax.profiler``, and splits the device time of every
 operation by the named scope it was traced under (``flows``, ``clearing``,
 ``default_resolution``, ``fire_sale``, ``covenants``; ``other``: the quarter's bookkeeping and
@@ -69,7 +69,7 @@ def main(argv=None) -> int:
     import jax.numpy as jnp
 
     from stressgpu.data import load_tables
-    from stressgpu.dynamics import ModelParams, simulate
+    from stressgpu import ModelParams, simulate
     from stressgpu.network import build_network
     from stressgpu.shocks import SHOCKS, draw_factors
 

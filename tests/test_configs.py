@@ -10,7 +10,7 @@ from hydra import compose, initialize_config_dir
 
 from stressgpu.cli import CONF_DIR
 from stressgpu.config import RunConfig, validate
-from stressgpu.dynamics import ModelParams
+from stressgpu.model import ModelParams
 from stressgpu.modes import model_params
 from stressgpu.shocks import SHOCKS, sizes_of
 from stressgpu.shocks.base import allowed_range

@@ -11,7 +11,10 @@ import pytest
 
 from stressgpu.channels import ClearingNetwork, ClearingParams, solve_clearing
 from stressgpu.data import load_tables
-from stressgpu.dynamics import FAILING_KINDS, ModelParams, capital_floor, simulate
+from stressgpu._types import FAILING_KINDS
+from stressgpu.batch import simulate
+from stressgpu.model import ModelParams
+from stressgpu.model.plan import capital_floor
 from stressgpu.network import build_network
 from stressgpu.shocks import SHOCKS, draw_factors, neutral
 from stressgpu.shocks.deepseek import DeepseekShock

@@ -24,7 +24,8 @@ from stressgpu.cli import CONF_DIR
 from stressgpu.config import validate
 from stressgpu.data import load_tables
 from stressgpu.diagnostics import diagnose, exposures_at_start
-from stressgpu.dynamics import ModelParams, simulate
+from stressgpu.batch import simulate
+from stressgpu.model import ModelParams
 from stressgpu.modes import model_params
 from stressgpu.montecarlo import _reduce, baseline_outcome
 from stressgpu.network import build_network

@@ -407,7 +407,7 @@ def test_path_gradients_match_central_differences():
     from dataclasses import replace
 
     from stressgpu.data import load_tables
-    from stressgpu.dynamics import ModelParams
+    from stressgpu.model import ModelParams
     from stressgpu.network import build_network
     from stressgpu.sensitivity import horizon_losses, path_gradients, path_inputs, with_inputs
     from stressgpu.shocks import neutral

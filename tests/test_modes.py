@@ -12,7 +12,7 @@ from hydra import compose, initialize_config_dir
 from stressgpu.cli import CONF_DIR, run
 from stressgpu.config import RunConfig, validate
 from stressgpu.data import load_tables
-from stressgpu.dynamics import simulate
+from stressgpu.batch import simulate
 from stressgpu.ensemble import block_matrices, link_amounts, reconstruction_block
 from stressgpu.network import build_network
 from stressgpu.modes import model_params

@@ -81,7 +81,7 @@ SHARDED = textwrap.dedent("""
     import jax, jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
     from stressgpu.data import load_tables
-    from stressgpu.dynamics import ModelParams
+    from stressgpu.model import ModelParams
     from stressgpu.montecarlo import run_montecarlo
     from stressgpu.network import build_network
     from stressgpu.shocks.deepseek import DeepseekShock

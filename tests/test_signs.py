@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from stressgpu.data import load_tables
-from stressgpu.dynamics import ModelParams, simulate
+from stressgpu.batch import simulate
+from stressgpu.model import ModelParams
 from stressgpu.network import build_network
 from stressgpu.shocks import SHOCKS, draw_factors, neutral
 
@@ -165,16 +166,16 @@ def test_supplier_default_costs_its_buyers(world):
     at the market rental price plus a switching premium: at the plan's price they pay more than
     the contract, never less. (On the whole network a buyer may still end richer: a failed
     seller's capacity leaves the market, rental prices and the hardware it owns gain value.)"""
-    from stressgpu.dynamics import _contracts
+    from stressgpu.model.contracts import payments
     net, labels, _ = world
     K = net.commit_amount[:, 4]
     alive = jnp.ones(net.n, net.cash.dtype)
     demand = jnp.ones(net.n, net.cash.dtype)
     premium = ModelParams().replacement_premium
-    paid, _, _, replaced = _contracts(net, K, demand, alive, 1.0 * (1 + premium))
+    paid, _, _, replaced, _ = payments(net, K, demand, alive, 1.0 * (1 + premium))
     assert float(replaced.sum()) == 0.0                       # nobody failed: nothing replaced
     failed = alive.at[labels.index("coreweave")].set(0.0)
-    paid2, _, lost2, replaced2 = _contracts(net, K, demand, failed, 1.0 * (1 + premium))
+    paid2, _, lost2, replaced2, _ = payments(net, K, demand, failed, 1.0 * (1 + premium))
     from_cw = np.asarray(net.commit_supplier[:, labels.index("coreweave")]) > 0
     assert from_cw.any()
     np.testing.assert_allclose(np.asarray(replaced2)[from_cw], (1 + premium) * np.asarray(paid)[from_cw])
@@ -207,7 +208,7 @@ def test_covenant_breach_accelerates_only_after_the_cure_period():
     """docs/model.md §5.1, by hand: an LTV covenant of 0.75 with a one-quarter cure period on a
     loan of 80 against collateral marked 100 (compliant), then 90 (breached once: cured in
     time), then a breach that lasts two quarters (accelerated on the second)."""
-    from stressgpu.economy.covenants import covenant_test
+    from stressgpu.model.covenants import covenant_test
     one = lambda v: jnp.asarray([v], jnp.float64)  # noqa: E731
     args = dict(ltv_pool=jnp.ones((1, 1)), max_ltv=one(0.75), min_icr=one(0.0), cure=one(1.0),
                 borrower=jnp.ones((1, 1)), ocf=one(10.0), interest=one(1.0), live=one(1.0))
@@ -343,7 +344,7 @@ def test_ai_lines_carry_the_growth_by_hand():
     """docs/model.md §3: non-AI lines grow at 4.5 %, AI lines take the rest. Broadcom-like: 24 %
     AI (all hardware) growing 25 % a year is 1 − 0.76 (1.045/1.25)^5 by the 20th quarter; a firm
     growing slower than its non-AI lines, or with no AI lines, keeps its shares."""
-    from stressgpu.dynamics import ai_shares_at
+    from stressgpu.model.value_chain import ai_shares_at
 
     shares = jnp.asarray([[0.0, 0.24, 0.0, 0.0], [0.1, 0.0, 0.1, 0.0], [0.0, 0.0, 0.0, 0.0]])
     growth = jnp.asarray([0.25, 0.03, 0.25])

@@ -4,7 +4,8 @@ The public API, in the order data flows:
 
 * :func:`load_tables` -> :func:`build_network` (tables -> arrays);
 * :func:`draw_factors` / :data:`SHOCKS` (shock configs -> risk factors of B scenarios);
-* :func:`simulate` (the quarterly model, docs/model.md §4) and the channels in
+* :func:`simulate` (the quarterly model, docs/model.md §3–§7: :mod:`stressgpu.dynamics` orders the
+  mechanisms of :mod:`stressgpu.model`, :mod:`stressgpu.batch` batches scenarios) and the channels in
   :mod:`stressgpu.channels` (clearing, DebtRank, cascade, fire sales, commitments);
 * :func:`run_montecarlo`, :func:`reverse_stress_test`; :func:`stressgpu.sensitivity.sensitivity`,
   :func:`stressgpu.calibrate.calibrate`.
@@ -16,8 +17,8 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _API = {
-    "DataError": "data", "load_tables": "data", "ModelParams": "dynamics",
-    "Outcome": "dynamics", "simulate": "dynamics", "run_montecarlo": "montecarlo", "Network": "network",
+    "DataError": "data", "load_tables": "data", "ModelParams": "model",
+    "Outcome": "model", "simulate": "batch", "run_montecarlo": "montecarlo", "Network": "network",
     "NetworkLabels": "network", "build_network": "network", "SearchSettings": "reverse", "Target": "reverse",
     "reverse_stress_test": "reverse", "SHOCKS": "shocks", "Factors": "shocks",
     "draw_factors": "shocks", "factors_from_sizes": "shocks", "factors_from_z": "shocks",

@@ -16,8 +16,54 @@ KINDS = ("chipmaker", "hyperscaler", "ai_lab", "neocloud", "datacenter_spv", "ut
 LENDER_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager",
                 "investor", "outside")
 
+# Financial firms roll their own maturities and sell in fire sales; banks, private-credit funds
+# and insurers fail on their capital (docs/model.md §5.2); pension funds, asset managers and the
+# outside sector absorb losses without failing; operating companies default only on a missed
+# payment (§5.1).
+FINANCIAL_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "outside")
+FAILING_KINDS = ("bank", "private_credit", "insurer")
+
 # Marketable asset classes of the fire-sale channel, plus the unmarketed rest.
 ASSET_CLASSES = ("ai_hardware", "dc_real_estate", "listed_equity", "other")
+
+
+class Asset(enum.IntEnum):
+    """Columns of ``holdings`` ``[N, A]`` and of the price vector ``[A]`` (``ASSET_CLASSES``).
+    The first ``MARKETABLE`` classes trade in fire sales."""
+
+    AI_HARDWARE = 0
+    DC_REAL_ESTATE = 1
+    LISTED_EQUITY = 2
+    OTHER = 3
+
+
+MARKETABLE = 2  # AI hardware and data-centre real estate trade in fire sales
+
+
+class Role(enum.IntEnum):
+    """Columns of ``ai_shares`` ``[N, 4]``: the AI revenue lines of a firm (docs/model.md §1)."""
+
+    COMPUTE = 0    # sells compute
+    HARDWARE = 1   # sells AI hardware
+    SERVICES = 2   # sells AI services
+    POWER = 3      # sells power to data centres
+
+
+class Source(enum.IntEnum):
+    """Columns of the cumulative funding record ``[N, 4]`` (docs/model.md §4's funding order)."""
+
+    FACILITY = 0
+    NEW_DEBT = 1
+    NEW_EQUITY = 2
+    CAPEX_CUT = 3
+
+
+class CreditMarket(enum.IntEnum):
+    """Codes of ``Network.economy.credit_market``: where a firm raises new debt (docs/model.md §4)."""
+
+    NONE = 0            # financial firms: no new debt to fund a plan
+    BONDS = 1           # investment-grade bonds and bank loans
+    PRIVATE_CREDIT = 2  # private credit and asset-backed debt (closed by a private-credit freeze)
 
 
 class Status(enum.IntEnum):

@@ -1,7 +1,7 @@
 """Calibrate shock sizes to an AI-market event day and validate on other days (docs/model.md §9).
 
 A listed firm's return on an event day is its market beta times the market's return that day
-plus the valuation-implied return of the shock (:mod:`stressgpu.valuation`):
+plus the valuation-implied return of the shock (:mod:`stressgpu.model.valuation`):
 
     r_i = β_i R_m + (V_i(shock) / V_i(no shock) − 1).
 
@@ -32,11 +32,12 @@ import pandas as pd
 from .data import Tables
 from .data.errors import DataError
 from .data.schema import ITEMS
-from .dynamics import ModelParams, simulate_one, solve_plan
+from .dynamics import simulate_one, solve_plan
+from .model.params import ModelParams
 from .network import Network, NetworkLabels, build_network
 from .reverse import precision_matrix
 from .shocks import factors_from_z, neutral, shock_parameters
-from .valuation import implied_return
+from .model.valuation import implied_return
 
 _SOFTPLUS_INV_ONE = float(np.log(np.expm1(1.0)))   # softplus(x) = 1
 # Firms of the network in the S&P 500 during 2025 (TSMC, SoftBank and MUFG are foreign; CoreWeave,

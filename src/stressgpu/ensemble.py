@@ -6,7 +6,7 @@ borrower owes the reconstructed lenders, and what each lender is owed. Those tot
 valid network. This module fills the block by maximum entropy (Upper & Worms 2004), minimum
 density (Anand, Craig & von Peter 2015), or draws an ensemble of networks consistent with the
 totals (:func:`stressgpu.reconstruct.sample_networks`), and returns each as a vector of debt
-amounts over the network's links, ready for :func:`stressgpu.dynamics.simulate`.
+amounts over the network's links, ready for :func:`stressgpu.batch.simulate`.
 """
 from __future__ import annotations
 

@@ -21,8 +21,10 @@ from .calibrate import (calibrate as fit_shock_sizes, event_network, market_ex_n
 from .channels.commitments import circular_revenue_share
 from .config import RunConfig, moves_path, plain
 from .data import Tables
-from .dynamics import CPU_TILE, ModelParams, Outcome, book_net_worth
 from .ensemble import block_matrices, link_amounts, reconstructed_exposure
+from .model import CPU_TILE, ModelParams, Outcome
+from .model.plan import book_net_worth
+from .model.valuation import PricedIn, value_path
 from .montecarlo import CHECKPOINT, one_scenario_with_paths, run_montecarlo
 from .network import Network, NetworkLabels, revenue_plan
 from .report import Report, entity_table, scenario_table, summary, terminal_report
@@ -30,7 +32,6 @@ from .reverse import SearchSettings, Target, reverse_stress_test
 from .sensitivity import sensitivity as run_sensitivity
 from .shocks import SHOCKS, factors_from_sizes
 from .shocks.base import Dist, DistKind
-from .valuation import PricedIn, value_path
 
 
 def _plots():
@@ -113,7 +114,7 @@ def _value_paths_plot(ctx: Context, base: Outcome, path: Path, top: int = 8) -> 
 @jax.jit
 def _market_value_path(o: Outcome) -> jax.Array:
     """``[T, N]`` USD bn: one scenario's market value at the end of each quarter
-    (:func:`stressgpu.valuation.value_path`), 0 from the quarter a firm defaults."""
+    (:func:`stressgpu.model.valuation.value_path`), 0 from the quarter a firm defaults."""
     q = jnp.arange(o.payout_path.shape[0])[:, None]
     defaulted = (o.default_quarter[None, :] >= 0) & (q >= o.default_quarter[None, :])
     priced = PricedIn(o.priced_growth, o.priced_extra, None, None)

@@ -27,7 +27,8 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ._types import KINDS, LENDER_KINDS, Status
 from .diagnostics import diagnose, entity_debtrank, exposures_at_start
-from .dynamics import ModelParams, Outcome, simulate
+from .batch import simulate
+from .model import ModelParams, Outcome
 from .network import Network, NetworkLabels
 from .shocks import Factors, draw_factors, neutral
 

@@ -30,7 +30,10 @@ import optax
 from jax.scipy.stats import chi2
 
 from ._types import LENDER_KINDS
-from .dynamics import FAILING_KINDS, ModelParams, Outcome, capital_floor, simulate_one, solve_plan
+from ._types import FAILING_KINDS
+from .dynamics import simulate_one, solve_plan
+from .model import ModelParams, Outcome
+from .model.plan import capital_floor
 from .network import Network, NetworkLabels
 from .shocks import factors_from_z, neutral, shock_parameters
 
@@ -89,7 +92,7 @@ def precision_matrix(p: int, rho: float) -> jax.Array:
 def event_margin(o: Outcome, base: Outcome, target: Target, labels: NetworkLabels, scale,
                  floor=None) -> jax.Array:
     """Margin of ``target`` in one scenario's outcome; > 0 exactly when the event happens.
-    ``floor`` ``[N]``: capital floors (:func:`stressgpu.dynamics.capital_floor`; None: zero)."""
+    ``floor`` ``[N]``: capital floors (:func:`stressgpu.model.plan.capital_floor`; None: zero)."""
     if target.event == "default":
         # docs/model.md §5.1–5.2: an operating firm fails when its liquidity buffer (cash plus
         # every funding source's room) runs out; a bank, fund or insurer also when its net worth

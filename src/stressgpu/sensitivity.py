@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .channels.implicit import system_loss
-from .dynamics import ModelParams, simulate_one, solve_plan
+from .dynamics import simulate_one, solve_plan
+from .model.params import ModelParams
 from .montecarlo import final_holders
 from .network import ASSET_CLASSES, Network, NetworkLabels
 from .shocks import factors_from_sizes, neutral, sizes_of

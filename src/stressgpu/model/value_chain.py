@@ -33,6 +33,10 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from ..network import Network
+from ..shocks.base import Factors
+from .params import ModelParams
+
 Array = jax.Array
 
 
@@ -97,3 +101,44 @@ def value_chain(capacity, capacity_plan, utilisation_plan, demand: Demand, hw_or
         power_revenue=u * total / (utilisation_plan * jnp.maximum(total_plan, 1e-12)),
         hardware_value=per_capacity * life_ratio,
     )
+
+
+def growth(rate, t):
+    """Compound annual ``rate`` over ``t`` quarters."""
+    return (1.0 + rate) ** (t / 4.0)
+
+
+def demand_at(f: Factors, t) -> Demand:
+    """End-demand indices of quarter ``t``: the efficiency shock (k, π, ε, share shift) and the
+    demand slump of the scenario's factors."""
+    return end_demand(f.efficiency, f.pass_through, f.elasticity, f.share_shift, f.ai_growth_cut, t / 4.0)
+
+
+def markets(net: Network, f: Factors, p: ModelParams, capacity, capacity_plan, demand: Demand, orders, t) -> ChainState:
+    """The quarter's compute and hardware markets: ``capacity``, ``capacity_plan`` ``[N]`` installed
+    now and in the plan, ``orders`` ``[]`` AI-hardware orders relative to plan; the chip supply
+    left by a supply cut in its quarters and the hardware life after faster obsolescence."""
+    supply = 1.0 - f.chip_cut * (t < f.chip_quarters)
+    life_ratio = 1.0 / f.depreciation_mult
+    return value_chain(capacity, capacity_plan, net.economy.utilisation_plan, demand, orders, supply, life_ratio,
+                       p.rental_price_elasticity, p.hardware_price_elasticity)
+
+
+def ai_shares_at(ai_shares, revenue_growth, non_ai_growth, t, ceiling=1.0):
+    """``[N, 4]`` AI revenue shares in quarter ``t`` (columns: :class:`stressgpu._types.Role`):
+    the non-AI part ``1 − a₀`` grows at ``non_ai_growth`` and the AI lines take the rest of the
+    firm's planned growth, ``a_t = 1 − (1 − a₀)(1 + g_n)^(t/4) / (1 + g)^(t/4)`` (each line in its
+    t = 0 proportion), at most ``ceiling`` ``[N]`` (what the lease share leaves). A firm growing no
+    faster than its non-AI lines, or without AI lines, keeps its shares."""
+    a0 = ai_shares.sum(-1)
+    a_t = 1.0 - (1.0 - a0) * growth(non_ai_growth, t) / growth(revenue_growth, t)
+    a_t = jnp.maximum(jnp.minimum(a_t, ceiling), a0)
+    scale = jnp.where(a0 > 0, a_t / jnp.where(a0 > 0, a0, 1.0), 1.0)
+    return ai_shares * scale[:, None]
+
+
+def mark_hardware(price, hw_value, chain: ChainState):
+    """Installed AI hardware is worth its rental income: re-mark its price ``price[Asset.AI_HARDWARE]``
+    by the change in that value since last quarter (fire-sale discounts carry over). Returns
+    ``(price [A], hw_value [])``."""
+    return price.at[0].multiply(chain.hardware_value / hw_value), chain.hardware_value

@@ -30,7 +30,11 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ._types import KINDS
+from .._types import KINDS
+from ..network import Network
+from ..shocks.base import Factors
+from .params import ModelParams
+from .value_chain import ai_shares_at
 
 PURE_AI_KINDS = ("ai_lab", "neocloud", "datacenter_spv")
 GROWTH_FLOOR = -0.5   # a priced-in growth below this means the data's value is below the path's own
@@ -62,6 +66,24 @@ def discount_rate(risk_free, rate_shift, beta, equity_premium, exposure, ai_prem
     """``[N]`` cost of equity: risk-free rate (after the shock's shift) + beta × equity premium +
     AI exposure × AI risk premium, floored at 1 % so that discounting stays defined."""
     return jnp.maximum(risk_free + rate_shift + beta * equity_premium + exposure * ai_premium, 0.01)
+
+
+def scenario_discount_rate(net: Network, f: Factors, p: ModelParams) -> jax.Array:
+    """``[N]`` each firm's cost of equity in scenario ``f`` (:func:`discount_rate`), constant along
+    the path: the AI risk premium on its AI share of revenue at the horizon (the terminal value's)."""
+    exposure = ai_exposure(net.kind, ai_shares_at(net.ai_shares, net.revenue_growth, p.non_ai_growth, net.quarters,
+                                                  1.0 - net.economy.lease_share))
+    return discount_rate(p.risk_free, f.rate_shift, net.economy.equity_beta, p.equity_premium, exposure, f.ai_premium)
+
+
+def accrue(ledger, rate, t, quarters: int, payout, ocf, interest_due, upkeep):
+    """The ledger (:class:`stressgpu.model.state.Ledger`) after quarter ``t``'s flows to
+    shareholders: ``payout`` ``[N]`` discounted into ``payout_pv``, and in the last year of the
+    horizon the free cash flow ``ocf − interest_due − upkeep`` into ``ocf_last`` (the terminal
+    value's base)."""
+    last_year = (t >= quarters - 4).astype(payout.dtype)
+    return ledger._replace(payout_pv=ledger.payout_pv + quarter_weight(rate, t) * payout,
+                           ocf_last=ledger.ocf_last + last_year * (ocf - interest_due - upkeep))
 
 
 def quarter_weight(rate, t) -> jax.Array:
