@@ -5,7 +5,7 @@ One run measures, on whatever device JAX finds:
 
 1. the device's own peaks: a large float32 matmul (FLOP/s) and a streaming array copy
    (bytes/s), jitted, median of several repetitions after a warm-up;
-2. the clearing kernel (:func:`stressgpu.channels.clearing.solve_clearing`, methods ``picard``
+2. the clearing kernel (:func:`stressgpu.channels.clearing_batch.solve_clearing`, methods ``picard``
    and ``fictitious_default``) on random sparse networks (N in --sizes, B in --batches, bounded
    by a work cap so a run fits this machine) and on a near-critical family (a ring of
    liabilities with external assets just below the threshold) where Picard needs hundreds to

@@ -11,7 +11,8 @@ import jax
 import jax.numpy as jnp
 
 from .channels.cascade import default_cascade
-from .channels.clearing import ClearingNetwork, solve_clearing
+from .channels.clearing import ClearingNetwork
+from .channels.clearing_batch import solve_clearing
 from .channels.debtrank import debtrank, debtrank_by_entity
 from .network import Network
 from .shocks.base import Factors
@@ -20,10 +21,12 @@ from .solvers import worst
 
 class Exposures(NamedTuple):
     """Interbank-style view of the network at t = 0 (USD bn): ``claims[i, j]`` = what i holds
-    on j (loans to j plus the value of stakes in j), ``equity`` [N] from clearing unshocked."""
+    on j (loans to j plus the value of stakes in j), ``equity`` [N] from clearing unshocked, and
+    that clearing's ``status`` [] (int32, :class:`stressgpu.Status`)."""
 
     claims: jax.Array
     equity: jax.Array
+    status: jax.Array
 
 
 def exposures_at_start(net: Network) -> Exposures:
@@ -34,7 +37,7 @@ def exposures_at_start(net: Network) -> Exposures:
     res = solve_clearing(cn, net.cash + net.holdings.sum(1), max_iter=2000)
     binding = net.commit_take_or_pay * net.commit_amount.sum(1)                       # [F]
     contracts = (net.commit_supplier * binding[:, None]).T @ net.commit_buyer          # [N, N] supplier x buyer
-    return Exposures(net.liabilities.T + net.cross_holdings * res.equity[None, :] + contracts, res.equity)
+    return Exposures(net.liabilities.T + net.cross_holdings * res.equity[None, :] + contracts, res.equity, res.status)
 
 
 def first_round_equity_loss(net: Network, f: Factors, equity: jax.Array) -> jax.Array:
@@ -49,18 +52,20 @@ class Diagnostics(NamedTuple):
     debtrank_classic: jax.Array  # [B]
     furfine_defaults: jax.Array  # [B, N] bool
     furfine_depth: jax.Array     # [B] rounds with new defaults
-    status: jax.Array            # [B] int32 worst status of the three solvers (stressgpu.Status)
+    status: jax.Array            # [B] int32 worst status of the three solvers and of the clearing at t = 0
 
 
 @partial(jax.jit, static_argnames=("lgd",))
 def diagnose(net: Network, exp: Exposures, f: Factors, lgd: float = 1.0) -> Diagnostics:
-    """DebtRank and Furfine cascade for a batch of scenarios."""
+    """DebtRank and Furfine cascade for a batch of scenarios. Their status carries the status of
+    the clearing that gave the exposures (a failed clearing at t = 0 makes every scenario's
+    diagnostics fail, and the run's status counts say so)."""
     h0 = first_round_equity_loss(net, f, exp.equity)
     lin = debtrank(exp.claims, exp.equity, h0, method="linear")
     cla = debtrank(exp.claims, exp.equity, h0, method="classic", max_rounds=net.n + 1)
     casc = default_cascade(exp.claims, exp.equity, h0 >= 1.0, lgd=lgd)
     return Diagnostics(lin.system, cla.system, casc.defaulted, casc.depth,
-                       worst(lin.status, cla.status, casc.status))
+                       worst(lin.status, cla.status, casc.status, exp.status))
 
 
 def entity_debtrank(exp: Exposures) -> jax.Array:

@@ -514,11 +514,3 @@ def _result(net, e, theta, sol: Solution) -> ClearingResult:
     status = worst(status, jnp.where(jnp.any(net.self_loops), int(Status.INVALID), ok))
     return ClearingResult(p, v, defaulted, sol.steps, status == Status.OK, lax.stop_gradient(residual), status)
 
-
-def __getattr__(name: str):
-    # ``solve_clearing`` moved to :mod:`.clearing_batch` (which imports this module, not the
-    # reverse): still reachable from here, loaded on first use, for callers that import it here.
-    if name == "solve_clearing":
-        from .clearing_batch import solve_clearing
-        return solve_clearing
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
