@@ -8,7 +8,7 @@ Monte Carlo writes while it runs: its checkpoint and streamed per-scenario parts
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import jax
