@@ -84,7 +84,7 @@ def test_shock_yaml_documents_the_dataclass(shock):
 
 def test_model_params_come_from_the_config():
     """Every number and switch of the model is a config key: nothing falls back to a second
-    default written in dynamics."""
+    default written in model/params.py."""
     wanted = set(inspect.signature(ModelParams).parameters) - {"record_paths"}
     run, _ = validate(cfg())
     have = {f.name for f in fields(run.model)} | {f.name for f in fields(run.channels)}
@@ -133,8 +133,8 @@ def test_every_number_rejects_nan_and_infinity(key, bad):
 
 
 def test_library_defaults_of_the_model_agree_with_the_config():
-    """``dynamics.ModelParams`` keeps library defaults for API users; a run takes the config's.
-    They must not drift apart (change a default in stressgpu/config.py, and there only for a run)."""
+    """``ModelParams()`` (the library's defaults, for API users) takes every default from the
+    config dataclasses, so a run and the library agree: a default lives in stressgpu/config.py only."""
     from dataclasses import replace
 
     lib = ModelParams()
