@@ -114,6 +114,49 @@ def test_bad_data_file_is_named(tmp_path, capsys, edit):
     assert untouched(run_dir)
 
 
+def _header_only(name):
+    def edit(d):
+        path = d / name
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+        return name
+    return edit
+
+
+def _cell(name, row, column, value):
+    """Put ``value`` in data row ``row`` (1-based) of ``column`` of the copy's ``name``."""
+    def edit(d):
+        import pandas as pd
+
+        path = d / name
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df.loc[row - 1, column] = value
+        df.to_csv(path, index=False)
+        return name
+    return edit
+
+
+@pytest.mark.parametrize("edit, words", [
+    (_header_only("holdings.csv"), ["holdings.csv", "no data rows"]),
+    (_header_only("links.csv"), ["links.csv", "no data rows"]),
+    (_cell("balance_sheets.csv", 4, "as_of", "30/10/2025"), ["balance_sheets.csv: row 4, column as_of", "'30/10/2025'", "YYYY-MM-DD"]),
+    (_cell("links.csv", 3, "from_id", "ghost"), ["links.csv: row 3, column from_id", "unknown entity id 'ghost'"]),
+    (_cell("links.csv", 2, "amount_usd_bn", "-3"), ["links.csv: row 2, column amount_usd_bn", "-3"]),
+], ids=["header-only holdings.csv", "header-only links.csv", "date 30/10/2025", "unknown entity", "negative amount"])
+def test_bad_data_stops_naming_file_row_and_column(tmp_path, capsys, edit, words):
+    """One bad file: its own messages only (no cascade onto the files that depend on it), with the
+    file, row, column and value, and no library warning on the way."""
+    d = _copy_data(tmp_path)
+    name = edit(d)
+    code, err, run_dir = cli(tmp_path, capsys, "+shock=deepseek", f"data_dir={d}")
+    assert code == 2, err
+    for w in words:
+        assert w in err, (w, err)
+    blamed = {line.split(":")[0].rsplit("/", 1)[-1] for line in err.splitlines() if ".csv:" in line}
+    assert blamed == {name}, err
+    assert "Traceback" not in err and "Warning" not in err
+    assert untouched(run_dir)
+
+
 def test_missing_data_dir_is_named(tmp_path, capsys):
     code, err, run_dir = cli(tmp_path, capsys, "+shock=deepseek", f"data_dir={tmp_path}/nowhere")
     assert code == 2 and "nowhere" in err

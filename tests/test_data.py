@@ -1,5 +1,8 @@
 """Loading and validation of data/ tables (schema v2): every kind of bad input names file, row and column."""
 import shutil
+import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -131,6 +134,10 @@ def _truncate_last_line(b: bytes) -> bytes:
     return b"\n".join(lines[:-1] + [b",".join(last[:5])]) + b"\n"
 
 
+def _header_only(name):
+    return lambda d: edit_text(d, name, lambda b: b.split(b"\n")[0] + b"\n")
+
+
 def _unclosed_quote(b: bytes) -> bytes:
     lines = b.split(b"\n")
     lines[3] = lines[3].replace(b",synthetic test data,", b',"synthetic test data,', 1)
@@ -140,7 +147,13 @@ def _unclosed_quote(b: bytes) -> bytes:
 CASES = [
     # (id, edit, file, row, column, words in the message)
     ("empty_file", lambda d: (d / "holdings.csv").write_bytes(b""), "holdings.csv", None, None, ["empty file"]),
-    ("header_only", lambda d: edit_text(d, "entities", lambda b: b.split(b"\n")[0] + b"\n"), "entities.csv", None, None, ["no data rows"]),
+    ("header_only", _header_only("entities"), "entities.csv", None, None, ["no data rows"]),
+    ("header_only_holdings", _header_only("holdings"), "holdings.csv", None, None, ["no data rows"]),
+    ("header_only_links", _header_only("links"), "links.csv", None, None, ["no data rows"]),
+    ("date_format", set_cell("balance_sheets", 3, "as_of", "30/10/2025"), "balance_sheets.csv", 3, "as_of",
+     ["YYYY-MM-DD", "'30/10/2025'"]),
+    ("date_not_a_day", set_cell("links", 2, "end", "2029-13-01"), "links.csv", 2, "end", ["YYYY-MM-DD", "'2029-13-01'"]),
+    ("date_with_time", set_cell("schedules", 4, "date", "2026-12-31 00:00"), "schedules.csv", 4, "date", ["YYYY-MM-DD"]),
     ("truncated_row", lambda d: edit_text(d, "links", _truncate_last_line), "links.csv", 12, None, ["field(s)", "truncated"]),
     ("unclosed_quote", lambda d: edit_text(d, "balance_sheets", _unclosed_quote), "balance_sheets.csv", None, None, ["cannot parse line", "garbled"]),
     ("not_utf8", lambda d: edit_text(d, "entities", lambda b: b + b"\xff\xfe,\x80\n"), "entities.csv", None, None, ["not UTF-8"]),
@@ -186,6 +199,62 @@ def test_errors_list_every_problem_at_once(mini):
     set_cell("links", 3, "rate", "")(mini)
     probs, _ = problems(mini)
     assert {(p[1], p[2]) for p in probs} >= {(1, "to_id"), (3, "rate")}
+
+
+@pytest.mark.parametrize("name", ["holdings", "links", "balance_sheets"])
+def test_header_only_table_blames_itself(mini, name):
+    """A required table without data rows stops with one message naming that file, not hundreds
+    blaming its dependants (a header-only links.csv used to give ~300 about schedules.csv)."""
+    _header_only(name)(mini)
+    probs, msg = problems(mini)
+    assert len(probs) == 1 and probs[0][0].endswith(f"{name}.csv") and "no data rows" in probs[0][3], msg
+
+
+def test_missing_entity_is_reported_once_per_column(mini):
+    """An entity dropped from entities.csv: each file and column that names it gets one message
+    (its first row, the count), not one per row."""
+    edit(mini, "entities", lambda df: df[df.id != "neo"])
+    probs, msg = problems(mini)
+    assert len(probs) <= 5, msg
+    assert all("'neo'" in p[3] and p[1] is not None and p[2] is not None for p in probs), msg
+    assert {p[0].rsplit("/", 1)[-1] for p in probs} == {"balance_sheets.csv", "holdings.csv", "links.csv"}, msg
+    bs = next(p for p in probs if p[0].endswith("balance_sheets.csv"))
+    assert "rows" in bs[3], msg   # how many rows name it
+
+
+def test_bad_tables_are_all_reported_at_once(mini):
+    """Each table is checked on its own first; every table that fails is reported, and the
+    cross-table rules (which would cascade) are skipped."""
+    set_cell("balance_sheets", 3, "as_of", "30/10/2025")(mini)
+    set_cell("links", 2, "amount_usd_bn", "-3")(mini)
+    probs, msg = problems(mini)
+    assert {(p[0].rsplit("/", 1)[-1], p[1], p[2]) for p in probs} == {("balance_sheets.csv", 3, "as_of"),
+                                                                       ("links.csv", 2, "amount_usd_bn")}, msg
+
+
+@pytest.mark.parametrize("edit_fn", [
+    set_cell("balance_sheets", 3, "as_of", "30/10/2025"), set_cell("links", 2, "start", "2024/06/01"),
+    set_cell("balance_sheets", 5, "value", "lots"), _header_only("holdings"), lambda d: None,
+], ids=["date_dmy", "date_slashes", "wrong_type", "header_only", "good"])
+def test_loading_raises_no_library_warning(mini, edit_fn):
+    edit_fn(mini)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            load_tables(mini)
+        except DataError:
+            pass
+    assert not caught, [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+def test_report_command_prints_only_the_error(mini):
+    """``python -W default -m stressgpu.data report`` on a broken copy: the error, no library warning."""
+    set_cell("balance_sheets", 3, "as_of", "30/10/2025")(mini)
+    r = subprocess.run([sys.executable, "-W", "default", "-m", "stressgpu.data", "report", str(mini)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("error:") and "Warning" not in r.stderr, r.stderr
+    assert "balance_sheets.csv: row 3, column as_of" in r.stderr and "'30/10/2025'" in r.stderr, r.stderr
 
 
 def test_missing_item(mini):

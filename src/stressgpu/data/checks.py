@@ -65,19 +65,30 @@ def _row_of(df: pd.DataFrame, **match) -> int | None:
     return int(rows[0]) if len(rows) else None
 
 
+def _rows(rows) -> str:
+    """``" (25 rows: 1, 2, 3, 4, 5, …)"`` for a value found on several rows, ``""`` for one."""
+    rows = [int(r) for r in rows]
+    if len(rows) < 2:
+        return ""
+    return f" ({len(rows)} rows: {', '.join(map(str, rows[:5]))}{', …' if len(rows) > 5 else ''})"
+
+
+def _unknown(df, col, known, file, what, where, out):
+    """One problem per unknown value of ``df[col]`` (its first row, and how many rows name it), so
+    that an id missing from ``where`` gives a message per file and column, not one per row."""
+    s = df[col]
+    bad = s[s.notna() & ~s.isin(known)]
+    for v, rows in bad.groupby(bad, sort=False).groups.items():
+        out.append((file, int(rows[0]), col, f"unknown {what} {v!r}: not in {where}{_rows(rows)}"))
+
+
 def _references(t, files, out):
     ids = set(t.entities["id"])
     for name, cols in (("balance_sheets", ("entity_id",)), ("holdings", ("entity_id",)),
                        ("links", ("from_id", "to_id", "guarantor_id"))):
-        df = getattr(t, name)
         for col in cols:
-            for row, v in df[col].items():
-                if pd.notna(v) and v not in ids:
-                    out.append((files[name], row, col, f"unknown entity id {v!r}"))
-    links = set(t.links["link_id"])
-    for row, v in t.schedules["link_id"].items():
-        if v not in links:
-            out.append((files["schedules"], row, "link_id", f"unknown link id {v!r}"))
+            _unknown(getattr(t, name), col, ids, files[name], "entity id", "entities.csv", out)
+    _unknown(t.schedules, "link_id", set(t.links["link_id"]), files["schedules"], "link id", "links.csv", out)
     n_outside = int((t.entities["kind"] == "outside").sum())
     if n_outside != 1:
         out.append((files["entities"], None, "kind", f"exactly one entity of kind 'outside' is needed, found {n_outside}"))
@@ -103,9 +114,10 @@ def _items(t, files, out):
     bs, f = t.balance_sheets, files["balance_sheets"]
     have = set(zip(bs["entity_id"], bs["item"]))
     for erow, e in t.entities.iterrows():
-        for item in REQUIRED_ITEMS:
-            if (e["id"], item) not in have:
-                out.append((f, None, "item", f"entity {e['id']!r} (entities.csv row {erow}) lacks required item {item!r}"))
+        lacking = [item for item in REQUIRED_ITEMS if (e["id"], item) not in have]
+        if lacking:  # one message per entity, however many items it lacks
+            out.append((f, None, "item", f"entity {e['id']!r} (entities.csv row {erow}) lacks required "
+                        f"item{'s' if len(lacking) > 1 else ''} {', '.join(map(repr, lacking))}"))
         if e["listed"] and (e["id"], "market_cap") not in have:
             out.append((f, None, "item", f"listed entity {e['id']!r} lacks item 'market_cap'"))
         if not e["listed"] and e["kind"] in _VALUED_KINDS and (e["id"], "valuation") not in have:

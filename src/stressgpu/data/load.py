@@ -2,16 +2,27 @@
 
 ``load_tables(dir)`` reads every table as text with the standard ``csv`` module (so that an
 empty, garbled or truncated file is reported by file and line, never by a pandas traceback),
-rejects NaN and infinities in any cell, validates each table against its pandera schema, then
-the rules that span tables, and returns typed :class:`Tables`. Any problem stops the load with a
-:class:`DataError` that lists every bad cell as (file, row, column, message).
+rejects NaN and infinities in any cell and dates not written ``YYYY-MM-DD``, validates each table
+against its pandera schema, then the rules that span tables, and returns typed :class:`Tables`.
+Any problem stops the load with a :class:`DataError` that lists every bad cell as (file, row,
+column, message).
+
+Errors are reported against the file that is wrong: every table is checked on its own first and
+all the tables that fail are reported together; the rules that span tables run only when every
+table passed its own checks, so one bad file gives its own messages, not hundreds blaming the
+files that depend on it. Library warnings (pandas, pandera, numpy) never reach the terminal: the
+load runs under :func:`warnings.catch_warnings`, and what such a warning would have said about
+the data (a date pandas could not read as ISO, a value it could not convert) is a problem of its
+own, with file, row, column and value.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+import logging
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +31,13 @@ import pandera.pandas as pa
 
 from .checks import check_tables
 from .errors import DataError
-from .schema import ITEMS, NONEMPTY_TABLES, OPTIONAL_TABLES, REQUIRED_TABLES, SCHEMAS
+from .schema import DATE_FORMAT, ITEMS, NONEMPTY_TABLES, OPTIONAL_TABLES, REQUIRED_TABLES, SCHEMAS
 
 FILES = {name: f"{name}.csv" for name in SCHEMAS}
 _BOOL_COLUMNS = ("listed", "estimated", "reconstructed", "aggregate")
 _NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -171,9 +184,33 @@ def _read(directory: Path, name: str) -> pd.DataFrame:
         raise DataError(bad)
     if df.empty and name in NONEMPTY_TABLES:
         missing = [c for c, col in schema.columns.items() if col.required and c not in df.columns]
-        raise DataError([(str(path), None, None, "no data rows (header only)" +
+        raise DataError([(str(path), None, None, "no data rows (header only): a required table needs at least one row" +
                           (f"; missing column(s) {', '.join(missing)}" if missing else ""))])
     return df
+
+
+def _date_columns(name: str) -> list[str]:
+    return [c for c, col in SCHEMAS[name].columns.items() if "datetime" in str(col.dtype).lower()]
+
+
+def _dates(df: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame, list[tuple]]:
+    """Date columns parsed as ``YYYY-MM-DD`` (``data/SCHEMA.md``), before pandera sees them: a date in
+    any other form (``30/10/2025``, ``2026-12-31 00:00``) or not in the calendar (``2029-13-01``) is a
+    problem naming its row, column and value, and is left empty for the schema check (whose own
+    report of that cell is dropped). pandas is never asked to guess a format, so it warns of nothing."""
+    out = []
+    for col in _date_columns(name):
+        if col not in df.columns:
+            continue
+        text = df[col]
+        parsed = pd.to_datetime(text.where(text.notna() & text.astype(str).str.match(_ISO_DATE)),
+                                format=DATE_FORMAT, errors="coerce")
+        for row in df.index[text.notna() & parsed.isna()]:
+            v = text.at[row]
+            why = "not a calendar date" if _ISO_DATE.match(str(v)) else "date must be written YYYY-MM-DD"
+            out.append((file, int(row), col, f"{why} (got {v!r}); dates are ISO YYYY-MM-DD, e.g. 2025-10-30"))
+        df[col] = parsed
+    return df, out
 
 
 def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
@@ -191,12 +228,16 @@ def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
         return out
     for c in df.columns:  # pandera wants str columns; None marks an empty cell
         df[c] = df[c].astype(object)
+    df, bad_dates = _dates(df, name, file)
     try:
         out = SCHEMAS[name].validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise DataError(_problems(err, file)) from None
+        seen = {(r, c) for _, r, c, _ in bad_dates}
+        raise DataError(bad_dates + [p for p in _problems(err, file) if (p[1], p[2]) not in seen]) from None
     except Exception as err:  # noqa: BLE001 - a schema engine failure is still a data problem
         raise DataError([(file, None, None, f"cannot validate: {type(err).__name__}: {err}")]) from None
+    if bad_dates:
+        raise DataError(bad_dates)
     for col in _BOOL_COLUMNS:
         if col in out:
             out[col] = out[col].astype(str).str.lower().eq("true")
@@ -204,11 +245,33 @@ def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
 
 
 def load_tables(directory: str | Path | None = None) -> Tables:
-    """Read, validate and return the tables in ``directory`` (default: the embedded ``data/``)."""
+    """Read, validate and return the tables in ``directory`` (default: the embedded ``data/``).
+
+    Each table is read and checked on its own; the problems of every table that fails are raised
+    together, and the cross-table rules run only once every table is sound (so that a bad file is
+    blamed, not the files that refer to it). No library warning escapes (module docstring)."""
     directory = default_data_dir() if directory in (None, "") else Path(directory).expanduser().resolve()
     if not directory.is_dir():
         raise DataError([(str(directory), None, None, "data directory not found")])
-    frames = {name: _validate(_read(directory, name), name, directory) for name in REQUIRED_TABLES + OPTIONAL_TABLES}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            tables = _load(directory)
+        finally:
+            for w in caught:  # kept out of the terminal; visible with logging at DEBUG level
+                _log.debug("warning while loading %s: %s: %s", directory, w.category.__name__, w.message)
+    return tables
+
+
+def _load(directory: Path) -> Tables:
+    frames, problems = {}, []
+    for name in REQUIRED_TABLES + OPTIONAL_TABLES:
+        try:
+            frames[name] = _validate(_read(directory, name), name, directory)
+        except DataError as err:
+            problems += err.problems
+    if problems:
+        raise DataError(problems)
     tables = Tables(**frames, checksum=data_checksum(directory), directory=directory)
     check_tables(tables, {name: str(directory / f) for name, f in FILES.items()})
     return tables

@@ -13,7 +13,8 @@ from .._types import ASSET_CLASSES as _ALL_ASSET_CLASSES
 from .._types import KINDS, LENDER_KINDS
 
 __all__ = ["KINDS", "LENDER_KINDS", "ASSET_CLASSES", "LINK_KINDS", "ITEMS", "SCHEMAS", "ROLES",
-           "SOURCE_TYPES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "SCHEMA_VERSION"]
+           "SOURCE_TYPES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "NONEMPTY_TABLES", "DATE_FORMAT",
+           "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 2
 
@@ -223,5 +224,9 @@ SCHEMAS = {"entities": ENTITIES, "balance_sheets": BALANCE_SHEETS, "holdings": H
            "schedules": SCHEDULE_ROWS, "sector_totals": SECTOR_TOTALS}
 REQUIRED_TABLES = ("entities", "balance_sheets", "holdings", "links")
 OPTIONAL_TABLES = ("schedules", "sector_totals")   # absent file: no rows
-# Tables that must have at least one data row.
-NONEMPTY_TABLES = ("entities", "balance_sheets")
+# Tables that must have at least one data row: every required table (a header-only holdings.csv
+# would silently reclassify every external asset; a header-only links.csv would leave every
+# schedule row pointing nowhere).
+NONEMPTY_TABLES = REQUIRED_TABLES
+# Date columns hold ISO dates, YYYY-MM-DD, nothing else (no time, no day-first formats).
+DATE_FORMAT = "%Y-%m-%d"
