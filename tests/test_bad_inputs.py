@@ -135,13 +135,27 @@ def _cell(name, row, column, value):
     return edit
 
 
+def _quote_cleared(d):
+    """The first sourced link (estimated=false) loses its source_quote."""
+    import pandas as pd
+
+    path = d / "links.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[(df["estimated"] == "false").idxmax(), "source_quote"] = ""
+    df.to_csv(path, index=False)
+    return "links.csv"
+
+
 @pytest.mark.parametrize("edit, words", [
     (_header_only("holdings.csv"), ["holdings.csv", "no data rows"]),
     (_header_only("links.csv"), ["links.csv", "no data rows"]),
     (_cell("balance_sheets.csv", 4, "as_of", "30/10/2025"), ["balance_sheets.csv: row 4, column as_of", "'30/10/2025'", "YYYY-MM-DD"]),
     (_cell("links.csv", 3, "from_id", "ghost"), ["links.csv: row 3, column from_id", "unknown entity id 'ghost'"]),
     (_cell("links.csv", 2, "amount_usd_bn", "-3"), ["links.csv: row 2, column amount_usd_bn", "-3"]),
-], ids=["header-only holdings.csv", "header-only links.csv", "date 30/10/2025", "unknown entity", "negative amount"])
+    (_cell("links.csv", 5, "link_id", "d_hyperion_pimco"), ["links.csv: row 5, column link_id", "duplicate", "'d_hyperion_pimco'"]),
+    (_quote_cleared, ["links.csv: row ", ", column source_quote", "needs source_quote"]),
+], ids=["header-only holdings.csv", "header-only links.csv", "date 30/10/2025", "unknown entity", "negative amount",
+        "duplicate link id", "sourced row without quote"])
 def test_bad_data_stops_naming_file_row_and_column(tmp_path, capsys, edit, words):
     """One bad file: its own messages only (no cascade onto the files that depend on it), with the
     file, row, column and value, and no library warning on the way."""

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from stressgpu.data import DataError, load_tables
-from stressgpu.data.checks import sector_measure
+from stressgpu.data.checks import quote_states, sector_measure
+from stressgpu.data.schema import PROVENANCE_TABLES
 from stressgpu.network import LENDER_KINDS, build_extras, build_network
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -39,6 +40,15 @@ def set_cell(name, row, col, value):
     """An edit that puts ``value`` in data row ``row`` (1-based) of column ``col``."""
     def fn(df):
         df.loc[row - 1, col] = value
+        return df
+    return lambda d: edit(d, name, fn)
+
+
+def set_cells(name, row, **values):
+    """An edit that sets several columns of data row ``row`` (1-based)."""
+    def fn(df):
+        for col, v in values.items():
+            df.loc[row - 1, col] = v
         return df
     return lambda d: edit(d, name, fn)
 
@@ -175,6 +185,12 @@ CASES = [
     ("missing_column", lambda d: edit(d, "holdings", lambda df: df.drop(columns=["source"])), "holdings.csv", None, "source", ["missing"]),
     ("duplicate_id", lambda d: edit(d, "entities", lambda df: pd.concat([df, df.iloc[[1]]], ignore_index=True)), "entities.csv", 8, "id", ["duplicate"]),
     ("market_cap_dates", set_cell("balance_sheets", 20, "as_of", "2025-10-31"), "balance_sheets.csv", 20, "as_of", ["one as_of date"]),
+    ("sourced_without_quote", set_cells("links", 2, source_type="filing", estimated="false"), "links.csv", 2,
+     "source_quote", ["estimated=false", "needs source_quote"]),
+    ("quote_removed", set_cell("links", 6, "source_quote", ""), "links.csv", 6, "source_quote", ["needs source_quote"]),
+    ("sourced_balance_sheet_without_quote", set_cells("balance_sheets", 7, source_type="filing", estimated="false"),
+     "balance_sheets.csv", 7, "source_quote", ["needs source_quote"]),
+    ("estimated_without_note", set_cells("holdings", 3, note=""), "holdings.csv", 3, "note", ["say how"]),
 ]
 
 
@@ -255,6 +271,65 @@ def test_report_command_prints_only_the_error(mini):
     assert r.returncode == 2, r.stderr
     assert r.stderr.startswith("error:") and "Warning" not in r.stderr, r.stderr
     assert "balance_sheets.csv: row 3, column as_of" in r.stderr and "'30/10/2025'" in r.stderr, r.stderr
+
+
+def test_sourced_rows_of_the_fixture_load(mini):
+    t = load_tables(mini)
+    assert not t.links.set_index("link_id").at["e2", "estimated"]
+    assert "13 bn" in t.links.set_index("link_id").at["e2", "source_quote"]
+    # an estimated row of a citing source type is allowed: the document does not state its number
+    set_cells("links", 1, source_type="press", note="source states the facility; drawn part assumed")(mini)
+    assert load_tables(mini).links.at[1, "source_type"] == "press"
+
+
+def test_source_quote_column_may_be_absent_where_all_is_estimated(mini):
+    edit(mini, "holdings", lambda df: df.drop(columns=["source_quote"]))
+    assert load_tables(mini).holdings["source_quote"].isna().all()
+    edit(mini, "links", lambda df: df.drop(columns=["source_quote"]))
+    probs, msg = problems(mini)
+    assert [(p[0].rsplit("/", 1)[-1], p[1], p[2]) for p in probs] == [("links.csv", 6, "source_quote")], msg
+
+
+def test_every_sourced_row_quotes_its_number(embedded):
+    """The embedded data passes the provenance rule honestly: each row with estimated=false quotes a
+    sentence, and that sentence writes the row's number (in its units, thousands, millions or %)."""
+    n = 0
+    for name, col in PROVENANCE_TABLES.items():
+        df = getattr(embedded, name)
+        sourced = df[~df["estimated"]]
+        assert sourced["source_quote"].fillna("").str.strip().ne("").all(), name
+        for row, r in sourced.iterrows():
+            assert quote_states(r["source_quote"], r[col]), (name, row, r[col], r["source_quote"])
+        n += len(sourced)
+    assert n >= 30
+
+
+def test_as_of_is_never_a_future_payment_date(embedded):
+    """as_of is when a figure was reported or what date it describes: no as_of lies after the newest
+    balance-sheet date, and no commitment is dated by a payment after it was reported."""
+    t = embedded
+    newest = t.balance_sheets["as_of"].max()
+    for name in PROVENANCE_TABLES:
+        df = getattr(t, name)
+        assert (df["as_of"] <= newest).all(), (name, df.loc[df["as_of"] > newest].index.tolist())
+    c = t.links[t.links.kind == "commitment"]
+    assert (c["as_of"] <= c["end"]).all()
+
+
+def test_add_source_quote_is_what_the_data_holds():
+    """``data/build/add_source_quote.py --check``: the committed tables are the script's output."""
+    r = subprocess.run([sys.executable, str(EMBEDDED / "build" / "add_source_quote.py"), "--check"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_quote_states():
+    assert quote_states("total assets USD 4.9 tn (rounded as reported)", 4900.0)
+    assert quote_states("USD 350 m of OpenAI stock", 0.35)
+    assert quote_states("standardized CET1 ratio 14.3 %", 0.143)
+    assert quote_states("total net assets JPY 22,809.8 bn", 22809.8)
+    assert not quote_states("'tens of billions'", 30.0)
+    assert not quote_states("USD 2.3 bn (2024) and 7.1 bn (2025-05)", 9.4)
 
 
 def test_missing_item(mini):

@@ -7,6 +7,8 @@ the 1-based data rows of the file that holds the offending record; numbers are p
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -94,20 +96,56 @@ def _references(t, files, out):
         out.append((files["entities"], None, "kind", f"exactly one entity of kind 'outside' is needed, found {n_outside}"))
 
 
-def _provenance(t, files, out):
-    for name in ("balance_sheets", "holdings", "links", "schedules", "sector_totals"):
-        df = getattr(t, name)
-        est = df["source_type"].isin(ESTIMATED_SOURCE_TYPES)
-        if "reconstructed" in df:  # a reconstructed split of a sourced total is estimated too
-            est = est | df["reconstructed"].astype(bool)
-        for row in df.index[est != df["estimated"].astype(bool)]:
-            out.append((files[name], int(row), "estimated",
-                        f"estimated={str(bool(df.at[row, 'estimated'])).lower()} contradicts source_type "
-                        f"{df.at[row, 'source_type']!r}" + (" and reconstructed" if "reconstructed" in df else "") +
-                        f" (estimated is true exactly for {', '.join(ESTIMATED_SOURCE_TYPES)}"
-                        + (" or a reconstructed link)" if "reconstructed" in df else ")")))
-        for row in df.index[est & df["note"].isna()] if "note" in df else []:
-            out.append((files[name], int(row), "note", "an estimated value must say how it was made"))
+def provenance(name: str, df: pd.DataFrame, file: str) -> list[tuple]:
+    """The provenance rules of one table (``data/SCHEMA.md``), checked with the table's own rules:
+
+    * ``source_type`` estimate or reconstruction, or a reconstructed link, is ``estimated=true``;
+    * a sourced row (``estimated=false``) quotes in ``source_quote`` the sentence of the cited
+      document that states its number (anything computed, split or assumed is estimated);
+    * an estimated row says in ``note`` how it was made."""
+    out: list[tuple] = []
+    if "source_type" not in df or "estimated" not in df or df.empty:
+        return out
+    sourced = ~df["estimated"].astype(bool)
+    must = df["source_type"].isin(ESTIMATED_SOURCE_TYPES)
+    if "reconstructed" in df:  # a reconstructed split of a sourced total is estimated too
+        must = must | df["reconstructed"].astype(bool)
+    for row in df.index[must & sourced]:
+        why = f"source_type {df.at[row, 'source_type']!r}"
+        if "reconstructed" in df and df.at[row, "reconstructed"]:
+            why += " and reconstructed=true"
+        out.append((file, int(row), "estimated",
+                    f"estimated=false contradicts {why} (estimated is true for {', '.join(ESTIMATED_SOURCE_TYPES)}"
+                    + (" and for a reconstructed link)" if "reconstructed" in df else ")")))
+    quote = df["source_quote"] if "source_quote" in df else pd.Series(None, index=df.index, dtype=object)
+    for row in df.index[sourced & ~must & quote.fillna("").astype(str).str.strip().eq("")]:
+        out.append((file, int(row), "source_quote",
+                    "a sourced row (estimated=false) needs source_quote: the sentence of the cited document that "
+                    "states the number; if the document does not state it (computed, split or assumed), set "
+                    "estimated=true and give the method in note"))
+    if "note" in df:
+        for row in df.index[~sourced & df["note"].isna()]:
+            out.append((file, int(row), "note", "an estimated value must say how it was made"))
+    return out
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SCALES = (1.0, 1e3, 1e-3, 1e-2)   # as written; tn or m against USD bn; a percent against a fraction
+
+
+def quote_states(quote: str, value: float, rtol: float = 5e-3) -> bool:
+    """Whether ``quote`` writes the number ``value``: as it is, in thousands or millions of the unit
+    (``4.9 tn`` for 4,900 USD bn, ``350 m`` for 0.35), or as a percent (``14.3 %`` for 0.143),
+    to the quote's rounding (``rtol``). ``1,234.5`` reads as 1234.5."""
+    for m in _NUMBER.finditer(str(quote)):
+        text = m.group().rstrip(",")
+        try:
+            x = float(text.replace(",", ""))
+        except ValueError:
+            continue
+        if any(np.isclose(x * s, value, rtol=rtol, atol=0.0) for s in _SCALES):
+            return True
+    return False
 
 
 def _items(t, files, out):
@@ -285,7 +323,6 @@ def check_tables(tables, files: dict[str, str]) -> None:
     out: list = []
     _references(tables, files, out)
     if not out:  # the rules below assume every reference resolves
-        _provenance(tables, files, out)
         _items(tables, files, out)
         _links(tables, files, out)
     if not out:

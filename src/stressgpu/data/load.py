@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .checks import check_tables
+from .checks import check_tables, provenance
 from .errors import DataError
 from .schema import DATE_FORMAT, ITEMS, NONEMPTY_TABLES, OPTIONAL_TABLES, REQUIRED_TABLES, SCHEMAS
 
@@ -241,6 +241,11 @@ def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
     for col in _BOOL_COLUMNS:
         if col in out:
             out[col] = out[col].astype(str).str.lower().eq("true")
+    if "source" in out and "source_quote" not in out:  # a table written before the column existed
+        out["source_quote"] = pd.Series(None, index=out.index, dtype=object)
+    bad = provenance(name, out, file)  # the table's own provenance rules, before any cross-table rule
+    if bad:
+        raise DataError(bad)
     return out
 
 

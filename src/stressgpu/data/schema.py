@@ -13,7 +13,7 @@ from .._types import ASSET_CLASSES as _ALL_ASSET_CLASSES
 from .._types import KINDS, LENDER_KINDS
 
 __all__ = ["KINDS", "LENDER_KINDS", "ASSET_CLASSES", "LINK_KINDS", "ITEMS", "SCHEMAS", "ROLES",
-           "SOURCE_TYPES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "NONEMPTY_TABLES", "DATE_FORMAT",
+           "SOURCE_TYPES", "PROVENANCE_TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "NONEMPTY_TABLES", "DATE_FORMAT",
            "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 2
@@ -26,9 +26,14 @@ BOOLS = ("true", "false", "True", "False", "TRUE", "FALSE")
 # Roles in the compute value chain (docs/model.md §1); `entities.roles` lists them, ';'-separated.
 ROLES = ("sells_hardware", "sells_compute", "sells_services", "sells_power", "leases_dc",
          "uses_compute", "finances")
-# Where a number comes from. `estimate` and `reconstruction` are the two estimated kinds.
+# Where a number comes from. `estimate` and `reconstruction` are always estimated; a row of any
+# other source type is estimated too when the cited document does not state its number.
 SOURCE_TYPES = ("filing", "press", "company", "aggregate", "seed", "estimate", "reconstruction")
 ESTIMATED_SOURCE_TYPES = ("estimate", "reconstruction")
+# Tables whose rows carry provenance (as_of, source, source_quote, source_type, estimated, note),
+# and the column of each that holds the row's number (what source_quote must state).
+PROVENANCE_TABLES = {"balance_sheets": "value", "holdings": "value_usd_bn", "links": "amount_usd_bn",
+                     "schedules": "amount_usd_bn", "sector_totals": "value_usd_bn"}
 
 INSTRUMENTS = {
     "debt": ("bond", "term_loan", "ddtl", "construction_loan", "revolver", "bridge_loan", "abs", "cmbs",
@@ -92,6 +97,9 @@ def _provenance() -> dict:
     return {
         "as_of": pa.Column(pa.DateTime, coerce=True),
         "source": pa.Column(str, pa.Check.str_length(min_value=3, error="source is required")),
+        # The sentence of the cited document that states the number; required where estimated is
+        # false (checks.provenance). Optional column: a table without it has no quotes.
+        "source_quote": pa.Column(str, nullable=True, required=False),
         "source_type": pa.Column(str, _isin(SOURCE_TYPES, "source_type")),
         "estimated": pa.Column(str, _BOOL),
         "note": pa.Column(str, nullable=True, required=False),
