@@ -363,3 +363,24 @@ def test_checksum_covers_the_equity_betas(tmp_path):
     df.loc[0, "beta"] = float(df.loc[0, "beta"]) + 0.1
     df.to_csv(path, index=False)
     assert load_tables(d).checksum != before
+
+
+def test_report_opens_with_the_provenance_summary(embedded):
+    """``python -m stressgpu.data report``: the numbers the README quotes come first and add up."""
+    from stressgpu.data.report import report, summary
+
+    s = summary(embedded)
+    for name, (sourced, estimated) in s["rows"].items():
+        df = getattr(embedded, name)
+        assert sourced + estimated == len(df) and sourced == (~df["estimated"]).sum()
+    links = embedded.links
+    debt = links[links.kind == "debt"]
+    assert abs(sum(s["usd"]["links: debt"]) - debt["amount_usd_bn"].sum()) < 1e-6
+    assert abs(s["links_sourced_share"] - (~links["estimated"]).mean()) < 1e-12
+    assert 0 < s["links_sourced_share"] < 1 and s["median_balance_sheet_date"] is not None
+    assert all(d < "2026-01-01" for _, d in s["firms_before_cutoff"])
+    text = report(embedded)
+    head = text[: text.index("## Entities")]
+    assert "## Summary" in head and "Links sourced:" in head and "median" in head
+    for e, d in s["firms_before_cutoff"]:
+        assert f"{e} ({d})" in head

@@ -1,8 +1,11 @@
 """Coverage report of a network directory: ``python -m stressgpu.data report [DIR]``.
 
-Prints entities and links by kind, where the numbers come from (filing, press, company release,
-seed, public aggregate, estimate, reconstruction), the ``as_of`` distribution, the listed firms
-whose balance sheets predate 2026, and the sector totals against their public aggregates.
+Opens with a short block of the numbers the README quotes (:func:`summary`): rows and USD amounts
+sourced (``estimated=false``, with the document's sentence in ``source_quote``) against estimated,
+by table and by kind of amount; the share of links sourced; the named firms whose balance sheet
+predates 2026 and the median balance-sheet date. Then entities and links by kind, where the
+numbers come from (filing, press, company release, seed, public aggregate, estimate,
+reconstruction), the ``as_of`` distribution, and the sector totals against their public aggregates.
 """
 from __future__ import annotations
 
@@ -10,9 +13,15 @@ import pandas as pd
 
 from .checks import num, sector_measure
 from .load import Tables, load_tables
+from .schema import ITEMS, PROVENANCE_TABLES
 
 SOURCED = ("filing", "press", "company")
 CORE = ("cash", "total_assets", "total_liabilities", "total_debt", "book_equity", "revenue")
+# Balance-sheet items in USD bn (stocks and flows): what "by USD amount" adds up for balance sheets.
+USD_ITEMS = tuple(k for k, unit in ITEMS.items() if unit == "usd_bn")
+# A firm's balance-sheet date: the as_of of its total_assets row.
+BALANCE_SHEET_DATE_ITEM = "total_assets"
+CUTOFF = "2026-01-01"
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -36,9 +45,74 @@ def provenance(t: Tables) -> pd.DataFrame:
     return share.T
 
 
+def _split(df: pd.DataFrame, col: str | None = None) -> tuple[float, float]:
+    """(sourced, estimated): rows, or the sum of ``col``."""
+    sourced = ~df["estimated"].astype(bool)
+    if col is None:
+        return float(sourced.sum()), float((~sourced).sum())
+    return float(df.loc[sourced, col].sum()), float(df.loc[~sourced, col].sum())
+
+
+def summary(t: Tables) -> dict:
+    """The numbers of the report's top block: sourced (quoted) against estimated rows by table, USD
+    amounts by kind (links by kind, balance-sheet USD items, holdings), the share of links sourced,
+    the named firms whose balance sheet predates 2026 and the median balance-sheet date."""
+    rows = {name: _split(getattr(t, name)) for name in PROVENANCE_TABLES}
+    links, bs = t.links, t.balance_sheets
+    usd = {f"links: {k}": _split(links[links.kind == k], "amount_usd_bn")
+           for k in ("debt", "facility", "commitment", "equity_stake")}
+    usd["balance_sheets: USD items"] = _split(bs[bs["item"].isin(USD_ITEMS)], "value")
+    usd["holdings"] = _split(t.holdings, "value_usd_bn")
+    named = t.entities.loc[~t.entities["aggregate"], "id"]
+    dates = (bs[(bs["item"] == BALANCE_SHEET_DATE_ITEM) & bs["entity_id"].isin(named)]
+             .set_index("entity_id")["as_of"].reindex(named).dropna().sort_values())
+    cited = links["source_type"].isin(SOURCED)
+    return dict(
+        rows=rows, usd=usd,
+        links_sourced_share=float((~links["estimated"]).mean()) if len(links) else 0.0,
+        links_sourced_usd_share=(float(links.loc[~links["estimated"], "amount_usd_bn"].sum() / links["amount_usd_bn"].sum())
+                                 if links["amount_usd_bn"].sum() > 0 else 0.0),
+        links_citing=int(cited.sum()),
+        n_firms=len(dates),
+        firms_before_cutoff=[(e, str(d.date())) for e, d in dates[dates < CUTOFF].items()],
+        median_balance_sheet_date=str(dates.quantile(0.5, interpolation="lower").date()) if len(dates) else None,
+        median_balance_sheet_row_date=str(bs["as_of"].quantile(0.5, interpolation="lower").date()) if len(bs) else None,
+    )
+
+
+def _pct(a: float, b: float) -> str:
+    return f"{a / (a + b):.0%}" if a + b else "-"
+
+
+def top_block(t: Tables) -> str:
+    """The short block the README quotes: what is sourced, what is estimated, how old the balance sheets are."""
+    s = summary(t)
+    out = ["## Summary", "",
+           "Sourced = estimated=false, with the sentence of the cited document that states the number in "
+           "source_quote; everything computed, split, assumed or not yet quoted is estimated.", "",
+           "| table | sourced rows | estimated rows | sourced share |", "| --- | ---: | ---: | ---: |"]
+    for name, (a, b) in s["rows"].items():
+        out.append(f"| {name} | {a:.0f} | {b:.0f} | {_pct(a, b)} |")
+    a, b = map(sum, zip(*s["rows"].values()))
+    out += [f"| all | {a:.0f} | {b:.0f} | {_pct(a, b)} |", "",
+            "| USD bn | sourced | estimated | sourced share |", "| --- | ---: | ---: | ---: |"]
+    for name, (a, b) in s["usd"].items():
+        out.append(f"| {name} | {a:,.1f} | {b:,.1f} | {_pct(a, b)} |")
+    late = s["firms_before_cutoff"]
+    out += ["",
+            f"Links sourced: {s['rows']['links'][0]:.0f} of {sum(s['rows']['links']):.0f} ({s['links_sourced_share']:.0%}); "
+            f"by amount {s['links_sourced_usd_share']:.0%} (links citing a filing, company release or press report: "
+            f"{s['links_citing']}).",
+            f"Balance-sheet date ({BALANCE_SHEET_DATE_ITEM} as_of) of the {s['n_firms']} named firms: median "
+            f"{s['median_balance_sheet_date']} (all balance-sheet rows: median {s['median_balance_sheet_row_date']}); "
+            f"before {CUTOFF}: {len(late)} firms: " + (", ".join(f"{e} ({d})" for e, d in late) or "none") + ".",
+            ""]
+    return "\n".join(out)
+
+
 def report(t: Tables) -> str:
     ents, links, bs = t.entities, t.links, t.balance_sheets
-    lines = [f"# Network data report: {t.directory}", "", f"checksum sha256 {t.checksum[:16]}…", ""]
+    lines = [f"# Network data report: {t.directory}", "", f"checksum sha256 {t.checksum[:16]}…", "", top_block(t)]
     k = ents.groupby("kind").agg(entities=("id", "size"), aggregates=("aggregate", "sum"))
     lines += [f"## Entities: {len(ents)}", "", _table(k), ""]
     lk = links.groupby(["kind", "source_type"]).size().unstack(fill_value=0)
