@@ -8,9 +8,12 @@ Every number it writes carries as_of, source, source_type, estimated and (for es
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 ROOT = Path(__file__).resolve().parents[2] / "data"
 V1 = Path(__file__).resolve().parent / "v1"
@@ -71,6 +74,11 @@ S = {
                  "5-year GPU lease to xAI (Bloomberg/WSJ 2025-10) https://www.inkl.com/news/musk-s-net-worth-nears-500b-again-as-xai-eyes-20-billion-nvidia-chip-deal-for-colossus-2-data-centre ; "
                  "https://advancedainews.com/nvidia-shares-rise-after-joining-musks-20-billion-ai-funding-push ; seed:002_1024bdc4711c6b81.txt (~20 bn, 5 y, 10.5 %)", "press"),
 }
+
+
+# (table, key) -> the sentence of the cited document that states the row's number, verbatim
+# (written to `source_quote`; key as in add_source_quote.py: link_id, (entity_id, item), ...)
+QUOTE: dict = {}
 
 
 def src(key):
@@ -432,6 +440,14 @@ for e, items in NEWBS.items():
     asof = "2026-03-31" if e not in ("iren",) else "2025-12-31"
     block(e, asof, NEW_HOW[e], **items)
 
+# The ABS/CMBS issuers' debt is the ~65 itemised by holder in links.csv (d_dcabs_*, outside's 15 % included),
+# not 70: the 5 in excess was owed to `outside` on top of its own share (issue 25, item 3.1).
+for item, v, how in (("total_debt", 65.0, "the ~65 of outstanding data-centre ABS/CMBS itemised by holder in links.csv (d_dcabs_*, "
+                      "incl. outside's 15 %); v2 had 70, so 5 more was owed to outside"),
+                     ("total_liabilities", 70.0, "debt 65 + other liabilities 5"),
+                     ("book_equity", 40.0, "assets 110 − liabilities 70")):
+    est("dc_abs_issuers", item, v, "2026-03-31", how, source=S["kbra"][0])
+
 # ---------------------------------------------------------------- holdings (v1 + new)
 H = []
 for _, r in pd.read_csv(V1 / "holdings.csv", dtype=str, keep_default_na=False).iterrows():
@@ -556,6 +572,22 @@ for lender, sh in VANT.items():
          rate_type="floating", spread=0.025, schedule="bullet", seniority="senior_secured", collateral="dc_real_estate;contracts",
          start="2025-10-27", end="2029-10-27", key="vantage", reconstructed=True, method="share_of_total", as_of="2026-03-31",
          note="undrawn part of the construction loan (drawn as the campuses are built)")
+# The package is booked once (issue 25, item 3.1): the drawn part is debt (links above), the undrawn
+# part is facilities, and total_debt is the drawn part only; v1 also kept the full 38 as total_debt
+# (so 20.9 more was owed to `outside`) and the undrawn proceeds as 20 of cash.
+V_DRAWN = round(sum(round(38.0 * sh * DRAWN, 3) for sh in VANT.values()), 3)
+V_CASH, V_DC = 0.5, 24.0
+est("vantage_stargate_spv", "total_debt", V_DRAWN, "2026-03-31",
+    f"drawn part of the USD 38 bn construction loans ({DRAWN:.0%}, links d_vantage_*); the undrawn "
+    f"{38 - V_DRAWN:g} is in facilities (f_vantage_*), not debt", source=S["vantage"][0])
+est("vantage_stargate_spv", "cash", V_CASH, "2026-03-31",
+    "working cash and reserves, order of magnitude; undrawn loan commitments are not cash (they are facilities)", source=S["vantage"][0])
+est("vantage_stargate_spv", "total_liabilities", round(V_DRAWN + 0.5, 3), "2026-03-31",
+    "drawn debt + payables ~0.5", source=S["vantage"][0])
+est("vantage_stargate_spv", "total_assets", round(V_DC + V_CASH, 3), "2026-03-31",
+    f"construction in progress {V_DC:g} (holdings) + cash {V_CASH:g}", source=S["vantage"][0])
+est("vantage_stargate_spv", "book_equity", round(V_DC + V_CASH - V_DRAWN - 0.5, 3), "2026-03-31",
+    "assets − liabilities: developer equity (Silver Lake and DigitalBridge put ~3 bn into Frontier, FT 2025-08)", source=S["vantage"][0])
 
 # --- Colossus 2 GPU SPV
 debt("d_colossus_apollo", "colossus2_spv", "apollo", 3.5, 0.105, "fixed", "2025-11-01", "2030-11-01", "gpu_backed_loan", "senior_secured",
@@ -1019,25 +1051,43 @@ ST = [
 ]
 
 # ---------------------------------------------------------------- write
+# A row in QUOTE gets its sentence in `source_quote` (the column after `source`, where
+# add_source_quote.py keeps it); each must write the row's number (the loader's own test).
+from stressgpu.data.checks import quote_states  # noqa: E402
+
+
+def with_quotes(df, table, key, number):
+    keys = [key(r) for _, r in df.iterrows()]
+    df.insert(df.columns.get_loc("source") + 1, "source_quote", [QUOTE.get((table, k), "") for k in keys])
+    for k, q, v, est_ in zip(keys, df["source_quote"], df[number], df["estimated"]):
+        if q and (est_ not in (False, "false") or not quote_states(q, float(v))):
+            raise SystemExit(f"{table} {k!r}: a quote needs estimated=false and must write the number {v}: {q!r}")
+    missing = {k for (t, k) in QUOTE if t == table} - set(keys)
+    if missing:
+        raise SystemExit(f"QUOTE names rows not in {table}: {sorted(missing, key=str)}")
+    return df
+
+
 ROOT.mkdir(exist_ok=True)
 E.to_csv(ROOT / "entities.csv", index=False)
 rows = [dict(entity_id=e, item=i, **{k: v for k, v in d.items()}) for (e, i), d in BS.items() if e in set(E.id)]
 B = pd.DataFrame(rows)[["entity_id", "item", "value", "as_of", "source", "source_type", "estimated", "note"]]
 B["order"] = B.entity_id.map({e: k for k, e in enumerate(E.id)})
 B = B.sort_values(["order", "item"]).drop(columns="order")
+B = with_quotes(B, "balance_sheets", lambda r: (r.entity_id, r["item"]), "value")
 B["estimated"] = B.estimated.map(lambda x: "true" if x else "false")
 B.to_csv(ROOT / "balance_sheets.csv", index=False)
-Hd = pd.DataFrame(H)
+Hd = with_quotes(pd.DataFrame(H), "holdings", lambda r: (r.entity_id, r.asset_class), "value_usd_bn")
 Hd["estimated"] = Hd.estimated.map(lambda x: "true" if x else "false")
 Hd.to_csv(ROOT / "holdings.csv", index=False)
-Ldf = pd.DataFrame(L)[COLS]
+Ldf = with_quotes(pd.DataFrame(L)[COLS], "links", lambda r: r.link_id, "amount_usd_bn")
 for c in ("estimated", "reconstructed"):
     Ldf[c] = Ldf[c].map(lambda x: "true" if x else "false")
 Ldf.to_csv(ROOT / "links.csv", index=False)
-Sd = pd.DataFrame(SCHED)
+Sd = with_quotes(pd.DataFrame(SCHED), "schedules", lambda r: (r.link_id, r.date), "amount_usd_bn")
 Sd["estimated"] = Sd.estimated.map(lambda x: "true" if x else "false")
 Sd.to_csv(ROOT / "schedules.csv", index=False)
-Td = pd.DataFrame(ST)
+Td = with_quotes(pd.DataFrame(ST), "sector_totals", lambda r: (r.kind, r.measure), "value_usd_bn")
 Td["estimated"] = Td.estimated.map(lambda x: "true" if x else "false")
 Td.to_csv(ROOT / "sector_totals.csv", index=False)
 print(len(E), "entities;", len(B), "balance rows;", len(Ldf), "links;", len(Sd), "schedule rows")
