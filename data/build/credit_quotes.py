@@ -1,5 +1,14 @@
 """Builds data/credit_quotes.csv: credit-market quotes (CDS, bond yields and spreads, loan spreads,
-ratings) of named borrowers, each with the sentence of its source that states it (data/credit_quotes.md)."""
+ratings) of borrowers of the network (ids of data/entities.csv), each with the sentence of its source that
+states it (schema: data/SCHEMA.md; sources: data/credit_quotes.md).
+
+``seniority`` is the rank of the quoted claim, which sets the recovery the market-implied default
+probability assumes (stressgpu.credit_market): a CDS references senior unsecured debt; bonds are senior
+unsecured and loans senior secured unless said otherwise below (the secured SPV notes, the SoftBank hybrid,
+the OpenAI revolver, following data/links.csv and the notes); rating rows have none.
+
+Quotes on firms outside the network are not written (the loader rejects an id not in entities.csv):
+Applied Digital's 7 % 2031 notes (2026-06-09, in data/credit_quotes.md) is the one found."""
 import csv, os
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 # ---------------------------------------------------------------- sources
@@ -51,12 +60,15 @@ S = {
  "ads": ("Morningstar DBRS Upgrades Apollo Debt Solutions BDC's Long-Term Credit Ratings to BBB (DBRS, 2025-06-02)", "https://prod.dbrs.com/research/455470/morningstar-dbrs-upgrades-apollo-debt-solutions-bdcs-long-term-credit-ratings-to-bbb-from-bbb-low-and-revises-the-trend-to-stable-from-positive", "press"),
  "jpm": ("JPMorgan Chase's long-term deposit rating upgraded to Aa1 by Moody's (Investing.com, 2025-11-04)", "https://ng.investing.com/news/stock-market-news/jpmorgan-chases-longterm-deposit-rating-upgraded-to-aa1-by-moodys-93CH-2184881", "press"),
 }
-COLS = ["entity_id","instrument","value","rating","agency","outlook","maturity","as_of","source","source_type","source_quote","note"]
+COLS = ["entity_id","instrument","value","rating","agency","outlook","maturity","seniority","as_of","source","source_type","source_quote","note"]
 rows = []
-def add(ent, inst, value, as_of, src, quote, note="", rating="", agency="", outlook="", maturity=""):
+DEFAULT_SENIORITY = {"cds_5y": "senior_unsecured", "bond_yield": "senior_unsecured", "bond_spread": "senior_unsecured",
+                     "loan_spread": "senior_secured", "rating": ""}
+def add(ent, inst, value, as_of, src, quote, note="", rating="", agency="", outlook="", maturity="", seniority=None):
     t, u, st = S[src]
+    seniority = DEFAULT_SENIORITY[inst] if seniority is None else seniority
     rows.append(dict(entity_id=ent, instrument=inst, value=value, rating=rating, agency=agency, outlook=outlook,
-                     maturity=maturity, as_of=as_of, source=f"{t} {u}", source_type=st, source_quote=quote, note=note))
+                     maturity=maturity, seniority=seniority, as_of=as_of, source=f"{t} {u}", source_type=st, source_quote=quote, note=note))
 
 # ---------------- Oracle
 q_fwp25 = "Expected Ratings (Moody’s / S&P / Fitch):* | Baa2 (stable) / BBB (stable) / BBB (stable)"
@@ -127,7 +139,7 @@ add("meta","bond_spread","140","2025-10-30","particle_meta",
     maturity="2065", note="40-year tranche (5.750% notes due 2065 per the 8-K); 1.4 pp = 140 bp; marketing level ('offered at'), final print may differ")
 add("hyperion_spv","bond_yield","0.0658","2025-10-21","hyperion_wsj",
     "But the debt yielded 6.58% at issue, a level more common in junk bonds",
-    maturity="2049", note="Beignet Investor LLC 144A notes due 2049 (year per several reports), yield at issue; deal priced the week before the 2025-10-21 WSJ story; notes traded above 110 cents by 2025-10-20/22 (The Real Deal: 'jumped above 110 cents on the dollar'); 6.58% converted to 0.0658")
+    maturity="2049", seniority="senior_secured", note="Beignet Investor LLC 144A notes due 2049 (year per several reports), yield at issue; deal priced the week before the 2025-10-21 WSJ story; notes traded above 110 cents by 2025-10-20/22 (The Real Deal: 'jumped above 110 cents on the dollar'); 6.58% converted to 0.0658")
 add("hyperion_spv","rating","","2025-10-21","hyperion_wsj",
     "The credit-ratings firm gave the bonds an A+,recognizing Meta's role in backing for the project.",
     rating="A+", agency="S&P", note="issue rating of the Hyperion bonds (S&P)")
@@ -195,45 +207,45 @@ add("softbank","cds_5y","280","2025-11-26","sb_cds", q_sb, maturity="5", note="'
 add("softbank","cds_5y","302","2025-11-27","sb_cds", q_sb, maturity="5", note="Thursday 2025-11-27; highest since April 2025")
 q_sbb = "Specifically, SoftBank has set a yield of 8.25% for the bonds due in 2065, with a first reset date in 2035; while at the same time, the yield for senior bonds due in 2035 is only 6.8%, highlighting the cost pressure of hybrid bonds."
 add("softbank","bond_yield","0.068","2025-10-23","sb_bonds", q_sbb, maturity="2035", note="senior USD bond due 2035, secondary yield; 6.8% converted to 0.068; maturity year only")
-add("softbank","bond_yield","0.0825","2025-10-23","sb_bonds", q_sbb, maturity="2065", note="hybrid (subordinated, deferrable) USD notes due 2065, first reset 2035; yield set at pricing; 8.25% converted")
+add("softbank","bond_yield","0.0825","2025-10-23","sb_bonds", q_sbb, maturity="2065", seniority="subordinated", note="hybrid (subordinated, deferrable) USD notes due 2065, first reset 2035; yield set at pricing; 8.25% converted")
 add("softbank","rating","","2026-03-03","sb_sp",
     "S&P Global just shifted SoftBank's credit outlook to negative (though kept its BB+ rating) after the Japanese tech giant poured another $30 billion into OpenAI.",
     rating="BB+", agency="S&P", outlook="negative", note="as_of = report date 2026-03-03 (action 'this week')")
 # ---------------- xAI
 q_x = "Xai offers to pay a 12.5% yield on $3 billion in bonds, said a source who called for anonymity to disclose private information."
-add("xai","bond_yield","0.125","2025-06-20","xai_reuters", q_x, maturity="2030", note="secured notes due 2030 (maturity year per Bloomberg Opinion), yield at issue raised from 12%; also a USD 1 bn fixed term loan at 12.5%")
+add("xai","bond_yield","0.125","2025-06-20","xai_reuters", q_x, maturity="2030", seniority="senior_secured", note="secured notes due 2030 (maturity year per Bloomberg Opinion), yield at issue raised from 12%; also a USD 1 bn fixed term loan at 12.5%")
 add("xai","loan_spread","725","2025-06-20","xai_reuters",
     "Xai also offers a fixed yield of 12.5% on a $1 billion term loan and is setting it up to price a $1 billion term loan B at 725 basis points over the safe overnight funding rate known as SOFR.",
     note="term loan B at 725 bp over SOFR, issued at 96 cents (source: 'priced at a discount of 96 cents in dollars')")
 q_xm = "We do know, however, that it issued $3 billion of secured debt, maturing in 2030, at the end of June with a coupon of 12.5%, currently yielding just over 12%."
-add("xai","bond_yield","0.12","2025-07-16","xai_mint", q_xm, maturity="2030", note="'just over 12%' recorded as 0.12 (lower bound); Bloomberg Opinion column of 2025-07-16")
+add("xai","bond_yield","0.12","2025-07-16","xai_mint", q_xm, maturity="2030", seniority="senior_secured", note="'just over 12%' recorded as 0.12 (lower bound); Bloomberg Opinion column of 2025-07-16")
 add("xai","bond_spread","800","2025-07-16","xai_mint",
     "The rough 8 percentage points spread over Treasuries is in the same ballpark as triple-C rated bonds.",
-    maturity="2030", note="'rough 8 percentage points' = ~800 bp; same notes; on 2026-03-02 the notes traded at ~117 cents as xAI (now part of SpaceX) planned early redemption (Reuters/Bloomberg)")
+    maturity="2030", seniority="senior_secured", note="'rough 8 percentage points' = ~800 bp; same notes; on 2026-03-02 the notes traded at ~117 cents as xAI (now part of SpaceX) planned early redemption (Reuters/Bloomberg)")
 # ---------------- OpenAI
 add("openai","loan_spread","100","2024-10-03","openai_rcf",
     "To clarify the terms, OpenAI’s interest rate is pegged to the Secured Overnight Financing Rate (SOFR) plus 100 basis points.",
-    maturity="3", note="USD 4 bn unsecured revolver (+2 bn accordion), 3-year availability (maturity in years); announced the day after the 2024-10-02 funding round closed (date inferred); only OpenAI credit quote found; reported undrawn in late 2025")
+    maturity="3", seniority="senior_unsecured", note="USD 4 bn unsecured revolver (+2 bn accordion), 3-year availability (maturity in years); announced the day after the 2024-10-02 funding round closed (date inferred); only OpenAI credit quote found; reported undrawn in late 2025")
 # ---------------- IREN
 add("iren","bond_yield","0.0596","2026-05-29","iren",
     "It comprises a roughly $1.5 billion delayed-draw term loan—available to be drawn over time—and $2.1 billion in 5.96% senior notes due December 31, 2031.",
-    maturity="2031-12-31", note="issuer IE US Hardware 3 LLC (IREN subsidiary), US private placement secured by GPUs and Microsoft contract cash flows; 5.96% is the coupon (private placement, price not stated); closed 2026-05-29; facility rated A (Fitch) / A(low) (DBRS)")
+    maturity="2031-12-31", seniority="senior_secured", note="issuer IE US Hardware 3 LLC (IREN subsidiary), US private placement secured by GPUs and Microsoft contract cash flows; 5.96% is the coupon (private placement, price not stated); closed 2026-05-29; facility rated A (Fitch) / A(low) (DBRS)")
 add("iren","loan_spread","225","2026-05-29","iren",
     "Borrowings under the loan carry an interest rate of term SOFR plus 2.25%, with SOFR serving as a short-term dollar benchmark.",
     maturity="2031-12-31", note="USD 1.5-1.55 bn delayed-draw term loan, same SPV; 2.25% = 225 bp")
 add("iren","bond_spread","213","2026-05-29","iren_kr",
     "Looking at the interest rate terms, the $2.1 billion private placement was financed at a fixed rate of Secured Overnight Financing Rate (SOFR) + 2.13%, while a floating interest rate of SOFR + 2.25% was applied to the $1.55 billion DDTL.",
-    maturity="2031-12-31", note="fixed-rate notes quoted as SOFR-swap equivalent + 2.13% = 213 bp; company says blended cost ~6.0%")
+    maturity="2031-12-31", seniority="senior_secured", note="fixed-rate notes quoted as SOFR-swap equivalent + 2.13% = 213 bp; company says blended cost ~6.0%")
 # ---------------- SPVs
 add("vantage_stargate_spv","loan_spread","250","2025-10-24","vantage",
     "The four-year loans will price about 2.5 percentage points above benchmark rates, with two one-year extension options available",
     maturity="4", note="USD 38 bn (23.25 bn Texas + 14.75 bn Wisconsin) senior secured construction loans led by JPMorgan/MUFG for Vantage sites leased to Oracle; 2.5 pp = 250 bp over SOFR; maturity in years (4 + 1 + 1)")
 add("colossus2_spv","bond_yield","0.095","2026-02-09","vci",
-    "The loan is expected to carry a 9.5% interest rate.",
+    "The loan is expected to carry a 9.5% interest rate.", seniority="senior_secured",
     note="Apollo ~USD 3.4 bn loan to the Valor-arranged vehicle that buys Nvidia chips and leases them to xAI (reported by The Information/Reuters 2026-02-09); fixed loan rate recorded as a yield because the instrument list has no fixed-rate loan kind; 9.5% converted")
-add("applied_digital","bond_yield","0.07","2026-06-09","lds",
-    "An Applied Digital subsidiary raised $1.59 billion in high-yield bonds priced to yield 7% for a fourth building at the Polaris Forge 1 campus that will supply 150 megawatts of IT load under a 15-year contract, reporting by The Next Web and TipRanks shows.",
-    maturity="2031", note="entity not in entities.csv (Applied Digital Corp., APLD; campus leased to CoreWeave); 7.000% senior secured notes due 2031 priced at par on 2026-06-09 (8-K via secwatch); same article: ~10% yield demanded in November 2025 for an earlier tranche")
+# Applied Digital (APLD, not an entity of the network; campus leased to CoreWeave): 7.000 % senior secured
+# notes due 2031 priced to yield 7 % on 2026-06-09 (source "lds"). Not written: the loader accepts only
+# borrowers of entities.csv; the quote is listed in data/credit_quotes.md as a quote outside the network.
 # ---------------- lenders
 add("blue_owl","rating","","2026-01-22","obdc_moodys",
     "Moody’s has upgraded Blue Owl Capital Corporation’s long-term issuer and senior unsecured debt rating to Baa2 from Baa3, adjusting the outlook to stable.",

@@ -1,5 +1,6 @@
 """Builds data/loss_estimates.csv: published estimates of losses in an AI credit bust or a
-private-credit downturn, each with the sentence of its source that states it (data/credit_quotes.md)."""
+private-credit downturn, each with the sentence of its source that states it (schema: data/SCHEMA.md;
+sources: data/credit_quotes.md)."""
 import csv, os
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 COLS=["estimate_id","lender_kind","low_usd_bn","high_usd_bn","default_rate","loss_given_default","market_size_usd_bn","scenario","as_of","source","source_type","source_quote","note"]

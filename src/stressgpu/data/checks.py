@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import DataError
 from .schema import (AI_SHARE_ITEMS, ESTIMATED_SOURCE_TYPES, FRACTION_ITEMS, INSTRUMENTS, NONNEG_ITEMS,
-                     REQUIRED_ITEMS, SCHEDULES)
+                     REQUIRED_ITEMS, SCHEDULES, SPREAD_INSTRUMENTS)
 
 _NEEDS = {  # columns a link of each kind must fill
     "debt": ("rate", "rate_type", "start", "end", "schedule", "seniority", "collateral"),
@@ -90,6 +90,9 @@ def _references(t, files, out):
                        ("links", ("from_id", "to_id", "guarantor_id"))):
         for col in cols:
             _unknown(getattr(t, name), col, ids, files[name], "entity id", "entities.csv", out)
+    if t.credit_quotes is not None and len(t.credit_quotes):
+        _unknown(t.credit_quotes, "entity_id", ids, files["credit_quotes"], "entity id", "entities.csv "
+                 "(quotes are kept only for borrowers of the network)", out)
     _unknown(t.schedules, "link_id", set(t.links["link_id"]), files["schedules"], "link id", "links.csv", out)
     n_outside = int((t.entities["kind"] == "outside").sum())
     if n_outside != 1:
@@ -126,6 +129,106 @@ def provenance(name: str, df: pd.DataFrame, file: str) -> list[tuple]:
     if "note" in df:
         for row in df.index[~sourced & df["note"].isna()]:
             out.append((file, int(row), "note", "an estimated value must say how it was made"))
+    return out
+
+
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEARS = re.compile(r"^\d{1,2}(\.\d+)?$")
+# A tenor written as a number of years: at most this many.
+MAX_TENOR_YEARS = 100.0
+CDS_TENOR_YEARS = 5.0
+
+
+def maturity_of(text) -> tuple[str, object] | None:
+    """Parse a ``maturity`` cell of ``credit_quotes.csv``: ``("date", last day it may mean)`` for
+    ``YYYY-MM-DD``, ``YYYY-MM`` (end of month) or ``YYYY`` (end of year); ``("years", float)`` for a
+    tenor of 1 or 2 digits (``5``, ``5.5``); ``None`` where it is neither (or not a calendar date)."""
+    t = str(text).strip()
+    try:
+        if _DAY.match(t):
+            return "date", pd.Timestamp(t)
+        if _YEAR_MONTH.match(t):
+            return "date", pd.Timestamp(t + "-01") + pd.offsets.MonthEnd(0)
+        if _YEAR.match(t):
+            return "date", pd.Timestamp(t + "-12-31")
+    except ValueError:
+        return None
+    if _YEARS.match(t) and 0 < float(t) <= MAX_TENOR_YEARS:
+        return "years", float(t)
+    return None
+
+
+def credit_quote_rules(df: pd.DataFrame, file: str) -> list[tuple]:
+    """The rules of ``credit_quotes.csv`` that depend on the instrument (``data/SCHEMA.md``):
+
+    * a spread (``cds_5y``, ``bond_spread``, ``loan_spread``) has a value in bp, at least 1 (a value
+      below 1 bp is a fraction or a percent written in the wrong unit: 1.71 % is 171 bp);
+    * a ``bond_yield`` has a value that is a fraction in [0, 1] (6.58 % is 0.0658);
+    * a ``rating`` row names ``rating`` and ``agency`` and has no value; other rows have no rating,
+      agency or outlook;
+    * ``maturity`` is a date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``) not before ``as_of``, or a number
+      of years (at most 100); a ``cds_5y`` row's maturity, where given, is ``5``."""
+    out: list[tuple] = []
+    if df.empty:
+        return out
+    for row, r in df.iterrows():
+        inst, v = r["instrument"], r["value"]
+        if inst == "rating":
+            for col in ("rating", "agency"):
+                if pd.isna(r[col]):
+                    out.append((file, int(row), col, f"a rating row needs its {col}"))
+            if pd.notna(v):
+                out.append((file, int(row), "value", f"a rating row has no value (got {num(v)}); the rating goes in "
+                            "column rating"))
+        else:
+            for col in ("rating", "agency", "outlook"):
+                if pd.notna(r[col]):
+                    out.append((file, int(row), col, f"{col} is for rating rows only (this row is a {inst})"))
+            if pd.isna(v):
+                out.append((file, int(row), "value", f"value is required for a {inst} quote"))
+            elif inst in SPREAD_INSTRUMENTS and v < 1:
+                out.append((file, int(row), "value", f"a {inst} is in basis points; {num(v)} bp looks like a fraction "
+                            "or a percent (1.71 % is 171 bp)"))
+            elif inst == "bond_yield" and v > 1:
+                out.append((file, int(row), "value", f"a bond_yield is a fraction in [0, 1] (6.58 % is 0.0658), got {num(v)}"))
+        m = r["maturity"]
+        if pd.isna(m):
+            continue
+        parsed = maturity_of(m)
+        if parsed is None:
+            out.append((file, int(row), "maturity", f"maturity must be a date (YYYY-MM-DD, YYYY-MM or YYYY) or a number "
+                        f"of years (at most {MAX_TENOR_YEARS:g}), got {m!r}"))
+        elif parsed[0] == "date" and pd.notna(r["as_of"]) and parsed[1] < r["as_of"]:
+            out.append((file, int(row), "maturity", f"matures ({m}) before the quote's as_of ({r['as_of'].date()})"))
+        elif inst == "cds_5y" and parsed != ("years", CDS_TENOR_YEARS):
+            out.append((file, int(row), "maturity", f"a cds_5y quote has a tenor of 5 years (maturity 5 or empty), got {m!r}"))
+    return out
+
+
+def loss_estimate_rules(df: pd.DataFrame, file: str) -> list[tuple]:
+    """The row rules of ``loss_estimates.csv``: each row states at least one number (a loss range,
+    a default rate, a loss given default or the size of the market it applies to), and
+    ``high_usd_bn`` is not below ``low_usd_bn``."""
+    out: list[tuple] = []
+    numbers = ["low_usd_bn", "high_usd_bn", "default_rate", "loss_given_default", "market_size_usd_bn"]
+    for row, r in df.iterrows():
+        if r[numbers].isna().all():
+            out.append((file, int(row), "low_usd_bn", f"an estimate states at least one of {', '.join(numbers)}"))
+        if pd.notna(r["low_usd_bn"]) and pd.notna(r["high_usd_bn"]) and r["high_usd_bn"] < r["low_usd_bn"]:
+            out.append((file, int(row), "high_usd_bn", f"high {num(r['high_usd_bn'])} is below low {num(r['low_usd_bn'])}"))
+    return out
+
+
+def table_rules(name: str, df: pd.DataFrame, file: str) -> list[tuple]:
+    """A table's own rules beyond its schema, checked before any cross-table rule: provenance
+    (:func:`provenance`), and the row rules of ``credit_quotes`` and ``loss_estimates``."""
+    out = provenance(name, df, file)
+    if name == "credit_quotes":
+        out += credit_quote_rules(df, file)
+    elif name == "loss_estimates":
+        out += loss_estimate_rules(df, file)
     return out
 
 

@@ -3,7 +3,10 @@
 ``load_tables(dir)`` reads every table as text with the standard ``csv`` module (so that an
 empty, garbled or truncated file is reported by file and line, never by a pandas traceback),
 rejects NaN and infinities in any cell and dates not written ``YYYY-MM-DD``, validates each table
-against its pandera schema, then the rules that span tables, and returns typed :class:`Tables`.
+against its pandera schema and its own row rules, then the rules that span tables, and returns typed
+:class:`Tables`. The required tables are ``entities``, ``balance_sheets``, ``holdings`` and ``links``;
+``schedules``, ``sector_totals``, ``credit_quotes`` (market quotes on the borrowers: a quote on a
+firm not in ``entities.csv`` is an error) and ``loss_estimates`` may be absent (empty frames).
 Any problem stops the load with a :class:`DataError` that lists every bad cell as (file, row,
 column, message).
 
@@ -29,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .checks import check_tables, provenance
+from .checks import check_tables, table_rules
 from .errors import DataError
 from .schema import DATE_FORMAT, ITEMS, NONEMPTY_TABLES, OPTIONAL_TABLES, REQUIRED_TABLES, SCHEMAS
 
@@ -43,8 +46,9 @@ _log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Tables:
     """The validated tables. ``balance_sheets`` is long (one row per entity and item);
-    :meth:`items` pivots it to one row per entity. ``schedules`` and ``sector_totals`` are
-    empty frames when their file is absent."""
+    :meth:`items` pivots it to one row per entity. The optional tables (``schedules``,
+    ``sector_totals``, ``credit_quotes``, ``loss_estimates``) are empty frames, with their columns,
+    when their file is absent."""
 
     entities: pd.DataFrame
     balance_sheets: pd.DataFrame
@@ -54,6 +58,8 @@ class Tables:
     directory: Path
     schedules: pd.DataFrame | None = None
     sector_totals: pd.DataFrame | None = None
+    credit_quotes: pd.DataFrame | None = None
+    loss_estimates: pd.DataFrame | None = None
 
     def items(self) -> pd.DataFrame:
         """Balance-sheet items as an ``[entity x item]`` frame in ``entities`` order (NaN where absent)."""
@@ -73,8 +79,9 @@ NUMBER_FILES = ("market_moves/betas.csv",)
 
 
 def data_checksum(directory: Path) -> str:
-    """SHA-256 over the bytes of the tables and of the other files that change the numbers
-    (:data:`NUMBER_FILES`), in a fixed order (saved beside every result)."""
+    """SHA-256 over the bytes of every table of the schema (:data:`FILES`, the optional
+    ``credit_quotes.csv`` and ``loss_estimates.csv`` included) and of the other files that change
+    the numbers (:data:`NUMBER_FILES`), in a fixed order (saved beside every result)."""
     h = hashlib.sha256()
     for name in sorted(FILES.values()) + list(NUMBER_FILES):
         path = directory / name
@@ -243,7 +250,7 @@ def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
             out[col] = out[col].astype(str).str.lower().eq("true")
     if "source" in out and "source_quote" not in out:  # a table written before the column existed
         out["source_quote"] = pd.Series(None, index=out.index, dtype=object)
-    bad = provenance(name, out, file)  # the table's own provenance rules, before any cross-table rule
+    bad = table_rules(name, out, file)  # the table's own rules (provenance, quotes), before any cross-table rule
     if bad:
         raise DataError(bad)
     return out

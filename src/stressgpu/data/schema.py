@@ -14,7 +14,7 @@ from .._types import KINDS, LENDER_KINDS
 
 __all__ = ["KINDS", "LENDER_KINDS", "ASSET_CLASSES", "LINK_KINDS", "ITEMS", "SCHEMAS", "ROLES",
            "SOURCE_TYPES", "PROVENANCE_TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "NONEMPTY_TABLES", "DATE_FORMAT",
-           "SCHEMA_VERSION"]
+           "SCHEMA_VERSION", "QUOTE_INSTRUMENTS", "SPREAD_INSTRUMENTS", "LOSS_LENDER_KINDS", "OUTLOOKS", "MAX_SPREAD_BP"]
 
 SCHEMA_VERSION = 2
 
@@ -228,10 +228,72 @@ SECTOR_TOTALS = pa.DataFrameSchema(
     name="sector_totals.csv",
 )
 
+# ----------------------------------------------------------------- market quotes and loss estimates
+# Quotes of the credit market on a borrower of the network (data/SCHEMA.md, credit_quotes.csv). Spreads
+# are in basis points, yields are fractions; rating rows carry rating and agency instead of a value.
+# Rules that depend on the instrument (value required or empty, yield <= 1, rating and agency present,
+# maturity a date or a number of years) are in checks.credit_quote_rules; entity_id against
+# entities.csv is a cross-table rule (checks._references).
+QUOTE_INSTRUMENTS = ("cds_5y", "bond_yield", "bond_spread", "loan_spread", "rating")
+SPREAD_INSTRUMENTS = ("cds_5y", "bond_spread", "loan_spread")   # value in bp
+OUTLOOKS = ("stable", "positive", "negative", "developing")
+# Largest plausible spread, bp: 10,000 bp is 100 % a year. Above it a value is a typo (or a fraction
+# of a percent written as a percent of a bp).
+MAX_SPREAD_BP = 10_000.0
+LOSS_LENDER_KINDS = ("equity_holders", "bondholders", "private_credit", "banks", "leveraged_loan_investors")
+
+_SOURCE = pa.Column(str, pa.Check.str_length(min_value=3, error="source is required"))
+_QUOTE = pa.Column(str, pa.Check.str_length(min_value=1, error="source_quote is required: the sentence of the "
+                                                "cited document that states the number"))
+
+CREDIT_QUOTES = pa.DataFrameSchema(
+    {
+        "entity_id": pa.Column(str, _ID),
+        "instrument": pa.Column(str, _isin(QUOTE_INSTRUMENTS, "instrument")),
+        "value": pa.Column(float, pa.Check.in_range(0, MAX_SPREAD_BP, error=f"must be between 0 and {MAX_SPREAD_BP:g} "
+                                                    "(bp for spreads, a fraction for yields)"),
+                           nullable=True, coerce=True),
+        "rating": pa.Column(str, nullable=True),
+        "agency": pa.Column(str, nullable=True),
+        "outlook": pa.Column(str, _isin(OUTLOOKS, "outlook"), nullable=True),
+        # YYYY-MM-DD, YYYY-MM or YYYY (a date), or a number of years (a tenor): checks.credit_quote_rules
+        "maturity": pa.Column(str, nullable=True),
+        "seniority": pa.Column(str, _isin(SENIORITIES, "seniority"), nullable=True, required=False),
+        "as_of": pa.Column(pa.DateTime, coerce=True),
+        "source": _SOURCE,
+        "source_type": pa.Column(str, _isin(SOURCE_TYPES, "source_type")),
+        "source_quote": _QUOTE,
+        "note": pa.Column(str, nullable=True, required=False),
+    },
+    name="credit_quotes.csv",
+)
+
+LOSS_ESTIMATES = pa.DataFrameSchema(
+    {
+        "estimate_id": pa.Column(str, _ID, unique=True),
+        "lender_kind": pa.Column(str, _isin(LOSS_LENDER_KINDS, "lender_kind")),
+        "low_usd_bn": _money(),
+        "high_usd_bn": _money(),
+        "default_rate": _fraction(),
+        "loss_given_default": _fraction(),
+        "market_size_usd_bn": _money(),
+        "scenario": pa.Column(str, pa.Check.str_length(min_value=3, error="scenario is required")),
+        "as_of": pa.Column(pa.DateTime, coerce=True),
+        "source": _SOURCE,
+        "source_type": pa.Column(str, _isin(SOURCE_TYPES, "source_type")),
+        "source_quote": _QUOTE,
+        "note": pa.Column(str, nullable=True, required=False),
+    },
+    name="loss_estimates.csv",
+)
+
 SCHEMAS = {"entities": ENTITIES, "balance_sheets": BALANCE_SHEETS, "holdings": HOLDINGS, "links": LINKS,
-           "schedules": SCHEDULE_ROWS, "sector_totals": SECTOR_TOTALS}
+           "schedules": SCHEDULE_ROWS, "sector_totals": SECTOR_TOTALS, "credit_quotes": CREDIT_QUOTES,
+           "loss_estimates": LOSS_ESTIMATES}
 REQUIRED_TABLES = ("entities", "balance_sheets", "holdings", "links")
-OPTIONAL_TABLES = ("schedules", "sector_totals")   # absent file: no rows
+# Absent file: no rows. credit_quotes and loss_estimates are read and checked but change no number of a
+# run (stressgpu.credit_market reads the quotes for the data report).
+OPTIONAL_TABLES = ("schedules", "sector_totals", "credit_quotes", "loss_estimates")
 # Tables that must have at least one data row: every required table (a header-only holdings.csv
 # would silently reclassify every external asset; a header-only links.csv would leave every
 # schedule row pointing nowhere).
