@@ -1,6 +1,9 @@
 """Credit-market quotes and loss estimates (issue 25 item 4, issue 28 item 1): the loader's rules
-for ``credit_quotes.csv`` and ``loss_estimates.csv`` (bad quotes stop with file, row and column)."""
+for ``credit_quotes.csv`` and ``loss_estimates.csv`` (bad quotes stop with file, row and column),
+the market-implied default probabilities of :mod:`stressgpu.credit_market` (the formula by hand,
+the quote chosen, the ordering the market shows), and the data report's credit block."""
 import csv
+import math
 import shutil
 import subprocess
 import sys
@@ -10,7 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from stressgpu.credit_market import (RECOVERY, cumulative_pd, hazard_rate, implied_pd, market_pds, risk_free_yield,
+                                     spread_from_yield)
 from stressgpu.data import DataError, load_tables
+from stressgpu.data.report import credit_section, report
 
 ROOT = Path(__file__).parents[1]
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -98,6 +104,8 @@ def test_absent_tables_are_empty_frames_with_their_columns():
     assert t.credit_quotes.empty and t.loss_estimates.empty
     assert {"entity_id", "instrument", "value", "as_of", "source_quote"} <= set(t.credit_quotes.columns)
     assert {"estimate_id", "lender_kind", "low_usd_bn", "as_of"} <= set(t.loss_estimates.columns)
+    assert market_pds(t.credit_quotes).empty
+    assert "no market-implied PDs" in credit_section(t)
 
 
 BAD_QUOTES = [  # (row, edits, column blamed, words of the message)
@@ -187,3 +195,81 @@ def test_checksum_covers_the_quotes(net):
     before = load_tables(net).checksum
     edit_quotes(net, 1, value="610")
     assert load_tables(net).checksum != before
+
+
+# --------------------------------------------------------------------------- market-implied PDs
+def test_formula_by_hand_cds():
+    # CDS 600 bp at R = 0.4: λ = 0.06 / 0.6 = 0.1 a year; PD(5y) = 1 − e^−0.5
+    assert float(hazard_rate(600.0, 0.4)) == pytest.approx(0.1, rel=1e-12)
+    assert float(cumulative_pd(0.1, 5.0)) == pytest.approx(1 - math.exp(-0.5), rel=1e-12)
+    assert float(cumulative_pd(0.1, 5.0)) == pytest.approx(0.3935, abs=5e-5)
+
+
+def test_formula_by_hand_bond_yield():
+    # 6.58 % over a 4.58 % risk-free = 200 bp; R = 0.4: λ = 0.02 / 0.6; PD(5y) = 1 − e^(−5/30)
+    s = float(spread_from_yield(0.0658, 10.0, 0.0458))
+    assert s == pytest.approx(200.0, rel=1e-9)
+    lam, pd5 = implied_pd(s, 0.4)
+    assert float(lam) == pytest.approx(0.02 / 0.6, rel=1e-9)
+    assert float(pd5) == pytest.approx(1 - math.exp(-5 * 0.02 / 0.6), rel=1e-9)
+    assert float(pd5) == pytest.approx(0.1535, abs=5e-5)
+    # secured (R = 0.7): the same spread gives twice the hazard
+    assert float(hazard_rate(s, RECOVERY["senior_secured"])) == pytest.approx(2 * float(lam), rel=1e-9)
+    # a curve is interpolated in the tenor, flat beyond its ends; a yield under it gives no spread
+    curve = ((2.0, 10.0, 30.0), (0.035, 0.042, 0.048))
+    assert float(risk_free_yield(20.0, curve)) == pytest.approx(0.045)
+    assert float(risk_free_yield(50.0, curve)) == pytest.approx(0.048)
+    assert float(hazard_rate(spread_from_yield(0.03, 5.0, 0.04), 0.4)) == 0.0
+
+
+def test_the_quote_used(net):
+    m = market_pds(load_tables(net).credit_quotes).set_index("entity_id")
+    # neo: the CDS; R = 0.4 (ISDA standard) -> the hand-worked 600 bp case
+    assert m.at["neo", "instrument"] == "cds_5y" and m.at["neo", "pd"] == pytest.approx(1 - math.exp(-0.5))
+    assert m.at["neo", "ratings"] == "Fitch BB- positive 2025-05-19"
+    # hyper: no CDS; the latest of its bond quotes (the yield of 2025-10-21, not the spread of 2025-09-01)
+    assert m.at["hyper", "instrument"] == "bond_yield" and m.at["hyper", "row"] == 3
+    assert m.at["hyper", "spread_bp"] == pytest.approx(658 - 400, rel=1e-9)   # less the flat 4 %
+    # lab: a secured loan margin, at R = 0.7
+    assert m.at["lab", "instrument"] == "loan_spread" and m.at["lab", "recovery"] == 0.7
+    assert m.at["lab", "hazard"] == pytest.approx(0.025 / 0.3)
+    # before the CDS date, neo's only quote is its rating: listed, with no PD
+    early = market_pds(load_tables(net).credit_quotes, as_of="2025-11-30").set_index("entity_id")
+    assert np.isnan(early.at["neo", "pd"]) and early.at["neo", "ratings"].startswith("Fitch BB-")
+
+
+def test_market_ordering_late_2025(embedded):
+    """Late 2025 the market priced CoreWeave's default far above Oracle's, and Oracle's above
+    Microsoft's (5-year CDS: CoreWeave ~643 bp on 2025-12-05, Bloomberg; Oracle 151 bp on
+    2025-12-12, ICE; Microsoft ~34 bp in mid-November, S&P Global), as the ratings say (B+/BB-,
+    BBB, AAA); Oracle also above the other hyperscalers (Meta 45, Alphabet and Amazon 38 bp)."""
+    m = market_pds(embedded.credit_quotes, as_of="2025-12-31").set_index("entity_id")
+    for e in ("coreweave", "oracle", "microsoft", "meta", "alphabet", "amazon"):
+        assert m.at[e, "instrument"] == "cds_5y" and m.at[e, "quote_as_of"] >= pd.Timestamp("2025-10-01"), e
+    assert m.at["coreweave", "value"] == pytest.approx(642.965) and m.at["oracle", "value"] == pytest.approx(151.3)
+    assert m.at["coreweave", "pd"] > m.at["oracle", "pd"] > m.at["microsoft", "pd"]
+    assert m.at["oracle", "pd"] > max(m.at[e, "pd"] for e in ("meta", "alphabet", "amazon", "microsoft"))
+    assert 0.3 < m.at["coreweave", "pd"] < 0.5 and 0.1 < m.at["oracle", "pd"] < 0.15 and m.at["microsoft", "pd"] < 0.05
+    assert ((m["pd"].dropna() > 0) & (m["pd"].dropna() < 1)).all()
+
+
+def test_report_lists_the_borrowers_with_quotes(embedded):
+    """18 borrowers have quotes; 13 of them a CDS, bond or loan quote that gives a PD (the other 5:
+    ratings only) -- at least 12 with a PD, as issue 28 asks."""
+    m = market_pds(embedded.credit_quotes)
+    assert len(m) == embedded.credit_quotes["entity_id"].nunique() == 18
+    assert int(m["pd"].notna().sum()) == 13 >= 12
+    text = report(embedded)
+    block = text[text.index("## Credit market"):]
+    assert "Borrowers with quotes: 18 (13 with a CDS, bond or loan quote giving a PD; 5 with ratings only)" in block
+    rows = [line for line in block.splitlines() if line.startswith("| ") and not line.startswith(("| borrower", "| ---"))]
+    assert {line.split(" | ")[0][2:] for line in rows} == set(m["entity_id"])
+    assert "| oracle | cds_5y | 151.3 bp | 2025-12-12 |" in block and "| microsoft | cds_5y | 34 bp | 2025-11-18 |" in block
+    assert "risk-neutral" in block and "Published loss estimates (loss_estimates.csv): 14 rows" in block
+
+
+def test_report_command_prints_the_credit_block():
+    out = subprocess.run([sys.executable, "-m", "stressgpu.data", "report"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "## Credit market: quotes and market-implied default probabilities" in out.stdout
+    assert "| coreweave | cds_5y |" in out.stdout and out.stderr == ""

@@ -5,7 +5,10 @@ sourced (``estimated=false``, with the document's sentence in ``source_quote``) 
 by table and by kind of amount; the share of links sourced; the named firms whose balance sheet
 predates 2026 and the median balance-sheet date. Then entities and links by kind, where the
 numbers come from (filing, press, company release, seed, public aggregate, estimate,
-reconstruction), the ``as_of`` distribution, and the sector totals against their public aggregates.
+reconstruction), the ``as_of`` distribution, the sector totals against their public aggregates, and
+the credit market (:func:`credit_section`): per borrower with quotes in ``credit_quotes.csv``, the
+quote used, the implied hazard and risk-neutral 5-year default probability
+(:mod:`stressgpu.credit_market`) and the latest ratings, with the count of borrowers with quotes.
 """
 from __future__ import annotations
 
@@ -154,7 +157,57 @@ def report(t: Tables) -> str:
                              named=round(named, 1), aggregate_remainder=round(total - named, 1), as_of=str(r["as_of"].date()),
                              source=r["source"][:60] + "…"))
         lines += ["## Sector totals against public aggregates", "", _table(pd.DataFrame(rows).set_index(["sector", "measure"])), ""]
+    lines += [credit_section(t)]
     return "\n".join(lines)
+
+
+def _quote_text(r) -> str:
+    if r["instrument"] == "bond_yield":
+        v = f"{100 * r['value']:.3g} %"
+    else:
+        v = f"{r['value']:g} bp"
+    return v
+
+
+def credit_section(t: Tables, as_of=None) -> str:
+    """The credit-market block of the report: the count of borrowers with quotes, then per borrower
+    the quote used (kind, value, date, maturity, row of credit_quotes.csv), the recovery, the credit
+    spread, the hazard and the risk-neutral 5-year PD (:func:`stressgpu.credit_market.market_pds`),
+    and the latest rating of each agency; then the count of published loss estimates."""
+    from ..credit_market import HORIZON_YEARS, RECOVERY, RISK_FREE, market_pds  # JAX only when reported
+
+    q = t.credit_quotes
+    out = ["## Credit market: quotes and market-implied default probabilities", ""]
+    if q is None or q.empty:
+        out += ["No credit_quotes.csv (or no rows): no market-implied PDs.", ""]
+    else:
+        m = market_pds(q, as_of=as_of)
+        with_pd = m["pd"].notna()
+        out += [f"Borrowers with quotes: {len(m)} ({int(with_pd.sum())} with a CDS, bond or loan quote giving a PD; "
+                f"{int((~with_pd).sum())} with ratings only); {len(q)} quote rows.", "",
+                f"PD = 1 − exp(−{HORIZON_YEARS:g} λ), λ = s / (1 − R): risk-neutral (it prices risk and liquidity "
+                "premia, so it is above a physical default probability). Quote used: the latest 5-year CDS, else "
+                "bond spread or bond yield, else loan margin. R: senior unsecured "
+                f"{RECOVERY['senior_unsecured']:g} (ISDA standard CDS), senior secured {RECOVERY['senior_secured']:g} "
+                f"(ISDA LCDS first lien), subordinated {RECOVERY['subordinated']:g}; a bond yield less a flat "
+                f"risk-free {100 * RISK_FREE:g} %. PD at R = {RECOVERY['senior_unsecured']:g} is given to compare "
+                "seniorities.", "",
+                "| borrower | quote used | value | as_of | maturity | row | R | spread bp | hazard /yr | PD 5y | "
+                f"PD 5y at R={RECOVERY['senior_unsecured']:g} | latest ratings |",
+                "| --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for _, r in m.iterrows():
+            if pd.isna(r["pd"]):
+                out.append(f"| {r['entity_id']} | ratings only | | | | | | | | | | {r['ratings']} |")
+                continue
+            out.append(f"| {r['entity_id']} | {r['instrument']} | {_quote_text(r)} | {r['quote_as_of'].date()} | "
+                       f"{r['maturity']} | {r['row']} | {r['recovery']:.2f} | {r['spread_bp']:.0f} | {r['hazard']:.4f} | "
+                       f"{r['pd']:.1%} | {r['pd_unsecured']:.1%} | {r['ratings']} |")
+        out.append("")
+    le = t.loss_estimates
+    if le is not None and not le.empty:
+        out += [f"Published loss estimates (loss_estimates.csv): {len(le)} rows, by lender kind: " +
+                ", ".join(f"{k} {n}" for k, n in le["lender_kind"].value_counts().items()) + ".", ""]
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
