@@ -829,8 +829,16 @@ commit("c_oai_msft_revshare", "openai", "microsoft", 30, "2026-01-01", "2030-12-
        note="amount = 20 % of planned OpenAI revenue 2026-2030, estimated; fully usage-based (follows revenue)")
 commit("c_oai_amzn", "openai", "amazon", 38, "2025-11-03", "2032-11-03", 0.5, 0.5, 0, "compute_contract", "AWS GB200/GB300 capacity",
        "AWS/OpenAI USD 38 bn 7-year agreement (2025-11-03 release)", "company", note="binding share estimated")
-commit("c_oai_amzn_trn", "openai", "amazon", 50, "2026-06-01", "2033-12-31", 0.5, 0.5, 0, "compute_contract", "2 GW of Trainium capacity",
-       S["oai_round"][0], "press", pair="p_amzn_oai", note="2 GW of Trainium tied to Amazon's 2026 investment; value estimated (~25 bn/GW over 8 years)")
+# Issue 25, item 3.2: the 2026-02-27 announcements expand the 38 AWS agreement (c_oai_amzn) by 100 over
+# eight years (~2 GW of Trainium), i.e. 138 in all; v2 had an estimated 50 for the expansion.
+S["aws_oai_26"] = ("Amazon invests $50 billion in OpenAI, committing to 2 gigawatts of Trainium silicon (Tom's Hardware, 2026-02-27, "
+                   "on the Amazon/OpenAI press release) https://www.tomshardware.com/tech-industry/amazon-invests-50-billion-in-openai", "press")
+commit("c_oai_amzn_trn", "openai", "amazon", 100, "2026-03-01", "2034-02-28", 0.5, 0.5, 0, "compute_contract", "2 GW of Trainium capacity (Trainium3, Trainium4 from 2027)",
+       S["aws_oai_26"][0], "press", pair="p_amzn_oai", as_of="2026-02-27",
+       note="expansion of the 38 AWS agreement (c_oai_amzn) by 100 over eight years, 138 in all; paid evenly over the eight years "
+            "from March 2026 (schedule estimated); binding share estimated")
+QUOTE[("links", "c_oai_amzn_trn")] = ("The deal also expands OpenAI's prior $38 billion AWS compute agreement, struck in November 2025, "
+                                      "by an additional $100 billion over eight years.")
 commit("c_oai_nv", "openai", "nvidia", 100, "2026-07-01", "2030-12-31", 0.3, 0.7, 0, "hardware_purchase", "Vera Rubin systems (10 GW LOI, first GW 2H 2026)",
        "NVIDIA/OpenAI LOI 2025-09-22 (10 GW); seed:002_1024bdc4711c6b81.txt", "press", pair="p_nv_oai", note="purchases implied by the LOI, estimated 100 over 2026-2030")
 commit("c_oai_amd", "openai", "amd", 60, "2026-07-01", "2030-12-31", 0.3, 0.7, 0, "hardware_purchase", "6 GW of Instinct GPUs",
