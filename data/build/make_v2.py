@@ -550,23 +550,55 @@ BOND_SCHED = {  # share of principal by maturity year (tranche ladder; estimate)
 }
 
 # --- Meta / Blue Owl Hyperion (Beignet Investor LLC)
+# Issue 25, item 3.5: the notes are fully amortising and serviced from Meta's rent (S["hyperion_terms"]); their
+# amortisation profile is not published, so it is taken as level debt service (mortgage-style: interest on the
+# balance plus a rising principal, 80 quarterly payments from 2030-01-30 to maturity), not v2's equal principal
+# instalments, whose front-loaded service (3.2 a year in 2030) no level rent of the size of the debt could pay.
+S["hyperion_terms"] = ("Meta/Blue Owl Hyperion joint venture (Meta release 2025-10-21: operating leases with a four-year initial term and "
+                       "extension options, capped residual-value guarantee for the first 16 years of operations) "
+                       "https://www.stocktitan.net/news/META/meta-announces-joint-venture-with-funds-managed-by-blue-owl-capital-cb9waindzv96.html ; "
+                       "IFRE 2025 (fully amortising notes; proceeds parked in Treasuries and drawn down during construction) "
+                       "https://www.ifre.com/people-and-markets/2363199/opinion-the-metablue-owl-deal-broken-down-off-balance-sheet-gymnastics-24-years-after-enron ; "
+                       "Vinod Kothari (notes serviced from the lease payments, RVG) https://vinodkothari.com/tag/securitisation", "press")
+HYP_RATE, HYP_TOTAL, HYP_N = 0.0658, 27.3, 80
+_r = HYP_RATE / 4
+_pay = HYP_TOTAL * _r / (1 - (1 + _r) ** -HYP_N)                 # level quarterly debt service, ~0.616
+_bal, HYP_PRINCIPAL = HYP_TOTAL, []
+for _k in range(HYP_N):
+    _p = _pay - _r * _bal if _k < HYP_N - 1 else _bal
+    HYP_PRINCIPAL.append(_p)
+    _bal -= _p
+HYP_DATES = [f"{2030 + k // 4}-{1 + 3 * (k % 4):02d}-30" for k in range(HYP_N)]   # 2030-01-30 ... 2049-10-30
 for lender, amt, sourced in (("pimco", 18.0, True), ("blackrock", 3.0, True), ("insurers_other", 3.3, False), ("asset_managers_other", 3.0, False)):
-    debt(f"d_hyperion_{lender}", "hyperion_spv", lender, amt, 0.0658, "fixed", "2025-10-30", "2049-10-30", "bond", "senior_secured",
-         "dc_real_estate;contracts", key="hyperion", schedule="amortising", tranche="hyperion_2049", amort_start="2029-12-31",
+    debt(f"d_hyperion_{lender}", "hyperion_spv", lender, amt, HYP_RATE, "fixed", "2025-10-30", "2049-10-30", "bond", "senior_secured",
+         "dc_real_estate;contracts", key="hyperion", schedule="table", tranche="hyperion_2049",
          guarantor_id="meta", rec=not sourced, method="share_of_total",
-         note=("amortising from the lease start; Meta's residual-value guarantee covers the lease term" +
+         note=("fully amortising (IFRE), serviced from Meta's rent: level debt service of ~2.46 a year on the 27.3 from 2030 to 2049 "
+               "(schedules.csv; profile estimated, not published); interest before the lease starts is paid from the proceeds held in "
+               "Treasuries; Meta's capped residual-value guarantee covers the first 16 years of operations" +
                ("" if sourced else "; rest of the 27.3 bn placed with other investors, split reconstructed (insurers and funds)")))
+    for d, pr in zip(HYP_DATES, HYP_PRINCIPAL):
+        SCHED.append(dict(link_id=f"d_hyperion_{lender}", date=d, amount_usd_bn=round(amt * pr / HYP_TOTAL, 6),
+                          as_of="2025-10-30", source="estimate: level (mortgage-style) amortisation of the 6.58 % notes from 2030 to 2049",
+                          source_type="estimate", estimated=True,
+                          note="principal of each quarterly payment of a level debt service (27.3 at 6.58 %, 80 quarters); "
+                               "the notes are fully amortising (IFRE), their profile is not published"))
 
 # --- Vantage Frontier / Lighthouse construction loans (drawn share estimated; undrawn as facilities)
 VANT = {"jpmorgan": 0.29, "mufg": 0.29, "banks_other": 0.29, "private_credit_other": 0.13}
 DRAWN = 0.45
+V_BALLOON = 0.7   # share left at final maturity after amortising from 2027 at the pace of a 15-year lease (~5 of 15 years)
 for lender, sh in VANT.items():
     tot = 38.0 * sh
-    debt(f"d_vantage_{lender}", "vantage_stargate_spv", lender, round(tot * DRAWN, 3), 0.068, "floating", "2025-10-27", "2029-10-27",
+    debt(f"d_vantage_{lender}", "vantage_stargate_spv", lender, round(tot * DRAWN, 3), 0.068, "floating", "2025-10-27", "2031-10-27",
          "construction_loan", "senior_secured", "dc_real_estate;contracts", key="vantage", spread=0.025, tranche="vantage_38bn",
          rec=True, method="share_of_total", covenant_max_ltv=0.80, cure_quarters=2,
+         schedule="amortising", amort_start="2027-01-01", balloon_share=V_BALLOON,
          note=f"lender share {sh:.0%} reconstructed (JPMorgan and MUFG lead; GS, Wells, BNP, SMBC, SocGen in banks_other; part distributed to private credit); "
-              f"drawn share {DRAWN:.0%} at 2026-03 estimated from the build schedule; 4 years + 2-year extension")
+              f"drawn share {DRAWN:.0%} at 2026-03 estimated from the build schedule; four-year loans with two one-year extension options "
+              f"(final maturity 2031-10 with both, estimated); interest only during construction, principal amortisation once operations "
+              f"commence (parameter.io, Bloomberg 2025-10-24): from 2027 at the pace of the 15-year Oracle lease, {1 - V_BALLOON:.0%} repaid "
+              f"by 2031-10 and the {V_BALLOON:.0%} balloon refinanced then (profile estimated)")
     link(link_id=f"f_vantage_{lender}", kind="facility", from_id="vantage_stargate_spv", to_id=lender, tranche_id="vantage_38bn",
          instrument="construction_loan", amount_usd_bn=round(tot * (1 - DRAWN), 3), limit_usd_bn=round(tot, 3), rate=0.068,
          rate_type="floating", spread=0.025, schedule="bullet", seniority="senior_secured", collateral="dc_real_estate;contracts",
@@ -892,9 +924,17 @@ commit("c_anth_msft", "anthropic", "microsoft", 30, "2026-01-01", "2031-12-31", 
 commit("c_orcl_vantage", "oracle", "vantage_stargate_spv", 60, "2026-07-01", "2041-06-30", 1.0, 0.0, 0, "dc_lease", "Frontier and Lighthouse campuses",
        S["vantage"][0], "press", schedule="table", note="15-year leases, value estimated; §502(b)(6) cap applies to claims")
 yearly("c_orcl_vantage", {y: 4.0 for y in range(2027, 2041)} | {2026: 2.0, 2041: 2.0}, "2025-10-27", "estimate (level lease)", "estimate", "level lease payments")
-commit("c_meta_hyperion", "meta", "hyperion_spv", 41.6, "2029-01-01", "2049-12-31", 1.0, 0.0, 0, "dc_lease", "Hyperion campus lease (4-year renewable terms, RVG)",
-       S["hyperion"][0], "press", schedule="table", note="lease value estimated to service the 27.3 bn bonds; initial 4-year term with renewals; RVG")
-yearly("c_meta_hyperion", {y: 2.0 for y in range(2029, 2049)} | {2049: 1.6}, "2025-10-30", "estimate (level lease)", "estimate", "level lease payments")
+HYP_RENT = 2.6   # a year from 2029 to 2049: the notes' level debt service (~2.46 a year from 2030) with ~5 % cover
+commit("c_meta_hyperion", "meta", "hyperion_spv", round(HYP_RENT * 21, 3), "2029-01-01", "2049-12-31", 1.0, 0.0, 0, "dc_lease",
+       "Hyperion campus lease (4-year initial term with extension options, RVG for the first 16 years)",
+       S["hyperion"][0] + " ; " + S["hyperion_terms"][0], "press", schedule="table", as_of="2025-10-22",
+       note=f"[not stated by the source] the sources state a four-year initial lease term with extension options, Meta's capped "
+            f"residual-value guarantee for the first 16 years of operations and 27.3 bn of 6.58 % notes due 2049 serviced from the "
+            f"rent, not the rent itself: {HYP_RENT:g} a year from 2029 (completion) to 2049, the renewals taken as exercised while the "
+            f"notes run, estimated as their level debt service ({4 * _pay:.2f} a year from 2030) with ~5 % cover; v2 had 2.0 a "
+            f"year (41.6), less than the debt service")
+yearly("c_meta_hyperion", {y: HYP_RENT for y in range(2029, 2050)}, "2025-10-22", "estimate (level rent covering the notes' debt service)",
+       "estimate", "level lease payments")
 commit("c_ms_util", "microsoft", "utilities_us", 16, "2028-01-01", "2047-12-31", 1.0, 0.0, 0, "power_purchase", "Crane Clean Energy Center PPA",
        "Constellation/Microsoft 20-year PPA (2024-09-20)", "company", note="value estimated")
 commit("c_nv_oai_invest", "nvidia", "openai", 0, "2026-03-31", "2026-03-31", 0.0, 1.0, 0, "investment_commitment", "placeholder: LOI tranches superseded by the 2026 round",
