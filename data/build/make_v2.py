@@ -108,7 +108,8 @@ for _, r in v1e.iterrows():
     if r.id == "outside":
         note = "rest of the world: households and foreign holders not in the named holder sectors, other bondholders; holds only the remainder of each free float and of each borrower's debt"
     if r.id == "private_credit_other":
-        note = "remainder of the ~USD 2.2 tn private-credit market after the named funds (sector_totals.csv), incl. Ares, Diameter, Carlyle, CDPQ, Coatue credit, BDCs"
+        note = ("remainder of the ~USD 2.2 tn private-credit market after the named funds (sector_totals.csv), incl. Ares, Diameter, Carlyle, CDPQ, "
+                "Coatue credit, BlackRock's private credit (HPS), BDCs")
     ents.append(dict(id=r.id, name=r["name"], kind=kind, listed=r.listed, country=r.country, roles=roles,
                      aggregate=str(r.id in ("venture_capital", "regional_banks", "private_credit_other", "utilities_us", "outside")).lower(),
                      note=note))
@@ -127,7 +128,8 @@ NEW = [
     ("calpers", "California Public Employees' Retirement System", "pension_fund", "false", "US", "finances", "false", "largest US public pension fund; private-credit LP"),
     ("pension_funds_other", "Other pension funds (aggregate)", "pension_fund", "false", "XX", "finances", "true", "US and foreign DB/DC pension funds"),
     ("vanguard", "The Vanguard Group (funds)", "asset_manager", "false", "US", "finances", "false", "index mutual funds and ETFs"),
-    ("blackrock", "BlackRock (funds)", "asset_manager", "false", "US", "finances", "false", "iShares and active funds; HPS private credit; Hyperion bond buyer"),
+    ("blackrock", "BlackRock (funds)", "asset_manager", "false", "US", "finances", "false",
+     "iShares and active funds; Hyperion bond buyer; its private-credit funds (HPS) are counted in private_credit_other"),
     ("asset_managers_other", "Other mutual, bond and exchange-traded funds (aggregate)", "asset_manager", "false", "XX", "finances", "true",
      "other US and foreign funds, incl. retail wealth vehicles"),
 ]
@@ -448,6 +450,18 @@ for item, v, how in (("total_debt", 65.0, "the ~65 of outstanding data-centre AB
                      ("book_equity", 40.0, "assets 110 − liabilities 70")):
     est("dc_abs_issuers", item, v, "2026-03-31", how, source=S["kbra"][0])
 
+# BlackRock's private-credit franchise (HPS, ~148 at the deal; ~220 with BlackRock's own) is in the private-credit
+# market total, so in its remainder private_credit_other; the BlackRock funds' total excludes it (issue 25, item 3.6).
+S["blk_hps"] = ("BlackRock to acquire HPS Investment Partners (2024-12-03; closed 2025-07-01): HPS ~USD 148 bn of client assets, combined "
+                "private credit franchise ~USD 220 bn https://www.btimesonline.com/articles/171343/20241204/blackrock-acquires-hps-investment-"
+                "partners-for-12-billion-expands-in-private-credit-market.htm", "press")
+BLK_PC = 220.0
+BLK_ASSETS = 13500.0 - BLK_PC
+est("blackrock", "total_assets", BLK_ASSETS, "2026-03-31",
+    f"BlackRock AUM ~USD 13.5 tn (2025 results) excl. its private-credit franchise (~{BLK_PC:g}, HPS ~148 included), which the "
+    f"private-credit market total counts in private_credit_other; funds' balance sheet = AUM", source=S["blk_hps"][0])
+est("blackrock", "book_equity", BLK_ASSETS - 50.0, "2026-03-31", "assets − liabilities 50 (funds' balance sheet = AUM)", source=S["blk_hps"][0])
+
 # ---------------------------------------------------------------- holdings (v1 + new)
 H = []
 for _, r in pd.read_csv(V1 / "holdings.csv", dtype=str, keep_default_na=False).iterrows():
@@ -715,12 +729,22 @@ BANK_LINES = {("apollo", "jpmorgan"): 20, ("apollo", "goldman_sachs"): 10, ("bla
               ("blue_owl", "goldman_sachs"): 10, ("blue_owl", "banks_other"): 10, ("magnetar", "banks_other"): 2,
               ("private_credit_other", "jpmorgan"): 25, ("private_credit_other", "morgan_stanley"): 20, ("private_credit_other", "goldman_sachs"): 20,
               ("private_credit_other", "regional_banks"): 58, ("private_credit_other", "mufg"): 15, ("private_credit_other", "banks_other"): 80}
+# Issue 25, item 3.6: the lines sum to the Fed's ~95 of bank lending to private debt funds (end-2024), not the
+# Boston Fed's ~300 of loan commitments to private-equity and private-credit funds (2023), which v2 read as drawn.
+S["fed_bank_pc"] = ("Federal Reserve FEDS Notes 2025-05-23, 'Bank Lending to Private Credit: Size, Characteristics, and Financial Stability "
+                    "Implications' (Berrospide, Cai, Lewis-Hayre, Zikes): US banks' lending to private debt funds and BDCs ~USD 95 bn at end-2024, "
+                    "~79 of it through revolving credit lines https://www.federalreserve.gov/econres/notes/feds-notes/bank-lending-to-private-credit-"
+                    "size-characteristics-and-financial-stability-implications-20250523.html ; as reported at "
+                    "https://yellow.com/news/wall-street-banks-increase-lending-to-private-credit-rivals-by-145-hitting-dollar95-billion", "aggregate")
+PC_BANK = 95.0
+_scale = PC_BANK / sum(BANK_LINES.values())
 for (b, l), amt in BANK_LINES.items():
-    debt(f"d_line_{b}_{l}", b, l, amt, 0.065, "floating", "2024-06-01", "2028-06-01", "subscription_line" if b != "private_credit_other" else "nav_line",
-         "senior_secured", "lp_commitments" if b != "private_credit_other" else "loan_portfolio", key="bostonfed", spread=0.02,
-         rec=True, method="share_of_total", as_of="2025-05-07",
-         note="bank fund-finance lines (subscription and NAV facilities); total 300 = Boston Fed estimate of large banks' commitments, "
-              "taken as drawn; split by lender reconstructed from the banks' relative fund-finance franchises")
+    debt(f"d_line_{b}_{l}", b, l, round(amt * _scale, 3), 0.065, "floating", "2024-06-01", "2028-06-01", "subscription_line" if b != "private_credit_other" else "nav_line",
+         "senior_secured", "lp_commitments" if b != "private_credit_other" else "loan_portfolio", key="fed_bank_pc", spread=0.02,
+         rec=True, method="share_of_total", as_of="2024-12-31",
+         note=f"bank lending to private-credit funds (credit lines and term loans); total {PC_BANK:g} = US banks' lending to private debt "
+              f"funds and BDCs at end-2024 (Fed); split by lender reconstructed from the banks' relative fund-finance franchises "
+              f"(v2 used the Boston Fed's ~300 of commitments to PE and PC funds as if drawn)")
 for b, l, amt, why in (("apollo", "athene", 120, "Athene funds Apollo-originated private credit on its balance sheet (flow agreement)"),
                        ("blackstone", "insurers_other", 60, "insurers' separately managed accounts with BXCI (Corebridge, Resolution Life ...)"),
                        ("private_credit_other", "insurers_other", 150, "rated note feeders and insurer SMAs of other managers")):
@@ -1091,12 +1115,20 @@ for e in E.id:
 ST = [
     dict(kind="private_credit", measure="item:total_assets", value_usd_bn=PC_TOTAL, tolerance=0.001, as_of="2025-10-31",
          source=S["seed002"][0] + " ; " + S["fedpc"][0], source_type="seed", estimated=False,
-         note="private-credit market ~2.2 tn (seed 002 'at least 2,200'; Fed: ~2 tn global in 2024Q2); private_credit_other is the remainder"),
-    dict(kind="private_credit", measure="debt_to:bank", value_usd_bn=300.0, tolerance=0.02, as_of="2023-12-31", source=S["bostonfed"][0],
-         source_type="aggregate", estimated=False, note="large banks' loan commitments to PE/PC funds ~300 bn (2023), taken as drawn"),
+         note="private-credit market ~2.2 tn (seed 002 'at least 2,200'; Fed: ~2 tn global in 2024Q2); private_credit_other is the remainder, "
+              "BlackRock's private credit (HPS) included. No 2026 figure of the market found (the FSB's report of May 2026 gives 1.5-2 tn on 2024 data)"),
+    dict(kind="private_credit", measure="debt_to:bank", value_usd_bn=PC_BANK, tolerance=0.02, as_of="2024-12-31", source=S["fed_bank_pc"][0],
+         source_type="aggregate", estimated=False,
+         note="lending by US banks to private debt funds and BDCs at end-2024 (Fed FEDS Notes 2025-05-23, as reported), ~79 of it through "
+              "revolving credit lines; v2 had the Boston Fed's ~300 (2023) of loan commitments to private-equity and private-credit funds, "
+              "read as drawn. No 2026 figure found"),
     dict(kind="insurer", measure="item:total_assets", value_usd_bn=INS_TOTAL, tolerance=0.001, as_of="2024-12-31", source=S["chifed"][0],
-         source_type="aggregate", estimated=False, note="US life insurers' balance sheets implied by 849 bn = 14 %; insurers_other is the remainder after Athene"),
+         source_type="aggregate", estimated=False, note="US life insurers' balance sheets implied by 849 bn = 14 %; insurers_other is the remainder after Athene; no 2026 figure found"),
 ]
+
+QUOTE[("sector_totals", ("private_credit", "debt_to:bank"))] = (
+    "Wall Street banks have dramatically expanded their financial support for the $1.7 trillion private credit industry, with lending "
+    "to private debt funds surging 145% over five years to reach approximately $95 billion by the end of 2024.")
 
 # ---------------------------------------------------------------- write
 # A row in QUOTE gets its sentence in `source_quote` (the column after `source`, where
