@@ -107,6 +107,10 @@ for _, r in v1e.iterrows():
         note = "PIMCO bond and asset-based-finance funds (Allianz); anchor buyer of the Hyperion bonds. v2: an asset manager, no longer private credit (fixes the double count)"
     if r.id == "outside":
         note = "rest of the world: households and foreign holders not in the named holder sectors, other bondholders; holds only the remainder of each free float and of each borrower's debt"
+    if r.id == "colossus2_spv":
+        note = ("Valor Compute Infrastructure (Valor-led GPU vehicle for xAI's Colossus 2): bought ~USD 5.4 bn of Nvidia GB200 compute "
+                "infrastructure and leases it to an xAI subsidiary (triple-net), financed by an Apollo-led USD 3.5 bn loan, Nvidia an anchor "
+                "investor; the planned USD 20 bn (7.5 equity + up to 12.5 debt) was not closed as such")
     if r.id == "private_credit_other":
         note = ("remainder of the ~USD 2.2 tn private-credit market after the named funds (sector_totals.csv), incl. Ares, Diameter, Carlyle, CDPQ, "
                 "Coatue credit, BlackRock's private credit (HPS), BDCs")
@@ -462,6 +466,24 @@ est("blackrock", "total_assets", BLK_ASSETS, "2026-03-31",
     f"private-credit market total counts in private_credit_other; funds' balance sheet = AUM", source=S["blk_hps"][0])
 est("blackrock", "book_equity", BLK_ASSETS - 50.0, "2026-03-31", "assets − liabilities 50 (funds' balance sheet = AUM)", source=S["blk_hps"][0])
 
+# Colossus 2 vehicle as closed (see the links block below): GPUs held, debt 3.5, equity ~1.9
+S["apollo_vci"] = ("Apollo funds lead USD 3.5 bn capital solution for Valor Compute Infrastructure: ~USD 5.4 bn acquisition and triple-net lease "
+                   "of data-centre compute (Nvidia GB200) to an xAI subsidiary, Nvidia an anchor investor (Apollo 2026-01-07; Reuters 2026-02-09) "
+                   "https://d2698.cms.socastsrm.com/2026/02/09/apollo-xai-near-3-4-billion-deal-to-fund-ai-chips-the-information-reports ; "
+                   "https://beyondspx.com/quote/APO/news/apollo-announces-35-billion-capital-solution-for-valor-compute-infrastructure-to-fund-xai-data-cente ; "
+                   "rate of Apollo's similar second loan (~3.4, not reported closed) 9.5 % (The Information 2026-02-09) "
+                   "https://parameter.io/apollo-global-apo-stock-finances-3-4b-nvidia-chip-deal-for-elon-musks-xai", "press")
+COL_SENTENCE = ("Apollo said on Saturday its funds led $3.5 billion in financing for a roughly $5.4 billion data-center compute deal "
+                "arranged by Valor Equity Partners to lease high-performance hardware to xAI.")
+COL_HW, COL_DEBT, COL_CASH, COL_LEASE = 5.4, 3.5, 0.1, 1.5
+for item, v, how in (("cash", COL_CASH, "working cash of a leasing vehicle, order of magnitude"),
+                     ("total_debt", COL_DEBT, "the Apollo-led 3.5 loan (links d_colossus_apollo)"),
+                     ("total_liabilities", COL_DEBT + 0.1, "debt 3.5 + payables ~0.1"),
+                     ("total_assets", COL_HW + COL_CASH, f"GB200 compute {COL_HW:g} (holdings) + cash {COL_CASH:g}"),
+                     ("book_equity", round(COL_HW + COL_CASH - COL_DEBT - 0.1, 3), "assets − liabilities (~5.4 − 3.5 of equity)"),
+                     ("debt_avg_rate", 0.095, "rate of the itemised loan (9.5 % reported for Apollo's similar second loan)")):
+    est("colossus2_spv", item, v, "2025-11-30", how, source=S["apollo_vci"][0])
+
 # ---------------------------------------------------------------- holdings (v1 + new)
 H = []
 for _, r in pd.read_csv(V1 / "holdings.csv", dtype=str, keep_default_na=False).iterrows():
@@ -479,6 +501,11 @@ for e, cls, v, how in [("crusoe", "dc_real_estate", 12, "Abilene campus share pl
                   source_type="estimate", estimated=True, note=f"order of magnitude: {how}"))
 est("coreweave", "total_assets", 48.0, "2026-03-31", "PP&E 36.4 (10-Q) + cash, receivables, ROU assets ~11.6", source=S["crwv_q1_26"][0])
 for h in H:
+    if h["entity_id"] == "colossus2_spv" and h["asset_class"] == "ai_hardware":
+        h.update(value_usd_bn=COL_HW, as_of="2025-11-30", source=S["apollo_vci"][0], source_type="press", estimated=False,
+                 note="the Nvidia GB200 compute infrastructure Valor Compute Infrastructure acquired (~5.4, at cost) and leases to xAI; "
+                      "acquired, so held and not still owed (v2 held 18 and still owed the same 18 to Nvidia, c_col_nv)")
+        QUOTE[("holdings", ("colossus2_spv", "ai_hardware"))] = COL_SENTENCE
     if h["entity_id"] == "coreweave" and h["asset_class"] == "ai_hardware":
         h.update(value_usd_bn=30.0, as_of="2026-03-31", source=S["crwv_q1_26"][0], source_type="estimate", estimated=True,
                  note="GPU/server share (~80 %) of PP&E 36.4 at 2026-03-31")
@@ -635,13 +662,17 @@ est("vantage_stargate_spv", "total_assets", round(V_DC + V_CASH, 3), "2026-03-31
 est("vantage_stargate_spv", "book_equity", round(V_DC + V_CASH - V_DRAWN - 0.5, 3), "2026-03-31",
     "assets − liabilities: developer equity (Silver Lake and DigitalBridge put ~3 bn into Frontier, FT 2025-08)", source=S["vantage"][0])
 
-# --- Colossus 2 GPU SPV
-debt("d_colossus_apollo", "colossus2_spv", "apollo", 3.5, 0.105, "fixed", "2025-11-01", "2030-11-01", "gpu_backed_loan", "senior_secured",
-     "ai_hardware;contracts", key="colossus", schedule="amortising", tranche="colossus2_debt", rec=True, method="share_of_total",
-     covenant_max_ltv=0.75, cure_quarters=1, note="Apollo's share (~3.5 of 12.5) reconstructed; amortises with the 5-year lease to xAI; 10.5 % per seed 002")
-debt("d_colossus_pco", "colossus2_spv", "private_credit_other", 9.0, 0.105, "fixed", "2025-11-01", "2030-11-01", "gpu_backed_loan", "senior_secured",
-     "ai_hardware;contracts", key="colossus", schedule="amortising", tranche="colossus2_debt", rec=True, method="share_of_total",
-     covenant_max_ltv=0.75, cure_quarters=1, note="Diameter and other credit funds, rest of the 12.5 bn")
+# --- Colossus 2 GPU SPV (issue 25, item 3.4): the vehicle as closed, not as planned. The planned USD 20 bn
+# (7.5 equity + "up to 12.5" of debt at 10.5 %, seed 002 / Bloomberg 2025-10) closed as Valor Compute
+# Infrastructure: a ~5.4 bn acquisition of Nvidia GB200 compute leased to xAI, with a 3.5 bn Apollo-led loan
+# (November 2025). The GPUs were acquired, so they are held (holdings), not still owed (no purchase commitment).
+debt("d_colossus_apollo", "colossus2_spv", "apollo", COL_DEBT, 0.095, "fixed", "2025-11-01", "2030-11-01", "gpu_backed_loan", "senior_secured",
+     "ai_hardware;contracts", key="apollo_vci", schedule="amortising", tranche="colossus2_debt", as_of="2025-11-30",
+     covenant_max_ltv=0.75, cure_quarters=1,
+     note="the Apollo-led loan closed in November 2025 (3.5, Reuters/The Information), replacing v2's planned 12.5 (Apollo 3.5 + Diameter "
+          "and others 9.0); amortises with the 5-year lease to xAI; rate not published for this loan: 9.5 % reported for Apollo's similar "
+          "second loan (v2: 10.5 % per seed 002, the plan's)")
+QUOTE[("links", "d_colossus_apollo")] = COL_SENTENCE
 
 # --- CoreWeave (10-Q note 10, June 2025; Q1 2026 total ~25)
 debt("d_crwv_ddtl1_bx", "coreweave", "blackstone", 1.25, 0.15, "floating", "2023-08-01", "2028-03-31", "ddtl", "senior_secured", "ai_hardware;contracts",
@@ -806,10 +837,14 @@ stake("e_nv_xai", "nvidia", "xai", 0.01, 2.0, "2026-01-06", source="xAI Series E
       note="Nvidia's participation in xAI's Series E; share estimated", as_of="2026-01-06")
 stake("e_vc_xai", "venture_capital", "xai", 0.45, 40.0, "2023-07-01", source="estimate (see note)", stype="estimate", as_of="2026-01-06",
       note="Valor, Sequoia, Fidelity, QIA, Kingdom Holding etc.; Musk holds the rest")
-stake("e_nv_colossus", "nvidia", "colossus2_spv", 0.267, 2.0, "2025-11-01", key="colossus", instrument="jv_equity", carrying=2.0,
-      note="Nvidia's up-to-2 bn equity sits in the Colossus 2 vehicle, not in xAI (v1 error fixed); 2 of 7.5 equity", pair="p_nv_col")
-stake("e_vc_colossus", "venture_capital", "colossus2_spv", 0.7, 5.5, "2025-11-01", key="colossus", instrument="jv_equity", carrying=5.5,
-      note="Valor-led equity (rest of the 7.5)")
+stake("e_nv_colossus", "nvidia", "colossus2_spv", 0.26, 0.5, "2025-11-01", key="apollo_vci", instrument="jv_equity", carrying=0.5,
+      as_of="2025-11-30",
+      note="[not stated by the source] Nvidia is an anchor investor in the vehicle (Apollo), its amount is not published: 0.5 of the "
+           "~1.9 equity (5.4 − 3.5) estimated at the share planned in 2025-10 (up to 2 of 7.5); it sits in the vehicle, not in xAI")
+stake("e_vc_colossus", "venture_capital", "colossus2_spv", 0.73, 1.4, "2025-11-01", key="apollo_vci", instrument="jv_equity", carrying=1.4,
+      as_of="2025-11-30",
+      note="[not stated by the source] the sources state the 5.4 deal and the 3.5 loan: the equity ~1.9 = 5.4 − 3.5 is computed, and "
+           "Valor's fund and its other investors' part 1.4 = 1.9 − Nvidia's estimated 0.5")
 stake("e_nv_crwv", "nvidia", "coreweave", 0.07, 2.3, "2023-04-01", source="NVIDIA Form 13F 2025-09-30 and Jan-2026 USD 2 bn purchase (press)", stype="press",
       as_of=MCAP_DATE, note="~24 m shares plus the Jan-2026 purchase; share approximate")
 stake("e_mag_crwv", "magnetar", "coreweave", 0.136, 0.5, "2021-01-01", source="Magnetar 13F 2025-12-31 (68.2 m shares) https://www.airealist.ai/p/what-a-gpu-debt-crisis-would-look",
@@ -915,10 +950,11 @@ commit("c_crwv_nv", "coreweave", "nvidia", 4, "2026-01-01", "2026-12-31", 0.5, 0
        note="CoreWeave's GPU purchase flow not itemised elsewhere (capex excludes it), order of magnitude")
 commit("c_xai_nv", "xai", "nvidia", 10, "2026-01-01", "2026-12-31", 0.5, 0.5, 0, "hardware_purchase", "GPU purchases for Colossus", "estimate (see note)", "estimate",
        note="order of magnitude of xAI's direct GPU orders")
-commit("c_col_nv", "colossus2_spv", "nvidia", 18, "2025-11-01", "2026-06-30", 1.0, 0.0, 0, "hardware_purchase", "GB200/GB300 for Colossus 2", S["colossus"][0], "press",
-       pair="p_nv_col", note="the SPV buys the GPUs it leases to xAI")
-commit("c_xai_colossus", "xai", "colossus2_spv", 22.5, "2026-01-01", "2030-12-31", 1.0, 0.0, 0, "compute_contract", "5-year GPU lease", S["colossus"][0], "press",
-       note="lease payments estimated to service 12.5 debt + equity return over 5 years")
+commit("c_xai_colossus", "xai", "colossus2_spv", round(COL_LEASE * 5, 3), "2026-01-01", "2030-12-31", 1.0, 0.0, 0, "compute_contract",
+       "5-year triple-net lease of the GB200 compute", S["colossus"][0] + " ; " + S["apollo_vci"][0], "press",
+       note=f"[not stated by the source] the sources state a 5-year lease (2025-10 plan) and a triple-net lease (Apollo), not the rent: "
+            f"{COL_LEASE:g} a year estimated to service the 3.5 loan at ~9.5 % over 5 years (~0.9 a year) plus a return on the ~1.9 of "
+            f"equity (Valor's base case above 22 % a year, The Information 2026-02-09); v2 had 22.5 for the planned 20 bn vehicle")
 commit("c_nv_crwv", "nvidia", "coreweave", 6.3, "2025-09-15", "2032-04-13", 1.0, 0.0, 0, "compute_contract", "capacity backstop", "CoreWeave 8-K 2025-09-15 (Nvidia order form 6.3)",
        "filing", note="Nvidia buys any unsold capacity to 2032")
 commit("c_ms_crwv", "microsoft", "coreweave", 10, "2025-01-01", "2030-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity", "CoreWeave S-1 (Microsoft 62 % of 2024 revenue)",
@@ -1064,9 +1100,9 @@ for e in E.id:
     if "sells_compute" in E.loc[E.id == e, "roles"].iloc[0]:
         comp = rev * val(e, "ai_share_compute")
         if e == "colossus2_spv":
-            comp = 4.5
+            comp = COL_LEASE
         est(e, "compute_capacity", round(max(comp, 0.1) / 0.85, 3), asof,
-            "AI compute revenue (revenue × ai_share_compute) / 0.85 assumed utilisation" if e != "colossus2_spv" else "GPU lease revenue ~4.5/yr / 0.85")
+            "AI compute revenue (revenue × ai_share_compute) / 0.85 assumed utilisation" if e != "colossus2_spv" else f"GPU lease revenue ~{COL_LEASE:g}/yr / 0.85")
         est(e, "hardware_life_years", LIFE.get(e, 5), asof, "depreciation life of servers/GPUs from the latest 10-K/10-Q (MSFT, GOOGL 6; AMZN 5 from 2025) or 5 where not disclosed")
 for e, cr, mn, how in (("jpmorgan", 0.153, 0.115, "CET1 ratio ~15.3 % vs ~11.5 % requirement (10-Q 2025-09-30)"),
                        ("goldman_sachs", 0.145, 0.109, "CET1 ~14.5 % vs ~10.9 %"), ("morgan_stanley", 0.151, 0.107, "CET1 ~15.1 % vs ~10.7 %"),
