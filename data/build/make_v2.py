@@ -819,8 +819,8 @@ stake("e_ms_openai", "microsoft", "openai", round(0.27 * D, 4), 13.8, "2019-07-2
       note="27 % diluted by 730/852; cost = cumulative investment ~13.8 (Microsoft 10-K)")
 stake("e_sb_openai", "softbank", "openai", 0.13, 64.6, "2025-04-01", key="sb_oai", instrument="preferred", as_of="2026-03-31",
       note="~11 % after the Dec-2025 second closing (cost ~34.7 incl. earlier), ~13 % and cumulative 64.6 after the 2026 follow-on")
-stake("e_nv_openai", "nvidia", "openai", round(30 / 852, 4), 30.0, "2026-03-31", key="oai_round", as_of="2026-03-31", pair="p_nv_oai",
-      note="Nvidia's USD 30 bn in the 2026 round (replaces v1's first 10 bn tranche of the 100 bn LOI)")
+stake("e_nv_openai", "nvidia", "openai", round(30 / 852, 4), 30.0, "2026-03-31", key="oai_round", as_of="2026-03-31",
+      note="Nvidia's USD 30 bn in the 2026 round (replaces v1's first 10 bn tranche of the 100 bn LOI; the LOI's purchase side is no commitment: SOURCES.md, issue 25)")
 stake("e_amzn_openai", "amazon", "openai", round(15 / 852, 4), 15.0, "2026-03-31", key="oai_round", as_of="2026-03-31", pair="p_amzn_oai",
       note="Amazon's upfront 15 of 50; the conditional 35 is an investment commitment (links c_amzn_oai_invest)")
 stake("e_crwv_openai", "coreweave", "openai", 0.0009, 0.35, "2025-03-10", source="CoreWeave S-1/A 2025-03: USD 350 m of OpenAI stock issued to CoreWeave",
@@ -930,8 +930,15 @@ commit("c_oai_amzn_trn", "openai", "amazon", 100, "2026-03-01", "2034-02-28", 0.
             "from March 2026 (schedule estimated); binding share estimated")
 QUOTE[("links", "c_oai_amzn_trn")] = ("The deal also expands OpenAI's prior $38 billion AWS compute agreement, struck in November 2025, "
                                       "by an additional $100 billion over eight years.")
-commit("c_oai_nv", "openai", "nvidia", 100, "2026-07-01", "2030-12-31", 0.3, 0.7, 0, "hardware_purchase", "Vera Rubin systems (10 GW LOI, first GW 2H 2026)",
-       "NVIDIA/OpenAI LOI 2025-09-22 (10 GW); seed:002_1024bdc4711c6b81.txt", "press", pair="p_nv_oai", note="purchases implied by the LOI, estimated 100 over 2026-2030")
+# Issue 25, item 3.3: no purchase commitment of OpenAI to Nvidia. v2 kept 100 of hardware purchases "implied by the
+# LOI" of 2025-09-22 (10 GW, Nvidia investing up to 100 as each GW is deployed), although the LOI's investment side is
+# already Nvidia's 30 in the 2026 round (e_nv_openai) and no definitive agreement or firm order was reported (S["nv_oai_loi"]).
+S["nv_oai_loi"] = ("Nvidia CEO Jensen Huang: the proposed USD 100 bn OpenAI investment was never a commitment; Nvidia invests one round at a time "
+                   "(Bloomberg via Business Standard, 2026-02-02) "
+                   "https://www.business-standard.com/amp/world-news/pledge-to-invest-100-bn-in-openai-was-never-a-commitment-nvidia-126020201582_1.html ; "
+                   "NVIDIA Form 10-Q Q3 FY2026 risk factors: no assurance of definitive agreements on the OpenAI opportunity (2025-11-19) "
+                   "https://www.techbuzz.ai/articles/nvidia-throws-cold-water-on-100b-openai-deal-in-quarterly-filing ; "
+                   "CFO at the UBS conference 2025-12-02: no definitive agreement yet https://www.digitimes.com/news/a20251203PD236.html", "press")
 commit("c_oai_amd", "openai", "amd", 60, "2026-07-01", "2030-12-31", 0.3, 0.7, 0, "hardware_purchase", "6 GW of Instinct GPUs",
        "AMD/OpenAI agreement and Form 8-K 2025-10-06 (6 GW)", "filing", note="value estimated (~10 bn/GW); AMD's warrant vests with deployments")
 commit("c_oai_avgo", "openai", "broadcom", 50, "2026-07-01", "2029-12-31", 0.3, 0.7, 0, "hardware_purchase", "10 GW custom accelerators",
@@ -997,8 +1004,6 @@ yearly("c_meta_hyperion", {y: HYP_RENT for y in range(2029, 2050)}, "2025-10-22"
        "estimate", "level lease payments")
 commit("c_ms_util", "microsoft", "utilities_us", 16, "2028-01-01", "2047-12-31", 1.0, 0.0, 0, "power_purchase", "Crane Clean Energy Center PPA",
        "Constellation/Microsoft 20-year PPA (2024-09-20)", "company", note="value estimated")
-commit("c_nv_oai_invest", "nvidia", "openai", 0, "2026-03-31", "2026-03-31", 0.0, 1.0, 0, "investment_commitment", "placeholder: LOI tranches superseded by the 2026 round",
-       S["oai_round"][0], "press", note="v1's 90 bn of LOI tranches replaced by Nvidia's 30 bn stake in the 2026 round (amount 0 kept for the pair)", pair="p_nv_oai")
 
 # --- more dated deals (press)
 commit("c_meta_orcl", "meta", "oracle", 20, "2026-01-01", "2031-12-31", 0.7, 0.3, 0, "compute_contract", "OCI capacity",
