@@ -4,7 +4,11 @@ This script is the authoring record of dataset v2: it starts from the v1 tables 
 ``data/build/v1/`` (balance sheets of late 2025), applies the 2026 refresh and corrections with
 their sources, adds the holder sectors and the AI credit stack, derives the estimated v2 fields
 by the documented rules, and closes each aggregate as the remainder of its public sector total.
-Every number it writes carries as_of, source, source_type, estimated and (for estimates) note.
+Every number it writes carries as_of, source, source_type, estimated and (for estimates) note; a
+sourced number the script itself establishes carries the document's sentence in QUOTE (written to
+source_quote). The corrections of issue 25, item 3 (nothing counted twice: Vantage debt, Amazon-OpenAI,
+Nvidia LOI, Colossus 2, Hyperion and Vantage debt service, sector totals) are described in
+data/SOURCES.md and checked by tests/test_data_consistency.py.
 """
 from __future__ import annotations
 
