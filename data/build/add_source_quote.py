@@ -59,15 +59,11 @@ MARK = "[not stated by the source]"   # starts what this script appends to note 
 QUOTES = {
     # links: debt
     ("links", "d_hyperion_pimco"): ("source", "Beignet Investor LLC USD 27.3 bn 6.58 % notes due 2049, PIMCO ~18 bn"),
-    ("links", "d_hyperion_blackrock"): ("source", "Beignet Investor LLC USD 27.3 bn 6.58 % notes due 2049, PIMCO ~18 bn, BlackRock ~3 bn"),
     ("links", "d_crwv_rcf_jpm"): ("note", "revolver drawn 0.45 (JPMorgan-led syndicate)"),
     ("links", "d_crwv_oem"): ("note", "OEM financing arrangements (Dell and others) 1.73 at 2025-06-30"),
-    ("links", "d_sb_arm_margin"): ("source", "SoftBank USD 11.5 bn margin loan secured on Arm shares (Nikkei/press 2025-12-31)"),
     # links: stakes (amount = cost: a stated amount invested states the number)
-    ("links", "e_ms_openai"): ("note", "cumulative investment ~13.8 (Microsoft 10-K)"),
     ("links", "e_sb_openai"): ("source", "follow-on USD 30 bn, cumulative 64.6, ~13 %, financed by bridge loans (SoftBank 2026-02-27)"),
     ("links", "e_nv_openai"): ("source", "OpenAI USD 110 bn round at USD 730 bn pre-money (2026-02-27: Amazon 50, Nvidia 30, SoftBank 30)"),
-    ("links", "e_crwv_openai"): ("source", "CoreWeave S-1/A 2025-03: USD 350 m of OpenAI stock issued to CoreWeave"),
     ("links", "e_googl_anth_2025"): ("source", "Google's additional USD 1 bn in Anthropic (press 2025-01-22)"),
     # links: commitments
     ("links", "c_oai_orcl"): ("source", "OpenAI-Oracle ~USD 300 bn over ~5 years from 2027 (WSJ 2025-09-10)"),
@@ -77,14 +73,12 @@ QUOTES = {
     ("links", "c_nv_crwv"): ("source", "CoreWeave 8-K 2025-09-15 (Nvidia order form 6.3)"),
     ("links", "c_meta_crwv"): ("source", "CoreWeave 8-K 2025-09-30 (Meta 14.2)"),
     ("links", "c_ms_nbis"): ("source", "Nebius 6-K 2025-09-08 (Microsoft 17.4, up to 19.4)"),
-    ("links", "c_meta_nbis"): ("source", "Nebius Q3 2025 results (Meta 3 bn)"),
     ("links", "c_ms_nscale"): ("source", "Microsoft/Nscale agreements (2025-09 and 2025-10, ~USD 24 bn reported)"),
     ("links", "c_ms_iren"): ("source", "IREN/Microsoft USD 9.7 bn 5-year contract (2025-11-03)"),
     ("links", "c_nv_lambda"): ("source", "Nvidia-Lambda USD 1.5 bn 4-year leaseback (The Information 2025-09)"),
     ("links", "c_anth_msft"): ("source", "Microsoft/Nvidia/Anthropic 2025-11-18 (USD 30 bn Azure)"),
     ("links", "c_meta_orcl"): ("source", "Meta/Oracle ~USD 20 bn multi-year cloud deal (Bloomberg 2025-09-18)"),
     ("links", "c_amzn_talen"): ("source", "Talen/Amazon PPA USD 18 bn through 2042 (2025-06-11 release)"),
-    ("links", "c_crwv_corz"): ("source", "CoreWeave / Core Scientific 12-year leases ~USD 10 bn (2024-2025 releases; 2025-10-30 merger vote failed)"),
     ("links", "c_iren_dell"): ("source", "IREN release 2025-11-03 (Dell USD 5.8 bn equipment purchase)"),
     # balance sheets
     ("balance_sheets", ("tsmc", "capex")): ("note", "2026 capital budget guided to the high end of USD 52-56 bn (Q1 2026 call)"),
@@ -103,6 +97,12 @@ QUOTES = {
 # (table, key) -> what the source states, and how the number was obtained
 _TTM = "the TTM is the sum of the quarters (or year less quarter plus quarter) listed above, computed here"
 ESTIMATED = {
+    ("links", "c_crwv_corz"): "the record states only 'exceeds $10 billion' (Core Scientific Q4 2024 call); 10 is that lower bound",
+    ("links", "c_meta_nbis"): "Nebius's 6-K (2025-11-12) states about 2.9; 3.0 is rounded",
+    ("links", "e_crwv_openai"): "the record (TechCrunch/Reuters 2025-03-10) states OpenAI received 350 m of CoreWeave stock, the reverse direction; kept as booked until the stake is rebooked",
+    ("links", "e_ms_openai"): "Microsoft's 10-Q (quarter ended 2025-09-30, Note 17) states 13 committed and 11.6 funded; 13.8 is an older press total",
+    ("links", "d_sb_arm_margin"): "the record states 8.5 drawn of a ~20 bn facility (11.5 is its undrawn part; Coin Live Prices 2025-12-27, data/build/quotes/disagreements.csv); 11.5 kept until the facility is rebooked",
+    ("links", "d_hyperion_blackrock"): "source states 'more than $3 billion' (WSJ 2025-10-21); 3 is that lower bound",
     # links: debt and facilities
     ("links", "d_crwv_ddtl3_morgan_stanley"): "source states 'DDTL 3.0 USD 2.6 bn (Morgan Stanley, MUFG)'; the drawn 0.9 per lender is estimated from the delivery schedule",
     ("links", "d_crwv_ddtl3_mufg"): "source states 'DDTL 3.0 USD 2.6 bn (Morgan Stanley, MUFG)'; the drawn 0.9 per lender is estimated from the delivery schedule",

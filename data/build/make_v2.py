@@ -9,6 +9,12 @@ sourced number the script itself establishes carries the document's sentence in 
 source_quote). The corrections of issue 25, item 3 (nothing counted twice: Vantage debt, Amazon-OpenAI,
 Nvidia LOI, Colossus 2, Hyperion and Vantage debt service, sector totals) are described in
 data/SOURCES.md and checked by tests/test_data_consistency.py.
+
+The whole pipeline, from the repository root (each later step is idempotent and has ``--check``)::
+
+    python data/build/make_v2.py            # the tables
+    python data/build/add_source_quote.py   # provenance review: recorded quotes kept, unstated numbers estimated
+    python data/build/apply_quotes.py       # sourcing passes: the documents' own sentences (data/build/quotes/)
 """
 from __future__ import annotations
 
