@@ -456,6 +456,15 @@ for e, items in NEWBS.items():
     asof = "2026-03-31" if e not in ("iren",) else "2025-12-31"
     block(e, asof, NEW_HOW[e], **items)
 
+# IREN: cash from its Q2 FY26 results (2026-02-05), replacing the order-of-magnitude 1.5 of the block above
+# (balance-sheet refresh, 2026-12-07). Only cash is stated; the other IREN items stay estimates.
+S["iren_q2fy26"] = ("IREN Q2 FY26 results (quarter ended 2025-12-31; release 2026-02-05), as summarised by StockTitan "
+                    "https://www.stocktitan.net/news/IREN/iren-reports-q2-fy26-kw2ckij7k65o.html", "press")
+put("iren", "cash", 2.8, "2026-01-31", "iren_q2fy26", "cash as of 2026-01-31 as stated in the Q2 FY26 results (after the quarter end); "
+    "cash and cash equivalents, no marketable securities reported separately")
+QUOTE[("balance_sheets", ("iren", "cash"))] = ("Cash was $2.8bn as of Jan 31, 2026, and >$9.2bn funding was secured year-to-date "
+                                              "across multiple instruments.")
+
 # The ABS/CMBS issuers' debt is the ~65 itemised by holder in links.csv (d_dcabs_*, outside's 15 % included),
 # not 70: the 5 in excess was owed to `outside` on top of its own share (issue 25, item 3.1).
 for item, v, how in (("total_debt", 65.0, "the ~65 of outstanding data-centre ABS/CMBS itemised by holder in links.csv (d_dcabs_*, "
