@@ -263,8 +263,8 @@ S.update({
     "msft_q3fy26": ("Microsoft Form 8-K (ex. 99.1), quarter ended 2026-03-31 (filed 2026-04-29, accession 0001193125-26-191457) "
                     "https://secwatch.observer/filing/0001193125-26-191457.md ; Q1 FY26 results https://reportify.ai/transcripts/1181137959815090176 ; "
                     "capex https://research.aardvarklabs.co/research/msft/earnings/2026-q3/msft-2026-q3-flashcap", "filing"),
-    "msft_q2fy26": ("Microsoft Form 10-Q, quarter ended 2025-12-31 (filed 2026-01-28), balance sheet as tabulated in "
-                    "https://stockanalysis.com/stocks/msft/financials/balance-sheet/?p=quarterly", "filing"),
+    "msft_10k_fy26": ("Microsoft Form 10-K, fiscal year ended 2026-06-30 (filed 2026-07-29, accession 0001193125-26-323660) "
+                      "https://www.sec.gov/Archives/edgar/data/789019/000119312526323660/msft-20260630.htm", "filing"),
     "meta_10k25": ("Meta Platforms Form 10-K, year ended 2025-12-31 (filed 2026-01-29), balance sheet as tabulated in "
                    "https://www.stock-analysis-on.net/NASDAQ/Company/Meta-Platforms-Inc/Financial-Statement/Liabilities-and-Stockholders-Equity/Quarterly-Data ; "
                    "https://portfoliosavvy.com/fin/0001326801-meta-platforms-inc ; https://stockanalysis.com/stocks/meta/financials/balance-sheet/?p=trailing", "filing"),
@@ -299,11 +299,25 @@ est("microsoft", "opex", 148.0, "2026-03-31", "revenue TTM 318.3 − operating c
 est("microsoft", "capex", 127.5, "2026-03-31", "TTM capital expenditures incl. finance leases: Q4 FY25 24.2 + Q1 FY26 34.9 + Q2 37.5 + Q3 30.9; the Q4 FY25 quarter inputs were not read from a retrieved filing page, so the row is marked estimated", source=S["msft_q3fy26"][0])
 est("microsoft", "dividends_buybacks", 42.0, "2026-03-31", "about 4 × 10.5: returned 10.7 in Q1 FY26 and 10.2 in Q3 FY26 (releases)", source=S["msft_q3fy26"][0])
 DIV_FILED.add("microsoft")
-put("microsoft", "cash", 89.462, "2025-12-31", "msft_q2fy26", "cash and equivalents 24.296 + short-term investments 65.166")
-put("microsoft", "total_assets", 665.302, "2025-12-31", "msft_q2fy26", "")
-put("microsoft", "total_liabilities", 274.427, "2025-12-31", "msft_q2fy26", "")
-put("microsoft", "book_equity", 390.875, "2025-12-31", "msft_q2fy26", "total assets − total liabilities")
-put("microsoft", "total_debt", 40.262, "2025-12-31", "msft_q2fy26", "long-term debt 35.425 + current portion 4.837 (leases excluded)")
+# Balance sheet at 2026-06-30 (FY2026 10-K; refresh of 2026-12-07, replacing the 2025-12-31 10-Q figures). Table lines are
+# recorded as "row label | current-year value" of the filed statement (USD millions).
+put("microsoft", "cash", 76.843, "2026-06-30", "msft_10k_fy26", "cash and cash equivalents + short-term investments (total 76,843 on the "
+    "balance sheet; equity and other investments of 36.3 excluded)")
+QUOTE[("balance_sheets", ("microsoft", "cash"))] = ("Cash, cash equivalents, and short-term investments totaled $76.8 billion and $94.6 billion "
+                                                   "as of June 30, 2026 and 2025, respectively.")
+put("microsoft", "total_assets", 758.376, "2026-06-30", "msft_10k_fy26", "consolidated balance sheet, total assets")
+QUOTE[("balance_sheets", ("microsoft", "total_assets"))] = "Total assets | 758,376"
+put("microsoft", "book_equity", 442.387, "2026-06-30", "msft_10k_fy26", "consolidated balance sheet, total stockholders' equity")
+QUOTE[("balance_sheets", ("microsoft", "book_equity"))] = "Total stockholders’ equity | 442,387"
+est("microsoft", "total_liabilities", 315.989, "2026-06-30", "total assets 758.376 − total stockholders' equity 442.387 (10-K balance sheet)",
+    source=S["msft_10k_fy26"][0])
+est("microsoft", "total_debt", 40.294, "2026-06-30", "long-term debt incl. current portion (leases excluded) as tabulated from the 10-K "
+    "balance sheet in a public model of the filing; no line of the filing recorded. 40.262 at 2025-12-31", source=S["msft_10k_fy26"][0])
+# FY2026 revenue = the trailing twelve months to 2026-06-30 (same basis as the TTM above); opex by the same method
+put("microsoft", "revenue", 331.839, "2026-06-30", "msft_10k_fy26", "fiscal year to 2026-06-30 (income statement, total revenue)")
+QUOTE[("balance_sheets", ("microsoft", "revenue"))] = "Total revenue | 331,839"
+est("microsoft", "opex", 148.904, "2026-06-30", "revenue FY2026 331.839 − net cash from operations FY2026 182.935 (10-K cash-flow statement)",
+    source=S["msft_10k_fy26"][0])
 
 # Meta: balance sheet at 2025-12-31 (10-K filed 2026-01-29); flows already 2026-03-31 (meta_q1_26)
 put("meta", "cash", 81.592, "2025-12-31", "meta_10k25", "cash and equivalents 35.873 + marketable securities 45.719")
@@ -319,6 +333,23 @@ DIV_FILED.add("meta")
 est("nvidia", "dividends_buybacks", 60.0, "2026-04-26", "Q1 FY27 returned ~20 (buybacks + dividends); first half FY26 repurchases 24.2 (10-Q Q2 FY26); "
     "TTM order of magnitude 60", source=S["nv_q1fy27_cf"][0])
 DIV_FILED.add("nvidia")
+
+# Nvidia: Q2 FY2027 10-Q, quarter ended 2026-07-26 (refresh of 2026-12-07; replaces the 2025-10-26 balance sheet of v1)
+S["nv_q2fy27"] = ("NVIDIA Form 10-Q, quarter ended 2026-07-26 (Q2 FY2027, filed 2026-08-26, accession 0001045810-26-000075) "
+                  "https://www.sec.gov/Archives/edgar/data/1045810/000104581026000075/", "filing")
+put("nvidia", "cash", 56.6, "2026-07-26", "nv_q2fy27", "cash, cash equivalents and marketable debt securities (MD&A liquidity); the 42.8 of "
+    "marketable equity securities (stakes) excluded, as at 2025-10-26 (60.6, all debt securities)")
+QUOTE[("balance_sheets", ("nvidia", "cash"))] = ("As of July 26, 2026, we had $56.6 billion in cash, cash equivalents, and marketable debt "
+                                                "securities as well as $42.8 billion of marketable equity securities.")
+for item, v, how in (("total_assets", 320.272, "total assets of the 10-Q balance sheet (= total liabilities 91.288 + shareholders' equity 228.984)"),
+                     ("total_liabilities", 91.288, "total liabilities of the 10-Q balance sheet"),
+                     ("book_equity", 228.984, "total shareholders' equity of the 10-Q balance sheet"),
+                     ("total_debt", 33.366, "long-term debt 32.366 + short-term debt 1.0 (carrying value; 8.5 of notes at 2025-10-26 plus the "
+                                            "USD 25.0 bn of senior notes issued in June 2026)")):
+    est("nvidia", item, v, "2026-07-26", how + "; figure as tabulated from the filing by public analyses of it (two agree), no line of the "
+        "filing recorded", source=S["nv_q2fy27"][0])
+est("nvidia", "revenue", 302.97, "2026-07-26", "TTM = Q3 FY26 57.006 + Q4 68.127 + Q1 FY27 81.615 + Q2 FY27 96.221 (quarterly revenue as "
+    "reported; sum computed)", source=S["nv_q2fy27"][0])
 
 # JPMorgan: Q1 2026 (10-Q / 8-K)
 put("jpmorgan", "total_assets", 4900.0, "2026-03-31", "jpm_q1_26", "total assets USD 4.9 tn (rounded as reported)")
