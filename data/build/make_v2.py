@@ -325,6 +325,16 @@ put("meta", "total_assets", 366.021, "2025-12-31", "meta_10k25", "")
 put("meta", "total_liabilities", 148.778, "2025-12-31", "meta_10k25", "")
 put("meta", "book_equity", 217.243, "2025-12-31", "meta_10k25", "")
 put("meta", "total_debt", 58.744, "2025-12-31", "meta_10k25", "long-term debt (the USD 30 bn Oct-2025 bond issue included; Hyperion SPV debt is off balance sheet)")
+# Refresh of 2026-12-07: cash and debt at 2026-06-30 from the Q2 2026 10-Q; the 10-Q's total assets, liabilities and equity were
+# not found in a readable source, so those three stay at 2025-12-31 as one consistent set.
+S["meta_q2_26"] = ("Meta Platforms Form 10-Q, quarter ended 2026-06-30 (filed 2026-07-30, accession 0001628280-26-050705) "
+                   "https://www.sec.gov/Archives/edgar/data/1326801/000162828026050705/meta-20260630.htm", "filing")
+put("meta", "cash", 90.26, "2026-06-30", "meta_q2_26", "cash and cash equivalents 15.462 + marketable securities 74.798 (MD&A liquidity); "
+    "13.55 of restricted cash equivalents in other assets excluded")
+QUOTE[("balance_sheets", ("meta", "cash"))] = "Cash, cash equivalents, and marketable securities were $90.26 billion as of June 30, 2026."
+est("meta", "total_debt", 83.664, "2026-06-30", "long-term debt, carrying value (USD 84.0 bn face after the USD 25 bn May-2026 notes), as "
+    "tabulated from the 10-Q balance sheet and Note 8 in a public analysis of the filing; no line of the filing recorded",
+    source=S["meta_q2_26"][0])
 est("meta", "dividends_buybacks", 18.0, "2026-03-31", "2025: buybacks ~26 and dividends ~5.3 (10-K), but no repurchases in Q1 2026 (vs 12.75 in Q1 2025); "
     "TTM ≈ 31 − 12.75 ≈ 18 https://research.aardvarklabs.co/research/meta/earnings/2026-q1/meta-2026-q1-flashcap", source=S["meta_q1_26"][0])
 DIV_FILED.add("meta")
