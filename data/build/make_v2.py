@@ -287,11 +287,25 @@ est("amazon", "capex", 200.0, "2026-03-31", "2026 capex guidance ~USD 200 bn (Q4
     "https://ouralpha.app/en/amzn-deep-dive-aws-ai-capex-anthropic/); TTM purchases of PP&E net of incentives were 147.3 (OCF 148.5 − FCF 1.2, release)",
     source=S["amzn_q1_26"][0])
 put("amazon", "book_equity", 411.065, "2025-12-31", "amzn_q1_26", "total stockholders' equity at 2025-12-31 (beginning balance in the Q1 2026 10-Q equity table)")
+# Refresh of 2026-12-07: long-term debt at 2026-06-30 (Q2 2026 10-Q, accession 0001018724-26-000026, Note 5), as tabulated in a
+# public reading of the filing; the 10-Q's total assets and liabilities were not found in a readable source, so they stay as they are.
+S["amzn_q2_26"] = ("Amazon.com Form 10-Q, quarter ended 2026-06-30 (filed 2026-07-31, accession 0001018724-26-000026) "
+                   "https://www.sec.gov/Archives/edgar/data/1018724/000101872426000026/", "filing")
+est("amazon", "total_debt", 133.0, "2026-06-30", "face value of long-term debt 68.8 at 2025-12-31 -> 133.0 at 2026-06-30 (10-Q Note 5, incl. "
+    "the 2026 notes and the USD 17.5 bn delayed-draw term loan of 2026-06-10), as tabulated in a public reading of the filing; no line "
+    "of the filing recorded", source=S["amzn_q2_26"][0])
 
 # Alphabet: Q1 2026 (8-K / 10-Q)
 put("alphabet", "revenue", 422.4, "2026-03-31", "googl_q1_26", "TTM = Q2 2025 96.4 + Q3 102.3 + Q4 113.8 + Q1 2026 109.9")
 put("alphabet", "opex", 247.9, "2026-03-31", "googl_q1_26", "revenue TTM 422.4 − operating cash flow TTM 174.5 (= free cash flow 64.5 + capex 110.0, quarters Q2 2025-Q1 2026)")
 put("alphabet", "capex", 185.0, "2026-03-31", note="2026 capex guidance raised to USD 180-190 bn (midpoint, Q1 2026 call); Q1 2026 capex 35.7, TTM 110.0 (8-K)", source=S["googl_q1_26"][0], stype="company")
+# Refresh of 2026-12-07: long-term debt at 2026-06-30 (Q2 2026 10-Q, accession 0001652044-26-000071), as tabulated in a public
+# reading of the filing; the 10-Q's total assets, liabilities and equity were not found in a readable source.
+S["googl_q2_26"] = ("Alphabet Form 10-Q, quarter ended 2026-06-30 (filed 2026-07-23, accession 0001652044-26-000071) "
+                    "https://www.sec.gov/Archives/edgar/data/1652044/000165204426000071/goog-20260630.htm", "filing")
+est("alphabet", "total_debt", 98.165, "2026-06-30", "long-term debt 4.685 (FY2019) -> 98.165 at 2026-06-30 (incl. the USD 25 bn Nov-2025 and "
+    "USD 30 bn Feb-2026 bonds), as tabulated from the 10-Q in a public reading of the filing; no line of the filing recorded",
+    source=S["googl_q2_26"][0])
 
 # Microsoft: flows to 2026-03-31 (Q3 FY26 8-K), balance sheet at 2025-12-31 (Q2 FY26 10-Q)
 est("microsoft", "revenue", 318.3, "2026-03-31", "TTM = Q4 FY25 76.4 + Q1 FY26 77.7 + Q2 81.3 + Q3 82.9; the Q4 FY25 quarter inputs were not read from a retrieved filing page, so the row is marked estimated", source=S["msft_q3fy26"][0])
