@@ -409,6 +409,17 @@ CR_FILED.add("morgan_stanley")
 est("morgan_stanley", "revenue", 70.9, "2026-03-31", "v1 TTM 68.0 rolled forward by Q1 2026 net revenues 20.6 vs ~17.7 a year earlier (+16 %)", source=S["ms_q1_26"][0])
 est("morgan_stanley", "dividends_buybacks", 13.4, "2026-03-31", "Q1 2026: repurchases 1.75 + dividend 1.00 × ~1.6 bn shares, annualised ×4", source=S["ms_q1_26"][0])
 DIV_FILED.add("morgan_stanley")
+# Refresh of 2026-12-07: balance sheet at 2026-06-30 (Q2 2026 10-Q, accession 0000895421-26-000212) as tabulated in a public reading
+# of the filing (total assets checked there against the XBRL Assets fact); no line of the filing recorded, so all estimated.
+S["ms_q2_26"] = ("Morgan Stanley Form 10-Q, quarter ended 2026-06-30 (filed 2026-08-04, accession 0000895421-26-000212) "
+                 "https://www.sec.gov/Archives/edgar/data/895421/000089542126000212/", "filing")
+for item, v, how in (("total_assets", 1675.057, "total assets of the 10-Q balance sheet (1,420.270 at 2025-12-31)"),
+                     ("book_equity", 116.329, "Morgan Stanley shareholders' equity (111.632 at 2025-12-31)"),
+                     ("total_liabilities", 1558.728, "total assets 1,675.057 − shareholders' equity 116.329 (non-controlling interests, ~1, "
+                                                     "left in liabilities)"),
+                     ("total_debt", 392.556, "borrowings of the 10-Q balance sheet (147.514 of them at fair value)")):
+    est("morgan_stanley", item, v, "2026-06-30", how + "; figure as tabulated from the filing in a public reading of it, no line of "
+        "the filing recorded", source=S["ms_q2_26"][0])
 # MUFG (JPY at 155 per USD)
 put("mufg", "total_assets", 2697.5, "2025-12-31", "mufg_9m_26", "total assets JPY 418,107.9 bn at 155 JPY/USD")
 put("mufg", "book_equity", 147.2, "2025-12-31", "mufg_9m_26", "total net assets JPY 22,809.8 bn at 155 JPY/USD")
