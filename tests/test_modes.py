@@ -70,11 +70,13 @@ def test_reverse_oracle_defaults_before_2029_is_confirmed_by_a_forward_run(to_20
 @pytest.mark.slow
 def test_reverse_private_credit_loses_more_than_x_by_2028_is_confirmed_by_a_forward_run(to_2028):
     """Issue 13: the most plausible freeze, slump and DeepSeek shock under which private-credit
-    lenders lose more than 10 USD bn of credit by the end of 2028 (the run's horizon), found by
-    the gradient search and confirmed by an independent forward run against the baseline."""
+    lenders lose more than X of credit by the end of 2028 (the run's horizon), found by the
+    gradient search and confirmed by an independent forward run against the baseline. X is 20
+    USD bn, just above what the configured central sizes cost private credit on the data of
+    issue 25 (17.6 bn: the centre itself must not be the answer)."""
     net, labels = to_2028
     shocks = {k: SHOCKS[k][0]() for k in ("private_credit_freeze", "demand_slump", "deepseek")}
-    X = 10.0
+    X = 20.0
     res = reverse_stress_test(net, labels, shocks, target("lender_loss", "oracle", "private_credit", X),
                               settings(starts=3, steps=60), PARAMS)
     assert res.found and res.margin > 0
