@@ -5,8 +5,9 @@
    outer jit;
 2. the batched Picard loop (one loop over the whole batch, compaction stages, the link form for
    sparse networks): each scenario's answer, steps, status and residual are the one-scenario
-   kernel's (``clear_one``), its implicit derivatives too, and a non-finite scenario is reported
-   alone.
+   kernel's (``clear_one``; a stop that a last-bit difference of the products moves is rare and
+   stays within the tolerance, ``_same_steps``), its implicit derivatives too, and a non-finite
+   scenario is reported alone.
 
 The helpers are the ones of tests/test_clearing.py (copied: test modules do not import each
 other); checks run on the host in numpy.
@@ -121,7 +122,7 @@ def test_batched_equals_single_scenarios_and_jit(method):
 # solve_clearing(method="picard") on a batch runs one loop over the whole batch (stages that
 # gather the scenarios still running into smaller batches; a link form for sparse networks),
 # not vmap of the one-scenario loop. Each scenario's answer, steps and status must be the
-# one-scenario kernel's.
+# one-scenario kernel's (up to a stop moved by a last-bit difference: _same_steps).
 
 
 def _clear_one_rows(net, E, F, params, **kw):
@@ -146,19 +147,37 @@ def test_batched_picard_stages_equal_one_scenario_kernel(stakes, monkeypatch):
     net = make_network(L, ext, C if stakes else None)
     rb = _solve(net, E, forced_default=F, params=params)
     r1 = _clear_one_rows(net, E, F, params)
-    assert np.all(rb.status == Status.OK) and len(np.unique(rb.iterations)) >= 3
-    np.testing.assert_array_equal(rb.iterations, r1.iterations)
+    assert np.all(rb.status == Status.OK) and np.all(r1.status == Status.OK) and len(np.unique(rb.iterations)) >= 3
+    same = _same_steps(rb, r1)
     np.testing.assert_array_equal(rb.defaulted, r1.defaulted)
-    np.testing.assert_allclose(rb.payments, r1.payments, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(rb.equity, r1.equity, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(rb.residual, r1.residual, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(rb.payments[same], r1.payments[same], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(rb.equity[same], r1.equity[same], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(rb.residual[same], r1.residual[same], rtol=0, atol=1e-12)
+    # where a last-bit difference moved the stop, both answers are within the tolerance (1e-12
+    # of each entity's obligations, default in float64) of the same fixed point
+    pbar = L.sum(1) + ext
+    assert np.all(np.abs(rb.payments - r1.payments) <= 2e-12 * pbar + 1e-14)
     # a cap reached in a later stage: status MAX_STEPS where the kernel says so, same steps
     cap = int(np.median(rb.iterations))
     rc, r1c = _solve(net, E, forced_default=F, params=params, max_iter=cap), _clear_one_rows(net, E, F, params, max_steps=cap)
-    np.testing.assert_array_equal(rc.status, r1c.status)
-    np.testing.assert_array_equal(rc.iterations, r1c.iterations)
-    np.testing.assert_allclose(rc.payments, r1c.payments, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(rc.status[same], r1c.status[same])
+    np.testing.assert_array_equal(rc.iterations[same], r1c.iterations[same])
+    np.testing.assert_allclose(rc.payments[same], r1c.payments[same], rtol=1e-12, atol=1e-12)
     assert 0 < np.sum(rc.status == Status.MAX_STEPS) < batch
+
+
+def _same_steps(rb, r1):
+    """Scenarios where the batched loop stopped at the kernel's step, asserting that the others
+    are rare and one chance to stop apart. The two run the same rule on the same iterates, but
+    XLA compiles their products apart (a batch of columns against a vmapped vector): the
+    iterates can differ in the last bit, and a stopping decision that sits on its threshold —
+    the certificate compares ratios of changes a few dozen ulps above the round-off floor —
+    can go either way (2 of 1,300 scenarios with cross-holdings here). The certificate is tried
+    at every other iterate, so the stop moves by two steps."""
+    same = rb.iterations == r1.iterations
+    assert same.mean() >= 0.99, f"{int((~same).sum())} scenarios stopped at another step"
+    assert np.all(np.abs(rb.iterations - r1.iterations) <= 2)
+    return same
 
 
 @pytest.mark.parametrize("stakes", [False, True], ids=["plain", "stakes"])
@@ -202,7 +221,7 @@ def test_batched_picard_link_form_for_sparse_networks():
     np.testing.assert_allclose(rb.payments, r1.payments, rtol=1e-11, atol=1e-11)
     np.testing.assert_allclose(rb.equity, r1.equity, rtol=1e-11, atol=1e-11)
     np.testing.assert_array_equal(rb.defaulted, r1.defaulted)
-    assert np.abs(rb.iterations - r1.iterations).max() <= 1   # summation order may move the last step
+    assert np.abs(rb.iterations - r1.iterations).max() <= 2   # summation order may move the stop (_same_steps)
     # the same network as a link list, eager and under jit (traced: indices from the one-hot rows)
     src, dst = np.nonzero(L)
     eye = np.eye(n)

@@ -13,7 +13,13 @@ runs the same Picard steps for the whole batch in one loop:
   (``[N, N] x [N, B]``), and the elementwise update and the per-scenario change run along the
   batch axis;
 * a per-scenario done mask: a scenario is frozen at the step where it converged (or went
-  non-finite), so its answer, step count and status are exactly the one-scenario loop's;
+  non-finite), so its answer, step count and status are the one-scenario loop's (the same
+  rule on the same iterates; the two compile their products apart, and a last-bit difference
+  can move a decision that sits on its threshold by one chance to stop);
+* two steps per turn of the loop: the stopping rule's certificate is tested at even
+  iterates only (:func:`stressgpu.channels.clearing.picard_certified`), so each scenario keeps
+  its iterate and its two-step change in buffers written every other step, and the odd step
+  tests only for a fixed point of the map as computed (a boolean reduction);
 * compaction in stages: once the scenarios still running fit a smaller batch (a share
   ``_SHRINK`` of the stage's), they are gathered into it, so converged scenarios stop costing
   work; the answer is written back by rows at the end of each stage;
@@ -52,9 +58,13 @@ from .clearing import (
     _picard_steps,
     _regimes,
     _top,
+    changes,
     check_no_self_loops,
     clear_one,
     map_from_assets,
+    picard_certified,
+    picard_certifies,
+    picard_quiet,
     stake_multiplier,
 )
 
@@ -142,9 +152,12 @@ def _stage_rows(b: int, n: int) -> list[int]:
     return caps
 
 
-def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None = None):
+def _picard_rows(net, e, forced, params, tol_eff, max_steps, links: _Links | None = None):
     """Picard from the top for every row of ``e`` ``[B, N]`` (module comment above), with the
-    one-scenario kernel's answer, steps and status (:func:`_picard`).
+    one-scenario kernel's answer, steps and status (:func:`_picard`): the same per-entity
+    stopping rule (:func:`~stressgpu.channels.clearing.picard_quiet` at every iterate,
+    :func:`~stressgpu.channels.clearing.picard_certified` at even ones), each scenario
+    carrying its iterate two steps back and the two-step change before it.
 
     Returns ``(p, v, g, steps, status)``, ``p``, ``v`` and the claims at the answer
     ``g = Πᵀp + C·V`` ``[B, N]`` (its assets are ``e + g``); ``v`` is None without stakes (the
@@ -165,17 +178,11 @@ def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None
         p, v, _ = map_from_assets(pbar, es, es + g, fs, pcols)
         return g, ((p, v) if stakes else (p,))
 
-    def moved(new, old):
-        # [B] bool: an entry moved by more than the threshold. A boolean reduction is a third
-        # of the cost of a maximum on XLA:CPU; NaN compares False, so a scenario that turns
-        # non-finite stops at once and the check at the answer reports it.
-        out = jnp.any(jnp.abs(new[0] - old[0]) > thresh, axis=0)
-        return out | jnp.any(jnp.abs(new[1] - old[1]) > thresh, axis=0) if stakes else out
-
     def select(go, new, old):
         return tuple(jnp.where(go[None, :], x, y) for x, y in zip(new, old))
 
     max_steps = jnp.asarray(max_steps, jnp.int32)
+    certify = picard_certifies(tol_eff)     # (False at the round-off floor: no history then)
     # Every scenario starts from the same payments (the top, p = pbar): the first step's
     # inflows Πᵀ·pbar are one vector for the whole batch, so that step needs no product.
     top_in = cols.inflows(pbar)                                        # [N, 1]
@@ -185,38 +192,63 @@ def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None
     else:
         z0 = (pbar,)
     g_top, z1 = image(e_t, f_t, z0, top_in)
-    big = moved(z1, z0)
-    z_all = select(big & (max_steps > 1), z1, tuple(jnp.broadcast_to(x, e_t.shape) for x in z0))
+    z0 = tuple(jnp.broadcast_to(x, e_t.shape) for x in z0)
+    big = ~picard_quiet(z0, z1, pbar, e_t, g_top)    # the top (k = 0): a fixed point of the map as computed?
+    z_all = select(big & (max_steps > 1), z1, z0)
+    # After the top: z_{k−2} at the last even k (the top itself) and the two-step change before it
+    hist_all = (z0, tuple(jnp.zeros_like(x) for x in z0))
     status_all = jnp.where(big, _RUNNING, int(Status.OK)).astype(jnp.int32)
     steps_all = jnp.ones((b,), jnp.int32)
     k = jnp.asarray(1, jnp.int32)
 
-    def run(es, fs, z, g, status, steps, k, limit):
+    def run(es, fs, z, hist, g, status, steps, k, limit):
+        # Two steps per turn of the loop, from an odd k: an odd iterate is tested for a fixed
+        # point only; an even one also for the certificate, and its iterate and two-step change
+        # are kept (for every scenario: only running ones ever read them), in buffers of their
+        # own (no array moves from one carried slot to another: XLA would copy it).
+        def one(z, hist, g, status, steps, k, even):
+            g, zn = image(es, fs, z, cols.inflows(z[0]))
+            live = (status == _RUNNING) & (k < max_steps)
+            done = picard_quiet(z, zn, pbar, es, g)
+            if even:
+                def certificate(ops):
+                    z, back, d_back, es, g = ops
+                    ok = picard_certified(z, back, d_back, pbar, es, g, tol_eff)
+                    # (kept where the scenario goes on; written through a selection on the
+                    # verdict, so that XLA updates the buffers in place after reading them)
+                    return ok, (select(~ok, z, back), select(~ok, changes(back, z), d_back))
+
+                def none(ops):
+                    return jnp.zeros(status.shape, bool), ops[1:3]
+
+                certified, hist = lax.cond(certify, certificate, none, (z, *hist, es, g))
+                done = done | certified
+            # at the cap the iterate is not moved: the answer keeps its computed image
+            z = select(live & ~done & (k + 1 < max_steps), zn, z)
+            status = jnp.where(live & done, int(Status.OK), status).astype(jnp.int32)
+            steps = steps + live.astype(jnp.int32)
+            return z, hist, g, status, steps, k + 1
+
         def cond(c):
             return (c[-1] > limit) & (c[-2] < max_steps)
 
         def body(c):
-            z, g, status, steps, k, _ = c
-            # For a scenario that stopped, z is its answer and this product recomputes its
+            z, hist, g, status, steps, k, _ = c
+            # For a scenario that stopped, z is its answer and the products recompute its
             # claims (kept unconditionally: no selection pass); for a running one ``g`` is
             # stale until the next step, which nobody reads.
-            g, zn = image(es, fs, z, cols.inflows(z[0]))
-            live = (status == _RUNNING) & (k < max_steps)
-            big = moved(zn, z)
-            # at the cap the iterate is not moved: the answer keeps its computed image
-            z = select(live & big & (k + 1 < max_steps), zn, z)
-            status = jnp.where(live & ~big, int(Status.OK), status).astype(jnp.int32)
-            steps = steps + live.astype(jnp.int32)
-            return z, g, status, steps, k + 1, jnp.sum(status == _RUNNING, dtype=jnp.int32)
+            z, hist, g, status, steps, k = one(z, hist, g, status, steps, k, False)
+            z, hist, g, status, steps, k = one(z, hist, g, status, steps, k, True)
+            return z, hist, g, status, steps, k, jnp.sum(status == _RUNNING, dtype=jnp.int32)
 
         running = jnp.sum(status == _RUNNING, dtype=jnp.int32)
-        return lax.while_loop(cond, body, (z, g, status, steps, k, running))[:-1]
+        return lax.while_loop(cond, body, (z, hist, g, status, steps, k, running))[:-1]
 
     caps = _stage_rows(b, n)
     # The loop's claims start as any [N, B] buffer that is free (the first step's payments):
     # the scenarios that stopped at the first step take the top's claims at the end instead.
-    z, g, status, steps, k = run(e_t, f_t, z_all, z1[0], status_all, steps_all, k,
-                                 caps[1] if len(caps) > 1 else 0)
+    z, hist, g, status, steps, k = run(e_t, f_t, z_all, hist_all, z1[0], status_all, steps_all, k,
+                                       caps[1] if len(caps) > 1 else 0)
     # The answer is kept by rows ([B, N]); each later stage gathers the scenarios still running
     # from the previous stage (rows: contiguous copies; work in proportion to that stage's size,
     # never B), and writes back every scenario it held when it ends.
@@ -233,9 +265,10 @@ def _picard_rows(net, e, forced, params, thresh, max_steps, links: _Links | None
         es = take(e, src_rows).T
         fs = f_t if forced is None else take(forced, src_rows).T
         z = tuple(take(x.T, at).T for x in z)
+        hist = tuple(tuple(take(x.T, at).T for x in h) for h in hist)
         status = jnp.where(valid, _RUNNING, int(Status.OK)).astype(jnp.int32)
         steps = jnp.full((cap,), k, jnp.int32)
-        z, g, status, steps, k = run(es, fs, z, jnp.zeros_like(es), status, steps, k, limit)
+        z, hist, g, status, steps, k = run(es, fs, z, hist, jnp.zeros_like(es), status, steps, k, limit)
         put = lambda whole, part: whole.at[orig].set(part, mode="drop", unique_indices=True)  # noqa: E731
         z_rows = tuple(put(w, x.T) for w, x in zip(z_rows, z))
         g_rows, status_all, steps_all = put(g_rows, g.T), put(status_all, status), put(steps_all, steps)
@@ -261,10 +294,8 @@ def _clear_rows(net, e, forced, params, tol, max_iter, links=None, sparse: bool 
         # alpha and beta given as plain numbers: constants to the compiler (alpha = beta = 1,
         # Eisenberg–Noe, then costs no multiplication and no [N, B] array of alpha·e)
         params_s = params_s._replace(alpha=ab[0], beta=ab[1])
-    scale = jnp.maximum(1.0, jnp.max(net_s.total_liabilities))
-    thresh = effective_tol(tol, e.dtype) * scale
     lk = _links(net_s, links) if sparse else None
-    p, v, g, steps, status = _picard_rows(net_s, e_s, forced_s, params_s, thresh, max_iter, lk)
+    p, v, g, steps, status = _picard_rows(net_s, e_s, forced_s, params_s, effective_tol(tol, e.dtype), max_iter, lk)
 
     # The check at the answer, for the whole batch at once, from the claims the loop kept
     # (elementwise: no product).
@@ -309,8 +340,10 @@ def solve_clearing(net, e: Array, *, forced_default: Array | None = None,
         their assets.
       params: Rogers–Veraart ``alpha``, ``beta`` (default 1, 1 = Eisenberg–Noe).
       method: ``"picard"``, ``"fictitious_default"`` (exact) or ``"hybrid"`` (module docstring).
-      tol: relative tolerance on the sup-norm change, times ``max(1, max pbar)`` (Picard);
-        default 1e-12 in float64 and 1e-6 in float32.
+      tol: relative tolerance on each entity's payment, as a share of its own obligations
+        (status ``OK``: ``|p_i − p*_i| ≤ tol · pbar_i`` for every entity, up to round-off:
+        :class:`~stressgpu.channels.clearing.ClearingResult`); default 1e-12 in float64 and
+        1e-6 in float32, floored at 16 ulps.
       max_iter: cap on Picard steps or exact rounds (default: 10 000 steps; ``2N + 2`` rounds).
       size: the exact solvers' cap on unknowns per round: an int, None (N), or ``"auto"``
         (concrete inputs: about 1.25 times the defaulters found by a few Picard steps, and
