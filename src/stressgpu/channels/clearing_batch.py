@@ -46,27 +46,11 @@ from jax import lax
 
 from .._types import Status
 from ..solvers import Solution, all_finite, effective_tol, implicit_fixed_point, worst
-from .clearing import (
-    _WARM_STEPS,
-    METHODS,
-    ClearingParams,
-    ClearingResult,
-    EdgeNetwork,
-    _clearing_theta,
-    _held,
-    _linearise,
-    _picard_steps,
-    _regimes,
-    _top,
-    changes,
-    check_no_self_loops,
-    clear_one,
-    map_from_assets,
-    picard_certified,
-    picard_certifies,
-    picard_quiet,
-    stake_multiplier,
-)
+from .clearing import _clearing_theta, _linearise, clear_one
+from .clearing_exact import _held, _regimes
+from .clearing_map import (_WARM_STEPS, METHODS, ClearingParams, ClearingResult, EdgeNetwork, check_no_self_loops,
+                           map_from_assets, stake_multiplier)
+from .clearing_picard import _picard_steps, _top, changes, picard_certified, picard_certifies, picard_quiet
 
 Array = jax.Array
 
