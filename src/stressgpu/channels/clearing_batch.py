@@ -226,6 +226,9 @@ def _picard_rows(net, e, forced, params, tol_eff, max_steps, links: _Links | Non
             return z, hist, g, status, steps, k, jnp.sum(status == _RUNNING, dtype=jnp.int32)
 
         running = jnp.sum(status == _RUNNING, dtype=jnp.int32)
+        # Not solvers.iterate: the driver keeps one status for one iterate, while here every
+        # scenario (column) carries its own status and stop step (the one-scenario kernel's, which
+        # does run through the driver), and the stage ends when few enough still run to compact.
         return lax.while_loop(cond, body, (z, hist, g, status, steps, k, running))[:-1]
 
     caps = _stage_rows(b, n)

@@ -15,7 +15,8 @@ Array = jax.Array
 
 
 def _picard_steps(net, e, forced, params, z, k: int):
-    """``k`` applications of the clearing map to ``z = (p, V)``."""
+    """``k`` applications of the clearing map to ``z = (p, V)`` (a fixed count, the hybrid's warm
+    start: not a fixed-point loop, so not through :func:`stressgpu.solvers.iterate`)."""
     def one(_, z):
         return clearing_map(net, e, z[0], z[1], forced, params)[:2]
     return lax.fori_loop(0, k, one, z)
