@@ -27,6 +27,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -68,7 +69,12 @@ class Tables:
 
 
 def default_data_dir() -> Path:
-    """The embedded dataset: ``data/`` at the repository root."""
+    """The embedded dataset: inside the installed package (``stressgpu/_data``, copied there by
+    the build, as :func:`stressgpu.config.package_dir` finds it for the command line), else
+    ``data/`` at the repository root of a source checkout."""
+    shipped = resources.files("stressgpu") / "_data"
+    if shipped.is_dir():
+        return Path(str(shipped))
     return Path(__file__).resolve().parents[3] / "data"
 
 
