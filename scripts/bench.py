@@ -1109,13 +1109,13 @@ def markdown(R) -> str:
         L.append("")
         L.append("Accuracy: the kernel stops on the per-entity rule (docs/model.md §5.2): status ok means every "
                  "entity's payment within tol_eff (16 ulps in float32) of the exact fixed point, relative to its own "
-                 "obligations, up to round-off; the speeds above are at that accuracy. *max |p − p\*|/pbar_i* = the "
+                 "obligations, up to round-off; the speeds above are at that accuracy. *max |p − p\\*|/pbar_i* = the "
                  "largest such distance measured against float64 fictitious default on the first scenarios (kernel; "
                  "the naive loop, which stops on the batch's largest change below tol × max(1, max pbar)).")
         L.append("")
         L.append("| N | B | form | links | default share | iters mean (max; naive) | kernel scen/s | naive scen/s | "
                  "NumPy scen/s | kernel/naive | kernel/NumPy | bare mm FLOP/s | useful/bare | max abs Δp naive, NumPy | "
-                 "max \|p − p\*\|/pbar_i kernel (naive; n) |")
+                 "max \\|p − p\\*\\|/pbar_i kernel (naive; n) |")
         L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for v in vs:
             L.append(f"| {v['N']} | {v['B']:,} | {v['form']} | {v['links']:,} | {100 * v['entity_default_share']:.1f} % | "

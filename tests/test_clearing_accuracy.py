@@ -27,6 +27,8 @@ N = 50 with default costs runs in the fast suite; Eisenberg–Noe, N = 500 and c
 marked slow.
 """
 import functools
+import importlib.util
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -47,20 +49,18 @@ SHOCK = 0.2       # common shock scale: 12–40 % of entities default
 # --------------------------------------------------------------------------- the family
 
 
+def _load_bench():
+    """scripts/bench.py as a module: the family is its ``lognormal_network`` (one definition)."""
+    spec = importlib.util.spec_from_file_location("stressgpu_bench", Path(__file__).parents[1] / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _lognormal_network(n, rng, degree=8.0):
-    """scripts/bench.py's ``lognormal_network``: entity sizes s ~ lognormal(0, 1.5); links
-    Erdős–Rényi (mean degree ``degree``) with lognormal weights; interbank debt 30 % and external
-    debt 60 % of size; external assets leave an 8 % buffer when everyone pays in full."""
-    s = rng.lognormal(0.0, 1.5, n)
-    mask = rng.random((n, n)) < min(1.0, degree / n)
-    np.fill_diagonal(mask, False)
-    raw = np.where(mask, rng.lognormal(0.0, 1.0, (n, n)) * np.sqrt(s)[None, :], 0.0)
-    rs = raw.sum(1, keepdims=True)
-    L = np.where(rs > 0, raw / np.where(rs > 0, rs, 1.0) * 0.3 * s[:, None], 0.0)
-    ext = 0.6 * s
-    pbar = L.sum(1) + ext
-    e0 = np.maximum(pbar + 0.08 * s - L.sum(0), 0.05 * s)
-    return L, ext, e0
+    """scripts/bench.py's ``lognormal_network``: ``(L, ext, e0)``."""
+    net = _load_bench().lognormal_network(n, rng, degree)
+    return net["L"], net["ext"], net["e0"]
 
 
 def _cross_holdings(rng, n):
