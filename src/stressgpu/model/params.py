@@ -67,6 +67,17 @@ class ModelParams:
     risk_free: float = _MODEL.risk_free
     equity_premium: float = _MODEL.equity_premium
     non_ai_growth: float = _MODEL.non_ai_growth
+    growth_fade_years: float = _MODEL.growth_fade_years
+    terminal_growth: float = _MODEL.terminal_growth
+    reversion_years: float = _MODEL.reversion_years
+    # Lenders' underwriting and distress decisions (§4).
+    max_leverage: float = _MODEL.max_leverage
+    min_interest_cover: float = _MODEL.min_interest_cover
+    max_ltv: float = _MODEL.max_ltv
+    backlog_advance: float = _MODEL.backlog_advance
+    round_size_elasticity: float = _MODEL.round_size_elasticity
+    opex_cut_per_year: float = _MODEL.opex_cut_per_year
+    opex_cut_cost: float = _MODEL.opex_cut_cost
     # How the model runs, not what it computes (not in the run configuration's model.*).
     record_paths: bool = _switch(False)   # also return cash, net-worth and payout paths [T, N]
     tile: int = _switch(CPU_TILE)         # scenarios per tile inside a batch (0: no tiling, as on a GPU)
