@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .schema import (AI_SHARE_ITEMS, ESTIMATED_SOURCE_TYPES, FRACTION_ITEMS, INSTRUMENTS, NONNEG_ITEMS,
-                     REQUIRED_ITEMS, SCHEDULES, SPREAD_INSTRUMENTS)
+from .schema import (AI_SHARE_ITEMS, CONTRACT_TYPES, ESTIMATED_SOURCE_TYPES, FRACTION_ITEMS, INSTRUMENTS,
+                     NONNEG_ITEMS, OPERATING_KINDS, REQUIRED_ITEMS, SCHEDULES, SPREAD_INSTRUMENTS, UNBINDING_TYPES)
 
 _NEEDS = {  # columns a link of each kind must fill
     "debt": ("rate", "rate_type", "start", "end", "schedule", "seniority", "collateral"),
@@ -94,6 +94,18 @@ def _references(t, files, out):
         _unknown(t.credit_quotes, "entity_id", ids, files["credit_quotes"], "entity id", "entities.csv "
                  "(quotes are kept only for borrowers of the network)", out)
     _unknown(t.schedules, "link_id", set(t.links["link_id"]), files["schedules"], "link id", "links.csv", out)
+    kinds = dict(zip(t.entities["id"], t.entities["kind"]))
+    for name in ("market_access", "funding_plans"):  # data v3: rows of operating firms only
+        df = getattr(t, name, None)
+        if df is None or df.empty:
+            continue
+        _unknown(df, "entity_id", ids, files[name], "entity id", "entities.csv", out)
+        kind = df["entity_id"].map(kinds)
+        bad = df[kind.notna() & ~kind.isin(OPERATING_KINDS)]
+        for v, rows in bad.groupby("entity_id", sort=False).groups.items():
+            out.append((files[name], int(rows[0]), "entity_id",
+                        f"{v!r} is not an operating firm (kind {kinds[v]!r}); {name}.csv has rows for the kinds "
+                        f"{', '.join(OPERATING_KINDS)}{_rows(rows)}"))
     n_outside = int((t.entities["kind"] == "outside").sum())
     if n_outside != 1:
         out.append((files["entities"], None, "kind", f"exactly one entity of kind 'outside' is needed, found {n_outside}"))
@@ -221,14 +233,73 @@ def loss_estimate_rules(df: pd.DataFrame, file: str) -> list[tuple]:
     return out
 
 
+def contract_type_rules(df: pd.DataFrame, file: str) -> list[tuple]:
+    """The rules of ``links.csv``'s ``contract_type`` column (data v3; the column may be absent):
+
+    * every commitment names its type, and only commitments have one;
+    * a ``letter_of_intent`` or a ``revenue_share`` binds nothing (``take_or_pay`` 0): the first
+      happens only if the buyer deploys, the second follows the buyer's revenue."""
+    out: list[tuple] = []
+    if "contract_type" not in df or df.empty:
+        return out
+    com = df["kind"].eq("commitment")
+    typ = df["contract_type"]
+    for row in df.index[com & typ.isna()]:
+        out.append((file, int(row), "contract_type", f"a commitment needs its contract_type (one of {', '.join(CONTRACT_TYPES)})"))
+    for row in df.index[~com & typ.notna()]:
+        out.append((file, int(row), "contract_type", f"contract_type is only for commitments (this row is a "
+                    f"{df.at[row, 'kind']} link, got {typ.at[row]!r})"))
+    top = df["take_or_pay"] if "take_or_pay" in df else pd.Series(np.nan, index=df.index)
+    for row in df.index[com & typ.isin(UNBINDING_TYPES) & top.fillna(0).gt(0)]:
+        out.append((file, int(row), "take_or_pay", f"a {typ.at[row]} binds nothing: take_or_pay must be 0 "
+                    f"(got {num(top.at[row])}); the {'letter lapses unless the buyer deploys' if typ.at[row] == 'letter_of_intent' else 'share follows the buyer revenue'} (usage_share)"))
+    return out
+
+
+def _duplicates(df: pd.DataFrame, cols: list[str], file: str, what: str) -> list[tuple]:
+    """One problem per repeated key: the later row, naming the first."""
+    out: list[tuple] = []
+    key = df[cols].astype(str).agg("|".join, axis=1)
+    first: dict[str, int] = {}
+    for row, k in key.items():
+        if k in first:
+            shown = repr(df.at[row, cols[0]]) if len(cols) == 1 else repr(tuple(df.loc[row, cols]))
+            out.append((file, int(row), cols[-1], f"duplicate {what} {shown}: also row {first[k]}"))
+        else:
+            first[k] = int(row)
+    return out
+
+
+def market_access_rules(df: pd.DataFrame, file: str) -> list[tuple]:
+    """One row per (entity, market) in ``market_access.csv``."""
+    return _duplicates(df, ["entity_id", "market"], file, "(entity_id, market)") if not df.empty else []
+
+
+def funding_plan_rules(df: pd.DataFrame, file: str) -> list[tuple]:
+    """``funding_plans.csv``: unique ``plan_id``; a window that does not end before it starts."""
+    if df.empty:
+        return []
+    out = _duplicates(df, ["plan_id"], file, "plan_id")
+    for row in df.index[df["start"].notna() & df["end"].notna() & (df["end"] < df["start"])]:
+        out.append((file, int(row), "end", f"ends ({df.at[row, 'end'].date()}) before it starts ({df.at[row, 'start'].date()})"))
+    return out
+
+
 def table_rules(name: str, df: pd.DataFrame, file: str) -> list[tuple]:
     """A table's own rules beyond its schema, checked before any cross-table rule: provenance
-    (:func:`provenance`), and the row rules of ``credit_quotes`` and ``loss_estimates``."""
+    (:func:`provenance`), links' contract types, and the row rules of ``credit_quotes``,
+    ``loss_estimates``, ``market_access`` and ``funding_plans``."""
     out = provenance(name, df, file)
-    if name == "credit_quotes":
+    if name == "links":
+        out += contract_type_rules(df, file)
+    elif name == "credit_quotes":
         out += credit_quote_rules(df, file)
     elif name == "loss_estimates":
         out += loss_estimate_rules(df, file)
+    elif name == "market_access":
+        out += market_access_rules(df, file)
+    elif name == "funding_plans":
+        out += funding_plan_rules(df, file)
     return out
 
 

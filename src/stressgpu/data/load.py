@@ -6,7 +6,8 @@ rejects NaN and infinities in any cell and dates not written ``YYYY-MM-DD``, val
 against its pandera schema and its own row rules, then the rules that span tables, and returns typed
 :class:`Tables`. The required tables are ``entities``, ``balance_sheets``, ``holdings`` and ``links``;
 ``schedules``, ``sector_totals``, ``credit_quotes`` (market quotes on the borrowers: a quote on a
-firm not in ``entities.csv`` is an error) and ``loss_estimates`` may be absent (empty frames).
+firm not in ``entities.csv`` is an error), ``loss_estimates``, ``market_access`` and ``funding_plans``
+(data v3: markets each operating firm has used, raises it plans) may be absent (empty frames).
 Any problem stops the load with a :class:`DataError` that lists every bad cell as (file, row,
 column, message).
 
@@ -48,8 +49,10 @@ _log = logging.getLogger(__name__)
 class Tables:
     """The validated tables. ``balance_sheets`` is long (one row per entity and item);
     :meth:`items` pivots it to one row per entity. The optional tables (``schedules``,
-    ``sector_totals``, ``credit_quotes``, ``loss_estimates``) are empty frames, with their columns,
-    when their file is absent."""
+    ``sector_totals``, ``credit_quotes``, ``loss_estimates``, and data v3's ``market_access`` — one row
+    per operating firm and market it has raised money in — and ``funding_plans`` — one row per raise
+    planned for 2026-2030) are empty frames, with their columns, when their file is absent.
+    ``links.contract_type`` (data v3) is empty for every link when the column is absent."""
 
     entities: pd.DataFrame
     balance_sheets: pd.DataFrame
@@ -61,6 +64,8 @@ class Tables:
     sector_totals: pd.DataFrame | None = None
     credit_quotes: pd.DataFrame | None = None
     loss_estimates: pd.DataFrame | None = None
+    market_access: pd.DataFrame | None = None
+    funding_plans: pd.DataFrame | None = None
 
     def items(self) -> pd.DataFrame:
         """Balance-sheet items as an ``[entity x item]`` frame in ``entities`` order (NaN where absent)."""
@@ -259,6 +264,8 @@ def _validate(df: pd.DataFrame, name: str, directory: Path) -> pd.DataFrame:
     bad = table_rules(name, out, file)  # the table's own rules (provenance, quotes), before any cross-table rule
     if bad:
         raise DataError(bad)
+    if name == "links" and "contract_type" not in out:  # a network written before data v3: no types
+        out["contract_type"] = pd.Series(None, index=out.index, dtype=object)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Schemas of the tables in ``data/`` (schema v2, documented in ``data/SCHEMA.md``), as pandera models.
+"""Schemas of the tables in ``data/`` (schema v2.4, documented in ``data/SCHEMA.md``), as pandera models.
 
 Only per-column rules live here; rules that span rows or tables (ids that must exist, a
 borrower's in-network debt below its total debt, schedules that add up, sector totals, …) are
@@ -14,7 +14,8 @@ from .._types import KINDS, LENDER_KINDS
 
 __all__ = ["KINDS", "LENDER_KINDS", "ASSET_CLASSES", "LINK_KINDS", "ITEMS", "SCHEMAS", "ROLES",
            "SOURCE_TYPES", "PROVENANCE_TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "NONEMPTY_TABLES", "DATE_FORMAT",
-           "SCHEMA_VERSION", "QUOTE_INSTRUMENTS", "SPREAD_INSTRUMENTS", "LOSS_LENDER_KINDS", "OUTLOOKS", "MAX_SPREAD_BP"]
+           "SCHEMA_VERSION", "QUOTE_INSTRUMENTS", "SPREAD_INSTRUMENTS", "LOSS_LENDER_KINDS", "OUTLOOKS", "MAX_SPREAD_BP",
+           "CONTRACT_TYPES", "FULLY_BINDING_TYPES", "UNBINDING_TYPES", "MARKETS", "OPERATING_KINDS"]
 
 SCHEMA_VERSION = 2
 
@@ -48,6 +49,14 @@ INSTRUMENTS = {
 }
 SCHEDULES = {"debt": ("bullet", "amortising", "table"), "facility": ("bullet",),
              "commitment": ("even", "table"), "equity_stake": ()}
+# Contract types of commitments (data/SCHEMA.md, links.csv `contract_type`; data v3). What binds the
+# buyer follows from the type: cloud capacity, leases, firm orders and power purchases bind in full
+# (take_or_pay 1) unless the source states a usage-based or cancellable part; a letter of intent
+# binds nothing (it happens only if the buyer deploys); a revenue share follows the buyer's revenue.
+CONTRACT_TYPES = ("cloud_capacity", "lease", "firm_order", "letter_of_intent", "power_purchase", "revenue_share",
+                  "investment")
+FULLY_BINDING_TYPES = ("cloud_capacity", "lease", "firm_order", "power_purchase")
+UNBINDING_TYPES = ("letter_of_intent", "revenue_share")   # take_or_pay must be 0
 SENIORITIES = ("senior_secured", "senior_unsecured", "subordinated", "mezzanine", "equity_like")
 COLLATERAL = ("none", "ai_hardware", "dc_real_estate", "contracts", "equity_pledge", "all_assets",
               "lp_commitments", "loan_portfolio", "parent_guarantee")
@@ -194,6 +203,8 @@ LINKS = pa.DataFrameSchema(
         "take_or_pay": _fraction(),
         "usage_share": _fraction(),
         "termination_fee_usd_bn": _money(),
+        # added in v2.4 (data v3): commitments only; optional column (absent: empty for every link)
+        "contract_type": pa.Column(str, _isin(CONTRACT_TYPES, "contract_type"), nullable=True, required=False),
         "prepayment_share": pa.Column(float, _FRACTION, nullable=True, coerce=True, required=False),  # added in v2.1
         "finances": pa.Column(str, nullable=True),
         "pair_id": pa.Column(str, nullable=True),
@@ -287,13 +298,46 @@ LOSS_ESTIMATES = pa.DataFrameSchema(
     name="loss_estimates.csv",
 )
 
+# ------------------------------------------------------------ market access and funding plans (data v3)
+# Markets a firm can raise money in (MODEL.md v3 §2, §4): a firm has access to a market when it has done
+# such a deal (market_access.csv); funding_plans.csv lists the raises announced or planned for 2026-2030.
+MARKETS = ("ig_bond", "hy_bond", "convertible", "bank_loan", "private_credit", "abs", "equity_listed", "equity_round",
+           "vendor_financing")
+# Kinds of entities that run a business and fund it (the rows of market_access and funding_plans).
+OPERATING_KINDS = ("chipmaker", "hyperscaler", "ai_lab", "neocloud", "datacenter_spv", "utility", "investor")
+
+MARKET_ACCESS = pa.DataFrameSchema(
+    {
+        "entity_id": pa.Column(str, _ID),
+        "market": pa.Column(str, _isin(MARKETS, "market")),
+        "evidence": pa.Column(str, pa.Check.str_length(min_value=3, error="evidence is required: the deal done in this market")),
+        **_provenance(),
+    },
+    name="market_access.csv",
+)
+
+FUNDING_PLANS = pa.DataFrameSchema(
+    {
+        "plan_id": pa.Column(str, _ID),
+        "entity_id": pa.Column(str, _ID),
+        "market": pa.Column(str, _isin(MARKETS, "market")),
+        "amount_usd_bn": _money(nullable=False),
+        "start": pa.Column(pa.DateTime, coerce=True),
+        "end": pa.Column(pa.DateTime, coerce=True),
+        **_provenance(),
+    },
+    name="funding_plans.csv",
+)
+
 SCHEMAS = {"entities": ENTITIES, "balance_sheets": BALANCE_SHEETS, "holdings": HOLDINGS, "links": LINKS,
            "schedules": SCHEDULE_ROWS, "sector_totals": SECTOR_TOTALS, "credit_quotes": CREDIT_QUOTES,
-           "loss_estimates": LOSS_ESTIMATES}
+           "loss_estimates": LOSS_ESTIMATES, "market_access": MARKET_ACCESS, "funding_plans": FUNDING_PLANS}
 REQUIRED_TABLES = ("entities", "balance_sheets", "holdings", "links")
 # Absent file: no rows. credit_quotes and loss_estimates are read and checked but change no number of a
 # run (stressgpu.credit_market reads the quotes for the data report).
-OPTIONAL_TABLES = ("schedules", "sector_totals", "credit_quotes", "loss_estimates")
+# market_access and funding_plans (data v3) describe operating firms' funding; a user's own network may leave
+# them out.
+OPTIONAL_TABLES = ("schedules", "sector_totals", "credit_quotes", "loss_estimates", "market_access", "funding_plans")
 # Tables that must have at least one data row: every required table (a header-only holdings.csv
 # would silently reclassify every external asset; a header-only links.csv would leave every
 # schedule row pointing nowhere).
