@@ -2,26 +2,45 @@
 
 Shareholders of firm i receive, each quarter t of the path, the dividends and buybacks it pays
 less the new equity it raises (dilution is a negative flow to them), and at the horizon T own
-its cash and a terminal value: the last year's operating cash flow after interest, ``X_i``,
-growing at a constant rate ``g_i`` for ever (Gordon 1959):
+its cash and a terminal value: the last year's operating cash flow after interest and upkeep,
+``X_i``, growing on a **two-stage fade** (docs/model.md §6):
 
-    V_i = Σ_t δ_i^(t+1) (payout_i,t) + δ_i^T (cash_i,T − cash_i,0 + X_i (1 + g_i) / (r_i − g_i)),
-    δ_i = (1 + r_i)^(−1/4),   r_i = r_f + Δr + β_i · ERP + a_i · π_AI,
+    V_i = Σ_t δ_i^(t+1) payout_i,t + δ_i^T (cash_i,T − cash_i,0 + X_i · F(r_i, g0_i)),
+    δ_i = (1 + r_i)^(−1/4),   r_i = r_f + Δr + β_i · (ERP + ΔERP) + a_i · π_AI,
 
 with ``β_i`` the equity's market beta (data/market_moves/betas.csv; 1 where none is
-published), ``ERP`` the equity risk premium, ``a_i`` the firm's AI exposure (1 for labs,
-neoclouds and data-centre vehicles, its AI revenue share otherwise) and ``π_AI`` the AI risk
-premium, a shock size. Writing ``V = head + tail · (1 + g) / (r − g)`` with
-``head = Σ δ^(t+1) payout + δ^T (cash_T − cash_0)`` and ``tail = δ^T X``, the growth rate that makes the
-no-shock value equal the data's market capitalisation (or last valuation) ``M`` is closed-form:
+published), ``ERP`` the equity risk premium and ``ΔERP`` a shock's shift of it, ``a_i`` the
+firm's AI exposure (1 for labs, neoclouds and data-centre vehicles, its AI revenue share
+otherwise) and ``π_AI`` the AI risk premium, a shock size.
 
-    m = (M − head) / tail,   g = (m r − 1) / (1 + m)            (needs tail > 0 and M > head),
+The terminal multiple ``F`` is the value at the horizon of a unit cash flow whose growth in
+year k after the horizon fades *linearly* from the near-term rate ``g0`` to the long-run rate
+``g∞`` over ``n = growth_fade_years`` years, then stays at ``g∞`` for ever (Gordon 1959 for the
+tail):
 
-the market's *priced-in growth*. A shocked scenario keeps each firm's ``g`` (the market's view
-of the long run) and changes its path, its terminal cash flow and its discount rate; a firm
-that defaults is worth nothing to its shareholders. (Where no growth rate reproduces the data —
-a lab whose last modelled year still loses money — the growth is a fallback and the market's
-extra terminal cash flow is solved instead: :func:`priced_in`.) Pure functions of arrays, ``[N]`` per entity.
+    g_k = g∞ + (g0 − g∞) · max(0, 1 − (k − 1)/n),   L_k = Π_{j≤k} (1 + g_j),
+    F = Σ_{k=1..K} L_k (1 + r)^(−k) + L_K (1 + r)^(−K) (1 + g∞) / (r − g∞),   K = 50 ≥ n.
+
+Linear, not geometric: the excess growth is gone after exactly ``n`` years (the "fade period"
+of the H-model, Fuller & Hsia 1984, and of Damodaran's three-stage model, whose transition
+phase lowers growth in equal steps), so the stated horizon means what it says and the Gordon
+tail starts at ``g∞``; a geometric fade never reaches ``g∞``, and cutting it at ``n`` years
+would jump. The long-run rate is ``g∞ = min(terminal_growth, r − 0.02)``: at least two
+percentage points below every discount rate (:data:`MIN_TERMINAL_SPREAD`), so the tail's
+multiple ``(1 + g∞)/(r − g∞)`` is at most about 51 whatever a shock does to ``r`` (at the
+data's no-shock rates, 7–20 %, it is 6–25).
+
+The near-term growth ``g0`` that makes the no-shock value equal the data's market
+capitalisation (or last valuation) ``M`` — the market's *priced-in growth* — solves
+``tail · F(r, g0) = M − head`` (``head``: the discounted payouts and cash built, ``tail = δ^T
+X``). ``F`` rises strictly in ``g0`` (every ``L_k`` does while ``1 + g_j > 0``), so for ``tail >
+0`` the root in ``[−0.5, 1]`` is unique: bisection, then one Newton step that carries the
+derivative (implicit function theorem). A shocked scenario keeps each firm's ``g0`` and ``g∞``
+(the market's view of the future) and changes its path, its terminal cash flow and its discount
+rate; a firm that defaults is worth nothing to its shareholders. Where no ``g0`` in the range
+reproduces the data — a lab whose last modelled year still loses money, or a value far above
+what its terminal cash flow can carry — the growth is ``g∞`` and the market's extra terminal
+cash flow is solved instead: :func:`priced_in`. Pure functions of arrays, ``[N]`` per entity.
 """
 from __future__ import annotations
 
@@ -37,7 +56,14 @@ from .params import ModelParams
 from .value_chain import ai_shares_at
 
 PURE_AI_KINDS = ("ai_lab", "neocloud", "datacenter_spv")
-GROWTH_FLOOR = -0.5   # a priced-in growth below this means the data's value is below the path's own
+# The near-term growth g0 is solved in [GROWTH_LOW, GROWTH_HIGH]: below −50 % a year the data's
+# value is below the path's own; above +100 % a year (beyond any sell-side long-term growth
+# estimate) the value is carried by an extra terminal cash flow instead (:func:`priced_in`).
+GROWTH_LOW, GROWTH_HIGH = -0.5, 1.0
+BISECTION_STEPS = 60          # halvings of [−0.5, 1]: the bracket ends 1.3e-18 wide (float64 round-off)
+FADE_YEARS_MAX = 50           # years of the fade summed term by term: growth_fade_years' upper bound
+MIN_TERMINAL_SPREAD = 0.02    # g∞ ≤ r − 2 %: the Gordon tail's multiple stays below about 51
+_DEFAULTS = ModelParams()
 
 
 class ValueParts(NamedTuple):
@@ -50,10 +76,64 @@ class ValueParts(NamedTuple):
 class PricedIn(NamedTuple):
     """What the no-shock market value implies (docs/model.md §6), ``[N]`` each."""
 
-    growth: jax.Array   # long-run growth of the terminal cash flow
+    growth: jax.Array   # g0: near-term growth of the terminal cash flow (first year after the horizon)
     extra: jax.Array    # USD bn per year: terminal cash flow the market expects beyond the path's own
     solved: jax.Array   # bool: the value reproduces the data's market value or valuation
     by_growth: jax.Array  # bool: ... through the growth rate alone (extra = 0)
+    long_run: jax.Array   # g∞ before the rate guard: terminal_growth (0 for a firm without a data value)
+    fade_years: jax.Array  # n: years over which g0 fades linearly to g∞ (0: g0 in the first year only)
+
+
+def fade_growth(g0, g_inf, fade_years) -> jax.Array:
+    """``[N, K]`` growth of the terminal cash flow in years k = 1..K after the horizon: ``g0``
+    fading linearly to ``g_inf`` over ``fade_years`` (module docstring), ``[N]`` each."""
+    k = _years(g0, 0)                                                 # k − 1
+    w = jnp.clip(1.0 - k / jnp.maximum(fade_years, 1e-9)[..., None], 0.0, 1.0)
+    return g_inf[..., None] + (g0 - g_inf)[..., None] * w
+
+
+def _years(like, first) -> jax.Array:
+    """``[1, K]`` (one leading axis per axis of ``like``): first, first + 1, ..., first + K − 1."""
+    k = jnp.arange(first, first + FADE_YEARS_MAX, dtype=jnp.result_type(like, float))
+    return k.reshape((1,) * jnp.ndim(like) + (FADE_YEARS_MAX,))
+
+
+def long_run_growth(rate, long_run) -> jax.Array:
+    """``[N]`` g∞: the long-run growth, at least :data:`MIN_TERMINAL_SPREAD` below the discount rate."""
+    return jnp.minimum(long_run, rate - MIN_TERMINAL_SPREAD)
+
+
+def tail_multiple(rate, g0, long_run, fade_years) -> jax.Array:
+    """``[N]`` F: the value at the horizon of a unit annual cash flow growing on the two-stage
+    fade from ``g0`` to ``g∞ = long_run_growth(rate, long_run)`` (module docstring), discounted
+    at ``rate`` (fraction per year). Finite for every ``rate`` ≥ 1 %; equals the Gordon multiple
+    ``(1 + g)/(r − g)`` when ``g0 = g∞ = g``."""
+    g_inf = long_run_growth(rate, long_run)
+    g = fade_growth(g0, g_inf, fade_years)
+    pv = jnp.cumprod(1.0 + g, axis=-1) * (1.0 + rate)[..., None] ** (-_years(rate, 1))   # L_k (1 + r)^(−k)
+    return pv.sum(-1) + pv[..., -1] * (1.0 + g_inf) / (rate - g_inf)
+
+
+def _bisect_growth(m, rate, long_run, fade_years) -> jax.Array:
+    """``[N]`` the g0 in [GROWTH_LOW, GROWTH_HIGH] with ``tail_multiple(g0) = m`` (where one
+    exists; the nearest end otherwise), by :data:`BISECTION_STEPS` halvings of the bracket."""
+    def step(_, bracket):
+        lo, hi = bracket
+        mid = 0.5 * (lo + hi)
+        below = tail_multiple(rate, mid, long_run, fade_years) < m
+        return jnp.where(below, mid, lo), jnp.where(below, hi, mid)
+
+    lo, hi = jnp.full_like(m, GROWTH_LOW), jnp.full_like(m, GROWTH_HIGH)
+    lo, hi = jax.lax.fori_loop(0, BISECTION_STEPS, step, (lo, hi))
+    return 0.5 * (lo + hi)
+
+
+def _newton_polish(g, m, rate, long_run, fade_years) -> jax.Array:
+    """One Newton step from the bisection's root ``g`` (held constant): the same number to
+    round-off, but differentiable in ``m`` and ``rate`` (implicit function theorem)."""
+    g = jax.lax.stop_gradient(g)
+    f, df = jax.jvp(lambda x: tail_multiple(rate, x, long_run, fade_years), (g,), (jnp.ones_like(g),))
+    return g - (f - m) / jnp.maximum(df, 1e-12)
 
 
 def ai_exposure(kind: jax.Array, ai_shares: jax.Array) -> jax.Array:
@@ -99,33 +179,46 @@ def value_parts(payout_pv, cash_built, ocf_last_year, rate, quarters: int) -> Va
     return ValueParts(payout_pv + d_T * cash_built, d_T * ocf_last_year, rate, d_T)
 
 
-def priced_in(target, parts: ValueParts, fallback_growth: float = 0.03) -> PricedIn:
-    """Solve each firm's priced-in growth so that the no-shock value equals ``target`` (market
-    cap or last valuation, USD bn; 0: none). Closed form (module docstring). Where the path's
-    terminal cash flow is not positive (a lab still losing money in its last modelled year) or
-    the target does not exceed the path's own value, no growth rate can do it: the growth is
-    ``fallback_growth`` and the market's extra terminal cash flow ``c`` solves
-    ``target = head + d_T (X + c)(1 + g)/(r − g)`` instead. Without a target nothing is solved."""
+def priced_in(target, parts: ValueParts, terminal_growth: float = _DEFAULTS.terminal_growth,
+              fade_years: float = _DEFAULTS.growth_fade_years) -> PricedIn:
+    """Solve each firm's priced-in near-term growth ``g0`` so that the no-shock value equals
+    ``target`` ``[N]`` (market cap or last valuation, USD bn; 0: none): ``tail · F(r, g0) = target
+    − head`` (module docstring), ``F`` rising in ``g0``, by bisection on [GROWTH_LOW, GROWTH_HIGH]
+    and a Newton step. Where the path's terminal cash flow is not positive (a lab still losing
+    money in its last modelled year) or no ``g0`` in that range reaches the target, the firm is
+    not solved *by growth*: ``g0 = g∞`` (no fade, a Gordon tail at ``g∞``) and the market's extra
+    terminal cash flow ``c`` solves ``target = head + d_T (X + c) F(r, g∞)`` instead (``by_growth``
+    False). Without a target nothing is solved: zero growth, no fade (the firm's own path).
+    ``terminal_growth`` (g∞ before the rate guard) and ``fade_years`` (``n``): the run's
+    :class:`~stressgpu.model.params.ModelParams` ``terminal_growth`` and ``growth_fade_years``."""
     head, tail, r, d_T = parts
     has = target > 0
+    long_run = jnp.where(has, terminal_growth, 0.0).astype(r.dtype)
+    n = jnp.where(has, fade_years, 0.0).astype(r.dtype)
     gap = target - head
-    ok = has & (tail > 0) & (gap > 0)
-    m = jnp.where(ok, gap / jnp.where(ok, tail, 1.0), 1.0)
-    g = (m * r - 1.0) / (1.0 + m)
-    by_growth = ok & (g > GROWTH_FLOOR)
-    g = jnp.where(by_growth, g, jnp.where(has, fallback_growth, 0.0))
-    spread = jnp.maximum(r - g, 1e-4)
-    extra = jnp.where(has & ~by_growth, (gap * spread / (1.0 + g) - tail) / d_T, 0.0)
-    return PricedIn(g, extra, has, by_growth)
+    m = gap / jnp.where(tail > 0, tail, 1.0)                      # the multiple F the target needs
+    reach = (tail_multiple(r, jnp.full_like(r, GROWTH_LOW), long_run, n) < m) \
+        & (m <= tail_multiple(r, jnp.full_like(r, GROWTH_HIGH), long_run, n))
+    by_growth = has & (tail > 0) & (gap > 0) & reach
+    m_safe = jnp.where(by_growth, m, 1.0 / r)                       # any finite multiple where unused
+    g0 = _newton_polish(_bisect_growth(m_safe, r, long_run, n), m_safe, r, long_run, n)
+    g_inf = long_run_growth(r, long_run)
+    g0 = jnp.where(by_growth, g0, g_inf)
+    extra = jnp.where(has & ~by_growth, (gap / tail_multiple(r, g_inf, long_run, n) - tail) / d_T, 0.0)
+    return PricedIn(g0, extra, has, by_growth, long_run, n)
+
+
+def terminal_value(parts: ValueParts, priced: PricedIn) -> jax.Array:
+    """``[N]`` USD bn: the terminal value discounted to t = 0, ``d_T (X + extra) F(r, g0)``."""
+    _, tail, r, d_T = parts
+    return (tail + d_T * priced.extra) * tail_multiple(r, priced.growth, priced.long_run, priced.fade_years)
 
 
 def market_value(parts: ValueParts, priced: PricedIn, defaulted) -> jax.Array:
-    """``[N]`` USD bn: the DCF value with the priced-in growth and extra terminal cash flow; 0
-    for a defaulted firm, and never below 0 (shareholders' liability is limited). Without a
+    """``[N]`` USD bn: the DCF value with the priced-in growth fade and extra terminal cash flow;
+    0 for a defaulted firm, and never below 0 (shareholders' liability is limited). Without a
     data value a firm is valued at zero growth (a firm's own path, nothing priced in)."""
-    head, tail, r, d_T = parts
-    spread = jnp.maximum(r - priced.growth, 1e-4)     # a shock that lowers r below g keeps the value finite
-    v = head + (tail + d_T * priced.extra) * (1.0 + priced.growth) / spread
+    v = parts.head + terminal_value(parts, priced)
     return jnp.where(defaulted, 0.0, jnp.maximum(v, 0.0))
 
 
@@ -139,13 +232,12 @@ def value_path(payout_path, parts: ValueParts, priced: PricedIn, defaulted_path)
     to come (payouts after t, the horizon's cash and terminal value), discounted to t; 0 from
     the quarter a firm defaults. ``payout_path`` ``[T, N]`` as recorded by the model
     (``record_paths``); ``defaulted_path`` ``[T, N]`` bool."""
-    head, tail, r, d_T = parts
+    head, r = parts.head, parts.rate
     T = payout_path.shape[0]
     t = jnp.arange(T, dtype=payout_path.dtype)[:, None]
     d = (1.0 + r) ** (-0.25)
     flows_pv = d[None, :] ** (t + 1.0) * payout_path                               # discounted to 0
-    terminal = head - flows_pv.sum(0) + (tail + d_T * priced.extra) * (1.0 + priced.growth) / jnp.maximum(
-        r - priced.growth, 1e-4)
+    terminal = head - flows_pv.sum(0) + terminal_value(parts, priced)
     later = jnp.cumsum(flows_pv[::-1], axis=0)[::-1] - flows_pv                    # flows after quarter t
     v = (later + terminal[None, :]) / d[None, :] ** (t + 1.0)
     return jnp.where(defaulted_path, 0.0, jnp.maximum(v, 0.0))
