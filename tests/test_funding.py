@@ -1,6 +1,7 @@
-"""stressgpu.model.funding (docs/model.md §4 Dividends, Funding order): the order facility →
-new debt → new equity → securities → capex cut, cash before funding, and which markets are open,
-on hand-worked numbers."""
+"""stressgpu.model.funding and stressgpu.model.lenders (docs/model.md §4 Dividends, Lenders,
+Funding order): the order facility → bonds → private credit → equity → securities → capex cut →
+opex cut, what lenders underwrite, cash before funding, rounds at value and which markets are
+open, on hand-worked numbers."""
 from functools import partial
 from types import SimpleNamespace as NS
 
@@ -12,7 +13,7 @@ from stressgpu._types import KINDS
 from stressgpu.model import ModelParams
 from stressgpu.model.contracts import Payments
 from stressgpu.model.debt_service import Service
-from stressgpu.model.funding import Cash, cash_before_funding, fund, fund_shortfall
+from stressgpu.model.funding import Cash, cash_before_funding, fund, fund_shortfall, round_size
 from stressgpu.model.revenue import Costs
 from stressgpu.model.state import Books, Credit
 
@@ -21,23 +22,26 @@ hot = partial(jax.nn.one_hot, dtype=jnp.float64)
 
 
 def test_fund_shortfall_takes_sources_in_order():
-    #            cash  min  facility debt equity assets capex
-    rows = a([[10.0, 5.0, 9, 9, 9, 9, 9],     # above its minimum: takes nothing
-              [-3.0, 2.0, 2, 2, 10, 10, 10],  # need 5: facility 2, debt 2, equity 1
-              [0.0, 4.0, 0, -1, 1, 1, 5],     # need 4: (negative debt room = 0) equity 1, assets 1, cut 2
-              [-10.0, 1.0, 1, 2, 3, 1, 2],    # need 11, rooms 9: cash −1, a missed payment
-              [0.5, 1.0, 0, 0, 0, 0, 0]])     # below its minimum but not below zero: no default
-    cash, min_cash, facility, debt, equity, assets, capex = rows.T
-    # By keyword: the signature puts capex_cuttable before asset_room, unlike the funding order.
-    r = jax.jit(fund_shortfall)(cash, min_cash, facility_room=facility, debt_room=debt, equity_room=equity,
-                                capex_cuttable=capex, asset_room=assets)
+    #            cash  min  facility bonds private equity assets capex opex
+    rows = a([[10.0, 5.0, 9, 9, 9, 9, 9, 9, 9],     # above its minimum: takes nothing
+              [-3.0, 2.0, 2, 1, 1, 10, 10, 10, 9],  # need 5: facility 2, bonds 1, private 1, equity 1
+              [0.0, 4.0, 0, -1, 0, 1, 1, 1, 5],     # need 4: (negative room = 0) equity 1, assets 1, capex 1, opex 1
+              [-10.0, 1.0, 1, 1, 1, 3, 1, 1, 1],    # need 11, rooms 9: cash −1, a missed payment
+              [0.5, 1.0, 0, 0, 0, 0, 0, 0, 0]])     # below its minimum but not below zero: no default
+    cash, min_cash, facility, bonds, private, equity, assets, capex, opex = rows.T
+    r = jax.jit(fund_shortfall)(cash, min_cash, facility, bonds, private, equity, assets, capex, opex)
     assert_allclose(r.facility, [0, 2, 0, 1, 0])
+    assert_allclose(r.bonds, [0, 1, 0, 1, 0])
+    assert_allclose(r.private, [0, 1, 0, 1, 0])
     assert_allclose(r.debt, [0, 2, 0, 2, 0])
     assert_allclose(r.equity, [0, 1, 1, 3, 0])
     assert_allclose(r.assets, [0, 0, 1, 1, 0])
-    assert_allclose(r.capex_cut, [0, 0, 2, 2, 0])
+    assert_allclose(r.capex_cut, [0, 0, 1, 1, 0])
+    assert_allclose(r.opex_cut, [0, 0, 1, 1, 0])
     assert_allclose(r.cash, [10, 2, 4, -1, 0.5])
     assert_array_equal(r.missed, [False, False, False, True, False])
+    # The unfunded gap: what only cuts or a missed payment covered.
+    assert_allclose(r.gap, [0, 0, 2, 3, 0])
 
 
 # Three firms: 0 a hyperscaler buying from 1 (a neocloud, also its lender), 2 a lab with a planned
@@ -53,9 +57,9 @@ CB_SVC = Service(a([3.0]), jnp.zeros(3), a([5.0]), a([0.0]))
 
 def cb(prepaid, t):
     pay = Payments(a([10, 0]), a([1, 0]), jnp.zeros(2), a([0, 2]), a([prepaid, 0]))
-    books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0))
-    return jax.jit(lambda p, tt: cash_before_funding(CB_NET, CB_F, books, jnp.ones(3), p, CB_SVC, CB_COSTS,
-                                                     a([8, 0, 0]), tt))(pay, a(t))
+    books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0), jnp.zeros(3))
+    return jax.jit(lambda p, tt: cash_before_funding(CB_NET, CB_F, ModelParams(), books, jnp.ones(3), p, CB_SVC,
+                                                     CB_COSTS, a([8, 0, 0]), a([1, 1, 1]), tt))(pay, a(t))
 
 
 def test_cash_before_funding_flows_and_dividends_from_cash_above_minimum():
@@ -77,66 +81,114 @@ def test_cash_before_funding_flows_and_dividends_from_cash_above_minimum():
     assert_allclose(c.cash, [10, 16, 2])
 
 
-# Four firms: 0 a listed hyperscaler (bonds), 1 a neocloud (private credit), 2 a bank, 3 a
-# private-credit fund. Links: e0 0 owes 2 (also the hyperscaler's new-debt link); e1 1 owes 3
-# (the neocloud's facility); e2 1 owes 3 (its new-debt link).
+def test_a_down_round_is_smaller_and_an_up_round_is_as_planned():
+    # Round size (value / last round)^2 below the last round's value, 1 above it.
+    assert_allclose(round_size(a([0.5, 1.0, 1.5, -1.0]), 2.0), [0.25, 1, 1, 0])
+    pay = Payments(a([10, 0]), a([1, 0]), jnp.zeros(2), a([0, 2]), a([0, 0]))
+    books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0), jnp.zeros(3))
+    c = cash_before_funding(CB_NET, CB_F, ModelParams(round_size_elasticity=2.0), books, jnp.ones(3), pay, CB_SVC,
+                            CB_COSTS, a([8, 0, 0]), a([1, 1, 0.5]), a(2.0))
+    assert_allclose(c.planned_equity, [0, 0, 4 * 0.25])                # the lab's 4 of plan, at value 0.5
+
+
+# Four firms: 0 a listed hyperscaler (bonds), 1 a neocloud (bonds and private credit), 2 a bank,
+# 3 a private-credit fund. Links: e0 0 owes 50 (also the hyperscaler's bond link), e1 1 owes 10
+# (its facility and its bond link), e2 1 owes 0 (its private-credit link, secured).
 FN = NS(kind=jnp.array([KINDS.index(k) for k in ("hyperscaler", "neocloud", "bank", "private_credit")]),
         debt_borrower=hot(jnp.array([0, 1, 1]), 4), debt_lender=hot(jnp.array([2, 3, 3]), 4),
-        capex_floor=a([0.5, 0.25, 0, 0]),
-        economy=NS(credit_market=jnp.array([1, 2, 0, 0]), min_cash=a([3, 1, 2, 0]), listed=a([1, 0, 0, 0]),
-                   market_value=a([800, 100, 0, 0]),
+        debt_rate=a([0.05, 0.10, 0.10]), capex_floor=a([0.5, 0.25, 0, 0]), equity_raise=a([0, 0, 0, 0]),
+        economy=NS(market_access=a([[1, 0], [1, 1], [0, 0], [0, 0]]), min_cash=a([3, 1, 2, 0]),
+                   listed=a([1, 0, 0, 0]), market_value=a([800, 100, 0, 0]), equity_rounds=a([0, 1, 0, 0]),
+                   debt_secured=a([0, 0, 1]),
                    facility_link=a([[0, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0]]),
-                   market_link=a([[1, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]])))
-FN_P = ModelParams(debt_leverage=3.0, plan_headroom=0.25, equity_issue_share=0.05)
-FN_BOOKS = Books(jnp.zeros(4), a([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 100], [0, 0, 0, 50]]), jnp.ones(4), a(1.0))
-FN_CREDIT = Credit(a([50, 10, 0]), a([0, 3, 0, 0]), a([1, 2, 0, 0]), jnp.zeros(3), jnp.zeros(3, bool))
-# OCF = 4·(revenue − variable − sticky) = 12, 8, 16, 4.
+                   market_link=a([[[1, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0]],
+                                  [[0, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]]])))
+FN_P = ModelParams(min_interest_cover=2.0, max_ltv=0.5, backlog_advance=0.8, equity_issue_share=0.05,
+                   round_share=0.16, round_size_elasticity=2.0, opex_cut_per_year=0.2, opex_cut_cost=0.5)
+# Hardware 40 (the neocloud's), listed stakes 0; securities: the bank 100, the fund 50.
+FN_BOOKS = Books(jnp.zeros(4), a([[0, 0, 0, 0], [40, 0, 0, 0], [0, 0, 0, 100], [0, 0, 0, 50]]), jnp.ones(4), a(1.0),
+                 jnp.zeros(4))
+FN_CREDIT = Credit(a([50, 10, 0]), a([0, 3, 0, 0]), jnp.zeros(4), jnp.zeros(3), jnp.zeros(3, bool))
+# Annual OCF = 4·(revenue − variable − sticky) = 12, 8, 16, 4; annual interest 4·(0.5, 0.25) = 2, 1.
 FN_COSTS = Costs(a([10, 10, 5, 1]), a([4, 4, 0, 0]), a([3, 4, 1, 0]))
+FN_SVC = Service(a([0.5, 0.25, 0.0]), jnp.zeros(4), jnp.zeros(3), a([50, 10, 0]))
 FN_CAPEX = a([20, 12, 0, 0])                                  # cuttable 10, 9
-PLAN_ROOM = a([4, 8, 0, 0])
+LEVERAGE = a([5.0, 4.0, 4.0, 4.0])
 
 
-def run_fund(cash, t, p=FN_P):
-    fn = jax.jit(partial(fund, FN, NS(credit_freeze_quarters=a(2.0)), p))
-    return fn(FN_BOOKS, FN_CREDIT, a([50, 10, 0]), Cash(a(cash), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4), a(0.5)),
-              FN_COSTS, FN_CAPEX, jnp.ones(4), PLAN_ROOM, a(t))
+def run_fund(cash, t, p=FN_P, backlog=(0, 0, 0, 0), value=(1, 1, 1, 1)):
+    f = NS(credit_freeze_quarters=a(2.0), rate_shift=a(0.0), spread_shift=a(0.0))
+    fn = jax.jit(partial(fund, FN, f, p))
+    return fn(FN_BOOKS, FN_CREDIT, FN_SVC, Cash(a(cash), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4), a(0.5)),
+              FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), a(value), jnp.zeros(4), LEVERAGE, a(t))
 
 
-def test_fund_private_credit_freeze_closes_the_neoclouds_market():
-    # Debt room: hyperscaler 1.25·4 + (3·12 − 50)⁺ − 1 = 4; neocloud frozen at t = 1.
-    # Equity room: 0.05·800/4·0.5 = 5 (listed only).
+def test_fund_lenders_decide_and_a_freeze_closes_private_credit():
+    # Hyperscaler (bonds): leverage 5·12 − 50 = 10, cover (12/2 − 2)/0.05 = 80 → 10.
+    # Neocloud: cash flow 4·8 − 10 = 22, cover (8/2 − 1)/0.10 = 30 → 22 in bonds; private credit
+    # lends max(22, 0.5·40 − 0) − 22 = 0 more. Frozen or not, the bond market lends on cash flow.
     fd = run_fund([-2, -5, -3, 10], 1.0)
+    uw = fd.underwriting
+    assert_allclose(uw.cash_flow, [10, 22, 64, 16])             # the bank and the fund have no market
+    assert_allclose(uw.secured, [0, 20, 0, 0])
+    assert_allclose(uw.bonds, [10, 22, 0, 0])
+    assert_allclose(uw.private, [0, 0, 0, 0])
     r = fd.result
     assert_allclose(r.facility, [0, 3, 0, 0])
-    assert_allclose(r.debt, [4, 0, 0, 0])
-    assert_allclose(r.equity, [1, 0, 0, 0])
+    assert_allclose(r.bonds, [5, 3, 0, 0])
     assert_allclose(r.assets, [0, 0, 5, 0])                     # the bank sells securities
-    assert_allclose(r.capex_cut, [0, 3, 0, 0])                  # the neocloud cuts capex instead
     assert_allclose(r.cash, [3, 1, 2, 10])
-    assert_allclose(fd.debt, [54, 13, 0])                       # new debt on e0, facility draw on e1
-    # Lenders swap securities for the new loans: the bank 100 − 4 − 5 sold, the fund 50 − 3.
-    assert_allclose(fd.holdings[:, 3], [0, 0, 91, 47])
-    # Buffer: cash + every room: −2 + 4 + 5 + 10; −5 + 3 + 9; −3 + 100; 10 + 50.
-    assert_allclose(fd.buffer, [17, 7, 97, 60])
-    # After the freeze (t = 3) the neocloud borrows: room 1.25·8 + (3·8 − 10) − 2 = 22.
-    r = run_fund([-2, -5, -3, 10], 3.0).result
-    assert_allclose(r.debt, [4, 3, 0, 0])
-    assert_allclose(r.capex_cut, [0, 0, 0, 0])
+    assert_allclose(fd.debt, [55, 16, 0])                       # bonds on e0 and e1, the facility on e1
+    # Lenders swap securities for the new loans: the bank 100 − 5 − 5 sold, the fund 50 − 3 − 3.
+    assert_allclose(fd.holdings[:, 3], [0, 0, 90, 44])
+
+
+def test_private_credit_lends_on_collateral_and_backlog_but_not_in_a_freeze():
+    # A neocloud whose cash flow supports nothing (OCF 8 with 40 of debt: leverage 4·8 − 40 < 0).
+    credit = FN_CREDIT._replace(debt=a([50, 40, 0]))
+    svc = FN_SVC._replace(debt=a([50, 40, 0]))
+    f = NS(credit_freeze_quarters=a(2.0), rate_shift=a(0.0), spread_shift=a(0.0))
+
+    def go(t, backlog):
+        return fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4),
+                                                             jnp.zeros(4), a(1.0)),
+                    FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), jnp.ones(4), jnp.zeros(4), LEVERAGE, a(t))
+    # Collateral: 0.5 · 40 = 20 against no secured debt; backlog 0.8 · 30 = 24: the larger, 24.
+    fd = go(3.0, [0, 30, 0, 0])
+    assert_allclose(fd.underwriting.cash_flow[1], 0.0)
+    assert_allclose(fd.underwriting.private[1], 24.0)
+    assert_allclose(fd.result.private[1], 18.0)                 # need 21 − 3 (facility)
+    # In the freeze (t = 1 < 2) private credit is closed: after the facility 3, a round of
+    # 0.16·100/4 = 4, then capex 9, then opex 0.2/4 · 4 · 0.5 = 0.1: 4.9 of the 21 is missed.
+    fd = go(1.0, [0, 30, 0, 0])
+    r = fd.result
+    assert_allclose(r.private[1], 0.0)
+    assert_allclose(r.equity[1], 4.0)
+    assert_allclose(r.capex_cut[1], 9.0)
+    assert_allclose(r.opex_cut[1], 0.1)
+    assert_allclose(r.cash[1], -3.9)
+    assert_array_equal(r.missed, [False, True, False, False])
+    assert_allclose(r.gap[1], 9.0 + 0.1 + 3.9)
+    # In a down round at half the value the round is a quarter: 1.
+    fd = fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4),
+                                                       a(1.0)),
+              FN_COSTS, FN_CAPEX, jnp.ones(4), a([0, 30, 0, 0]), a([1, 0.5, 1, 1]), jnp.zeros(4), LEVERAGE, a(1.0))
+    assert_allclose(fd.result.equity[1], 1.0)
+    # The cut lasts: 0.1 saved of 4 · (1 − 0.5) → 5 % of sticky opex.
+    assert_allclose(fd.opex_cut[1], 0.05)
 
 
 def test_fund_refinancing_off_closes_every_market():
-    r = run_fund([-2, -5, -3, 10], 3.0, ModelParams(debt_leverage=3.0, plan_headroom=0.25, equity_issue_share=0.05,
-                                                     refinancing=False)).result
+    r = run_fund([-2, -5, -3, 10], 3.0, ModelParams(equity_issue_share=0.05, refinancing=False)).result
     assert_allclose(r.debt, 0.0)
-    assert_allclose(r.equity, [5, 0, 0, 0])                     # need 5, equity room 5
-    assert_allclose(r.capex_cut, [0, 3, 0, 0])
+    assert_allclose(r.equity, [5, 1.875, 0, 0])   # need 5, equity room 0.05·800/4·0.5 = 5; the round 0.15·100/4·0.5
+    assert_allclose(r.capex_cut, [0, 1.125, 0, 0])
 
 
 def test_buffer_is_negative_exactly_when_a_payment_is_missed():
-    # Hyperscaler: −30 against rooms 19 → −11, missed. Neocloud (t = 1): −12 against rooms 12 →
-    # 0: cash 0 is below its minimum but no payment is missed.
+    # Hyperscaler: −30 against rooms 25.075 → missed. Neocloud (t = 1): −12 against rooms
+    # 3 + 22 → no miss.
     fd = run_fund([-30, -12, -3, 10], 1.0)
-    assert_allclose(fd.buffer[:2], [-11, 0])
-    assert_allclose(fd.result.cash[:2], [-11, 0])
+    assert_allclose(fd.buffer[0], -30 + 10 + 5 + 10 + 0.075)     # bonds, equity, capex, opex 3·0.05·0.5
     assert_array_equal(fd.result.missed, [True, False, False, False])
     assert_array_equal(fd.buffer < 0, fd.result.missed)

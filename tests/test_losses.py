@@ -16,6 +16,7 @@ import numpy as np
 from stressgpu._types import KINDS, LENDER_KINDS, Status
 from stressgpu.channels.clearing import EdgeNetwork
 from stressgpu.model.contagion import Cleared
+from stressgpu.model.funding import FundingResult
 from stressgpu.model.losses import Paths, account, borne, record
 from stressgpu.model.state import Books, Capacity, Claims, Credit, Defaults, Ledger, State
 from stressgpu.model.valuation import PricedIn
@@ -51,13 +52,14 @@ def _account():
                 jnp.asarray(Status.OK, jnp.int32), f64([6.0, 0.5, 0.5, 0.0]), cn)
     z = lambda *s: jnp.zeros(s)  # noqa: E731
     # Cash at the horizon 12 for the bank against 1 at the start: 11 built, worth 11 / 1.1 = 10 at r = 10 %.
-    s = State(Books(f64([1.0, 12.0, 1.0, 1.0]), z(N, A), jnp.ones(A), f64(1.0)), Capacity(z(N), z(N), z(1, N), z(1, N)),
+    s = State(Books(f64([1.0, 12.0, 1.0, 1.0]), z(N, A), jnp.ones(A), f64(1.0), z(N)), Capacity(z(N), z(N), z(1, N), z(1, N)),
               Credit(f64([6.0, 3.0]), z(N), z(N), z(2), jnp.zeros(2, bool)), Claims(z(1), z(1)),
-              Defaults(c.defaulted, jnp.asarray([0, -1, -1, -1], jnp.int32), jnp.asarray(0, jnp.int32)),
-              Ledger(*[z(N)] * 3, z(N, 4), *[z(N)] * 9))
+              Defaults(c.defaulted, jnp.asarray([0, -1, -1, -1], jnp.int32), jnp.asarray(0, jnp.int32),
+                       *[jnp.zeros(N, jnp.int32)] * 2),
+              Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 9))
     paths = Paths(jnp.ones((T, A)), z(T), z(T, 0), z(T, 0), z(T, 0), jnp.ones((T, 4)), z(T, N))
     k = SimpleNamespace(floor=f64([0.0, 2.0, 1.0, 1.5]))
-    priced = PricedIn(z(N), z(N), jnp.zeros(N, bool), jnp.zeros(N, bool))
+    priced = PricedIn(z(N), z(N), jnp.zeros(N, bool), jnp.zeros(N, bool), z(N), z(N))
     return jax.jit(lambda s, c: account(net, k, s, c, paths, jnp.full(N, 0.1), priced))(s, c)
 
 
@@ -94,14 +96,19 @@ def test_record_direct_loss_is_margin_on_revenue_shortfall_plus_extra_interest()
                           commit_supplier=jax.nn.one_hot(jnp.asarray([2, 2]), 3, dtype=jnp.float64),
                           debt_lender=jax.nn.one_hot(jnp.asarray([0]), 3, dtype=jnp.float64))
     z = jnp.zeros(3)
-    led = Ledger(z, f64([1.0, 1.0, 1.0]), z, jnp.zeros((3, 4)), *[z] * 9)
-    funded = SimpleNamespace(facility=f64([1, 0, 0]), debt=f64([0, 2, 0]), equity=f64([0, 0, 3]),
-                             capex_cut=f64([4, 0, 0]))
+    led = Ledger(z, f64([1.0, 1.0, 1.0]), z, jnp.zeros((3, 6)), z, jnp.full(3, -1, jnp.int32), *[z] * 9)
+    # Firm 0 drew 1 and cut capex 4; firm 2 raised 3 of equity, cut opex 0.5 and missed 1: its
+    # unfunded gap is 1.5 (firm 0's 4), from this quarter (t = 2).
+    funded = FundingResult(f64([0, 0, -1]), f64([1, 0, 0]), f64([0, 2, 0]), z, f64([0, 0, 3]), z, f64([4, 0, 0]),
+                           f64([0, 0, 0.5]), f64([0, 0, 1]) > 0)
     out = jax.jit(lambda led: record(led, net, f64([1, 0, 1]), f64([10, 8, 5]), f64([7, 0, 6]), f64([0.5, 0.25]),
-                                     f64([0.2, 9.0, 0.1]), f64([0.3]), funded, f64([2, 2, 2]), f64([3, 3, 3])))(led)
+                                     f64([0.2, 9.0, 0.1]), f64([0.3]), funded, f64([2, 2, 2]), f64([3, 3, 3]),
+                                     f64(2.0)))(led)
+    np.testing.assert_allclose(out.gap, [4, 0, 1.5])
+    np.testing.assert_array_equal(out.gap_quarter, [2, -1, 2])
     np.testing.assert_allclose(out.direct_loss, [1.0 + 2.0, 1.0, 1.0 - 0.4])
     np.testing.assert_allclose(out.commitment_loss, [0, 0, 0.75])
     np.testing.assert_allclose(out.interest_in, [0.3, 0, 0])
-    np.testing.assert_allclose(out.funding, [[1, 0, 0, 4], [0, 2, 0, 0], [0, 0, 3, 0]])
+    np.testing.assert_allclose(out.funding, [[1, 0, 0, 0, 4, 0], [0, 0, 0, 0, 0, 0], [0, 0, 0, 3, 0, 0.5]])
     np.testing.assert_allclose(out.revenue, [7, 0, 6])
     np.testing.assert_allclose(out.capex, [2, 0, 2])

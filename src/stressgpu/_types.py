@@ -50,20 +50,33 @@ class Role(enum.IntEnum):
 
 
 class Source(enum.IntEnum):
-    """Columns of the cumulative funding record ``[N, 4]`` (docs/model.md §4's funding order)."""
+    """Columns of the cumulative funding record ``[N, 6]`` (docs/model.md §4's funding order)."""
 
     FACILITY = 0
-    NEW_DEBT = 1
-    NEW_EQUITY = 2
-    CAPEX_CUT = 3
+    BONDS = 1           # new debt in the bond and bank-loan market
+    PRIVATE_CREDIT = 2  # new debt in the private-credit and asset-backed market
+    NEW_EQUITY = 3
+    CAPEX_CUT = 4
+    OPEX_CUT = 5
 
 
-class CreditMarket(enum.IntEnum):
-    """Codes of ``Network.economy.credit_market``: where a firm raises new debt (docs/model.md §4)."""
+class Market(enum.IntEnum):
+    """Columns of ``Network.economy.market_access`` ``[N, M]``: the credit markets a firm can
+    raise new debt in (docs/model.md §4; :mod:`stressgpu.model.lenders`)."""
 
-    NONE = 0            # financial firms: no new debt to fund a plan
-    BONDS = 1           # investment-grade bonds and bank loans
-    PRIVATE_CREDIT = 2  # private credit and asset-backed debt (closed by a private-credit freeze)
+    BONDS = 0           # investment-grade and high-yield bonds, converts, bank loans: lend on cash flow
+    PRIVATE_CREDIT = 1  # direct lending, delayed-draw and asset-backed debt: cash flow, collateral or
+                        # backlog (closed by a private-credit freeze)
+
+
+class Reason(enum.IntEnum):
+    """Why a firm defaulted (docs/model.md §7), ``Outcome.default_reason``."""
+
+    NONE = 0
+    PAYMENT_MISSED = 1       # a payment due could not be made after every funding option
+    COVENANT = 2             # ... a payment the lender accelerated after a covenant breach outlasted its cure
+    INSOLVENT = 3            # cleared insolvent with the network, or a financial firm below its capital floor
+    SHOCK = 4                # the scenario defaults it at t = 0 (idiosyncratic default)
 
 
 class Status(enum.IntEnum):

@@ -101,8 +101,6 @@ class ModelConfig:
     rental_price_elasticity: float = bounded(0.5, 0.0, 10.0, "compute rental price vs market tightness")
     hardware_price_elasticity: float = bounded(0.5, 0.0, 10.0, "new-hardware price vs orders over supply")
     capacity_lag_quarters: int = bounded(2, 0, 20, "quarters between hardware capex and capacity online")
-    debt_leverage: float = bounded(3.0, 0.0, 50.0, "new-debt room: times current annual operating cash flow")
-    plan_headroom: float = bounded(0.25, 0.0, 10.0, "plus the plan's own borrowing with this much to spare")
     equity_issue_share: float = bounded(0.05, 0.0, 1.0, "listed firms: new equity per year, share of market value")
     risk_free: float = bounded(0.042, -0.05, 0.5, "risk-free rate in equity discount rates (market value)")
     equity_premium: float = bounded(0.045, 0.0, 0.5, "equity risk premium per unit of beta (market value)")
@@ -112,16 +110,20 @@ class ModelConfig:
     terminal_growth: float = bounded(0.03, -0.05, 0.06, "long-run growth every firm's cash flow fades to")
     reversion_years: float = bounded(2.0, 0.0, 20.0, "utilisation and rental price return to their plan over this")
     # Lenders' underwriting, v3 (docs/model.md §4): limits on new debt from the scenario's own path.
-    max_leverage: float = bounded(4.0, 0.0, 50.0, "new debt stops where total debt exceeds this × annual operating cash flow")
+    max_leverage: float = bounded(4.0, 0.0, 50.0, "new debt stops where total debt exceeds this × annual operating cash "
+                                  "flow (or the firm's own leverage at the start, where higher: lenders accepted it)")
     min_interest_cover: float = bounded(2.0, 0.0, 50.0, "new debt stops where operating cash flow / interest falls below this")
     max_ltv: float = bounded(0.7, 0.0, 1.0, "secured lenders lend up to this share of pledged collateral at its value")
     backlog_advance: float = bounded(0.8, 0.0, 1.0, "delayed-draw lenders advance this share of contracted backlog "
                                      "from solvent investment-grade buyers")
+    round_share: float = bounded(0.15, 0.0, 1.0, "private firms raise up to this share of their value a year in "
+                                 "funding rounds (OpenAI, 2026-02-27: 110 bn at a 730 bn pre-money value)")
     round_size_elasticity: float = bounded(2.0, 0.0, 20.0, "labs' funding rounds shrink by (value / last round)^this "
                                            "below the last round's value")
     # Distress decisions, v3 (docs/model.md §4).
     opex_cut_per_year: float = bounded(0.2, 0.0, 1.0, "in distress, sticky opex is cut by up to this share a year")
-    opex_cut_cost: float = bounded(0.5, 0.0, 5.0, "one-off cost per USD of sticky opex cut (severance, exit)")
+    opex_cut_cost: float = bounded(0.5, 0.0, 1.0, "cost of cutting sticky opex (severance, exits), as a share of "
+                                   "the first quarter's saving")
     lgd: float = bounded(1.0, 0.0, 1.0, "Furfine cascade loss given default")
     tile: Optional[int] = bounded(None, 0, None, "scenarios per tile inside a device batch; "
                                                  "null: 2048 on CPU, the whole batch on GPU")

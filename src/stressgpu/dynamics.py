@@ -20,7 +20,8 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .model import capacity, contracts, debt_service, funding, revenue, value_chain
+from ._types import Market, Reason
+from .model import capacity, contracts, debt_service, funding, lenders, revenue, value_chain
 from .model.contagion import clear, contagion
 from .model.covenants import check_covenants
 from .model.losses import Outcome, Paths, account, record
@@ -38,6 +39,7 @@ class Flows(NamedTuple):
     """What a quarter's flows hand to the rest of the quarter, ``[N]`` unless stated."""
 
     missed: jax.Array     # bool: a payment missed after every funding source (a liquidity default)
+    closed: jax.Array     # int32: funding sources the firm could not use (Outcome.default_closed's bits)
     chain: value_chain.ChainState
     raised: jax.Array     # new market debt raised
     buffer: jax.Array     # liquidity buffer (< 0: a missed payment)
@@ -48,10 +50,11 @@ class Flows(NamedTuple):
 
 
 @scoped("flows")
-def flows(net: Network, f: Factors, p: ModelParams, k: Constants, s: State, t, K_t, due_t, refi_t, room_t):
+def flows(net: Network, f: Factors, p: ModelParams, k: Constants, s: State, t, K_t, due_t, refi_t, backlog_t):
     """Cash flows, capacity and funding of one quarter, before the contagion rounds, in order:
-    end demand → investment → compute and hardware markets → revenue → contracts → costs →
-    capex → debt service → cash → funding order → capital stock → ledger."""
+    end demand → investment → compute and hardware markets → revenue → contracts → costs (less
+    the opex cut so far) → capex → debt service → cash → lenders' underwriting and the funding
+    order → capital stock → ledger. ``backlog_t`` ``[F]`` each contract's remaining value."""
     alive = (~s.defaults.defaulted).astype(s.books.cash.dtype)
     demand = value_chain.demand_at(f, t)
     inv = capacity.investment(net, k, s.capacity, demand, t)
@@ -61,34 +64,52 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, s: State, t, K
     pay = contracts.payments(net, K_t, inv.capex_mult, alive, chain.rental_price * (1.0 + p.replacement_premium),
                              p.commitments)
     c = revenue.costs(net, k, rev, pay.paid @ net.commit_supplier, K_t, t)
+    c = c._replace(sticky=c.sticky * (1.0 - s.books.opex_cut))          # distress cuts last
+    # The firm's value against the data's, at a constant multiple of revenue (rounds, equity room).
+    value_index = jnp.where(rev.plan > 0, c.revenue / jnp.where(rev.plan > 0, rev.plan, 1.0), 1.0)
     capex = capacity.capex_spent(inv, k, chain)
     svc = debt_service.service(net, f, s.credit, alive, due_t, refi_t)
-    cash = funding.cash_before_funding(net, f, s.books, alive, pay, svc, c, capex, t)
-    fd = funding.fund(net, f, p, s.books, s.credit, svc.debt, cash, c, capex, alive, room_t, t)
+    cash = funding.cash_before_funding(net, f, p, s.books, alive, pay, svc, c, capex, value_index, t)
+    backlog = lenders.backlog(backlog_t, net.economy.investment_grade, alive, net.commit_buyer, net.commit_supplier)
+    fd = funding.fund(net, f, p, s.books, s.credit, svc, cash, c, capex, alive, backlog, value_index,
+                      s.books.opex_cut, k.leverage_cap, t)
     r = fd.result
     capex = capex - r.capex_cut
     cap, holdings, upkeep = capacity.build(net, f, p, k, s.capacity, inv, chain, capex, r.capex_cut, fd.holdings,
                                            s.books.price, alive)
     s = s._replace(
         # A defaulted firm's estate keeps collecting what live debtors pay it.
-        books=s.books._replace(cash=jnp.where(alive > 0, r.cash, s.books.cash + cash.received), holdings=holdings),
+        books=s.books._replace(cash=jnp.where(alive > 0, r.cash, s.books.cash + cash.received), holdings=holdings,
+                               opex_cut=fd.opex_cut),
         capacity=cap,
         credit=s.credit._replace(debt=fd.debt, facility_room=s.credit.facility_room - r.facility,
                                  new_debt=s.credit.new_debt + r.debt),
         ledger=record(s.ledger, net, alive, rev.plan, c.revenue, pay.lost, svc.extra_interest, svc.interest, r,
-                      capex, inv.capex_plan))
+                      capex, inv.capex_plan, t))
     payout = (cash.dividends - cash.planned_equity - r.equity) * alive
-    return s, Flows(r.missed & (alive > 0), chain, r.debt, fd.buffer, alive * (c.revenue - c.variable - c.sticky),
-                    svc.interest @ net.debt_borrower, payout, upkeep)
+    return s, Flows(r.missed & (alive > 0), closed_sources(net, fd, cash, value_index), chain, r.debt, fd.buffer,
+                    alive * (c.revenue - c.variable - c.sticky), svc.interest @ net.debt_borrower, payout, upkeep)
+
+
+def closed_sources(net: Network, fd: funding.Funded, cash: funding.Cash, value_index) -> jax.Array:
+    """``[N]`` int32 bits of the funding sources a firm has but could not use this quarter: 1 its
+    bond market, 2 private credit (closed, or its lenders lend nothing), 4 equity (the window
+    shut or the value below the last round's)."""
+    ec, uw = net.economy, fd.underwriting
+    bonds = (ec.market_access[:, Market.BONDS] > 0) & (uw.bonds <= 0)
+    private = (ec.market_access[:, Market.PRIVATE_CREDIT] > 0) & (uw.private <= 0)
+    equity = ((ec.listed > 0) | (net.equity_raise > 0)) & ((cash.window < 1) | (value_index < 1))
+    return bonds.astype(jnp.int32) + 2 * private.astype(jnp.int32) + 4 * equity.astype(jnp.int32)
 
 
 def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State, xs):
     """One quarter: flows → valuation → hardware marked → contagion (clearing, resolution, fire
     sales) → covenants → defaults recorded. ``xs``: the quarter ``t`` and its contracted
-    payments ``[F]``, principal due ``[E]``, refinanced share ``[E]`` and the plan's new debt ``[N]``."""
-    t, K_t, due_t, refi_t, room_t = xs
+    payments ``[F]``, principal due ``[E]``, refinanced share ``[E]`` and remaining contract value ``[F]``."""
+    t, K_t, due_t, refi_t, backlog_t = xs
     alive = ~s.defaults.defaulted
-    s, q = flows(net, f, p, k, s, t, K_t, due_t, refi_t, room_t)
+    accelerated = (s.credit.accelerated.astype(net.cash.dtype) @ net.debt_borrower) > 0
+    s, q = flows(net, f, p, k, s, t, K_t, due_t, refi_t, backlog_t)
     s = s._replace(ledger=accrue(s.ledger, rate, t, net.quarters, q.payout, q.ocf, q.interest, q.upkeep))
     price, hw_value = value_chain.mark_hardware(s.books.price, s.books.hw_value, q.chain)
     s = s._replace(books=s.books._replace(price=price, hw_value=hw_value))
@@ -96,8 +117,13 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     s, status, worth = contagion(net, p, k, s, forced, t)
     new = s.defaults.defaulted & alive  # defaulted this quarter
     s = s._replace(credit=check_covenants(net, p, k, s.books, s.credit, s.defaults.defaulted, q.ocf, q.interest))
+    reason = jnp.where(f.default_now & (t == 0), Reason.SHOCK,
+                       jnp.where(q.missed, jnp.where(accelerated, Reason.COVENANT, Reason.PAYMENT_MISSED),
+                                 Reason.INSOLVENT)).astype(jnp.int32)
     s = s._replace(defaults=s.defaults._replace(quarter=jnp.where(new, t.astype(jnp.int32), s.defaults.quarter),
-                                                status=worst(s.defaults.status, status)))
+                                                status=worst(s.defaults.status, status),
+                                                reason=jnp.where(new, reason, s.defaults.reason),
+                                                closed=jnp.where(new, q.closed, s.defaults.closed)))
     # Default margins (docs/model.md §5.1–5.2): an operating firm fails when its liquidity buffer
     # runs out, a bank, fund or insurer when its net worth falls below its capital floor.
     liquidity = jnp.where(alive, q.buffer, jnp.minimum(q.buffer, -1.0))
@@ -107,16 +133,17 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     return s, (s.books.price, new.sum(), paths, market, q.raised)
 
 
-def run_path(net: Network, f: Factors, p: ModelParams, room: jax.Array, priced: PricedIn) -> Outcome:
-    """One scenario over every quarter with new-debt room ``room`` ``[T, N]`` (``inf``: the
-    unconstrained plan) and what the market prices in beyond the horizon (``priced``)."""
+def run_path(net: Network, f: Factors, p: ModelParams, priced: PricedIn) -> Outcome:
+    """One scenario over every quarter, with what the market prices in beyond the horizon
+    (``priced``)."""
     T = net.quarters
     dtype = net.cash.dtype
     k = constants(net, p)
     rate = scenario_discount_rate(net, f, p)            # [N] cost of equity: constant along the path
     s0 = initial_state(net, f, p, k)
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
-    xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, debt_service.refinanced_share(net).T, room)
+    xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, debt_service.refinanced_share(net).T,
+          k.remaining_pv.T)
     s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised) = lax.scan(
         partial(quarter, net, f, p, k, rate), s0, xs)
     final = clear(net, p, k, s, s.books.price, s.defaults.defaulted)
@@ -130,31 +157,24 @@ def _no_shock(net: Network) -> Factors:
 
 def _nothing_priced(net: Network) -> PricedIn:
     zero = jnp.zeros(net.n, net.cash.dtype)
-    return PricedIn(zero, zero, zero > 0, zero > 0)
-
-
-def plan_borrowing(net: Network, params: ModelParams) -> jax.Array:
-    """``[T, N]`` cumulative new market debt of the deterministic no-shock plan: what each firm
-    borrows to fund its own plan (the base of its new-debt room in shocked scenarios)."""
-    unlimited = jnp.full((net.quarters, net.n), jnp.inf, net.cash.dtype)
-    return jnp.cumsum(run_path(net, _no_shock(net), params, unlimited, _nothing_priced(net)).new_debt_path, axis=0)
+    return PricedIn(zero, zero, zero > 0, zero > 0, zero, zero)
 
 
 def solve_plan(net: Network, params: ModelParams) -> Plan:
-    """The no-shock plan: its borrowing (:func:`plan_borrowing`), then the deterministic baseline
-    on that borrowing, whose value parts give each firm's priced-in growth."""
-    debt = plan_borrowing(net, params)
-    base = run_path(net, _no_shock(net), params, debt, _nothing_priced(net))
-    return Plan(debt, priced_in(net.economy.market_value, base.value_parts))
+    """The no-shock plan: the deterministic baseline, whose value parts give each firm's
+    priced-in growth. (Lenders, not the plan, decide what firms can borrow: the baseline's
+    unfunded gaps are reported, never closed by widening a limit.)"""
+    base = run_path(net, _no_shock(net), params, _nothing_priced(net))
+    return Plan(priced_in(net.economy.market_value, base.value_parts))
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = None) -> Outcome:
     """Run one scenario (factors without batch axis) over every quarter.
 
-    ``plan``: what the no-shock path fixes (:func:`solve_plan`): the new debt the firms plan to
-    raise (new-debt room builds on it) and their priced-in growth. None solves it first;
-    batched callers pass it once for all scenarios, as :func:`stressgpu.batch.simulate` does.
+    ``plan``: what the no-shock path fixes (:func:`solve_plan`): the firms' priced-in growth.
+    None solves it first; batched callers pass it once for all scenarios, as
+    :func:`stressgpu.batch.simulate` does.
     """
     if plan is None:
         plan = solve_plan(net, p)
-    return run_path(net, f, p, plan.debt.astype(net.cash.dtype), plan.priced)
+    return run_path(net, f, p, plan.priced)

@@ -25,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
-from ._types import ASSET_CLASSES, KINDS, LENDER_KINDS
+from ._types import ASSET_CLASSES, KINDS, LENDER_KINDS, Asset, Market
 from .data.checks import issuer_value, other_assets
 from .data.load import Tables
 from .data.schema import SENIORITIES
@@ -39,14 +39,21 @@ AI_LINES = ("ai_share_compute", "ai_share_hardware", "ai_share_services", "ai_sh
 AI_BUYER_KINDS = ("hyperscaler", "ai_lab", "neocloud", "datacenter_spv")
 
 
-# Credit markets a firm can raise new debt in (docs/model.md §4): none (financial firms do not
-# borrow to fund a plan here), investment-grade bonds and bank loans, private credit and
-# asset-backed debt (closed by a private-credit freeze). Each market's new debt is owed to one
+# Credit markets a firm can raise new debt in (docs/model.md §4; stressgpu._types.Market): bonds
+# and bank loans, which lend on cash flow, and private credit and asset-backed debt, which also lend
+# on collateral and contracted backlog (closed by a private-credit freeze). A firm has access to a
+# market where it has done such deals: `data/market_access.csv` when the data has it, else by kind
+# (financial firms raise no new debt to fund a plan here). Each market's new debt is owed to one
 # aggregate lender of the data: bond funds, or the private-credit remainder.
-CREDIT_MARKETS = ("none", "bonds", "private_credit")
-MARKET_OF_KIND = {"chipmaker": 1, "hyperscaler": 1, "utility": 1, "investor": 1, "ai_lab": 2, "neocloud": 2,
-                  "datacenter_spv": 2}
-MARKET_LENDER = {1: "asset_managers_other", 2: "private_credit_other"}
+MARKET_OF_ACCESS = {"ig_bond": 0, "hy_bond": 0, "convertible": 0, "bank_loan": 0,
+                    "private_credit": 1, "abs": 1}
+MARKETS_OF_KIND = {"chipmaker": (0,), "hyperscaler": (0,), "utility": (0,), "investor": (0, 1),
+                   "ai_lab": (0,), "neocloud": (0, 1), "datacenter_spv": (1,)}
+MARKET_LENDER = ("asset_managers_other", "private_credit_other")
+# Investment-grade buyers whose contracts back delayed-draw loans (stressgpu.model.lenders): by
+# kind, as rated when the data was collected (every named hyperscaler, chipmaker and utility group
+# was rated BBB- or better; no lab, neocloud or vehicle was).
+INVESTMENT_GRADE_KINDS = ("chipmaker", "hyperscaler", "utility")
 
 # Which of ASSET_CLASSES each collateral type of the data pledges (docs/model.md §5.3). Contracts
 # (assigned receivables) and guarantees are not assets a lender can seize and sell here; a
@@ -73,8 +80,10 @@ class Economy:
     listed: jax.Array               # [N] 1 listed
     facility_room: jax.Array        # [N] undrawn facilities at start
     facility_link: jax.Array        # [N, E] one-hot: the debt link a facility draw lands on (0 row: none)
-    market_link: jax.Array          # [N, E] one-hot: the debt link new market debt lands on (0 row: none)
-    credit_market: jax.Array        # [N] int index into CREDIT_MARKETS
+    market_link: jax.Array          # [M, N, E] one-hot: the debt link new debt in market m lands on (0 row: none)
+    market_access: jax.Array        # [N, M] 1 where the firm can raise new debt in market m (stressgpu._types.Market)
+    investment_grade: jax.Array     # [N] 1 for investment-grade firms (their contracts back delayed-draw loans)
+    equity_rounds: jax.Array        # [N] 1 for private firms that raise funding rounds (labs, private neoclouds)
     commit_usage: jax.Array         # [F] share of each contract that follows the buyer's demand
     commit_fee: jax.Array           # [F] termination fee, USD bn
     commit_total: jax.Array         # [F] contract value over its whole life, USD bn
@@ -311,13 +320,14 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         facility_of[i] = len(debts)
         debts.append((i, idx[r.to_id], 0.0, r.rate, float(r.rate_type == "floating"), np.zeros(T)))
         debt_ids.append(f"facility:{ids[i]}")
-    for i, kind in enumerate(ents["kind"]):
-        m = MARKET_OF_KIND.get(kind, 0)
-        if m and MARKET_LENDER[m] in idx and MARKET_LENDER[m] != ids[i]:
-            market_of[i] = len(debts)
-            # Floating: new debt is priced at the scenario's rates when it is raised.
-            debts.append((i, idx[MARKET_LENDER[m]], 0.0, items["debt_avg_rate"].iloc[i], 1.0, np.zeros(T)))
-            debt_ids.append(f"new_debt:{ids[i]}")
+    access = market_access(tables)
+    for i in range(n):
+        for m, lender in enumerate(MARKET_LENDER):
+            if access[i, m] and lender in idx and lender != ids[i]:
+                market_of[(m, i)] = len(debts)
+                # Floating: new debt is priced at the scenario's rates when it is raised.
+                debts.append((i, idx[lender], 0.0, items["debt_avg_rate"].iloc[i], 1.0, np.zeros(T)))
+                debt_ids.append(f"new_{('bonds', 'private_credit')[m]}:{ids[i]}")
 
     hold = np.zeros((n, len(ASSET_CLASSES)))
     for _, r in tables.holdings.iterrows():
@@ -360,11 +370,18 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
     n = len(labels.ids)
     items = tables.items()
     ents = tables.entities.reset_index(drop=True)
-    fac, mkt = np.zeros((n, n_links)), np.zeros((n, n_links))
+    fac, mkt = np.zeros((n, n_links)), np.zeros((len(MARKET_LENDER), n, n_links))
     for i, e in facility_of.items():
         fac[i, e] = 1.0
-    for i, e in market_of.items():
-        mkt[i, e] = 1.0
+    access = np.zeros((n, len(MARKET_LENDER)))
+    secured = np.concatenate([x.debt_secured, np.zeros(n_links - len(x.debt_secured))])
+    collateral = _collateral_mask(x.debt_collateral, n_links)
+    for (m, i), e in market_of.items():
+        mkt[m, i, e] = access[i, m] = 1.0
+        if m == Market.PRIVATE_CREDIT:   # private credit lends secured on hardware and real estate
+            secured[e] = 1.0
+            collateral[e, [Asset.AI_HARDWARE, Asset.DC_REAL_ESTATE]] = 1.0
+    grade = np.isin(ents["kind"].to_numpy(), INVESTMENT_GRADE_KINDS)
     links = tables.links.set_index("link_id", drop=False)
     total = [float(links.loc[lid, "amount_usd_bn"]) for lid in labels.commit_links]
     plan_compute = float((items["ai_share_compute"] * items["revenue"]).sum())
@@ -378,15 +395,15 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
         capacity=arr(capacity), hardware_life=arr(nz(x.hardware_life_years, 6.0)), market_value=arr(nz(x.market_value)),
         listed=arr(ents["listed"].to_numpy(dtype=float)), facility_room=arr(x.facility_undrawn),
         facility_link=arr(fac), market_link=arr(mkt),
-        credit_market=jnp.asarray([MARKET_OF_KIND.get(k, 0) if i in market_of else 0 for i, k in enumerate(ents["kind"])], jnp.int32),
+        market_access=arr(access), investment_grade=arr(grade), equity_rounds=arr(equity_rounds(tables)),
         commit_usage=arr(nz(x.commit_usage_share)), commit_fee=arr(nz(x.commit_termination_fee)),
         commit_total=arr(total), utilisation_plan=arr(u_plan),
-        debt_secured=arr(np.concatenate([x.debt_secured, np.zeros(n_links - len(x.debt_secured))])),
+        debt_secured=arr(secured),
         commit_after=arr(x.commit_after_horizon),
         commit_is_lease=arr([float(links.loc[lid, "instrument"] == "dc_lease") for lid in labels.commit_links]),
         capital_ratio=arr(nz(x.capital_ratio)), capital_ratio_min=arr(nz(x.capital_ratio_min)),
         debt_guarantor=arr(_guarantor_onehot(x.debt_guarantor, n_links, n)),
-        debt_collateral=arr(_collateral_mask(x.debt_collateral, n_links)),
+        debt_collateral=arr(collateral),
         debt_max_ltv=arr(pad(nz(x.debt_max_ltv, np.inf), np.inf)),
         debt_min_icr=arr(pad(nz(x.debt_min_icr), 0.0)),
         debt_cure=arr(pad(nz(x.debt_cure_quarters), 0.0)),
@@ -394,6 +411,37 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
         equity_beta=arr(equity_betas(tables.directory, labels.ids)),
         ai_capex_share=arr(nz(items["ai_share_capex"].to_numpy(dtype=float))),
     )
+
+
+def market_access(tables: Tables) -> np.ndarray:
+    """``[N, M]`` 0/1: the credit markets each firm can raise new debt in (docs/model.md §4):
+    the markets of the deals it has done (``market_access`` table, :data:`MARKET_OF_ACCESS`) where
+    the data has the table, else those of its kind (:data:`MARKETS_OF_KIND`)."""
+    ents = tables.entities.reset_index(drop=True)
+    out = np.zeros((len(ents), len(MARKET_LENDER)))
+    table = getattr(tables, "market_access", None)
+    if table is not None and len(table):
+        idx = {e: k for k, e in enumerate(ents["id"])}
+        for _, r in table.iterrows():
+            if r.market in MARKET_OF_ACCESS:
+                out[idx[r.entity_id], MARKET_OF_ACCESS[r.market]] = 1.0
+        return out
+    for i, kind in enumerate(ents["kind"]):
+        out[i, list(MARKETS_OF_KIND.get(kind, ()))] = 1.0
+    return out
+
+
+def equity_rounds(tables: Tables) -> np.ndarray:
+    """``[N]`` 0/1: unlisted firms that raise private funding rounds: those with an ``equity_round``
+    row in the market-access table where the data has one, else unlisted labs and neoclouds."""
+    ents = tables.entities.reset_index(drop=True)
+    table = getattr(tables, "market_access", None)
+    if table is not None and len(table):
+        has = set(table.loc[table.market == "equity_round", "entity_id"])
+        out = ents["id"].isin(has).to_numpy()
+    else:
+        out = ents["kind"].isin(("ai_lab", "neocloud")).to_numpy()
+    return (out & ~ents["listed"].to_numpy(dtype=bool)).astype(float)
 
 
 def equity_betas(directory, ids) -> np.ndarray:

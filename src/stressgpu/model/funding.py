@@ -4,18 +4,25 @@ A firm whose cash after the quarter's flows falls below its minimum operating ca
 the gap, in this order, each source only as far as it is open and has room:
 
 1. undrawn facilities (revolvers, delayed-draw and construction loans);
-2. new debt in the markets open to the firm, up to a capacity set by leverage and collateral
-   (a private-credit freeze closes private credit and asset-backed debt);
-3. new equity while the equity window is open (listed firms: a share of market value; labs:
-   funding rounds at their valuation);
+2. new debt in the bond and bank-loan market, then in private credit, each up to what its
+   lenders underwrite on the scenario's own path (:mod:`stressgpu.model.lenders`: leverage,
+   interest cover, collateral at its value, contracted backlog); a private-credit freeze closes
+   private credit. The firm's own plan never sets how much it can borrow;
+3. new equity while the equity window is open: listed firms up to ``equity_issue_share`` of their
+   market value in the scenario (the data's value scaled by revenue against plan: a constant
+   multiple), private firms funding rounds up to ``round_share`` of their value a year, less the
+   rounds they already planned, shrinking in a down round (:func:`round_size`);
 4. sales of liquid assets (financial firms: their securities portfolio);
-5. capex cut down to its floor.
+5. capex cut down to its floor (the committed construction);
+6. sticky opex cut, by at most ``opex_cut_per_year`` a year of what is left and ``MAX_OPEX_CUT``
+   in all, less the cost of cutting (severance, exits): the cut lasts.
 
 Whatever is still missing below zero cash is a missed payment: the firm defaults (liquidity).
 Dividends and buybacks stop before any of this: they are paid only out of cash above the
-minimum. New debt's room: what the firm's own plan borrows (the no-shock path, solved first, so
-the deterministic baseline is funded) with some headroom, plus leverage room on its current
-earnings, in the one credit market its kind uses (a private-credit freeze closes private credit).
+minimum. Private labs' planned funding rounds come before the order, priced at the scenario's
+value: a round shrinks as ``(value / last round's)^round_size_elasticity`` when the value falls
+below the last round's (investors take less of a down round) and closes with the funding window.
+What sources 5–6 and a missed payment cover is the firm's *unfunded gap*.
 All amounts USD bn for this quarter, ``[N]``.
 """
 from __future__ import annotations
@@ -25,10 +32,11 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from .._types import Asset, CreditMarket
+from .._types import Asset, Market
 from ..network import Network
 from ..shocks.base import Factors
 from .contracts import Payments
+from .lenders import Underwriting, collateral_value, underwrite
 from .debt_service import Service
 from .params import ModelParams
 from .plan import financial
@@ -38,20 +46,35 @@ from .state import Books, Credit
 Array = jax.Array
 
 
+MAX_OPEX_CUT = 0.5  # sticky opex is never cut by more than half: what is left runs the firm
+
+
 class FundingResult(NamedTuple):
     """How each firm covered its gap, ``[N]`` USD bn (all >= 0), and what is left."""
 
     cash: Array           # cash after funding
     facility: Array       # drawn from undrawn facilities
-    debt: Array           # new debt raised
+    bonds: Array          # new debt in the bond and bank-loan market
+    private: Array        # new debt in private credit
     equity: Array         # new equity raised
-    capex_cut: Array      # capex given up
-    missed: Array         # bool: cash still below zero (a missed payment: default)
     assets: Array         # liquid assets sold
+    capex_cut: Array      # capex given up
+    opex_cut: Array       # sticky opex saved (net of the cost of cutting)
+    missed: Array         # bool: cash still below zero (a missed payment: default)
+
+    @property
+    def debt(self) -> Array:
+        """New debt raised in every market."""
+        return self.bonds + self.private
+
+    @property
+    def gap(self) -> Array:
+        """The unfunded gap: what only cuts or a missed payment covered."""
+        return self.capex_cut + self.opex_cut + jnp.maximum(-self.cash, 0.0)
 
 
-def fund_shortfall(cash, min_cash, facility_room, debt_room, equity_room, capex_cuttable,
-                   asset_room=0.0) -> FundingResult:
+def fund_shortfall(cash, min_cash, facility_room, bonds_room, private_room, equity_room, asset_room, capex_cuttable,
+                   opex_cuttable) -> FundingResult:
     """Cover ``max(0, min_cash − cash)`` from the sources in order (module docstring).
 
     Each ``*_room`` is what the source can give this quarter (0 when the market is closed);
@@ -59,13 +82,12 @@ def fund_shortfall(cash, min_cash, facility_room, debt_room, equity_room, capex_
     """
     need = jnp.maximum(min_cash - cash, 0.0)
     taken = []
-    for room in (facility_room, debt_room, equity_room, asset_room, capex_cuttable):
+    for room in (facility_room, bonds_room, private_room, equity_room, asset_room, capex_cuttable, opex_cuttable):
         take = jnp.minimum(need, jnp.maximum(room, 0.0))
         taken.append(take)
         need = need - take
-    facility, debt, equity, sold, cut = taken
-    cash = cash + facility + debt + equity + sold + cut
-    return FundingResult(cash, facility, debt, equity, cut, cash < 0, sold)
+    cash = cash + sum(taken)
+    return FundingResult(cash, *taken, cash < 0)
 
 
 class Cash(NamedTuple):
@@ -78,11 +100,17 @@ class Cash(NamedTuple):
     window: Array          # [] the equity window's size this quarter (1 = as planned)
 
 
-def cash_before_funding(net: Network, f: Factors, books: Books, alive, pay: Payments, svc: Service, c: Costs,
-                        capex, t) -> Cash:
-    """Cash after the quarter's flows: revenue less costs and capex, planned rounds, contract
-    payments (the prepaid share moves no cash), interest and principal, then dividends out of
-    cash above the minimum."""
+def round_size(value_index, elasticity) -> Array:
+    """``[N]`` share of a planned funding round investors take: 1 at or above the last round's
+    value, ``value_index^elasticity`` below it (``value_index``: value over the last round's)."""
+    return jnp.minimum(jnp.maximum(value_index, 0.0), 1.0) ** elasticity
+
+
+def cash_before_funding(net: Network, f: Factors, p: ModelParams, books: Books, alive, pay: Payments, svc: Service,
+                        c: Costs, capex, value_index, t) -> Cash:
+    """Cash after the quarter's flows: revenue less costs and capex, planned rounds (sized by
+    :func:`round_size` at ``value_index`` ``[N]``), contract payments (the prepaid share moves no
+    cash), interest and principal, then dividends out of cash above the minimum."""
     ec = net.economy
     flows_out = (pay.paid - pay.prepaid + pay.fee + pay.replaced) @ net.commit_buyer \
         + svc.interest @ net.debt_borrower + svc.repay @ net.debt_borrower
@@ -90,7 +118,7 @@ def cash_before_funding(net: Network, f: Factors, books: Books, alive, pay: Paym
     flows_in = pay.fee @ net.commit_supplier + svc.interest @ net.debt_lender + svc.repay @ net.debt_lender \
         - pay.prepaid @ net.commit_supplier
     window = jnp.where(t < f.funding_quarters, f.funding_mult, 1.0)
-    planned_equity = net.equity_raise / 4 * window * alive
+    planned_equity = net.equity_raise / 4 * window * round_size(value_index, p.round_size_elasticity) * alive
     cash = books.cash + alive * (c.revenue - c.variable - c.sticky - capex + planned_equity) - flows_out + flows_in
     dividends = jnp.minimum(ec.dividends / 4, jnp.maximum(cash - ec.min_cash, 0.0)) * alive
     return Cash(cash - dividends, flows_in, planned_equity, dividends, window)
@@ -102,28 +130,52 @@ class Funded(NamedTuple):
     holdings: Array        # [N, A] after lenders swapped securities for loans and sellers sold securities
     buffer: Array          # [N] liquidity buffer: cash before funding plus every source's room
                            # (< 0 exactly when the firm misses a payment; a continuous default margin)
+    opex_cut: Array        # [N] share of sticky opex cut so far (after this quarter's cut)
+    underwriting: Underwriting  # what lenders would have lent (before the funding order took it)
 
 
-def fund(net: Network, f: Factors, p: ModelParams, books: Books, credit: Credit, debt, cash: Cash, c: Costs, capex,
-         alive, plan_room_t, t) -> Funded:
-    """The funding order applied to ``cash``; ``debt`` ``[E]`` after this quarter's repayments,
-    ``plan_room_t`` ``[N]`` the plan's cumulative new debt by now."""
+def new_debt_rate(net: Network, f: Factors) -> Array:
+    """``[N]`` annual rate of a firm's new debt: its new-debt link's coupon (floating) plus the
+    scenario's rate and spread shifts."""
+    rate = jnp.max(net.economy.market_link @ net.debt_rate, axis=0)
+    return rate + f.rate_shift + f.spread_shift
+
+
+def fund(net: Network, f: Factors, p: ModelParams, books: Books, credit: Credit, svc: Service, cash: Cash, c: Costs,
+         capex, alive, backlog_pv, value_index, opex_cut, leverage_cap, t) -> Funded:
+    """The funding order applied to ``cash``. ``svc`` the quarter's debt service (``svc.debt``
+    ``[E]`` after repayments); ``backlog_pv`` ``[N]`` contracted backlog from solvent
+    investment-grade buyers (:func:`stressgpu.model.lenders.backlog`); ``value_index`` ``[N]``
+    the firm's value against the data's; ``opex_cut`` ``[N]`` the share of sticky opex already cut
+    (``c.sticky`` is after that cut); ``leverage_cap`` ``[N]`` lenders' maximum leverage."""
     ec = net.economy
+    debt = svc.debt
     ocf = 4.0 * (c.revenue - c.variable - c.sticky)
-    own_debt = debt @ net.debt_borrower
-    market_open = jnp.where(ec.credit_market == CreditMarket.PRIVATE_CREDIT, t >= f.credit_freeze_quarters,
-                            ec.credit_market == CreditMarket.BONDS)
-    market_open = market_open & p.refinancing
-    debt_room = jnp.where(market_open, (1.0 + p.plan_headroom) * plan_room_t
-                          + jnp.maximum(p.debt_leverage * ocf - own_debt, 0.0) - credit.new_debt, 0.0)
-    equity_room = ec.listed * p.equity_issue_share * ec.market_value / 4 * cash.window
+    markets_open = jnp.stack([jnp.asarray(True), t >= f.credit_freeze_quarters]) & p.refinancing
+    uw = underwrite(ocf, debt @ net.debt_borrower, 4.0 * svc.interest @ net.debt_borrower, new_debt_rate(net, f),
+                    collateral_value(books.holdings, books.price, p.max_ltv), backlog_pv,
+                    (debt * ec.debt_secured) @ net.debt_borrower, ec.market_access, markets_open,
+                    leverage_cap, p.min_interest_cover, p.backlog_advance)
+    # Listed firms issue a share of their scenario value; private firms raise rounds up to a share of
+    # theirs, less the rounds already planned this quarter, smaller in a down round.
+    value = ec.market_value * jnp.maximum(value_index, 0.0)
+    listed_room = ec.listed * p.equity_issue_share * value / 4
+    round_room = ec.equity_rounds * (p.round_share * ec.market_value * round_size(value_index, p.round_size_elasticity)
+                                     / 4 - cash.planned_equity / jnp.maximum(cash.window, 1e-12))
+    equity_room = (listed_room + jnp.maximum(round_room, 0.0)) * cash.window
     cuttable = (1.0 - net.capex_floor) * capex
+    # This quarter's cut: a quarter of the yearly share, of the opex not cut yet, up to the cap.
+    uncut = c.sticky / jnp.maximum(1.0 - opex_cut, 1e-9)
+    step = jnp.clip(jnp.minimum(p.opex_cut_per_year / 4.0, MAX_OPEX_CUT - opex_cut), 0.0, 1.0)
+    opex_room = uncut * step * jnp.maximum(1.0 - p.opex_cut_cost, 0.0)
     asset_room = jnp.where(financial(net), jnp.maximum(books.holdings[:, Asset.OTHER], 0.0), 0.0)   # securities at par
-    r = fund_shortfall(cash.cash, ec.min_cash * alive, credit.facility_room * alive, debt_room * alive,
-                       equity_room * alive, cuttable * alive, asset_room * alive)
-    lent = r.facility @ ec.facility_link + r.debt @ ec.market_link      # [E] new claims
+    rooms = (credit.facility_room, uw.bonds, uw.private, equity_room, asset_room, cuttable, opex_room)
+    r = fund_shortfall(cash.cash, ec.min_cash * alive, *(x * alive for x in rooms))
+    lent = r.facility @ ec.facility_link + r.bonds @ ec.market_link[Market.BONDS] \
+        + r.private @ ec.market_link[Market.PRIVATE_CREDIT]                          # [E] new claims
     # Lenders swap securities for the new loans; financial firms short of cash sell securities.
     holdings = books.holdings.at[:, Asset.OTHER].add(-(lent @ net.debt_lender) - r.assets)
-    rooms = (credit.facility_room, debt_room, equity_room, asset_room, cuttable)
     buffer = cash.cash + sum(jnp.maximum(x, 0.0) for x in rooms) * alive
-    return Funded(r, debt + lent, holdings, buffer)
+    cut_share = jnp.where(uncut > 0, r.opex_cut / jnp.maximum(uncut * jnp.maximum(1.0 - p.opex_cut_cost, 1e-9), 1e-12),
+                          0.0)
+    return Funded(r, debt + lent, holdings, buffer, opex_cut + cut_share, uw)

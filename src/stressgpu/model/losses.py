@@ -71,6 +71,11 @@ class Outcome(NamedTuple):
     cash_path: jax.Array         # [T, N] liquidity buffer: cash before funding plus every funding source's room
                                  # (< 0: a missed payment; [T, 0] unless record_paths)
     net_worth_path: jax.Array    # [T, N] assets − liabilities after each quarter's clearing (idem)
+    default_reason: jax.Array    # [N] int32 why each firm defaulted (stressgpu._types.Reason; 0 none)
+    default_closed: jax.Array    # [N] int32 at default, the funding sources it could not use: bits 1 bonds,
+                                 # 2 private credit, 4 equity (closed by the scenario or lending nothing)
+    unfunded_gap: jax.Array      # [N] USD bn over the horizon: what only capex and opex cuts or a missed payment covered
+    gap_quarter: jax.Array       # [N] int32 first quarter with an unfunded gap (-1 never)
 
 
 class Paths(NamedTuple):
@@ -83,6 +88,9 @@ class Paths(NamedTuple):
     payout: jax.Array            # [T, N] (idem)
     market: jax.Array            # [T, 4] utilisation, rental price, hardware price, volume shipped
     new_debt: jax.Array          # [T, N] new market debt raised
+
+
+GAP_TOL = 1e-6  # USD bn: a gap below this is rounding, not a gap
 
 
 def borne(net: Network, credit: jax.Array) -> jax.Array:
@@ -132,11 +140,13 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
         capital_shortfall=capital_shortfall, capital_shortfall_by_kind=capital_shortfall @ kinds,
         market_value=market_value(parts, priced, s.defaults.defaulted), value_parts=parts,
         payout_path=paths.payout, priced_growth=priced.growth, priced_extra=priced.extra,
+        default_reason=s.defaults.reason, default_closed=s.defaults.closed, unfunded_gap=led.gap,
+        gap_quarter=led.gap_quarter,
     )
 
 
 def record(ledger, net: Network, alive, plan_revenue, revenue, lost, extra_interest, interest, funded, capex,
-           capex_plan):
+           capex_plan, t):
     """The ledger (:class:`stressgpu.model.state.Ledger`) after a quarter's flows, ``[N]`` unless
     stated: ``lost`` ``[F]`` suppliers' shortfalls on their contracts, ``interest`` ``[E]`` paid,
     ``funded`` the funding order's :class:`stressgpu.model.funding.FundingResult`. The first-round
@@ -144,7 +154,11 @@ def record(ledger, net: Network, alive, plan_revenue, revenue, lost, extra_inter
     direct = alive * ((plan_revenue - revenue) * (1 - net.economy.variable_cost_share) + extra_interest)
     return ledger._replace(
         commitment_loss=ledger.commitment_loss + lost @ net.commit_supplier, direct_loss=ledger.direct_loss + direct,
-        funding=ledger.funding + jnp.stack([funded.facility, funded.debt, funded.equity, funded.capex_cut], axis=1),
+        funding=ledger.funding + jnp.stack([funded.facility, funded.bonds, funded.private, funded.equity,
+                                            funded.capex_cut, funded.opex_cut], axis=1) * alive[:, None],
+        gap=ledger.gap + funded.gap * alive,
+        gap_quarter=jnp.where((ledger.gap_quarter < 0) & (funded.gap * alive > GAP_TOL), t.astype(jnp.int32),
+                              ledger.gap_quarter),
         revenue=ledger.revenue + revenue * alive, revenue_plan=ledger.revenue_plan + plan_revenue,
         interest_in=ledger.interest_in + interest @ net.debt_lender,
         capex=ledger.capex + capex * alive, capex_plan=ledger.capex_plan + capex_plan)

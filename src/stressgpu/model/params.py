@@ -60,8 +60,6 @@ class ModelParams:
     rental_price_elasticity: float = _MODEL.rental_price_elasticity
     hardware_price_elasticity: float = _MODEL.hardware_price_elasticity
     capacity_lag_quarters: int = _switch(_MODEL.capacity_lag_quarters)
-    debt_leverage: float = _MODEL.debt_leverage
-    plan_headroom: float = _MODEL.plan_headroom
     equity_issue_share: float = _MODEL.equity_issue_share
     # Market value (§6).
     risk_free: float = _MODEL.risk_free
@@ -75,6 +73,7 @@ class ModelParams:
     min_interest_cover: float = _MODEL.min_interest_cover
     max_ltv: float = _MODEL.max_ltv
     backlog_advance: float = _MODEL.backlog_advance
+    round_share: float = _MODEL.round_share
     round_size_elasticity: float = _MODEL.round_size_elasticity
     opex_cut_per_year: float = _MODEL.opex_cut_per_year
     opex_cut_cost: float = _MODEL.opex_cut_cost

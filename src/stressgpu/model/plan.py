@@ -32,13 +32,14 @@ class Constants(NamedTuple):
     pledged: jax.Array       # [N, A] 1 for each asset class a borrower has pledged to a secured link
     floor: jax.Array         # [N] capital floors (:func:`capital_floor`)
     borrower: jax.Array      # [E] int: each debt link's borrower
+    leverage_cap: jax.Array  # [N] lenders' maximum debt / operating cash flow: the model's, or the firm's own at
+                             # the start where higher (its lenders accepted it)
 
 
 class Plan(NamedTuple):
     """What every scenario of a network shares, solved once from the no-shock path
     (:func:`stressgpu.dynamics.solve_plan`)."""
 
-    debt: jax.Array     # [T, N] cumulative new market debt the plan raises by each quarter
     priced: PricedIn    # [N] each: priced-in growth and terminal cash flow (docs/model.md §6)
 
 
@@ -61,9 +62,12 @@ def constants(net: Network, p: ModelParams) -> Constants:
     pledged = ec.debt_collateral
     same_pool = (net.debt_borrower @ net.debt_borrower.T) * ((pledged @ pledged.T) > 0)
     pledged_classes = jnp.minimum(net.debt_borrower.T @ (pledged * ec.debt_secured[:, None]), 1.0)
+    debt0 = net.debt_amount @ net.debt_borrower
+    ocf0 = net.revenue - net.opex + interest0          # the data's operating cash flow, before interest
+    leverage0 = jnp.where(ocf0 > 0, debt0 / jnp.where(ocf0 > 0, ocf0, 1.0), 0.0)
     return Constants(hw_share, build, dep, share, sticky, same_pool,
                      remaining_value(net, p.claim_discount_rate), remaining_value(net, 0.0), pledged_classes,
-                     capital_floor(net), jnp.argmax(net.debt_borrower, axis=1))
+                     capital_floor(net), jnp.argmax(net.debt_borrower, axis=1), jnp.maximum(p.max_leverage, leverage0))
 
 
 def remaining_value(net: Network, rate) -> jax.Array:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from .._types import Asset, Status
+from .._types import Asset, Source, Status
 from ..network import Network
 from ..shocks.base import Factors
 from .params import ModelParams
@@ -25,6 +25,7 @@ class Books(NamedTuple):
     holdings: jax.Array      # [N, A] quantities (baseline value, USD bn) by Asset column
     price: jax.Array         # [A] price of each asset class
     hw_value: jax.Array      # [] fundamental value index of installed AI hardware (docs/model.md §3)
+    opex_cut: jax.Array      # [N] share of sticky opex cut in distress so far (it lasts; docs/model.md §4)
 
 
 class Capacity(NamedTuple):
@@ -59,6 +60,9 @@ class Defaults(NamedTuple):
     defaulted: jax.Array     # [N] bool (absorbing)
     quarter: jax.Array       # [N] int32, -1 never
     status: jax.Array        # [] int32 worst solver status so far (stressgpu.Status)
+    reason: jax.Array        # [N] int32 why each firm defaulted (stressgpu._types.Reason)
+    closed: jax.Array        # [N] int32 at default: markets it could not use, bits 1 bonds, 2 private credit,
+                             # 4 equity (closed by the scenario or lending nothing)
 
 
 class Ledger(NamedTuple):
@@ -68,7 +72,9 @@ class Ledger(NamedTuple):
     commitment_loss: jax.Array  # [N] suppliers' shortfall on their contracts' plan
     direct_loss: jax.Array   # [N] first-round loss on own cash flows
     firesale_loss: jax.Array  # [N] mark-to-market loss from fire-sale price falls
-    funding: jax.Array       # [N, 4] by stressgpu._types.Source
+    funding: jax.Array       # [N, 6] by stressgpu._types.Source
+    gap: jax.Array           # [N] unfunded gap: what only capex and opex cuts or a missed payment covered
+    gap_quarter: jax.Array   # [N] int32 first quarter with an unfunded gap (-1 never)
     revenue: jax.Array       # [N]
     revenue_plan: jax.Array  # [N]
     capex: jax.Array         # [N]
@@ -100,11 +106,13 @@ def initial_state(net: Network, f: Factors, p: ModelParams, k: Constants) -> Sta
     price0 = f.price.astype(dtype).at[Asset.AI_HARDWARE].set(1.0)
     pipe0 = jnp.broadcast_to(k.build * net.capex / 4 * k.hw_share, (p.capacity_lag_quarters, n)).astype(dtype)
     return State(
-        books=Books(net.cash, net.holdings, price0, jnp.asarray(1.0, dtype)),
+        books=Books(net.cash, net.holdings, price0, jnp.asarray(1.0, dtype), zeros(n)),
         capacity=Capacity(ec.capacity, ec.capacity, pipe0, pipe0),
         credit=Credit(net.debt_amount, ec.facility_room, zeros(n), zeros(e), jnp.zeros(e, bool)),
         claims=Claims(zeros(c), zeros(c)),
-        defaults=Defaults(jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32), jnp.asarray(Status.OK, jnp.int32)),
-        ledger=Ledger(zeros(n), net.holdings @ (1 - price0), zeros(n), zeros((n, 4)), zeros(n), zeros(n),
+        defaults=Defaults(jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32), jnp.asarray(Status.OK, jnp.int32),
+                          jnp.zeros(n, jnp.int32), jnp.zeros(n, jnp.int32)),
+        ledger=Ledger(zeros(n), net.holdings @ (1 - price0), zeros(n), zeros((n, len(Source))), zeros(n),
+                      jnp.full(n, -1, jnp.int32), zeros(n), zeros(n),
                       zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n)),
     )
