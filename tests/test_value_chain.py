@@ -1,11 +1,29 @@
 """stressgpu.model.value_chain (docs/model.md §3.1): end demand, the compute and hardware markets,
-the AI shares along the path and the re-marked hardware price, on hand-worked numbers."""
+the AI shares along the path, the hardware value and the re-marked hardware price, on
+hand-worked numbers and explicit sums."""
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
-from stressgpu.model.value_chain import ChainState, Demand, ai_shares_at, end_demand, mark_hardware, value_chain
+from stressgpu.model.params import ModelParams
+from stressgpu.model.value_chain import (ChainState, Demand, ai_shares_at, end_demand, hardware_value, mark_hardware,
+                                         value_chain)
+
+P = ModelParams()
+TAU, RHO, LIFE_Q = P.reversion_years, P.claim_discount_rate, 2.0 * P.hardware_life_years   # 2 years, 8 %, 12 quarters
+
+
+def pv_by_hand(r, u, u_b, tau=TAU, rho=RHO, quarters=LIFE_Q):
+    """The hardware value index as an explicit quarter-by-quarter sum: price and utilisation
+    gaps shrink by exp(−1/(4τ)) a quarter, income r_s·u_s/u_b, discounted at ρ, over the
+    remaining life, relative to the plan's (income 1 every quarter)."""
+    s = np.arange(int(quarters))
+    phi = np.exp(-1.0 / (4.0 * tau)) ** s
+    income = (1 + (r - 1) * phi) * (u_b + (u - u_b) * phi) / u_b
+    disc = (1 + rho) ** (-s / 4.0)
+    return float((income * disc).sum() / disc.sum())
 
 
 def test_end_demand_full_pass_through_scales_both_by_k_to_eps_minus_one():
@@ -41,7 +59,8 @@ def test_value_chain_glut():
     assert_allclose(ch.compute_revenue, [per, 1.5 * per, per], rtol=1e-14)    # reseller: per unit
     assert_allclose([ch.hardware_revenue, ch.hardware_price, ch.delivered], [0.7, 1.0, 1.0], rtol=1e-14)
     assert_allclose(ch.power_revenue, 0.32 * 10 / (0.8 * 8), rtol=1e-14)       # u·C/(u_b·C^plan) = 0.5
-    assert_allclose(ch.hardware_value, per * 2 / 3, rtol=1e-14)
+    # The hardware value: the present value of rents reverting to plan, times the life ratio 2/3.
+    assert_allclose(ch.hardware_value, pv_by_hand(0.4 ** 0.5, 0.32, 0.8) * 2 / 3, rtol=1e-12)
 
 
 def test_value_chain_scarcity_under_jit():
@@ -84,3 +103,42 @@ def test_mark_hardware_moves_only_the_hardware_price():
     assert_allclose(price, [0.9 * 0.4 / 0.5, 0.8, 1.0, 0.7], rtol=1e-14)   # fire-sale discount 0.9 carries over
     assert_allclose(value, 0.4)
     assert np.asarray(price).dtype == np.float64
+
+
+def test_hardware_value_is_one_without_a_shock_and_a_present_value_by_hand():
+    assert_allclose(hardware_value(1.0, 0.8, 0.8, 1.0, TAU, RHO, LIFE_Q), 1.0, rtol=1e-14)
+    for r, u in ((0.7, 0.4), (1.3, 1.0), (0.5, 0.9), (1.0, 0.6)):
+        assert_allclose(hardware_value(r, u, 0.8, 1.0, TAU, RHO, LIFE_Q), pv_by_hand(r, u, 0.8), rtol=1e-12)
+    # Another horizon, rate and reversion speed.
+    assert_allclose(pv_by_hand(0.6, 0.5, 0.8, tau=3.0, rho=0.15, quarters=20),
+                    hardware_value(0.6, 0.5, 0.8, 1.0, 3.0, 0.15, 20.0), rtol=1e-12)
+    # Two quarters left, no discounting, reversion at once: this quarter's rent, then the plan's.
+    assert_allclose(hardware_value(0.6, 0.5, 0.8, 1.0, 0.0, 0.0, 2.0), (0.6 * 0.5 / 0.8 + 1) / 2, rtol=1e-12)
+
+
+def test_a_deepseek_glut_moves_the_hardware_value_much_less_than_one_quarters_rent():
+    """Central DeepSeek (k = 10, ε = 0.7) at t = 0: compute demand 10^−0.3 = 0.50 of plan, u falls
+    to half of u_b and r to 0.50^0.5: this quarter's rent is 0.355 of plan (−65 %, model v2's
+    hardware value). Expected to revert over two years, the income over the fleet's remaining
+    three years is worth 0.61 of plan: the index falls by 39 %, 0.6 of the one-quarter fall."""
+    ch = value_chain(PLAN, PLAN, 0.8, Demand(1.0, 10 ** -0.3), 1.0, 1.0, 1.0, 0.5, 0.5)
+    one_quarter = float(ch.rental_price * ch.utilisation / 0.8)
+    assert one_quarter == pytest.approx(10 ** -0.45, rel=1e-12)            # 0.3548
+    assert_allclose(ch.hardware_value, pv_by_hand(10 ** -0.15, 0.8 * 10 ** -0.3, 0.8), rtol=1e-12)
+    assert 1.0 - float(ch.hardware_value) < 0.7 * (1.0 - one_quarter)
+    assert 0.5 < float(ch.hardware_value) < 0.65
+
+
+def test_hardware_value_rises_with_the_rent_and_scales_with_the_life_ratio():
+    compute = jnp.linspace(0.1, 2.0, 40)
+    values = [float(value_chain(PLAN, PLAN, 0.8, Demand(1.0, c), 1.0, 1.0, 1.0, 0.5, 0.5).hardware_value)
+              for c in compute]
+    assert (np.diff(values) > 0).all()
+    assert values[0] > 0
+    # Faster obsolescence (life 6 → 4 years): the same present value times 2/3.
+    full = value_chain(PLAN, PLAN, 0.8, Demand(1.0, 0.7), 1.0, 1.0, 1.0, 0.5, 0.5).hardware_value
+    short = value_chain(PLAN, PLAN, 0.8, Demand(1.0, 0.7), 1.0, 1.0, 2 / 3, 0.5, 0.5).hardware_value
+    assert_allclose(short, full * 2 / 3, rtol=1e-14)
+    # Differentiable in the rental price (reverse stress tests, sensitivities).
+    d = jax.grad(lambda r: hardware_value(r, 0.6, 0.8, 1.0, TAU, RHO, LIFE_Q))(0.8)
+    assert np.isfinite(d) and d > 0

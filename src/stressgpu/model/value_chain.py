@@ -21,10 +21,23 @@ moving with compute demand) against chip supply ``1 − cut`` (Taiwan). Volume s
 ``v = min(orders, supply)``; scarcity price ``p_h = max(1, orders/supply)^η_h``; chipmakers'
 AI-hardware revenue scales by ``v·p_h``; buyers receive ``v/orders`` of what they ordered.
 
-Derived prices (never free shock sizes): AI hardware is worth the present value of its rental
-income, proxied by this quarter's income per unit of capacity, ``r·u/u_b``, times the share of
-its life left under a shorter depreciation life; power sold to data centres moves with utilised
-capacity ``u·C``.
+Derived prices (never free shock sizes). Installed AI hardware is worth the present value of
+the rental income it is expected to earn over its remaining life (docs/model.md §3): income per
+unit of capacity is ``r·u/u_b`` (1 in the plan), and the market expects the rental price and
+utilisation each to return from today's level to plan *exponentially*, with time constant
+``τ = reversion_years`` (the gap shrinks by ``φ = exp(−1/(4τ))`` a quarter, to 37 % of today's
+after τ years: mean reversion as in an AR(1) / Ornstein–Uhlenbeck process, and the one shape
+whose present value is a geometric sum). With ``a = r − 1``, ``b = u/u_b − 1`` the expected
+income ``s`` quarters ahead is ``(1 + a φ^s)(1 + b φ^s)``; discounted at ``ρ =
+claim_discount_rate`` (``δ = (1 + ρ)^(−1/4)`` a quarter) over the remaining life of ``L``
+quarters and divided by the same sum at plan levels:
+
+    hardware_value = [G(δ) + (a + b) G(δφ) + a b G(δφ²)] / G(δ) · life_ratio,
+    G(q) = Σ_{s=0..L−1} q^s = (1 − q^L)/(1 − q),      L = 4 · hardware_life / 2,
+
+1 with no shock. ``L`` is the average remaining life of a fleet bought evenly over its life
+(half of ``hardware_life_years``); ``life_ratio`` (new life over old) scales the value under
+faster obsolescence. Power sold to data centres moves with utilised capacity ``u·C``.
 """
 from __future__ import annotations
 
@@ -38,6 +51,7 @@ from ..shocks.base import Factors
 from .params import ModelParams
 
 Array = jax.Array
+_DEFAULTS = ModelParams()
 
 
 class Demand(NamedTuple):
@@ -70,8 +84,33 @@ class ChainState(NamedTuple):
     hardware_value: Array     # [] resale value index of installed AI hardware (collateral, fire sales)
 
 
+def geometric_sum(q, length) -> Array:
+    """``Σ_{s=0..L−1} q^s = (1 − q^L)/(1 − q)`` for ``q`` ∈ [0, 1] (``L`` where ``q = 1``)."""
+    near_one = jnp.abs(1.0 - q) < 1e-12
+    return jnp.where(near_one, length, (1.0 - q ** length) / jnp.where(near_one, 0.5, 1.0 - q))
+
+
+def hardware_value(rental_price, utilisation, utilisation_plan, life_ratio, reversion_years, discount_rate,
+                   remaining_quarters) -> Array:
+    """``[]`` value index of installed AI hardware (module docstring): the present value of its
+    expected rental income over ``remaining_quarters`` (quarters), rental price ``rental_price``
+    and utilisation ``utilisation`` (plan ``utilisation_plan``) each reverting exponentially to
+    plan with time constant ``reversion_years`` (years; 0: at once, after this quarter),
+    discounted at ``discount_rate`` (fraction per year); relative to the same value at plan
+    levels, times ``life_ratio``. Closed form in three geometric sums; 1 with no shock."""
+    a, b = rental_price - 1.0, utilisation / utilisation_plan - 1.0
+    phi = jnp.exp(-1.0 / (4.0 * jnp.maximum(reversion_years, 1e-12)))
+    delta = (1.0 + discount_rate) ** -0.25
+    plan = geometric_sum(delta, remaining_quarters)
+    pv = plan + (a + b) * geometric_sum(delta * phi, remaining_quarters) \
+        + a * b * geometric_sum(delta * phi ** 2, remaining_quarters)
+    return pv / plan * life_ratio
+
+
 def value_chain(capacity, capacity_plan, utilisation_plan, demand: Demand, hw_orders, chip_supply,
-                life_ratio, eta, eta_hw) -> ChainState:
+                life_ratio, eta, eta_hw, reversion_years=_DEFAULTS.reversion_years,
+                discount_rate=_DEFAULTS.claim_discount_rate,
+                remaining_quarters=2.0 * _DEFAULTS.hardware_life_years) -> ChainState:
     """One quarter's compute and hardware markets.
 
     Args:
@@ -84,6 +123,8 @@ def value_chain(capacity, capacity_plan, utilisation_plan, demand: Demand, hw_or
       chip_supply: ``[]`` share of planned chip supply available (1 − Taiwan cut).
       life_ratio: ``[]`` new hardware life over old (≤ 1 under faster obsolescence).
       eta, eta_hw: rental-price and hardware-price elasticities to market tightness.
+      reversion_years, discount_rate, remaining_quarters: the hardware value's reversion time
+        constant, discount rate and remaining life (:func:`hardware_value`).
     """
     total, total_plan = jnp.sum(capacity), jnp.sum(capacity_plan)
     tight = demand.compute * utilisation_plan * total_plan / jnp.maximum(total, 1e-12)  # D/C
@@ -99,7 +140,8 @@ def value_chain(capacity, capacity_plan, utilisation_plan, demand: Demand, hw_or
         hardware_revenue=shipped * p_hw, hardware_price=p_hw,
         delivered=jnp.where(hw_orders > 0, shipped / jnp.maximum(hw_orders, 1e-12), 1.0),
         power_revenue=u * total / (utilisation_plan * jnp.maximum(total_plan, 1e-12)),
-        hardware_value=per_capacity * life_ratio,
+        hardware_value=hardware_value(r, u, utilisation_plan, life_ratio, reversion_years, discount_rate,
+                                      remaining_quarters),
     )
 
 
@@ -117,11 +159,13 @@ def demand_at(f: Factors, t) -> Demand:
 def markets(net: Network, f: Factors, p: ModelParams, capacity, capacity_plan, demand: Demand, orders, t) -> ChainState:
     """The quarter's compute and hardware markets: ``capacity``, ``capacity_plan`` ``[N]`` installed
     now and in the plan, ``orders`` ``[]`` AI-hardware orders relative to plan; the chip supply
-    left by a supply cut in its quarters and the hardware life after faster obsolescence."""
+    left by a supply cut in its quarters and the hardware life after faster obsolescence; the
+    hardware value over half the hardware life (the average remaining life of the fleet)."""
     supply = 1.0 - f.chip_cut * (t < f.chip_quarters)
     life_ratio = 1.0 / f.depreciation_mult
     return value_chain(capacity, capacity_plan, net.economy.utilisation_plan, demand, orders, supply, life_ratio,
-                       p.rental_price_elasticity, p.hardware_price_elasticity)
+                       p.rental_price_elasticity, p.hardware_price_elasticity, p.reversion_years,
+                       p.claim_discount_rate, 2.0 * p.hardware_life_years)
 
 
 def ai_shares_at(ai_shares, revenue_growth, non_ai_growth, t, ceiling=1.0):
@@ -138,7 +182,7 @@ def ai_shares_at(ai_shares, revenue_growth, non_ai_growth, t, ceiling=1.0):
 
 
 def mark_hardware(price, hw_value, chain: ChainState):
-    """Installed AI hardware is worth its rental income: re-mark its price ``price[Asset.AI_HARDWARE]``
-    by the change in that value since last quarter (fire-sale discounts carry over). Returns
-    ``(price [A], hw_value [])``."""
+    """Installed AI hardware is worth the present value of its expected rental income
+    (:func:`hardware_value`): re-mark its price ``price[Asset.AI_HARDWARE]`` by the change in that
+    value since last quarter (fire-sale discounts carry over). Returns ``(price [A], hw_value [])``."""
     return price.at[0].multiply(chain.hardware_value / hw_value), chain.hardware_value
