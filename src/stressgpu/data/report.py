@@ -16,7 +16,7 @@ import pandas as pd
 
 from .checks import num, sector_measure
 from .load import Tables, load_tables
-from .schema import ITEMS, PROVENANCE_TABLES
+from .schema import ITEMS, OPERATING_KINDS, PROVENANCE_TABLES
 
 SOURCED = ("filing", "press", "company")
 CORE = ("cash", "total_assets", "total_liabilities", "total_debt", "book_equity", "revenue")
@@ -157,8 +157,44 @@ def report(t: Tables) -> str:
                              named=round(named, 1), aggregate_remainder=round(total - named, 1), as_of=str(r["as_of"].date()),
                              source=r["source"][:60] + "…"))
         lines += ["## Sector totals against public aggregates", "", _table(pd.DataFrame(rows).set_index(["sector", "measure"])), ""]
-    lines += [credit_section(t)]
+    lines += [funding_section(t), credit_section(t)]
     return "\n".join(lines)
+
+
+def funding_section(t: Tables) -> str:
+    """Data v3: commitments by contract type (count, USD, binding USD = take_or_pay x amount), the firms
+    with market-access rows (by market), and funding plans sourced vs estimated by USD (by market)."""
+    out = ["## Contracts, market access and funding plans", ""]
+    c = t.links[t.links.kind == "commitment"].copy()
+    if "contract_type" in c and c["contract_type"].notna().any():
+        c["binding"] = c["take_or_pay"] * c["amount_usd_bn"]
+        g = c.groupby(c["contract_type"].fillna("(none)")).agg(contracts=("link_id", "size"), usd_bn=("amount_usd_bn", "sum"),
+                                                                 binding_usd_bn=("binding", "sum"))
+        out += ["Commitments by contract type (binding = take_or_pay x amount):", "", _table(g.round(1)), "",
+                f"Binding share of commitments by USD: {c['binding'].sum() / c['amount_usd_bn'].sum():.0%}", ""]
+    else:
+        out += ["Commitments by contract type: no contract_type column (every commitment untyped).", ""]
+    ma = t.market_access if t.market_access is not None else pd.DataFrame()
+    ops = t.entities.loc[t.entities["kind"].isin(OPERATING_KINDS), "id"]
+    if not ma.empty:
+        missing = sorted(set(ops) - set(ma["entity_id"]))
+        out += [f"Firms with market access rows: {ma['entity_id'].nunique()} of {len(ops)} operating firms "
+                f"({len(ma)} rows, {int((~ma['estimated']).sum())} sourced with a quote); without: " + (", ".join(missing) or "none"),
+                "By market: " + ", ".join(f"{m} {n}" for m, n in ma["market"].value_counts().items()), ""]
+    else:
+        out += ["Firms with market access rows: 0 (no market_access.csv)", ""]
+    fp = t.funding_plans if t.funding_plans is not None else pd.DataFrame()
+    if not fp.empty:
+        a, b = _split(fp, "amount_usd_bn")
+        rows, est = _split(fp)
+        by = fp.assign(sourced=fp["amount_usd_bn"].where(~fp["estimated"], 0.0),
+                       estimated_usd=fp["amount_usd_bn"].where(fp["estimated"], 0.0)).groupby("market")[["sourced", "estimated_usd"]].sum()
+        out += [f"Funding plans: {len(fp)} rows for {fp['entity_id'].nunique()} firms, USD {a + b:,.1f} bn: sourced {a:,.1f} "
+                f"({rows:.0f} rows), estimated {b:,.1f} ({est:.0f} rows), sourced share by USD {_pct(a, b)}", "",
+                _table(by.round(1)), ""]
+    else:
+        out += ["Funding plans: 0 (no funding_plans.csv)", ""]
+    return "\n".join(out)
 
 
 def _quote_text(r) -> str:
