@@ -206,14 +206,18 @@ def test_scenario_discount_rate():
                           ai_shares=f64([[0, 0, 0.3, 0], [0.1, 0, 0.1, 0], [0, 0.5, 0, 0]]),
                           revenue_growth=f64([0.5, 0.045, 0.10]), quarters=8,
                           economy=SimpleNamespace(lease_share=f64([0, 0, 0]), equity_beta=f64([1.2, 0.8, 1.5])))
-    f = SimpleNamespace(rate_shift=f64(0.01), ai_premium=f64(0.03))
+    f = SimpleNamespace(rate_shift=f64(0.01), ai_premium=f64(0.03), equity_premium_shift=f64(0.0))
     a_chip = 1 - 0.5 * (1.045 / 1.10) ** 2
     want = [0.042 + 0.01 + 1.2 * 0.045 + 0.03, 0.042 + 0.01 + 0.8 * 0.045 + 0.2 * 0.03,
             0.042 + 0.01 + 1.5 * 0.045 + a_chip * 0.03]
     np.testing.assert_allclose(scenario_discount_rate(net, f, ModelParams()), want)
     # A large rate cut floors the cost of equity at 1 %.
-    cut = SimpleNamespace(rate_shift=f64(-0.2), ai_premium=f64(0.0))
+    cut = SimpleNamespace(rate_shift=f64(-0.2), ai_premium=f64(0.0), equity_premium_shift=f64(0.0))
     np.testing.assert_allclose(scenario_discount_rate(net, cut, ModelParams()), [0.01] * 3)
+    # A shift of the equity premium (a Taiwan blockade's) adds beta × the shift.
+    erp = SimpleNamespace(rate_shift=f64(0.01), ai_premium=f64(0.03), equity_premium_shift=f64(0.015))
+    np.testing.assert_allclose(scenario_discount_rate(net, erp, ModelParams()),
+                               np.asarray(want) + np.asarray([1.2, 0.8, 1.5]) * 0.015, rtol=1e-12)
 
 
 def test_accrue_discounts_the_payout_and_keeps_only_the_last_years_free_cash_flow():

@@ -150,10 +150,13 @@ def discount_rate(risk_free, rate_shift, beta, equity_premium, exposure, ai_prem
 
 def scenario_discount_rate(net: Network, f: Factors, p: ModelParams) -> jax.Array:
     """``[N]`` each firm's cost of equity in scenario ``f`` (:func:`discount_rate`), constant along
-    the path: the AI risk premium on its AI share of revenue at the horizon (the terminal value's)."""
+    the path: the equity premium after the scenario's shift (``equity_premium_shift``, e.g. a
+    Taiwan blockade) and the AI risk premium on its AI share of revenue at the horizon (the
+    terminal value's)."""
     exposure = ai_exposure(net.kind, ai_shares_at(net.ai_shares, net.revenue_growth, p.non_ai_growth, net.quarters,
                                                   1.0 - net.economy.lease_share))
-    return discount_rate(p.risk_free, f.rate_shift, net.economy.equity_beta, p.equity_premium, exposure, f.ai_premium)
+    return discount_rate(p.risk_free, f.rate_shift, net.economy.equity_beta, p.equity_premium + f.equity_premium_shift,
+                         exposure, f.ai_premium)
 
 
 def accrue(ledger, rate, t, quarters: int, payout, ocf, interest_due, upkeep):

@@ -19,7 +19,9 @@ times the market's revenue per unit of capacity.
 Hardware market: buyers' AI-hardware orders (their hardware capex, plus rest-of-world demand
 moving with compute demand) against chip supply ``1 − cut`` (Taiwan). Volume shipped
 ``v = min(orders, supply)``; scarcity price ``p_h = max(1, orders/supply)^η_h``; chipmakers'
-AI-hardware revenue scales by ``v·p_h``; buyers receive ``v/orders`` of what they ordered.
+AI-hardware revenue scales by ``v·p_h``; buyers receive ``v/orders`` of what they ordered. A
+supply cut rations the foundries' whole output: the other chips (orders moving with world GDP)
+are rationed the same way (:func:`rationed`, read by :mod:`stressgpu.model.revenue`).
 
 Derived prices (never free shock sizes). Installed AI hardware is worth the present value of
 the rental income it is expected to earn over its remaining life (docs/model.md §3): income per
@@ -127,14 +129,13 @@ def value_chain(capacity, capacity_plan, utilisation_plan, demand: Demand, hw_or
         constant, discount rate and remaining life (:func:`hardware_value`).
     """
     total, total_plan = jnp.sum(capacity), jnp.sum(capacity_plan)
+    shipped, p_hw = rationed(hw_orders, chip_supply, eta_hw)
     tight = demand.compute * utilisation_plan * total_plan / jnp.maximum(total, 1e-12)  # D/C
     u = jnp.minimum(1.0, tight)
     r = (tight / utilisation_plan) ** eta
     # A seller with no capacity of its own (a reseller) earns the market's revenue per unit.
     share = jnp.where(capacity_plan > 0, capacity / jnp.where(capacity_plan > 0, capacity_plan, 1.0), 1.0)
     per_capacity = r * u / utilisation_plan
-    shipped = jnp.minimum(hw_orders, chip_supply)
-    p_hw = jnp.maximum(1.0, hw_orders / jnp.maximum(chip_supply, 1e-12)) ** eta_hw
     return ChainState(
         utilisation=u, rental_price=r, compute_revenue=share * per_capacity,
         hardware_revenue=shipped * p_hw, hardware_price=p_hw,
@@ -143,6 +144,23 @@ def value_chain(capacity, capacity_plan, utilisation_plan, demand: Demand, hw_or
         hardware_value=hardware_value(r, u, utilisation_plan, life_ratio, reversion_years, discount_rate,
                                       remaining_quarters),
     )
+
+
+def rationed(orders, supply, eta_hw):
+    """``(volume, price)`` of a chip market with ``orders`` against ``supply`` (both relative to
+    plan): ``v = min(orders, supply)``, scarcity price ``max(1, orders/supply)^η_h``."""
+    return jnp.minimum(orders, supply), jnp.maximum(1.0, orders / jnp.maximum(supply, 1e-12)) ** eta_hw
+
+
+def chip_supply(f: Factors, t):
+    """``[]`` the foundries' output available in quarter ``t``, relative to plan: ``1 − chip_cut``
+    while the cut lasts (``t < chip_quarters``), 1 after."""
+    return 1.0 - f.chip_cut * (t < f.chip_quarters)
+
+
+def gdp_at(f: Factors, t):
+    """``[]`` world GDP relative to plan in quarter ``t``: ``gdp_mult`` while ``t < gdp_quarters``, 1 after."""
+    return jnp.where(t < f.gdp_quarters, f.gdp_mult, 1.0)
 
 
 def growth(rate, t):
@@ -161,10 +179,9 @@ def markets(net: Network, f: Factors, p: ModelParams, capacity, capacity_plan, d
     now and in the plan, ``orders`` ``[]`` AI-hardware orders relative to plan; the chip supply
     left by a supply cut in its quarters and the hardware life after faster obsolescence; the
     hardware value over half the hardware life (the average remaining life of the fleet)."""
-    supply = 1.0 - f.chip_cut * (t < f.chip_quarters)
     life_ratio = 1.0 / f.depreciation_mult
-    return value_chain(capacity, capacity_plan, net.economy.utilisation_plan, demand, orders, supply, life_ratio,
-                       p.rental_price_elasticity, p.hardware_price_elasticity, p.reversion_years,
+    return value_chain(capacity, capacity_plan, net.economy.utilisation_plan, demand, orders, chip_supply(f, t),
+                       life_ratio, p.rental_price_elasticity, p.hardware_price_elasticity, p.reversion_years,
                        p.claim_discount_rate, 2.0 * p.hardware_life_years)
 
 

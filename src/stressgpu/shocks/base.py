@@ -42,6 +42,11 @@ class Factors:
     default_now [B, N]: entities that default at t = 0.
     ai_premium [B]: rise of the AI risk premium in the discount rate of AI cash flows (fraction per year).
     revenue_mult [B, N]: idiosyncratic revenue multiplier (Monte Carlo noise).
+    gdp_mult [B], gdp_quarters [B]: world GDP relative to plan (1 = as planned) for the first
+      gdp_quarters quarters; non-AI revenue lines move with it (:mod:`stressgpu.model.revenue`).
+      Two GDP shocks compose into their product for the longer of the two durations.
+    equity_premium_shift [B]: rise of the equity risk premium per unit of beta in every firm's
+      discount rate (fraction per year; docs/model.md §6).
     """
 
     compute_mult: jax.Array
@@ -62,11 +67,14 @@ class Factors:
     share_shift: jax.Array
     funding_quarters: jax.Array
     ai_premium: jax.Array
+    gdp_mult: jax.Array
+    gdp_quarters: jax.Array
+    equity_premium_shift: jax.Array
 
 
-_MULT = ("compute_mult", "price", "depreciation_mult", "funding_mult", "revenue_mult", "efficiency")
-_ADD = ("ai_growth_cut", "rate_shift", "spread_shift", "ai_premium")
-_MAX = ("chip_quarters", "credit_freeze_quarters", "funding_quarters")
+_MULT = ("compute_mult", "price", "depreciation_mult", "funding_mult", "revenue_mult", "efficiency", "gdp_mult")
+_ADD = ("ai_growth_cut", "rate_shift", "spread_shift", "ai_premium", "equity_premium_shift")
+_MAX = ("chip_quarters", "credit_freeze_quarters", "funding_quarters", "gdp_quarters")
 # Set by one shock only (the efficiency shock); composing keeps the value that is not neutral.
 _OVERRIDE = {"pass_through": 1.0, "elasticity": 1.0}
 
@@ -76,12 +84,12 @@ def neutral(batch: int, n: int, dtype=jnp.float32) -> Factors:
     one, zero = jnp.ones(batch, dtype), jnp.zeros(batch, dtype)
     return Factors(one, zero, zero, zero, jnp.ones((batch, N_ASSET_CLASSES), dtype), one, zero, zero,
                    zero, one, jnp.zeros((batch, n), bool), jnp.ones((batch, n), dtype),
-                   one, one, one, zero, zero, zero)
+                   one, one, one, zero, zero, zero, one, zero, zero)
 
 
 def compose(a: Factors, b: Factors) -> Factors:
-    """Both shocks at once: multipliers multiply, shifts add, durations take the longer,
-    chip supply losses compound, default sets unite."""
+    """Both shocks at once: multipliers multiply (GDP too), shifts add (premia too), durations
+    take the longer, chip supply losses compound, default sets unite."""
     out = {}
     for f in fields(Factors):
         x, y = getattr(a, f.name), getattr(b, f.name)
