@@ -415,19 +415,20 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
 
 def market_access(tables: Tables) -> np.ndarray:
     """``[N, M]`` 0/1: the credit markets each firm can raise new debt in (docs/model.md §4):
-    the markets of the deals it has done (``market_access`` table, :data:`MARKET_OF_ACCESS`) where
-    the data has the table, else those of its kind (:data:`MARKETS_OF_KIND`)."""
+    those of its kind (:data:`MARKETS_OF_KIND`) and those of the deals it has done (the
+    ``market_access`` table, :data:`MARKET_OF_ACCESS`, where the data has it). The table only
+    adds: it lists the deals found so far, and a firm that has not used a market of its kind
+    yet (a young neocloud's first GPU-backed loan) is not shut out of it by a missing row."""
     ents = tables.entities.reset_index(drop=True)
     out = np.zeros((len(ents), len(MARKET_LENDER)))
+    for i, kind in enumerate(ents["kind"]):
+        out[i, list(MARKETS_OF_KIND.get(kind, ()))] = 1.0
     table = getattr(tables, "market_access", None)
     if table is not None and len(table):
         idx = {e: k for k, e in enumerate(ents["id"])}
         for _, r in table.iterrows():
             if r.market in MARKET_OF_ACCESS:
                 out[idx[r.entity_id], MARKET_OF_ACCESS[r.market]] = 1.0
-        return out
-    for i, kind in enumerate(ents["kind"]):
-        out[i, list(MARKETS_OF_KIND.get(kind, ()))] = 1.0
     return out
 
 
