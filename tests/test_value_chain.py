@@ -114,6 +114,11 @@ def test_hardware_value_is_one_without_a_shock_and_a_present_value_by_hand():
                     hardware_value(0.6, 0.5, 0.8, 1.0, 3.0, 0.15, 20.0), rtol=1e-12)
     # Two quarters left, no discounting, reversion at once: this quarter's rent, then the plan's.
     assert_allclose(hardware_value(0.6, 0.5, 0.8, 1.0, 0.0, 0.0, 2.0), (0.6 * 0.5 / 0.8 + 1) / 2, rtol=1e-12)
+    # A discount rate near zero stays accurate in float32 (no 1 − q cancellation).
+    f32 = hardware_value(jnp.float32(0.6), jnp.float32(0.5), jnp.float32(0.8), jnp.float32(1.0), jnp.float32(2.0),
+                         jnp.float32(1e-6), jnp.float32(12.0))
+    assert f32.dtype == jnp.float32
+    assert_allclose(f32, pv_by_hand(0.6, 0.5, 0.8, rho=1e-6), rtol=1e-5)
 
 
 def test_a_deepseek_glut_moves_the_hardware_value_much_less_than_one_quarters_rent():

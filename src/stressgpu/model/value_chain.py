@@ -86,10 +86,12 @@ class ChainState(NamedTuple):
     hardware_value: Array     # [] resale value index of installed AI hardware (collateral, fire sales)
 
 
-def geometric_sum(q, length) -> Array:
-    """``Σ_{s=0..L−1} q^s = (1 − q^L)/(1 − q)`` for ``q`` ∈ [0, 1] (``L`` where ``q = 1``)."""
-    near_one = jnp.abs(1.0 - q) < 1e-12
-    return jnp.where(near_one, length, (1.0 - q ** length) / jnp.where(near_one, 0.5, 1.0 - q))
+def geometric_sum(log_q, length) -> Array:
+    """``Σ_{s=0..L−1} q^s = (1 − q^L)/(1 − q)`` for ``q = exp(log_q)`` ≤ 1, written
+    ``expm1(L log q)/expm1(log q)`` so that it stays exact in float32 as ``q → 1`` (``L`` at ``q = 1``)."""
+    one = log_q == 0
+    safe = jnp.where(one, -1.0, log_q)
+    return jnp.where(one, length, jnp.expm1(length * safe) / jnp.expm1(safe))
 
 
 def hardware_value(rental_price, utilisation, utilisation_plan, life_ratio, reversion_years, discount_rate,
@@ -101,11 +103,11 @@ def hardware_value(rental_price, utilisation, utilisation_plan, life_ratio, reve
     discounted at ``discount_rate`` (fraction per year); relative to the same value at plan
     levels, times ``life_ratio``. Closed form in three geometric sums; 1 with no shock."""
     a, b = rental_price - 1.0, utilisation / utilisation_plan - 1.0
-    phi = jnp.exp(-1.0 / (4.0 * jnp.maximum(reversion_years, 1e-12)))
-    delta = (1.0 + discount_rate) ** -0.25
-    plan = geometric_sum(delta, remaining_quarters)
-    pv = plan + (a + b) * geometric_sum(delta * phi, remaining_quarters) \
-        + a * b * geometric_sum(delta * phi ** 2, remaining_quarters)
+    log_phi = -1.0 / (4.0 * jnp.maximum(reversion_years, 1e-12))    # log of the gaps' quarterly decay
+    log_delta = -0.25 * jnp.log1p(discount_rate)                     # log of the quarterly discount factor
+    plan = geometric_sum(log_delta, remaining_quarters)
+    pv = plan + (a + b) * geometric_sum(log_delta + log_phi, remaining_quarters) \
+        + a * b * geometric_sum(log_delta + 2.0 * log_phi, remaining_quarters)
     return pv / plan * life_ratio
 
 
