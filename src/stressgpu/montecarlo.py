@@ -51,6 +51,10 @@ class CheckpointError(ValueError):
                          f"chunk (the checkpoint is then overwritten), or delete the file.")
 
 
+# Columns of Outcome.funding (stressgpu._types.Source), as the report names them.
+FUNDING_COLUMNS = ("facility", "bonds", "private_credit", "equity", "capex_cut", "opex_cut")
+
+
 def _digest(arrays: dict) -> str:
     """SHA-256 over every entry of a checkpoint (name, dtype, shape, bytes), in name order."""
     h = hashlib.sha256()
@@ -234,8 +238,8 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
         "channel.market_value_change": ((o.market_value - base.market_value) * w).sum(0),
         # Per-entity paths of model v2 (means over scenarios, docs/model.md §3–§4).
         "channel.revenue_vs_plan": (o.revenue_vs_plan * w).sum(0), "channel.capex_vs_plan": (o.capex_vs_plan * w).sum(0),
-        **{f"channel.funding_{k}": (o.funding[..., j] * w).sum(0)
-           for j, k in enumerate(("facility", "debt", "equity", "capex_cut"))},
+        **{f"channel.funding_{k}": (o.funding[..., j] * w).sum(0) for j, k in enumerate(FUNDING_COLUMNS)},
+        "channel.unfunded_gap": (o.unfunded_gap * w).sum(0),
         **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v.astype(dtype), 0.0)) for k, v in rows.items() if k != "status"},
         "network_default_count": (network * valid[:, None].astype(network.dtype)).T @ o.defaulted.astype(network.dtype),
         "network_scenarios": (network * valid[:, None].astype(network.dtype)).sum(0),

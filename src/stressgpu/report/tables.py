@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from .._types import LENDER_KINDS
-from ..montecarlo import MonteCarloResult
+from ..montecarlo import FUNDING_COLUMNS, MonteCarloResult
 from ..network import NetworkLabels
 
 
@@ -46,8 +46,10 @@ def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: n
         "market_value_change_mean": res.channel_loss.get("market_value_change", np.zeros(len(labels.ids))),
         # Model v2 paths (means over scenarios): revenue and capex against plan, funding by source.
         **{k: res.channel_loss[k] for k in ("revenue_vs_plan", "capex_vs_plan") if k in res.channel_loss},
-        **{k: res.channel_loss[k] for k in ("funding_facility", "funding_debt", "funding_equity", "funding_capex_cut")
-           if k in res.channel_loss},
+        **{f"funding_{k}": res.channel_loss[f"funding_{k}"] for k in FUNDING_COLUMNS
+           if f"funding_{k}" in res.channel_loss},
+        # What only cuts or a missed payment covered (docs/model.md §4), mean USD bn.
+        **({"unfunded_gap_mean": res.channel_loss["unfunded_gap"]} if "unfunded_gap" in res.channel_loss else {}),
         "circular_revenue_share": circular_share,
         "debtrank": res.entity_debtrank,
         "furfine_default_prob": res.furfine_default_prob,
