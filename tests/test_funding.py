@@ -116,11 +116,11 @@ FN_CAPEX = a([20, 12, 0, 0])                                  # cuttable 10, 9
 LEVERAGE = a([5.0, 4.0, 4.0, 4.0])
 
 
-def run_fund(cash, t, p=FN_P, backlog=(0, 0, 0, 0), value=(1, 1, 1, 1)):
+def run_fund(cash, t, p=FN_P, backlog=(0, 0, 0, 0), value=(1, 1, 1, 1), committed=(0, 0, 0, 0)):
     f = NS(credit_freeze_quarters=a(2.0), rate_shift=a(0.0), spread_shift=a(0.0))
     fn = jax.jit(partial(fund, FN, f, p))
     return fn(FN_BOOKS, FN_CREDIT, FN_SVC, Cash(a(cash), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4), a(0.5)),
-              FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), a(value), jnp.zeros(4), LEVERAGE, a(t))
+              FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), a(committed), a(value), jnp.ones(4), jnp.zeros(4), LEVERAGE, a(t))
 
 
 def test_fund_lenders_decide_and_a_freeze_closes_private_credit():
@@ -152,7 +152,8 @@ def test_private_credit_lends_on_collateral_and_backlog_but_not_in_a_freeze():
     def go(t, backlog):
         return fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4),
                                                              jnp.zeros(4), a(1.0)),
-                    FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), jnp.ones(4), jnp.zeros(4), LEVERAGE, a(t))
+                    FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), jnp.zeros(4), jnp.ones(4), jnp.ones(4), jnp.zeros(4), LEVERAGE,
+                    a(t))
     # Collateral: 0.5 · 40 = 20 against no secured debt; backlog 0.8 · 30 = 24: the larger, 24.
     fd = go(3.0, [0, 30, 0, 0])
     assert_allclose(fd.underwriting.cash_flow[1], 0.0)
@@ -172,10 +173,18 @@ def test_private_credit_lends_on_collateral_and_backlog_but_not_in_a_freeze():
     # In a down round at half the value the round is a quarter: 1.
     fd = fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4),
                                                        a(1.0)),
-              FN_COSTS, FN_CAPEX, jnp.ones(4), a([0, 30, 0, 0]), a([1, 0.5, 1, 1]), jnp.zeros(4), LEVERAGE, a(1.0))
+              FN_COSTS, FN_CAPEX, jnp.ones(4), a([0, 30, 0, 0]), jnp.zeros(4), a([1, 0.5, 1, 1]), jnp.ones(4),
+              jnp.zeros(4), LEVERAGE, a(1.0))
     assert_allclose(fd.result.equity[1], 1.0)
     # The cut lasts: 0.1 saved of 4 · (1 − 0.5) → 5 % of sticky opex.
     assert_allclose(fd.opex_cut[1], 0.05)
+
+
+def test_lenders_count_binding_commitments_as_debt():
+    # The hyperscaler owes 50 and 8 of binding commitments: leverage room 5·12 − 58 = 2 (was 10).
+    fd = run_fund([-2, -5, -3, 10], 1.0, committed=(8, 0, 0, 0))
+    assert_allclose(fd.underwriting.cash_flow[0], 2.0)
+    assert_allclose(fd.result.bonds[0], 2.0)
 
 
 def test_fund_refinancing_off_closes_every_market():

@@ -33,7 +33,8 @@ def network(kinds=("neocloud", "chipmaker", "bank"), K=((1.0, 2.0, 4.0),), after
         debt_amount=f64([20.0, 10.0, 5.0, 8.0]), debt_rate=f64([0.05, 0.10, 0.08, 0.05]),
         debt_borrower=onehot([0, 0, 0, 1]), debt_lender=onehot([2, 2, 1, 2]),
         capex=f64([80.0, 20.0, 0.0]), revenue=f64([30.0, 200.0, 10.0]), revenue_growth=f64([0.21, 0.1, 0.0]),
-        opex=f64([27.0, 150.0, 8.0]),
+        opex=f64([27.0, 150.0, 8.0]), commit_take_or_pay=f64([0.5] * len(K)),
+        commit_buyer=onehot([0] * len(K)), commit_supplier=onehot([1] * len(K)),
         ai_buyer=f64([1.0, 0.0, 0.0]), ai_shares=f64([[1.0, 0, 0, 0], [0, 0.3, 0, 0], [0, 0, 0, 0]]),
         commit_amount=f64(K),
         economy=SimpleNamespace(hardware_life=f64([5.0, 5.0, 5.0]), capacity=f64([40.0, 0.0, 0.0]),
@@ -106,7 +107,9 @@ def test_constants_pledged_pools_and_floors():
 
 
 def test_lenders_accept_at_least_the_leverage_they_already_lent_at():
-    # Firm 0 owes 20 + 10 + 5 = 35 on an operating cash flow before interest of 30 − 27 + 2.4 (the
-    # data's opex is after interest) = 5.4: 6.48×, above the model's 4×; the others are below it.
+    # Firm 0 owes 20 + 10 + 5 = 35, and half of its contract's remaining value after quarter 0,
+    # d(2 + d(4 + 8d²)) with d = 1/1.02 (the tail is discounted from the horizon), binds; on an operating cash flow before interest of
+    # 30 − 27 + 2.4 (the data's opex is after interest) = 5.4 that is above the model's 4×.
+    d = 1 / 1.02
     k = _constants()
-    np.testing.assert_allclose(k.leverage_cap, [35.0 / 5.4, 4.0, 4.0])
+    np.testing.assert_allclose(k.leverage_cap, [(35.0 + 0.5 * d * (2 + d * (4 + 8 * d * d))) / 5.4, 4.0, 4.0])

@@ -26,7 +26,7 @@ from .model.contagion import clear, contagion
 from .model.covenants import check_covenants
 from .model.losses import Outcome, Paths, account, record
 from .model.params import ModelParams
-from .model.plan import Constants, Plan, constants
+from .model.plan import Constants, Plan, committed, constants
 from .model.scopes import scoped
 from .model.state import State, initial_state
 from .model.valuation import PricedIn, accrue, priced_in, scenario_discount_rate
@@ -50,11 +50,12 @@ class Flows(NamedTuple):
 
 
 @scoped("flows")
-def flows(net: Network, f: Factors, p: ModelParams, k: Constants, s: State, t, K_t, due_t, refi_t, backlog_t):
+def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State, t, K_t, due_t, refi_t, backlog_t):
     """Cash flows, capacity and funding of one quarter, before the contagion rounds, in order:
     end demand → investment → compute and hardware markets → revenue → contracts → costs (less
     the opex cut so far) → capex → debt service → cash → lenders' underwriting and the funding
-    order → capital stock → ledger. ``backlog_t`` ``[F]`` each contract's remaining value."""
+    order → capital stock → ledger. ``rate`` ``[N]`` the cost of equity, ``backlog_t`` ``[F]`` each
+    contract's remaining value."""
     alive = (~s.defaults.defaulted).astype(s.books.cash.dtype)
     demand = value_chain.demand_at(f, t)
     inv = capacity.investment(net, k, s.capacity, demand, t)
@@ -71,7 +72,8 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, s: State, t, K
     svc = debt_service.service(net, f, s.credit, alive, due_t, refi_t)
     cash = funding.cash_before_funding(net, f, p, s.books, alive, pay, svc, c, capex, value_index, t)
     backlog = lenders.backlog(backlog_t, net.economy.investment_grade, alive, net.commit_buyer, net.commit_supplier)
-    fd = funding.fund(net, f, p, s.books, s.credit, svc, cash, c, capex, alive, backlog, value_index,
+    fd = funding.fund(net, f, p, s.books, s.credit, svc, cash, c, capex, alive, backlog,
+                      committed(net, backlog_t, alive) * alive, value_index, (1.0 + rate) ** (t / 4.0),
                       s.books.opex_cut, k.leverage_cap, t)
     r = fd.result
     capex = capex - r.capex_cut
@@ -109,7 +111,7 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     t, K_t, due_t, refi_t, backlog_t = xs
     alive = ~s.defaults.defaulted
     accelerated = (s.credit.accelerated.astype(net.cash.dtype) @ net.debt_borrower) > 0
-    s, q = flows(net, f, p, k, s, t, K_t, due_t, refi_t, backlog_t)
+    s, q = flows(net, f, p, k, rate, s, t, K_t, due_t, refi_t, backlog_t)
     s = s._replace(ledger=accrue(s.ledger, rate, t, net.quarters, q.payout, q.ocf, q.interest, q.upkeep))
     price, hw_value = value_chain.mark_hardware(s.books.price, s.books.hw_value, q.chain)
     s = s._replace(books=s.books._replace(price=price, hw_value=hw_value))
@@ -165,7 +167,7 @@ def solve_plan(net: Network, params: ModelParams) -> Plan:
     priced-in growth. (Lenders, not the plan, decide what firms can borrow: the baseline's
     unfunded gaps are reported, never closed by widening a limit.)"""
     base = run_path(net, _no_shock(net), params, _nothing_priced(net))
-    return Plan(priced_in(net.economy.market_value, base.value_parts))
+    return Plan(priced_in(net.economy.market_value, base.value_parts, params.terminal_growth, params.growth_fade_years))
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = None) -> Outcome:

@@ -9,8 +9,8 @@ the gap, in this order, each source only as far as it is open and has room:
    interest cover, collateral at its value, contracted backlog); a private-credit freeze closes
    private credit. The firm's own plan never sets how much it can borrow;
 3. new equity while the equity window is open: listed firms up to ``equity_issue_share`` of their
-   market value in the scenario (the data's value scaled by revenue against plan: a constant
-   multiple), private firms funding rounds up to ``round_share`` of their value a year, less the
+   market value in the scenario (the data's value, grown at the cost of equity along the plan and
+   scaled by revenue against plan: a constant multiple), private firms funding rounds up to ``round_share`` of their value a year, less the
    rounds they already planned, shrinking in a down round (:func:`round_size`);
 4. sales of liquid assets (financial firms: their securities portfolio);
 5. capex cut down to its floor (the committed construction);
@@ -142,26 +142,31 @@ def new_debt_rate(net: Network, f: Factors) -> Array:
 
 
 def fund(net: Network, f: Factors, p: ModelParams, books: Books, credit: Credit, svc: Service, cash: Cash, c: Costs,
-         capex, alive, backlog_pv, value_index, opex_cut, leverage_cap, t) -> Funded:
+         capex, alive, backlog_pv, committed, value_index, value_growth, opex_cut, leverage_cap, t) -> Funded:
     """The funding order applied to ``cash``. ``svc`` the quarter's debt service (``svc.debt``
     ``[E]`` after repayments); ``backlog_pv`` ``[N]`` contracted backlog from solvent
-    investment-grade buyers (:func:`stressgpu.model.lenders.backlog`); ``value_index`` ``[N]``
-    the firm's value against the data's; ``opex_cut`` ``[N]`` the share of sticky opex already cut
+    investment-grade buyers (:func:`stressgpu.model.lenders.backlog`); ``committed`` ``[N]`` the
+    binding commitments the firm still owes (:func:`stressgpu.model.plan.committed`: lenders count
+    them as debt); ``value_index`` ``[N]`` the firm's value against the plan's (revenue against
+    plan revenue), ``value_growth`` ``[N]`` the plan's value against the data's by now (the cost of
+    equity compounded: a firm that pays nothing out is expected to appreciate at it); ``opex_cut`` ``[N]`` the share of sticky opex already cut
     (``c.sticky`` is after that cut); ``leverage_cap`` ``[N]`` lenders' maximum leverage."""
     ec = net.economy
     debt = svc.debt
     ocf = 4.0 * (c.revenue - c.variable - c.sticky)
     markets_open = jnp.stack([jnp.asarray(True), t >= f.credit_freeze_quarters]) & p.refinancing
-    uw = underwrite(ocf, debt @ net.debt_borrower, 4.0 * svc.interest @ net.debt_borrower, new_debt_rate(net, f),
+    uw = underwrite(ocf, debt @ net.debt_borrower + committed, 4.0 * svc.interest @ net.debt_borrower,
+                    new_debt_rate(net, f),
                     collateral_value(books.holdings, books.price, p.max_ltv), backlog_pv,
                     (debt * ec.debt_secured) @ net.debt_borrower, ec.market_access, markets_open,
                     leverage_cap, p.min_interest_cover, p.backlog_advance)
     # Listed firms issue a share of their scenario value; private firms raise rounds up to a share of
     # theirs, less the rounds already planned this quarter, smaller in a down round.
-    value = ec.market_value * jnp.maximum(value_index, 0.0)
+    value = ec.market_value * value_growth * jnp.maximum(value_index, 0.0)
     listed_room = ec.listed * p.equity_issue_share * value / 4
-    round_room = ec.equity_rounds * (p.round_share * ec.market_value * round_size(value_index, p.round_size_elasticity)
-                                     / 4 - cash.planned_equity / jnp.maximum(cash.window, 1e-12))
+    round_room = ec.equity_rounds * (p.round_share * ec.market_value * value_growth
+                                     * round_size(value_index, p.round_size_elasticity) / 4
+                                     - cash.planned_equity / jnp.maximum(cash.window, 1e-12))
     equity_room = (listed_room + jnp.maximum(round_room, 0.0)) * cash.window
     cuttable = (1.0 - net.capex_floor) * capex
     # This quarter's cut: a quarter of the yearly share, of the opex not cut yet, up to the cap.

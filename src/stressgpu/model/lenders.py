@@ -12,7 +12,9 @@ deals (``Economy.market_access``):
 
       room_cf = max(0, min(L·OCF − D,  (OCF / c − I) / r_new)),
 
-  with D all the firm owes, I its annual interest and r_new the rate of new debt. A firm whose
+  with D all the firm owes plus the present value of the binding (take-or-pay, lease, firm-order)
+  payments it still owes (lenders and rating agencies count such fixed claims on cash flow as
+  debt), I its annual interest and r_new the rate of new debt. A firm whose
   operating cash flow is not positive gets no cash-flow loan.
 * **private credit and asset-backed debt** lend against cash flow as above or against collateral,
   whichever gives more: secured lenders advance up to ``max_ltv`` of the hardware and

@@ -65,8 +65,11 @@ class Outcome(NamedTuple):
     capital_shortfall_by_kind: jax.Array  # [K] the same by lender kind
     market_value: jax.Array      # [N] USD bn: DCF value of the equity at t = 0 along this path (docs/model.md §6)
     value_parts: ValueParts      # its pieces ([N] each): head, tail, discount rate
-    priced_growth: jax.Array     # [N] the priced-in long-run growth the value uses (the network's, every scenario)
+    priced_growth: jax.Array     # [N] the priced-in near-term growth g0 of the terminal cash flow (the network's,
+                                 # every scenario), fading to priced_long_run over priced_fade_years (§6)
     priced_extra: jax.Array      # [N] USD bn per year: the priced-in terminal cash flow beyond the path's own (idem)
+    priced_long_run: jax.Array   # [N] the long-run growth g0 fades to (idem)
+    priced_fade_years: jax.Array  # [N] years of the fade (idem)
     payout_path: jax.Array       # [T, N] payouts to shareholders each quarter ([T, 0] unless record_paths)
     cash_path: jax.Array         # [T, N] liquidity buffer: cash before funding plus every funding source's room
                                  # (< 0: a missed payment; [T, 0] unless record_paths)
@@ -140,6 +143,7 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
         capital_shortfall=capital_shortfall, capital_shortfall_by_kind=capital_shortfall @ kinds,
         market_value=market_value(parts, priced, s.defaults.defaulted), value_parts=parts,
         payout_path=paths.payout, priced_growth=priced.growth, priced_extra=priced.extra,
+        priced_long_run=priced.long_run, priced_fade_years=priced.fade_years,
         default_reason=s.defaults.reason, default_closed=s.defaults.closed, unfunded_gap=led.gap,
         gap_quarter=led.gap_quarter,
     )

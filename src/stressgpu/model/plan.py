@@ -62,12 +62,23 @@ def constants(net: Network, p: ModelParams) -> Constants:
     pledged = ec.debt_collateral
     same_pool = (net.debt_borrower @ net.debt_borrower.T) * ((pledged @ pledged.T) > 0)
     pledged_classes = jnp.minimum(net.debt_borrower.T @ (pledged * ec.debt_secured[:, None]), 1.0)
-    debt0 = net.debt_amount @ net.debt_borrower
+    remaining_pv = remaining_value(net, p.claim_discount_rate)
+    # Lenders count binding purchase commitments as debt (rating agencies' lease-adjusted leverage).
+    debt0 = net.debt_amount @ net.debt_borrower + committed(net, remaining_pv[:, 0])
     ocf0 = net.revenue - net.opex + interest0          # the data's operating cash flow, before interest
     leverage0 = jnp.where(ocf0 > 0, debt0 / jnp.where(ocf0 > 0, ocf0, 1.0), 0.0)
     return Constants(hw_share, build, dep, share, sticky, same_pool,
-                     remaining_value(net, p.claim_discount_rate), remaining_value(net, 0.0), pledged_classes,
+                     remaining_pv, remaining_value(net, 0.0), pledged_classes,
                      capital_floor(net), jnp.argmax(net.debt_borrower, axis=1), jnp.maximum(p.max_leverage, leverage0))
+
+
+def committed(net: Network, remaining_pv_t, alive=None) -> jax.Array:
+    """``[N]`` USD bn: present value of the binding (take-or-pay) payments each buyer still owes
+    under its contracts with live suppliers (``alive`` ``[N]``; None: all), ``remaining_pv_t``
+    ``[F]`` each contract's remaining value; lenders add it to debt when they test leverage (a lease or take-or-pay contract is a
+    fixed claim on the buyer's cash flow, as rating agencies treat leases)."""
+    live = 1.0 if alive is None else net.commit_supplier @ alive      # [F] 1 while the supplier lives
+    return (remaining_pv_t * net.commit_take_or_pay * live) @ net.commit_buyer
 
 
 def remaining_value(net: Network, rate) -> jax.Array:
