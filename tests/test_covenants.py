@@ -74,8 +74,8 @@ def test_no_test_without_debt_or_when_a_side_is_dead():
     assert ct.breach.tolist() == [4, 4] and ct.accelerate.all()
 
 
-def _check(covenants: bool, breach):
-    """check_covenants on one link: borrower 0 (N = 2) owes 45 to entity 1, pledging its AI
+def _check(covenants: bool, breach, debt=55.0):
+    """check_covenants on one link: borrower 0 (N = 2) owes ``debt`` to entity 1, pledging its AI
     hardware only; it holds 100 hardware at price 0.5 and 40 of real estate at price 1."""
     A = 4
     hw_only = jnp.zeros((1, A)).at[0, 0].set(1.0)
@@ -84,7 +84,7 @@ def _check(covenants: bool, breach):
     k = SimpleNamespace(borrower=jnp.asarray([0]), ltv_pool=f64([[1.0]]))
     holdings = jnp.zeros((2, A)).at[0, 0].set(100.0).at[0, 1].set(40.0)
     books = Books(f64([1, 1]), holdings, f64([0.5, 1, 1, 1]), f64(1.0), f64([0, 0]))
-    credit = Credit(f64([45.0]), f64([0, 0]), f64([0, 0]), f64([breach]), jnp.asarray([False]))
+    credit = Credit(f64([debt]), f64([0, 0]), f64([0, 0]), f64([breach]), jnp.asarray([False]))
     p = replace(ModelParams(), covenants=covenants)
     run = jax.jit(lambda p, books, credit: check_covenants(net, p, k, books, credit, jnp.asarray([False, False]),
                                                           f64([1, 1]), f64([0, 0])))
@@ -92,11 +92,17 @@ def _check(covenants: bool, breach):
 
 
 def test_check_covenants_values_only_the_pledged_class_and_accelerates_only_when_switched_on():
-    # Pledged value 100 * 0.5 = 50 (the real estate is not pledged): LTV 45 / 50 = 0.9 > 0.8.
-    # (Valuing every holding, 90, would give 0.5: no breach.) Breach 1 -> 2 > cure 1.
+    # Pledged value 100 * 0.5 = 50 (the real estate is not pledged): LTV 55 / 50 = 1.1 > 0.8.
+    # (Valuing every holding, 90, would give 0.61: no breach.) Breach 1 -> 2 > cure 1.
     on = _check(True, 1.0)
     assert on.breach.tolist() == [2.0] and on.accelerated.tolist() == [True]
     off = _check(False, 1.0)
     assert off.breach.tolist() == [2.0] and off.accelerated.tolist() == [False]
     # First quarter in breach: within the cure period, not accelerated.
     assert _check(True, 0.0).accelerated.tolist() == [False]
+
+
+def test_a_lender_whose_collateral_covers_the_loan_waives():
+    # LTV 45 / 50 = 0.9: above the 0.8 covenant past its cure, but covered: waived, not accelerated.
+    covered = _check(True, 1.0, debt=45.0)
+    assert covered.breach.tolist() == [2.0] and covered.accelerated.tolist() == [False]

@@ -55,7 +55,9 @@ def covenant_test(debt, collateral_value, ltv_pool, max_ltv, min_icr, cure, borr
 def check_covenants(net: Network, p: ModelParams, k: Constants, books: Books, credit: Credit, defaulted, ocf,
                    interest_due) -> Credit:
     """Every covenant tested on the quarter's closing balance sheets; a breach past its cure
-    period accelerates the loan, due next quarter (with the covenants channel on)."""
+    period accelerates the loan, due next quarter (with the covenants channel on), unless the
+    pledged collateral at its value still covers the loan (loan-to-value ≤ 1): then the lender
+    waives."""
     ec = net.economy
     # Each link's borrower by index (a gather) and its pledged classes valued class by class: as a
     # one-hot product reduced over the short class axis it took a third of every quarter on
@@ -64,4 +66,8 @@ def check_covenants(net: Network, p: ModelParams, k: Constants, books: Books, cr
     live = net.debt_borrower @ (~defaulted).astype(books.cash.dtype)
     ct = covenant_test(credit.debt, pledged_value, k.ltv_pool, ec.debt_max_ltv, ec.debt_min_icr, ec.debt_cure,
                        net.debt_borrower, ocf, interest_due, live, credit.breach)
-    return credit._replace(breach=ct.breach, accelerated=credit.accelerated | (ct.accelerate & p.covenants))
+    # A lender whose collateral still covers the loan waives the breach rather than accelerate
+    # (docs/model.md §5.1): accelerating would only turn a covered loan into a default.
+    covered = ct.ltv <= 1.0
+    return credit._replace(breach=ct.breach,
+                           accelerated=credit.accelerated | (ct.accelerate & ~covered & p.covenants))
