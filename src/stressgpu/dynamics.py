@@ -87,7 +87,8 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
         credit=s.credit._replace(debt=fd.debt, facility_room=s.credit.facility_room - r.facility,
                                  new_debt=s.credit.new_debt + r.debt),
         ledger=record(s.ledger, net, alive, rev.plan, c.revenue, pay.lost, svc.extra_interest, svc.interest, r,
-                      capex, inv.capex_plan, t))
+                      capex, inv.capex_plan, t,
+                      c.variable + c.sticky + (pay.paid + pay.fee + pay.replaced) @ net.commit_buyer))
     payout = (cash.dividends - cash.planned_equity - r.equity) * alive
     return s, Flows(r.missed & (alive > 0), closed_sources(net, fd, cash, value_index), chain, r.debt, fd.buffer,
                     alive * (c.revenue - c.variable - c.sticky), svc.interest @ net.debt_borrower, payout, upkeep)

@@ -77,6 +77,8 @@ class Outcome(NamedTuple):
     default_reason: jax.Array    # [N] int32 why each firm defaulted (stressgpu._types.Reason; 0 none)
     default_closed: jax.Array    # [N] int32 at default, the funding sources it could not use: bits 1 bonds,
                                  # 2 private credit, 4 equity (closed by the scenario or lending nothing)
+    margin: jax.Array            # [N] (revenue − cash cost) / revenue over the horizon; cash cost: variable cost,
+                                 # sticky opex and contract purchases (docs/model.md §8.2)
     unfunded_gap: jax.Array      # [N] USD bn over the horizon: what only capex and opex cuts or a missed payment covered
     gap_quarter: jax.Array       # [N] int32 first quarter with an unfunded gap (-1 never)
 
@@ -144,13 +146,15 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
         market_value=market_value(parts, priced, s.defaults.defaulted), value_parts=parts,
         payout_path=paths.payout, priced_growth=priced.growth, priced_extra=priced.extra,
         priced_long_run=priced.long_run, priced_fade_years=priced.fade_years,
+        margin=jnp.where(led.revenue > 0, (led.revenue - led.cash_cost) / jnp.where(led.revenue > 0, led.revenue, 1.0),
+                         0.0),
         default_reason=s.defaults.reason, default_closed=s.defaults.closed, unfunded_gap=led.gap,
         gap_quarter=led.gap_quarter,
     )
 
 
 def record(ledger, net: Network, alive, plan_revenue, revenue, lost, extra_interest, interest, funded, capex,
-           capex_plan, t):
+           capex_plan, t, cash_cost=0.0):
     """The ledger (:class:`stressgpu.model.state.Ledger`) after a quarter's flows, ``[N]`` unless
     stated: ``lost`` ``[F]`` suppliers' shortfalls on their contracts, ``interest`` ``[E]`` paid,
     ``funded`` the funding order's :class:`stressgpu.model.funding.FundingResult`. The first-round
@@ -164,5 +168,6 @@ def record(ledger, net: Network, alive, plan_revenue, revenue, lost, extra_inter
         gap_quarter=jnp.where((ledger.gap_quarter < 0) & (funded.gap * alive > GAP_TOL), t.astype(jnp.int32),
                               ledger.gap_quarter),
         revenue=ledger.revenue + revenue * alive, revenue_plan=ledger.revenue_plan + plan_revenue,
+        cash_cost=ledger.cash_cost + cash_cost * alive,
         interest_in=ledger.interest_in + interest @ net.debt_lender,
         capex=ledger.capex + capex * alive, capex_plan=ledger.capex_plan + capex_plan)
