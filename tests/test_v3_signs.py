@@ -1,0 +1,149 @@
+"""MODEL v3 §8 on the embedded network, as claims that can fail (docs/model.md §8): every
+severity size of every shock swept on total credit loss, holders' net-worth loss *and* each
+firm's default; composition (adding a shock in its severe direction); labs' margins as
+``(revenue − cash cost) / revenue``; "nobody defaults because it spent less" checked on the
+liquidity path. Every case is one scenario of ONE batch (deterministic sizes, float64), so the
+model compiles once for the whole file.
+"""
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from stressgpu.batch import simulate
+from stressgpu.data import load_tables
+from stressgpu.model import ModelParams
+from stressgpu.network import build_network
+from stressgpu.shocks import SHOCKS, draw_factors
+
+pytestmark = pytest.mark.slow
+DATA = Path(__file__).resolve().parents[1] / "data"
+LABS = ("openai", "anthropic", "xai")
+
+# Every size of every shock, from no shock to severe (the other sizes at their defaults).
+SWEEPS = {
+    "deepseek.k": ("deepseek", "k", [1.0, 2.0, 5.0, 10.0, 30.0]),
+    "deepseek.elasticity": ("deepseek", "elasticity", [1.0, 0.8, 0.6, 0.4, 0.2]),
+    "deepseek.share_shift": ("deepseek", "share_shift", [0.0, 0.1, 0.3, 0.5]),
+    "deepseek.equity_rerate": ("deepseek", "equity_rerate", [0.0, 0.2, 0.5]),
+    "private_credit_freeze.quarters": ("private_credit_freeze", "quarters", [0.0, 1.0, 4.0, 8.0]),
+    "private_credit_freeze.funding_cut": ("private_credit_freeze", "funding_cut", [0.0, 0.25, 0.5, 1.0]),
+    "ai_sentiment.quarters": ("ai_sentiment", "quarters", [0.0, 2.0, 4.0, 8.0]),
+    "ai_sentiment.funding_cut": ("ai_sentiment", "funding_cut", [0.0, 0.4, 0.8, 1.0]),
+    "ai_sentiment.equity_rerate": ("ai_sentiment", "equity_rerate", [0.0, 0.25, 0.5]),
+    "ai_sentiment.premium": ("ai_sentiment", "premium", [0.0, 0.01, 0.03]),
+    "demand_slump.growth_cut": ("demand_slump", "growth_cut", [0.0, 0.1, 0.2, 0.3]),
+    "demand_slump.funding_cut": ("demand_slump", "funding_cut", [0.0, 0.25, 0.5]),
+    "rate_hike.dr": ("rate_hike", "dr", [0.0, 0.005, 0.01, 0.02, 0.03]),
+    "rate_hike.beta": ("rate_hike", "beta", [0.0, 0.5, 1.0]),
+    "taiwan.share": ("taiwan", "share", [0.0, 0.25, 0.5, 0.75, 0.9]),
+    "taiwan.quarters": ("taiwan", "quarters", [0.0, 1.0, 4.0, 8.0]),
+    "gpu_depreciation.new_life": ("gpu_depreciation", "new_life", [6.0, 5.0, 4.0, 3.0]),
+}
+# (Not swept: DeepSeek's pass-through π, whose severe direction depends on the firm's role — a
+# larger π cuts labs' revenue when ε < 1 but raises the compute volume that sellers rent out.)
+# Composition: adding each shock (at its default sizes) to each other one.
+BASES = ("deepseek", "private_credit_freeze", "ai_sentiment", "demand_slump", "rate_hike", "taiwan")
+# Known failures of model v3 part 1 (issue 26, open), kept as expected failures with their story:
+# a Taiwan supply cut makes borrowers that cannot get hardware spend less and makes installed
+# hardware dearer, so estates recover more and a lab short of funding survives (freeze + Taiwan
+# 0.99 → 0.55 bn, AI sentiment + Taiwan 0.86 → 0 bn: xAI lives); a rate hike on top of an AI
+# sentiment shock moves xAI's default a quarter and its lenders lose 0.15 bn less.
+V3_OPEN_PAIRS = {("private_credit_freeze", "taiwan"), ("ai_sentiment", "taiwan"), ("demand_slump", "taiwan"),
+                 ("ai_sentiment", "rate_hike")}
+
+
+def _cases():
+    cases = {"none": {}}
+    for name, (shock, size, values) in SWEEPS.items():
+        for v in values:
+            cases[f"{name}={v}"] = {shock: {size: v}}
+    for a in BASES:
+        cases[a] = {a: {}}
+        for b in BASES:
+            if a < b:
+                cases[f"{a}+{b}"] = {a: {}, b: {}}
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.fixture(scope="module")
+def world():
+    net, labels = build_network(load_tables(DATA), dtype=jnp.float64)
+    fs = []
+    for shocks in CASES.values():
+        cfgs = {k: SHOCKS[k][0](**v) for k, v in shocks.items()}
+        f, _ = draw_factors(cfgs, labels, jax.random.PRNGKey(0), 1, random=False, dtype=jnp.float64)
+        fs.append(f)
+    f = jax.tree_util.tree_map(lambda *x: jnp.concatenate(x), *fs)
+    o = simulate(net, f, ModelParams(record_paths=True))
+    o = jax.tree_util.tree_map(np.asarray, o)
+    return labels, {name: jax.tree_util.tree_map(lambda x, b=b: x[b], o) for b, name in enumerate(CASES)}
+
+
+def holders_loss(base, o) -> float:
+    """Sum over firms of net worth lost against the baseline (gains not netted)."""
+    return float(np.maximum(base.net_worth - o.net_worth, 0.0).sum())
+
+
+def _weakly_worse(labels, base, a, b, what):
+    """Case ``b`` (more severe) is at least as bad as ``a`` on credit loss, holders' loss and every
+    firm's default (a tolerance of 1e-6 bn for round-off)."""
+    ca, cb = a.credit_loss_by_kind.sum(), b.credit_loss_by_kind.sum()
+    # Credit losses within 1 % of their level: a harsher shock can fail a borrower a quarter later
+    # (it stopped building sooner) after it repaid another quarter of amortising debt.
+    assert cb >= ca - max(1e-6, 0.01 * ca), f"{what}: credit loss {ca:.2f} -> {cb:.2f}"
+    la, lb = holders_loss(base, a), holders_loss(base, b)
+    assert lb >= la - 1e-6, f"{what}: holders' loss {la:.2f} -> {lb:.2f}"
+    rescued = a.defaulted & ~b.defaulted
+    assert not rescued.any(), f"{what}: {[labels.ids[i] for i in np.flatnonzero(rescued)]} rescued"
+
+
+@pytest.mark.parametrize("sweep", list(SWEEPS))
+def test_every_size_of_every_shock_weakly_raises_losses_and_each_firms_default(world, sweep):
+    labels, o = world
+    _, _, values = SWEEPS[sweep]
+    runs = [o[f"{sweep}={v}"] for v in values]
+    for (va, a), (vb, b) in zip(zip(values, runs), zip(values[1:], runs[1:])):
+        _weakly_worse(labels, o["none"], a, b, f"{sweep} {va} -> {vb}")
+
+
+@pytest.mark.parametrize("pair", [pytest.param((a, b), id=f"{a}+{b}", marks=[pytest.mark.xfail(
+    reason="issue 26: a supply cut's scarcity helps estates and cash-short labs (see V3_OPEN_PAIRS)", strict=False)]
+    if (a, b) in V3_OPEN_PAIRS else []) for a in BASES for b in BASES if a < b])
+def test_adding_a_shock_never_lowers_losses_or_rescues_a_firm(world, pair):
+    labels, o = world
+    a, b = pair
+    both = o[f"{a}+{b}"]
+    for alone in (a, b):
+        _weakly_worse(labels, o["none"], o[alone], both, f"{alone} -> {a}+{b}")
+
+
+def test_deepseek_labs_margins_fall(world):
+    """§8.2: labs' margins, (revenue − cash cost) / revenue, fall under DeepSeek (ε < 1): end
+    prices and volume fall while binding compute contracts and fixed costs stay."""
+    labels, o = world
+    for lab in LABS:
+        i = labels.index(lab)
+        assert o["deepseek"].margin[i] < o["none"].margin[i], (lab, o["deepseek"].margin[i], o["none"].margin[i])
+
+
+def test_nobody_defaults_because_it_spent_less(world):
+    """§8.2 on the liquidity path: a firm that fails under DeepSeek had less liquidity than in
+    the baseline in the quarter it failed (spending less alone would have left it more)."""
+    labels, o = world
+    shocked, base = o["deepseek"], o["none"]
+    for i in np.flatnonzero(shocked.defaulted):
+        q = int(shocked.default_quarter[i])
+        assert shocked.cash_path[q, i] < base.cash_path[q, i], labels.ids[i]
+
+
+def test_deepseek_lowers_openais_net_worth(world):
+    """Issue 26: with its contracts binding as written, DeepSeek no longer makes OpenAI richer."""
+    labels, o = world
+    i = labels.index("openai")
+    assert o["deepseek"].net_worth[i] < o["none"].net_worth[i]
