@@ -172,7 +172,8 @@ def test_priced_in_fallback_solves_the_extra_cash_flow_when_the_tail_is_not_posi
 
 def test_market_value_is_zero_when_defaulted_and_never_negative():
     vp = value_parts(f64([-50.0, 5.0]), f64([0.0, 12.1]), f64([1.21, 2.42]), f64([R, R]), Q)   # heads -50, 15
-    none = PricedIn(f64([0, 0]), f64([0, 0]), jnp.zeros(2, bool), jnp.zeros(2, bool), f64([0, 0]), f64([0, 0]))
+    none = PricedIn(f64([0, 0]), f64([0, 0]), jnp.zeros(2, bool), jnp.zeros(2, bool), f64([0, 0]), f64([0, 0]),
+                    f64([0, 0]))
     # -50 + 1 / 0.1 = -40 -> 0; 15 + 2 / 0.1 = 35 alive, 0 defaulted.
     np.testing.assert_allclose(market_value(vp, none, jnp.asarray([False, False])), [0.0, 35.0])
     np.testing.assert_allclose(market_value(vp, none, jnp.asarray([False, True])), [0.0, 0.0])

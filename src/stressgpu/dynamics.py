@@ -47,6 +47,7 @@ class Flows(NamedTuple):
     interest: jax.Array   # interest paid
     payout: jax.Array     # to shareholders: dividends less new equity (dilution negative)
     upkeep: jax.Array     # depreciation of the capital stock at today's prices
+    revenue: jax.Array    # revenue (market revenue plus contract receipts)
 
 
 @scoped("flows")
@@ -91,7 +92,8 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
                       c.variable + c.sticky + (pay.paid + pay.fee + pay.replaced) @ net.commit_buyer))
     payout = (cash.dividends - cash.planned_equity - r.equity) * alive
     return s, Flows(r.missed & (alive > 0), closed_sources(net, fd, cash, value_index), chain, r.debt, fd.buffer,
-                    alive * (c.revenue - c.variable - c.sticky), svc.interest @ net.debt_borrower, payout, upkeep)
+                    alive * (c.revenue - c.variable - c.sticky), svc.interest @ net.debt_borrower, payout, upkeep,
+                    alive * c.revenue)
 
 
 def closed_sources(net: Network, fd: funding.Funded, cash: funding.Cash, value_index) -> jax.Array:
@@ -113,7 +115,7 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     alive = ~s.defaults.defaulted
     accelerated = (s.credit.accelerated.astype(net.cash.dtype) @ net.debt_borrower) > 0
     s, q = flows(net, f, p, k, rate, s, t, K_t, due_t, refi_t, backlog_t)
-    s = s._replace(ledger=accrue(s.ledger, rate, t, net.quarters, q.payout, q.ocf, q.interest, q.upkeep))
+    s = s._replace(ledger=accrue(s.ledger, rate, t, net.quarters, q.payout, q.ocf, q.interest, q.upkeep, q.revenue))
     price, hw_value = value_chain.mark_hardware(s.books.price, s.books.hw_value, q.chain)
     s = s._replace(books=s.books._replace(price=price, hw_value=hw_value))
     forced = q.missed | (f.default_now & (t == 0))
@@ -160,7 +162,7 @@ def _no_shock(net: Network) -> Factors:
 
 def _nothing_priced(net: Network) -> PricedIn:
     zero = jnp.zeros(net.n, net.cash.dtype)
-    return PricedIn(zero, zero, zero > 0, zero > 0, zero, zero)
+    return PricedIn(zero, zero, zero > 0, zero > 0, zero, zero, zero)
 
 
 def solve_plan(net: Network, params: ModelParams) -> Plan:
@@ -168,7 +170,12 @@ def solve_plan(net: Network, params: ModelParams) -> Plan:
     priced-in growth. (Lenders, not the plan, decide what firms can borrow: the baseline's
     unfunded gaps are reported, never closed by widening a limit.)"""
     base = run_path(net, _no_shock(net), params, _nothing_priced(net))
-    return Plan(priced_in(net.economy.market_value, base.value_parts, params.terminal_growth, params.growth_fade_years))
+    priced = priced_in(net.economy.market_value, base.value_parts, params.terminal_growth, params.growth_fade_years)
+    # The plan's free-cash-flow margin in its last year: what a squeezed margin reverts to (§6).
+    fcf = base.value_parts.tail / base.value_parts.d_T
+    margin = jnp.where((fcf > 0) & (base.revenue_last > 0), fcf / jnp.where(base.revenue_last > 0, base.revenue_last, 1.0),
+                       0.0)
+    return Plan(priced._replace(margin=margin))
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = None) -> Outcome:

@@ -117,7 +117,8 @@ def _market_value_path(o: Outcome) -> jax.Array:
     (:func:`stressgpu.model.valuation.value_path`), 0 from the quarter a firm defaults."""
     q = jnp.arange(o.payout_path.shape[0])[:, None]
     defaulted = (o.default_quarter[None, :] >= 0) & (q >= o.default_quarter[None, :])
-    priced = PricedIn(o.priced_growth, o.priced_extra, None, None, o.priced_long_run, o.priced_fade_years)
+    priced = PricedIn(o.priced_growth, o.priced_extra, None, None, o.priced_long_run, o.priced_fade_years,
+                      jnp.zeros_like(o.priced_growth))   # value_path reads the parts already normalised
     return value_path(o.payout_path, o.value_parts, priced, defaulted)
 
 

@@ -82,6 +82,7 @@ class PricedIn(NamedTuple):
     by_growth: jax.Array  # bool: ... through the growth rate alone (extra = 0)
     long_run: jax.Array   # g∞ before the rate guard: terminal_growth (0 for a firm without a data value)
     fade_years: jax.Array  # n: years over which g0 fades linearly to g∞ (0: g0 in the first year only)
+    margin: jax.Array      # the plan's free-cash-flow margin in its last year (0: none; :func:`normalised`)
 
 
 def fade_growth(g0, g_inf, fade_years) -> jax.Array:
@@ -159,14 +160,25 @@ def scenario_discount_rate(net: Network, f: Factors, p: ModelParams) -> jax.Arra
                          exposure, f.ai_premium)
 
 
-def accrue(ledger, rate, t, quarters: int, payout, ocf, interest_due, upkeep):
+def accrue(ledger, rate, t, quarters: int, payout, ocf, interest_due, upkeep, revenue=0.0):
     """The ledger (:class:`stressgpu.model.state.Ledger`) after quarter ``t``'s flows to
     shareholders: ``payout`` ``[N]`` discounted into ``payout_pv``, and in the last year of the
     horizon the free cash flow ``ocf − interest_due − upkeep`` into ``ocf_last`` (the terminal
-    value's base)."""
+    value's base) and ``revenue`` into ``revenue_last`` (its normalisation, :func:`normalised`)."""
     last_year = (t >= quarters - 4).astype(payout.dtype)
     return ledger._replace(payout_pv=ledger.payout_pv + quarter_weight(rate, t) * payout,
-                           ocf_last=ledger.ocf_last + last_year * (ocf - interest_due - upkeep))
+                           ocf_last=ledger.ocf_last + last_year * (ocf - interest_due - upkeep),
+                           revenue_last=ledger.revenue_last + last_year * revenue)
+
+
+def normalised(ocf_last, revenue_last, margin) -> jax.Array:
+    """``[N]`` the terminal value's base: the last year's free cash flow, at least the plan's
+    free-cash-flow ``margin`` on the last year's revenue. A margin squeezed below the plan's is
+    priced as temporary (firms cut costs and reprice; margins revert) while a lower revenue
+    lasts: an analyst's normalised earnings. Without it, a firm whose last modelled year loses
+    money is worth nothing although it keeps most of its business (v2: AMD −100 % under a central
+    DeepSeek shock)."""
+    return jnp.maximum(ocf_last, margin * revenue_last)
 
 
 def quarter_weight(rate, t) -> jax.Array:
@@ -208,7 +220,7 @@ def priced_in(target, parts: ValueParts, terminal_growth: float = _DEFAULTS.term
     g_inf = long_run_growth(r, long_run)
     g0 = jnp.where(by_growth, g0, g_inf)
     extra = jnp.where(has & ~by_growth, (gap / tail_multiple(r, g_inf, long_run, n) - tail) / d_T, 0.0)
-    return PricedIn(g0, extra, has, by_growth, long_run, n)
+    return PricedIn(g0, extra, has, by_growth, long_run, n, jnp.zeros_like(g0))
 
 
 def terminal_value(parts: ValueParts, priced: PricedIn) -> jax.Array:
