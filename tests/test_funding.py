@@ -59,7 +59,7 @@ def cb(prepaid, t):
     pay = Payments(a([10, 0]), a([1, 0]), jnp.zeros(2), a([0, 2]), a([prepaid, 0]))
     books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0), jnp.zeros(3))
     return jax.jit(lambda p, tt: cash_before_funding(CB_NET, CB_F, ModelParams(), books, jnp.ones(3), p, CB_SVC,
-                                                     CB_COSTS, a([8, 0, 0]), a([1, 1, 1]), tt))(pay, a(t))
+                                                     CB_COSTS, a([8, 0, 0]), a([1, 1, 1]), a([0, 0, 4]), tt))(pay, a(t))
 
 
 def test_cash_before_funding_flows_and_dividends_from_cash_above_minimum():
@@ -87,7 +87,7 @@ def test_a_down_round_is_smaller_and_an_up_round_is_as_planned():
     pay = Payments(a([10, 0]), a([1, 0]), jnp.zeros(2), a([0, 2]), a([0, 0]))
     books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0), jnp.zeros(3))
     c = cash_before_funding(CB_NET, CB_F, ModelParams(round_size_elasticity=2.0), books, jnp.ones(3), pay, CB_SVC,
-                            CB_COSTS, a([8, 0, 0]), a([1, 1, 0.5]), a(2.0))
+                            CB_COSTS, a([8, 0, 0]), a([1, 1, 0.5]), a([0, 0, 4]), a(2.0))
     assert_allclose(c.planned_equity, [0, 0, 4 * 0.25])                # the lab's 4 of plan, at value 0.5
 
 

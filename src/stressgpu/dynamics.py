@@ -51,7 +51,8 @@ class Flows(NamedTuple):
 
 
 @scoped("flows")
-def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State, t, K_t, due_t, refi_t, backlog_t):
+def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State, t, K_t, due_t, refi_t, backlog_t,
+          equity_t):
     """Cash flows, capacity and funding of one quarter, before the contagion rounds, in order:
     end demand → investment → compute and hardware markets → revenue → contracts → costs (less
     the opex cut so far) → capex → debt service → cash → lenders' underwriting and the funding
@@ -71,7 +72,7 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
     value_index = jnp.where(rev.plan > 0, c.revenue / jnp.where(rev.plan > 0, rev.plan, 1.0), 1.0)
     capex = capacity.capex_spent(inv, k, chain)
     svc = debt_service.service(net, f, s.credit, alive, due_t, refi_t)
-    cash = funding.cash_before_funding(net, f, p, s.books, alive, pay, svc, c, capex, value_index, t)
+    cash = funding.cash_before_funding(net, f, p, s.books, alive, pay, svc, c, capex, value_index, equity_t, t)
     backlog = lenders.backlog(backlog_t, net.economy.investment_grade, alive, net.commit_buyer, net.commit_supplier)
     fd = funding.fund(net, f, p, s.books, s.credit, svc, cash, c, capex, alive, backlog,
                       committed(net, backlog_t, alive) * alive, value_index, (1.0 + rate) ** (t / 4.0),
@@ -103,18 +104,19 @@ def closed_sources(net: Network, fd: funding.Funded, cash: funding.Cash, value_i
     ec, uw = net.economy, fd.underwriting
     bonds = (ec.market_access[:, Market.BONDS] > 0) & (uw.bonds <= 0)
     private = (ec.market_access[:, Market.PRIVATE_CREDIT] > 0) & (uw.private <= 0)
-    equity = ((ec.listed > 0) | (net.equity_raise > 0)) & ((cash.window < 1) | (value_index < 1))
+    equity = ((ec.listed > 0) | (ec.equity_rounds > 0)) & ((cash.window < 1) | (value_index < 1))
     return bonds.astype(jnp.int32) + 2 * private.astype(jnp.int32) + 4 * equity.astype(jnp.int32)
 
 
 def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State, xs):
     """One quarter: flows → valuation → hardware marked → contagion (clearing, resolution, fire
     sales) → covenants → defaults recorded. ``xs``: the quarter ``t`` and its contracted
-    payments ``[F]``, principal due ``[E]``, refinanced share ``[E]`` and remaining contract value ``[F]``."""
-    t, K_t, due_t, refi_t, backlog_t = xs
+    payments ``[F]``, principal due ``[E]``, refinanced share ``[E]``, remaining contract value ``[F]``
+    and planned equity ``[N]``."""
+    t, K_t, due_t, refi_t, backlog_t, equity_t = xs
     alive = ~s.defaults.defaulted
     accelerated = (s.credit.accelerated.astype(net.cash.dtype) @ net.debt_borrower) > 0
-    s, q = flows(net, f, p, k, rate, s, t, K_t, due_t, refi_t, backlog_t)
+    s, q = flows(net, f, p, k, rate, s, t, K_t, due_t, refi_t, backlog_t, equity_t)
     s = s._replace(ledger=accrue(s.ledger, rate, t, net.quarters, q.payout, q.ocf, q.interest, q.upkeep, q.revenue))
     price, hw_value = value_chain.mark_hardware(s.books.price, s.books.hw_value, q.chain)
     s = s._replace(books=s.books._replace(price=price, hw_value=hw_value))
@@ -148,7 +150,7 @@ def run_path(net: Network, f: Factors, p: ModelParams, priced: PricedIn) -> Outc
     s0 = initial_state(net, f, p, k)
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, debt_service.refinanced_share(net).T,
-          k.remaining_pv.T)
+          k.remaining_pv.T, net.economy.equity_plan)
     s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised) = lax.scan(
         partial(quarter, net, f, p, k, rate), s0, xs)
     final = clear(net, p, k, s, s.books.price, s.defaults.defaulted)

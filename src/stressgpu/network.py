@@ -83,6 +83,7 @@ class Economy:
     market_link: jax.Array          # [M, N, E] one-hot: the debt link new debt in market m lands on (0 row: none)
     market_access: jax.Array        # [N, M] 1 where the firm can raise new debt in market m (stressgpu._types.Market)
     investment_grade: jax.Array     # [N] 1 for investment-grade firms (their contracts back delayed-draw loans)
+    equity_plan: jax.Array          # [T, N] new equity planned each quarter (funding plans' rounds, else equity_raise/4)
     equity_rounds: jax.Array        # [N] 1 for private firms that raise funding rounds (labs, private neoclouds)
     commit_usage: jax.Array         # [F] share of each contract that follows the buyer's demand
     commit_fee: jax.Array           # [F] termination fee, USD bn
@@ -396,6 +397,7 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
         listed=arr(ents["listed"].to_numpy(dtype=float)), facility_room=arr(x.facility_undrawn),
         facility_link=arr(fac), market_link=arr(mkt),
         market_access=arr(access), investment_grade=arr(grade), equity_rounds=arr(equity_rounds(tables)),
+        equity_plan=arr(equity_plan(tables, pd.DatetimeIndex(labels.quarters), items["equity_raise"].to_numpy(dtype=float))),
         commit_usage=arr(nz(x.commit_usage_share)), commit_fee=arr(nz(x.commit_termination_fee)),
         commit_total=arr(total), utilisation_plan=arr(u_plan),
         debt_secured=arr(secured),
@@ -429,6 +431,40 @@ def market_access(tables: Tables) -> np.ndarray:
         for _, r in table.iterrows():
             if r.market in MARKET_OF_ACCESS:
                 out[idx[r.entity_id], MARKET_OF_ACCESS[r.market]] = 1.0
+    return out
+
+
+EQUITY_MARKETS = ("equity_round", "equity_listed")
+
+
+def equity_plan(tables: Tables, qs: pd.DatetimeIndex, equity_raise: np.ndarray) -> np.ndarray:
+    """``[T, N]`` USD bn of new equity each firm plans to raise in each model quarter
+    (docs/model.md §4): for a firm with equity raises in ``funding_plans.csv``, those raises,
+    each spread evenly over the quarters of its window that fall in the run (money raised before
+    the start is already in its cash); for any other firm a quarter of its balance sheet's annual
+    ``equity_raise``. A raise that ``links.csv`` already carries as an ``investment`` commitment of
+    the same amount to the same firm (it flows through the contract) is counted once, there."""
+    ents = tables.entities.reset_index(drop=True)
+    idx = {e: k for k, e in enumerate(ents["id"])}
+    out = np.tile(np.nan_to_num(equity_raise) / 4.0, (len(qs), 1))
+    plans = getattr(tables, "funding_plans", None)
+    if plans is None or not len(plans):
+        return out
+    links = tables.links
+    invest = links[(links.kind == "commitment") & (links.get("contract_type", "") == "investment")]
+    carried = {(r.to_id, round(float(r.amount_usd_bn), 6)) for _, r in invest.iterrows()}
+    eq = plans[plans.market.isin(EQUITY_MARKETS)]
+    for firm, rows in eq.groupby("entity_id"):
+        i = idx[firm]
+        out[:, i] = 0.0
+        for _, r in rows.iterrows():
+            if (firm, round(float(r.amount_usd_bn), 6)) in carried:
+                continue
+            periods = pd.period_range(pd.Timestamp(r.start), pd.Timestamp(r.end), freq="Q")
+            model = list(qs.to_period("Q"))
+            hit = [model.index(q) for q in periods if q in set(model)]
+            for q in hit:
+                out[q, i] += r.amount_usd_bn / len(periods)
     return out
 
 

@@ -107,10 +107,11 @@ def round_size(value_index, elasticity) -> Array:
 
 
 def cash_before_funding(net: Network, f: Factors, p: ModelParams, books: Books, alive, pay: Payments, svc: Service,
-                        c: Costs, capex, value_index, t) -> Cash:
+                        c: Costs, capex, value_index, planned_t, t) -> Cash:
     """Cash after the quarter's flows: revenue less costs and capex, planned rounds (sized by
     :func:`round_size` at ``value_index`` ``[N]``), contract payments (the prepaid share moves no
-    cash), interest and principal, then dividends out of cash above the minimum."""
+    cash), interest and principal, then dividends out of cash above the minimum. ``planned_t``
+    ``[N]`` the equity planned this quarter (``Economy.equity_plan``)."""
     ec = net.economy
     flows_out = (pay.paid - pay.prepaid + pay.fee + pay.replaced) @ net.commit_buyer \
         + svc.interest @ net.debt_borrower + svc.repay @ net.debt_borrower
@@ -118,7 +119,7 @@ def cash_before_funding(net: Network, f: Factors, p: ModelParams, books: Books, 
     flows_in = pay.fee @ net.commit_supplier + svc.interest @ net.debt_lender + svc.repay @ net.debt_lender \
         - pay.prepaid @ net.commit_supplier
     window = jnp.where(t < f.funding_quarters, f.funding_mult, 1.0)
-    planned_equity = net.equity_raise / 4 * window * round_size(value_index, p.round_size_elasticity) * alive
+    planned_equity = planned_t * window * round_size(value_index, p.round_size_elasticity) * alive
     cash = books.cash + alive * (c.revenue - c.variable - c.sticky - capex + planned_equity) - flows_out + flows_in
     dividends = jnp.minimum(ec.dividends / 4, jnp.maximum(cash - ec.min_cash, 0.0)) * alive
     return Cash(cash - dividends, flows_in, planned_equity, dividends, window)
