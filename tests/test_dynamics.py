@@ -42,7 +42,8 @@ def test_one_quiet_quarter_is_one_clearing(mini):
                              "commit_amount": net.commit_amount[:, :T] * 0, "debt_due_share": net.debt_due_share[:, :T] * 0})
     ec = quiet.economy
     quiet = dataclasses.replace(quiet, economy=dataclasses.replace(
-        ec, sticky_opex=ec.sticky_opex * 0, dividends=ec.dividends * 0, min_cash=ec.min_cash * 0))
+        ec, sticky_opex=ec.sticky_opex * 0, dividends=ec.dividends * 0, min_cash=ec.min_cash * 0,
+        equity_plan=ec.equity_plan[:T] * 0))
     f = neutral(1, net.n, jnp.float64)
     f = f.__class__(**{**f.__dict__, "price": jnp.array([[0.2, 0.5, 0.5, 0.8]])})
     params = ModelParams(fire_sales=False, clearing_tol=1e-13, clearing_max_iter=10_000,

@@ -45,7 +45,7 @@ def state(debt, holdings, price=(0.5, 1.0, 1.0, 1.0), cash=(1.0, 5.0, 50.0, 5.0)
                  Credit(f64(debt), z(N), z(N), z(len(debt)), jnp.zeros(len(debt), bool)), Claims(z(F), z(F)),
                  Defaults(jnp.asarray(defaulted, bool), jnp.full(N, -1, jnp.int32), jnp.asarray(0, jnp.int32),
                           *[jnp.zeros(N, jnp.int32)] * 2),
-                 Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 11))
+                 Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12))
 
 
 # Borrower 0 holds 100 AI hardware (price 0.5: worth 50), 40 real estate, 10 other.

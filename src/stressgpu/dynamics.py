@@ -173,10 +173,10 @@ def solve_plan(net: Network, params: ModelParams) -> Plan:
     unfunded gaps are reported, never closed by widening a limit.)"""
     base = run_path(net, _no_shock(net), params, _nothing_priced(net))
     priced = priced_in(net.economy.market_value, base.value_parts, params.terminal_growth, params.growth_fade_years)
-    # The plan's free-cash-flow margin in its last year: what a squeezed margin reverts to (§6).
-    fcf = base.value_parts.tail / base.value_parts.d_T
-    margin = jnp.where((fcf > 0) & (base.revenue_last > 0), fcf / jnp.where(base.revenue_last > 0, base.revenue_last, 1.0),
-                       0.0)
+    # The plan's cash margin before upkeep in its last year: what a squeezed margin reverts to (§6).
+    cash = base.value_parts.tail / base.value_parts.d_T + base.upkeep_last
+    margin = jnp.where((cash > 0) & (base.revenue_last > 0),
+                       cash / jnp.where(base.revenue_last > 0, base.revenue_last, 1.0), 0.0)
     return Plan(priced._replace(margin=margin))
 
 

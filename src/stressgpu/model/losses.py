@@ -78,6 +78,7 @@ class Outcome(NamedTuple):
     default_closed: jax.Array    # [N] int32 at default, the funding sources it could not use: bits 1 bonds,
                                  # 2 private credit, 4 equity (closed by the scenario or lending nothing)
     revenue_last: jax.Array      # [N] revenue in the last year of the horizon
+    upkeep_last: jax.Array       # [N] upkeep of the capital stock in the last year of the horizon
     margin: jax.Array            # [N] (revenue − cash cost) / revenue over the horizon; cash cost: variable cost,
                                  # sticky opex and contract purchases (docs/model.md §8.2)
     unfunded_gap: jax.Array      # [N] USD bn over the horizon: what only capex and opex cuts or a missed payment covered
@@ -124,7 +125,7 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
     kinds = jnp.stack([net.kind == KINDS.index(x) for x in LENDER_KINDS], axis=1).astype(dtype)
     ext_share = jnp.where(cn.total_liabilities > 0,
                           net.external_liabilities / jnp.maximum(cn.total_liabilities, 1e-12), 0.0)
-    parts = value_parts(led.payout_pv, b.cash - net.cash, normalised(led.ocf_last, led.revenue_last, priced.margin),
+    parts = value_parts(led.payout_pv, b.cash - net.cash, normalised(led.ocf_last, led.revenue_last, led.upkeep_last, priced.margin),
                         rate, net.quarters)
     worth = net_worth(c)
     capital_shortfall = jnp.where(k.floor > 0, jnp.maximum(k.floor - worth, 0.0), 0.0)
@@ -148,7 +149,7 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
         market_value=market_value(parts, priced, s.defaults.defaulted), value_parts=parts,
         payout_path=paths.payout, priced_growth=priced.growth, priced_extra=priced.extra,
         priced_long_run=priced.long_run, priced_fade_years=priced.fade_years,
-        revenue_last=led.revenue_last,
+        revenue_last=led.revenue_last, upkeep_last=led.upkeep_last,
         margin=jnp.where(led.revenue > 0, (led.revenue - led.cash_cost) / jnp.where(led.revenue > 0, led.revenue, 1.0),
                          0.0),
         default_reason=s.defaults.reason, default_closed=s.defaults.closed, unfunded_gap=led.gap,

@@ -86,6 +86,7 @@ class Ledger(NamedTuple):
     ocf_last: jax.Array      # [N] free cash flow over the last year of the horizon
     cash_cost: jax.Array     # [N] variable cost, sticky opex and contract purchases paid (the margin's cost)
     revenue_last: jax.Array  # [N] revenue over the last year of the horizon (the terminal value's normalisation)
+    upkeep_last: jax.Array   # [N] upkeep of the capital stock over the last year (idem)
 
 
 class State(NamedTuple):
@@ -116,5 +117,5 @@ def initial_state(net: Network, f: Factors, p: ModelParams, k: Constants) -> Sta
                           jnp.zeros(n, jnp.int32), jnp.zeros(n, jnp.int32)),
         ledger=Ledger(zeros(n), net.holdings @ (1 - price0), zeros(n), zeros((n, len(Source))), zeros(n),
                       jnp.full(n, -1, jnp.int32), zeros(n), zeros(n),
-                      zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n)),
+                      zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n)),
     )

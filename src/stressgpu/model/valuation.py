@@ -82,7 +82,7 @@ class PricedIn(NamedTuple):
     by_growth: jax.Array  # bool: ... through the growth rate alone (extra = 0)
     long_run: jax.Array   # g∞ before the rate guard: terminal_growth (0 for a firm without a data value)
     fade_years: jax.Array  # n: years over which g0 fades linearly to g∞ (0: g0 in the first year only)
-    margin: jax.Array      # the plan's free-cash-flow margin in its last year (0: none; :func:`normalised`)
+    margin: jax.Array      # the plan's cash margin before upkeep in its last year (0: none; :func:`normalised`)
 
 
 def fade_growth(g0, g_inf, fade_years) -> jax.Array:
@@ -168,17 +168,19 @@ def accrue(ledger, rate, t, quarters: int, payout, ocf, interest_due, upkeep, re
     last_year = (t >= quarters - 4).astype(payout.dtype)
     return ledger._replace(payout_pv=ledger.payout_pv + quarter_weight(rate, t) * payout,
                            ocf_last=ledger.ocf_last + last_year * (ocf - interest_due - upkeep),
-                           revenue_last=ledger.revenue_last + last_year * revenue)
+                           revenue_last=ledger.revenue_last + last_year * revenue,
+                           upkeep_last=ledger.upkeep_last + last_year * upkeep)
 
 
-def normalised(ocf_last, revenue_last, margin) -> jax.Array:
-    """``[N]`` the terminal value's base: the last year's free cash flow, at least the plan's
-    free-cash-flow ``margin`` on the last year's revenue. A margin squeezed below the plan's is
-    priced as temporary (firms cut costs and reprice; margins revert) while a lower revenue
-    lasts: an analyst's normalised earnings. Without it, a firm whose last modelled year loses
-    money is worth nothing although it keeps most of its business (v2: AMD −100 % under a central
-    DeepSeek shock)."""
-    return jnp.maximum(ocf_last, margin * revenue_last)
+def normalised(ocf_last, revenue_last, upkeep_last, margin) -> jax.Array:
+    """``[N]`` the terminal value's base: the last year's free cash flow ``ocf_last``, with its
+    cash margin before upkeep at least the plan's ``margin`` on the last year's revenue:
+    ``max(X + U, m · R) − U``. A squeezed operating margin is priced as temporary (firms cut costs
+    and reprice; margins revert) while a lower revenue lasts, and so is nothing else: the upkeep
+    ``U`` of the capital stock (faster depreciation) stays a lasting cost. Without it, a firm
+    whose last modelled year loses money is worth nothing although it keeps most of its business
+    (v2: AMD −100 % under a central DeepSeek shock)."""
+    return jnp.maximum(ocf_last + upkeep_last, margin * revenue_last) - upkeep_last
 
 
 def quarter_weight(rate, t) -> jax.Array:
