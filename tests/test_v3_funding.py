@@ -3,21 +3,11 @@ who can borrow — so the baseline reports unfunded gaps instead of borrowing wh
 needs, and a longer private-credit freeze costs lenders and firms more, not less (under model
 v2 a 1-, 4- and 8-quarter freeze cost private credit 1.6, 28.1 and 1.7 bn: firms died before
 they borrowed). One compiled program for every case (deterministic sizes, float64)."""
-from pathlib import Path
-
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
+from model_cases import run_cases
 
 from stressgpu._types import Reason
-from stressgpu.batch import simulate
-from stressgpu.data import load_tables
-from stressgpu.model import ModelParams
-from stressgpu.network import build_network
-from stressgpu.shocks import SHOCKS, draw_factors
-
-DATA = Path(__file__).resolve().parents[1] / "data"
 CASES = {"none": {}, "freeze1": {"private_credit_freeze": {"quarters": 1}},
          "freeze4": {"private_credit_freeze": {"quarters": 4}},
          "freeze8": {"private_credit_freeze": {"quarters": 8}}}
@@ -25,15 +15,7 @@ CASES = {"none": {}, "freeze1": {"private_credit_freeze": {"quarters": 1}},
 
 @pytest.fixture(scope="module")
 def runs():
-    net, labels = build_network(load_tables(DATA), dtype=jnp.float64)
-    fs = []
-    for shocks in CASES.values():
-        cfgs = {k: SHOCKS[k][0](**v) for k, v in shocks.items()}
-        f, _ = draw_factors(cfgs, labels, jax.random.PRNGKey(0), 1, random=False, dtype=jnp.float64)
-        fs.append(f)
-    f = jax.tree_util.tree_map(lambda *x: jnp.concatenate(x), *fs)
-    o = simulate(net, f, ModelParams())
-    return labels, {name: jax.tree_util.tree_map(lambda x, b=b: np.asarray(x[b]), o) for b, name in enumerate(CASES)}
+    return run_cases(CASES)
 
 
 @pytest.mark.slow

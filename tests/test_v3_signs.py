@@ -5,21 +5,13 @@ firm's default; composition (adding a shock in its severe direction); labs' marg
 liquidity path. Every case is one scenario of ONE batch (deterministic sizes, float64), so the
 model compiles once for the whole file.
 """
-from pathlib import Path
-
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
+from model_cases import run_cases
 
-from stressgpu.batch import simulate
-from stressgpu.data import load_tables
 from stressgpu.model import ModelParams
-from stressgpu.network import build_network
-from stressgpu.shocks import SHOCKS, draw_factors
 
 pytestmark = pytest.mark.slow
-DATA = Path(__file__).resolve().parents[1] / "data"
 LABS = ("openai", "anthropic", "xai")
 
 # Every size of every shock, from no shock to severe (the other sizes at their defaults).
@@ -73,16 +65,7 @@ CASES = _cases()
 
 @pytest.fixture(scope="module")
 def world():
-    net, labels = build_network(load_tables(DATA), dtype=jnp.float64)
-    fs = []
-    for shocks in CASES.values():
-        cfgs = {k: SHOCKS[k][0](**v) for k, v in shocks.items()}
-        f, _ = draw_factors(cfgs, labels, jax.random.PRNGKey(0), 1, random=False, dtype=jnp.float64)
-        fs.append(f)
-    f = jax.tree_util.tree_map(lambda *x: jnp.concatenate(x), *fs)
-    o = simulate(net, f, ModelParams(record_paths=True))
-    o = jax.tree_util.tree_map(np.asarray, o)
-    return labels, {name: jax.tree_util.tree_map(lambda x, b=b: x[b], o) for b, name in enumerate(CASES)}
+    return run_cases(CASES, ModelParams(record_paths=True))
 
 
 def holders_loss(base, o) -> float:
