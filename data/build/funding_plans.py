@@ -22,11 +22,13 @@ partly drawn debt or facilities there.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _table_script import write_or_check  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from market_access import SRC as _MA_SRC  # noqa: E402  (shared sources)
@@ -183,18 +185,7 @@ def table() -> pd.DataFrame:
 
 
 def main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--check", action="store_true", help="exit 1 if data/funding_plans.csv is not what this script writes")
-    p.add_argument("--out", type=Path, default=OUT)
-    a = p.parse_args(argv)
-    text = table().to_csv(index=False)
-    stale = not a.out.exists() or a.out.read_text() != text
-    if a.check:
-        print("up to date" if not stale else f"not what funding_plans.py writes: {a.out.name}")
-        return 1 if stale else 0
-    a.out.write_text(text)
-    print(f"{a.out.name}: {len(ROWS)} rows")
-    return 0
+    return write_or_check(argv, table, OUT, "funding_plans.py", __doc__)
 
 
 if __name__ == "__main__":

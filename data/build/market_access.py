@@ -23,11 +23,13 @@ GPU-backed loans), ``abs`` (asset-backed, CMBS, project bonds sold to investors)
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _table_script import write_or_check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "data" / "market_access.csv"
@@ -282,18 +284,7 @@ def table() -> pd.DataFrame:
 
 
 def main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--check", action="store_true", help="exit 1 if data/market_access.csv is not what this script writes")
-    p.add_argument("--out", type=Path, default=OUT)
-    a = p.parse_args(argv)
-    text = table().to_csv(index=False)
-    stale = not a.out.exists() or a.out.read_text() != text
-    if a.check:
-        print("up to date" if not stale else f"not what market_access.py writes: {a.out.name}")
-        return 1 if stale else 0
-    a.out.write_text(text)
-    print(f"{a.out.name}: {len(ROWS)} rows")
-    return 0
+    return write_or_check(argv, table, OUT, "market_access.py", __doc__)
 
 
 if __name__ == "__main__":
