@@ -84,7 +84,7 @@ def _check(covenants: bool, breach, debt=55.0):
     k = SimpleNamespace(borrower=jnp.asarray([0]), ltv_pool=f64([[1.0]]))
     holdings = jnp.zeros((2, A)).at[0, 0].set(100.0).at[0, 1].set(40.0)
     books = Books(f64([1, 1]), holdings, f64([0.5, 1, 1, 1]), f64(1.0), f64([0, 0]))
-    credit = Credit(f64([debt]), f64([0, 0]), f64([0, 0]), f64([breach]), jnp.asarray([False]))
+    credit = Credit(f64([debt]), f64([0, 0]), f64([breach]), jnp.asarray([False]))
     p = replace(ModelParams(), covenants=covenants)
     run = jax.jit(lambda p, books, credit: check_covenants(net, p, k, books, credit, jnp.asarray([False, False]),
                                                           f64([1, 1]), f64([0, 0])))

@@ -23,7 +23,7 @@ NET = NS(kind=jnp.array([KINDS.index(k) for k in ("hyperscaler", "bank", "neoclo
          debt_floating=a([1, 0, 0, 1, 1]), debt_rate=a([0.05, 0.04, 0.06, 0.03, 0.08]))
 F = NS(rate_shift=a(0.01), spread_shift=a(0.005))           # Δ = 1.5 points on what re-prices
 DEBT = a([100, 200, 50, 80, 30])
-CREDIT = Credit(DEBT, jnp.zeros(3), jnp.zeros(3), jnp.zeros(5), jnp.array([False, False, True, False, True]))
+CREDIT = Credit(DEBT, jnp.zeros(3), jnp.zeros(5), jnp.array([False, False, True, False, True]))
 ALIVE = a([1, 1, 0])
 DUE = a([10, 20, 5, 40, 30])
 REFI = a([0.1, 0.25, 0.0, 0.0, 1.0])

@@ -108,7 +108,7 @@ FN_P = ModelParams(min_interest_cover=2.0, max_ltv=0.5, backlog_advance=0.8, equ
 # Hardware 40 (the neocloud's), listed stakes 0; securities: the bank 100, the fund 50.
 FN_BOOKS = Books(jnp.zeros(4), a([[0, 0, 0, 0], [40, 0, 0, 0], [0, 0, 0, 100], [0, 0, 0, 50]]), jnp.ones(4), a(1.0),
                  jnp.zeros(4))
-FN_CREDIT = Credit(a([50, 10, 0]), a([0, 3, 0, 0]), jnp.zeros(4), jnp.zeros(3), jnp.zeros(3, bool))
+FN_CREDIT = Credit(a([50, 10, 0]), a([0, 3, 0, 0]), jnp.zeros(3), jnp.zeros(3, bool))
 # Annual OCF = 4·(revenue − variable − sticky) = 12, 8, 16, 4; annual interest 4·(0.5, 0.25) = 2, 1.
 FN_COSTS = Costs(a([10, 10, 5, 1]), a([4, 4, 0, 0]), a([3, 4, 1, 0]))
 FN_SVC = Service(a([0.5, 0.25, 0.0]), jnp.zeros(4), jnp.zeros(3), a([50, 10, 0]))

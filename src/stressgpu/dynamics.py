@@ -86,8 +86,7 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
         books=s.books._replace(cash=jnp.where(alive > 0, r.cash, s.books.cash + cash.received), holdings=holdings,
                                opex_cut=fd.opex_cut),
         capacity=cap,
-        credit=s.credit._replace(debt=fd.debt, facility_room=s.credit.facility_room - r.facility,
-                                 new_debt=s.credit.new_debt + r.debt),
+        credit=s.credit._replace(debt=fd.debt, facility_room=s.credit.facility_room - r.facility),
         ledger=record(s.ledger, net, alive, rev.plan, c.revenue, pay.lost, svc.extra_interest, svc.interest, r,
                       capex, inv.capex_plan, t,
                       c.variable + c.sticky + (pay.paid + pay.fee + pay.replaced) @ net.commit_buyer))

@@ -54,7 +54,7 @@ class Outcome(NamedTuple):
     capex_vs_plan: jax.Array     # [N] capex spent / planned
     capex_shortfall: jax.Array   # [N] USD bn of planned capex not spent (the real-economy AI capex shortfall)
     funding: jax.Array           # [N, 4] USD bn raised: facilities, new debt, new equity, capex cut
-    new_debt_path: jax.Array     # [T, N] new market debt raised each quarter (the plan's path when unshocked)
+    new_debt_path: jax.Array     # [T, N] new debt raised each quarter, bonds and private credit
     claims: jax.Array            # [F] suppliers' claims on defaulted buyers for unpaid binding commitments
     secured_recovered: jax.Array  # [N] USD bn secured lenders took from collateral of defaulted borrowers
     interest_income: jax.Array   # [N] USD bn interest received over the horizon

@@ -42,7 +42,6 @@ class Credit(NamedTuple):
 
     debt: jax.Array          # [E] outstanding on each debt link
     facility_room: jax.Array  # [N] undrawn facilities left
-    new_debt: jax.Array      # [N] cumulative new market debt raised
     breach: jax.Array        # [E] consecutive quarters each covenant has been in breach
     accelerated: jax.Array   # [E] bool: the lender accelerated the link (all principal due now)
 
@@ -111,7 +110,7 @@ def initial_state(net: Network, f: Factors, p: ModelParams, k: Constants) -> Sta
     return State(
         books=Books(net.cash, net.holdings, price0, jnp.asarray(1.0, dtype), zeros(n)),
         capacity=Capacity(ec.capacity, ec.capacity, pipe0, pipe0),
-        credit=Credit(net.debt_amount, ec.facility_room, zeros(n), zeros(e), jnp.zeros(e, bool)),
+        credit=Credit(net.debt_amount, ec.facility_room, zeros(e), jnp.zeros(e, bool)),
         claims=Claims(zeros(c), zeros(c)),
         defaults=Defaults(jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32), jnp.asarray(Status.OK, jnp.int32),
                           jnp.zeros(n, jnp.int32), jnp.zeros(n, jnp.int32)),
