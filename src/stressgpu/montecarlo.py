@@ -377,7 +377,7 @@ def run_montecarlo(net: Network, labels: NetworkLabels, shocks: dict, *, scenari
     exposures = exposures_at_start(net)
     key = jax.random.PRNGKey(seed)
     draw = partial(draw_factors, shocks, labels, correlation=correlation, revenue_noise=revenue_noise,
-                   dtype=net.cash.dtype)
+                   dtype=net.cash.dtype, horizon_years=T / 4)   # T quarters: occurrence over the horizon
     ckpt = out_dir / CHECKPOINT if out_dir is not None else None
     parts = out_dir / "scenarios" if out_dir is not None else None
     acc = Accumulators.load(ckpt, run_id) if ckpt is not None and resume else None

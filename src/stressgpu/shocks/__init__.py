@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from . import (ai_sentiment, deepseek, demand_slump, gpu_depreciation, idiosyncratic_default,
                private_credit_freeze, rate_hike, taiwan)
-from .base import DISTS, Dist, Factors, compose, draw_size, neutral, replace
+from .base import DISTS, OCCURRENCE, Dist, Factors, compose, draw_size, horizon_probability, neutral, occur, replace
 
 SHOCKS = {
     "deepseek": (deepseek.DeepseekShock, deepseek.factors),
@@ -24,8 +24,20 @@ SHOCKS = {
 
 
 def sizes_of(cfg) -> dict[str, float]:
-    """The numeric sizes of a shock config (every float field; ``mc`` and lists excluded)."""
-    return {f.name: getattr(cfg, f.name) for f in fields(cfg) if isinstance(getattr(cfg, f.name), (int, float))}
+    """The numeric sizes of a shock config (every float field; ``mc``, lists and the occurrence
+    probability ``annual_probability`` excluded)."""
+    return {f.name: getattr(cfg, f.name) for f in fields(cfg)
+            if f.name != OCCURRENCE and isinstance(getattr(cfg, f.name), (int, float))}
+
+
+def occurrence_probabilities(shocks: dict, years: float) -> dict[str, float] | None:
+    """Per shock, the probability that it occurs over ``years`` years (its ``annual_probability``
+    p: ``1 − (1 − p)^years``; 1 where p is unset), or None when no shock sets one (every shock
+    occurs in every scenario: the library's behaviour before occurrence probabilities)."""
+    if all(getattr(cfg, OCCURRENCE, None) is None for cfg in shocks.values()):
+        return None
+    return {name: 1.0 if getattr(cfg, OCCURRENCE, None) is None else float(horizon_probability(getattr(cfg, OCCURRENCE), years))
+            for name, cfg in shocks.items()}
 
 
 def shock_parameters(shocks: dict, random: bool = True) -> list[tuple[str, str, float, Dist]]:
@@ -36,21 +48,26 @@ def shock_parameters(shocks: dict, random: bool = True) -> list[tuple[str, str, 
 
 
 def factors_from_z(shocks: dict, labels, z: jax.Array, *, random: bool = True,
-                   dtype=jnp.float32) -> tuple[Factors, dict]:
+                   dtype=jnp.float32, occurs: jax.Array | None = None) -> tuple[Factors, dict]:
     """Factors of B scenarios whose sizes sit at standard-normal scores ``z`` ``[B, P]`` (one
     column per entry of :func:`shock_parameters`; ``z = 0`` is each size's centre). Pure and
-    differentiable in ``z`` (inside the distributions' ranges), for reverse stress tests."""
+    differentiable in ``z`` (inside the distributions' ranges), for reverse stress tests.
+    ``occurs`` ``[B, K]`` bool (K = the shocks, in order), optional: where false, shock k leaves
+    that scenario unshocked (its sizes are still drawn and reported)."""
     batch = z.shape[0]
     base = neutral(batch, len(labels.ids), dtype)
     out, sizes, col = base, {}, 0
-    for name, cfg in shocks.items():
+    for k, (name, cfg) in enumerate(shocks.items()):
         drawn = {}
         for p, value in sizes_of(cfg).items():
             spec = cfg.mc.get(p, Dist()) if random else Dist()
             drawn[p] = draw_size(jnp.asarray(value, dtype), spec, z[:, col])
             sizes[f"{name}.{p}"] = drawn[p]
             col += 1
-        out = compose(out, SHOCKS[name][1](drawn, base, cfg, labels))
+        f = SHOCKS[name][1](drawn, base, cfg, labels)
+        if occurs is not None:
+            f = occur(f, base, occurs[:, k])
+        out = compose(out, f)
     return out, sizes
 
 
@@ -66,7 +83,8 @@ def factors_from_sizes(shocks: dict, labels, sizes: dict, batch: int = 1, dtype=
 
 
 def draw_factors(shocks: dict, labels, key: jax.Array, batch: int, *, correlation: float = 0.5,
-                 revenue_noise: float = 0.0, random: bool = True, dtype=jnp.float32) -> tuple[Factors, dict]:
+                 revenue_noise: float = 0.0, random: bool = True, dtype=jnp.float32,
+                 horizon_years: float | None = None) -> tuple[Factors, dict]:
     """Factors for ``batch`` scenarios of the configured ``shocks`` (name -> config dataclass).
 
     Sizes with a distribution are drawn with one common factor: every standard-normal draw is
@@ -74,6 +92,12 @@ def draw_factors(shocks: dict, labels, key: jax.Array, batch: int, *, correlatio
     and entities together. Each entity's revenue is multiplied by a lognormal draw with
     volatility ``revenue_noise``, driven by the same common factor (mean-one). With
     ``random=False`` every size sits at its configured value and noise is off.
+
+    Occurrence: where a shock sets ``annual_probability`` p (and ``horizon_years`` Y is given),
+    each scenario draws whether it occurs over the horizon, with probability ``1 − (1 − p)^Y``,
+    independently of the other shocks and of the sizes, from its own stream
+    (``fold_in(key, 1)``: the size and noise draws are those of the same key without occurrence);
+    ``sizes`` then also has ``"occurs.<shock>"`` -> [B] (1 or 0). Shocks without p always occur.
 
     Returns ``(factors, sizes)``, sizes a dict ``"shock.size" -> [B]`` for reporting.
     """
@@ -83,12 +107,19 @@ def draw_factors(shocks: dict, labels, key: jax.Array, batch: int, *, correlatio
     rho, rest = correlation, (1.0 - correlation ** 2) ** 0.5
     n_par = max(len(shock_parameters(shocks)), 1)
     z = rho * z_common[:, None] + rest * jax.random.normal(k_size, (batch, n_par), dtype)
-    out, sizes = factors_from_z(shocks, labels, z, random=random, dtype=dtype)
+    prob = occurrence_probabilities(shocks, horizon_years) if random and horizon_years is not None else None
+    occurs = None
+    if prob is not None:
+        u = jax.random.uniform(jax.random.fold_in(key, 1), (batch, len(shocks)), dtype)
+        occurs = u < jnp.asarray(list(prob.values()), dtype)[None, :]
+    out, sizes = factors_from_z(shocks, labels, z, random=random, dtype=dtype, occurs=occurs)
+    if occurs is not None:
+        sizes.update({f"occurs.{name}": occurs[:, k].astype(dtype) for k, name in enumerate(shocks)})
     if random and revenue_noise > 0:
         zn = rho * z_common[:, None] + rest * jax.random.normal(k_noise, (batch, n), dtype)
         out = replace(out, revenue_mult=out.revenue_mult * jnp.exp(-revenue_noise * zn - 0.5 * revenue_noise ** 2))
     return out, sizes
 
 
-__all__ = ["DISTS", "Dist", "Factors", "SHOCKS", "compose", "draw_factors", "factors_from_sizes", "factors_from_z", "neutral",
-           "shock_parameters", "sizes_of"]
+__all__ = ["DISTS", "Dist", "Factors", "OCCURRENCE", "SHOCKS", "compose", "draw_factors", "factors_from_sizes",
+           "factors_from_z", "neutral", "occurrence_probabilities", "shock_parameters", "sizes_of"]

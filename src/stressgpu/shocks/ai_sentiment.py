@@ -7,8 +7,9 @@ the AI risk premium in the discount rate of AI cash flows rises by ``premium`` (
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
-from .base import Dist, DistKind, Factors, bounded, replace
+from .base import Dist, DistKind, Factors, bounded, occurrence, replace
 
 
 @dataclass
@@ -17,6 +18,7 @@ class AiSentimentShock:
     funding_cut: float = bounded(0.8, 0.0, 1.0, "share of funding rounds and equity issuance that does not come")
     equity_rerate: float = bounded(0.25, 0.0, 1.0, "fall in listed AI equity held at t = 0")
     premium: float = bounded(0.01, 0.0, 0.2, "rise of the AI risk premium in the discount rate (0.01 = +100 bp)")
+    annual_probability: Optional[float] = occurrence()
     mc: dict[str, Dist] = field(default_factory=lambda: {
         "quarters": Dist(DistKind.uniform, low=1.0, high=8.0),
         "funding_cut": Dist(DistKind.normal, 0.15, low=0.0, high=1.0),

@@ -142,6 +142,33 @@ def bounded(default, low: float | None = None, high: float | None = None, doc: s
                                             "high_open": high_open, "doc": doc})
 
 
+OCCURRENCE = "annual_probability"   # the field of every shock config that is not a size
+
+
+def occurrence():
+    """The ``annual_probability`` field of a shock config: ``None`` (every existing config) = the
+    shock occurs in every scenario, at t = 0; a number p in [0, 1] = it occurs in a scenario with
+    probability ``1 − (1 − p)^Y`` over the Y years of the horizon (:func:`horizon_probability`),
+    independently of the other shocks, and then hits at t = 0 like an always-on shock (the
+    quarterly model has no start quarter for a shock). Not a size: never drawn, fitted or swept."""
+    return field(default=None, metadata={"range": (0.0, 1.0), "low_open": False, "high_open": False,
+                                         "doc": "annual probability that the shock occurs (null: always, at t = 0)"})
+
+
+def horizon_probability(p_annual, years):
+    """Probability of at least one occurrence in ``years`` years at an annual probability
+    ``p_annual`` (independent years): ``1 − (1 − p)^Y``. Arrays broadcast; pure."""
+    return 1.0 - (1.0 - jnp.asarray(p_annual)) ** years
+
+
+def occur(shocked: Factors, base: Factors, occurs: jax.Array) -> Factors:
+    """``shocked`` in the scenarios where ``occurs`` [B] is true, ``base`` (no shock) elsewhere."""
+    def pick(x, y):
+        m = occurs.reshape(occurs.shape + (1,) * (x.ndim - 1))
+        return jnp.where(m, x, y)
+    return Factors(**{f.name: pick(getattr(shocked, f.name), getattr(base, f.name)) for f in fields(Factors)})
+
+
 def allowed_range(cls, name: str) -> tuple[float | None, float | None]:
     """``(low, high)`` of a field declared with :func:`bounded` (``(None, None)`` otherwise)."""
     return cls.__dataclass_fields__[name].metadata.get("range", (None, None))

@@ -12,8 +12,9 @@ investors re-rates by ``equity_rerate`` at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
-from .base import Dist, DistKind, Factors, bounded, replace
+from .base import Dist, DistKind, Factors, bounded, occurrence, replace
 
 
 @dataclass
@@ -23,6 +24,7 @@ class DeepseekShock:
     pass_through: float = bounded(1.0, 0.0, 1.0, "share of the compute saving passed on to end prices")
     share_shift: float = bounded(0.0, 0.0, 0.95, "share of incumbents' AI-services volume lost to open models")
     equity_rerate: float = bounded(0.20, 0.0, 1.0, "fall in listed AI equity held at t = 0")
+    annual_probability: Optional[float] = occurrence()
     mc: dict[str, Dist] = field(default_factory=lambda: {
         "k": Dist(DistKind.lognormal, 0.5, low=1.0, high=100.0),
         "elasticity": Dist(DistKind.normal, 0.15, low=0.0, high=1.5, sign=-1.0),

@@ -6,14 +6,16 @@ depreciation runs ``old_life / new_life`` times faster.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
-from .base import Dist, DistKind, Factors, bounded, replace
+from .base import Dist, DistKind, Factors, bounded, occurrence, replace
 
 
 @dataclass
 class GpuDepreciationShock:
     old_life: float = bounded(6.0, 0.5, 30.0, "useful life of AI hardware now booked (years)")
     new_life: float = bounded(4.0, 0.5, 30.0, "useful life after the shock (years)")
+    annual_probability: Optional[float] = occurrence()
     mc: dict[str, Dist] = field(default_factory=lambda: {
         "new_life": Dist(DistKind.uniform, low=2.0, high=6.0, sign=-1.0),
     })

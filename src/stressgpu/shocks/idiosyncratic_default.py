@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
-from .base import Dist, Factors, replace
+from .base import Dist, Factors, occurrence, replace
 
 
 @dataclass
 class IdiosyncraticDefaultShock:
     entities: list[str] = field(default_factory=lambda: ["openai"])
+    annual_probability: Optional[float] = occurrence()
     mc: dict[str, Dist] = field(default_factory=dict)
 
 

@@ -8,10 +8,11 @@ equity by ``duration_equity * dr`` (first-order price change, ΔP/P = −D·Δr)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 import jax.numpy as jnp
 
-from .base import Dist, DistKind, Factors, bounded, replace
+from .base import Dist, DistKind, Factors, bounded, occurrence, replace
 
 
 @dataclass
@@ -20,6 +21,7 @@ class RateHikeShock:
     beta: float = bounded(0.5, 0.0, 5.0, "credit-spread widening per unit of rate rise")
     duration_real_estate: float = bounded(8.0, 0.0, 50.0, "duration of data-centre real estate (years)")
     duration_equity: float = bounded(10.0, 0.0, 50.0, "duration of listed equity (years)")
+    annual_probability: Optional[float] = occurrence()
     mc: dict[str, Dist] = field(default_factory=lambda: {
         "dr": Dist(DistKind.normal, 0.005, low=0.0, high=0.05),
         "beta": Dist(DistKind.normal, 0.2, low=0.0, high=2.0),

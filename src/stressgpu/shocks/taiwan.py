@@ -33,8 +33,9 @@ so every loss rises with ``share``. Sources and reasoning for the defaults:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
-from .base import Dist, DistKind, Factors, bounded, replace
+from .base import Dist, DistKind, Factors, bounded, occurrence, replace
 
 BLOCKADE_SHARE = 0.7   # share of leading-edge chip supply made in Taiwan: the cut of a full blockade
 
@@ -46,6 +47,7 @@ class TaiwanShock:
     gdp_loss: float = bounded(0.05, 0.0, 0.35, "world GDP lost in a full blockade (share 0.7), while it lasts")
     equity_premium: float = bounded(0.015, 0.0, 0.1, "rise of the equity risk premium per unit of beta in a full blockade")
     ai_premium: float = bounded(0.01, 0.0, 0.1, "rise of the AI risk premium in the discount rate in a full blockade")
+    annual_probability: Optional[float] = occurrence()
     mc: dict[str, Dist] = field(default_factory=lambda: {
         "share": Dist(DistKind.uniform, low=0.1, high=0.7),
         "quarters": Dist(DistKind.uniform, low=1.0, high=8.0),
