@@ -158,8 +158,9 @@ def run(cfg: DictConfig, out_dir: str | Path, *, on_prepared=None) -> dict:
               f"shocks: {', '.join(p.shocks) or 'none'}; on {jax.default_backend().upper()} "
               f"({plain(p.run.precision)})", flush=True)
         report = MODES[plain(p.run.mode)](Context(p.run, p.shocks, p.tables, p.net, p.labels, out, p.run_id, p.block))
-        report.summary.update(data_checksum=p.tables.checksum, data_dir=str(p.tables.directory),
+        report.summary.update(mode=plain(p.run.mode), data_checksum=p.tables.checksum, data_dir=str(p.tables.directory),
                               backend=jax.default_backend())
+        report.html = p.run.report.html
         if lead:
             write_report(out, report, config_yaml=OmegaConf.to_yaml(cfg, resolve=True),
                          checksum_line=f"sha256 {p.tables.checksum}  {p.tables.directory}\n")

@@ -25,6 +25,11 @@ class Report:
     json: dict[str, dict] = field(default_factory=dict)            # name -> .json
     plots: dict[str, Callable[[Path], None]] = field(default_factory=dict)  # file name -> draws it there
     text: str = ""                                                 # printed at the end
+    title: str = ""                                                # what the run is about (page, story)
+    story: str = ""                                                # story.md (markdown), when the mode tells one
+    page_tables: list = field(default_factory=list)                # the answer's tables (tables.answer_tables)
+    captions: dict = field(default_factory=dict)                   # plot file name -> caption on the page
+    html: bool = True                                              # write report.html
 
 
 def finite_json(x):
@@ -56,6 +61,14 @@ def write_report(out: Path, report: Report, *, config_yaml: str, checksum_line: 
     (out / "data_checksum.txt").write_text(checksum_line)
     for name, draw in report.plots.items():
         draw(out / name)
+    if report.story:
+        (out / "story.md").write_text(report.story)
+    if report.html:
+        from .html import run_page
+
+        (out / "report.html").write_text(run_page(out, report, config_yaml=config_yaml, checksum_line=checksum_line,
+                                                  captions=report.captions))
     if report.text:
         print(report.text)
-    print(f"Outputs: {out}")
+    written = [n for n in ("report.html", "story.md") if (out / n).is_file() and (report.html or n != "report.html")]
+    print(f"Outputs: {out}" + (f" (open {out / written[0]} in a browser)" if "report.html" in written else ""))

@@ -13,67 +13,99 @@ import pandas as pd  # noqa: E402
 from ..network import Network, NetworkLabels  # noqa: E402
 
 
-def default_timeline(res, labels: NetworkLabels, path: Path, top: int = 8) -> None:
+def default_timeline(res, labels: NetworkLabels, path: Path, title: str = "", top: int = 8) -> None:
     """Cumulative default probability by quarter of the firms most likely to fail."""
     T = len(labels.quarters)
     cum = res.default_quarter_prob.cumsum(0)  # [T, N]
     order = np.argsort(-cum[-1])[:top]
     quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 4.8))
     for i in order:
         if cum[-1, i] > 0:
-            ax.step(range(T), cum[:, i], where="post", label=labels.names[i])
+            ax.step(range(T), cum[:, i], where="post", label=f"{labels.names[i]} ({cum[-1, i]:.0%})")
     ax.set_xticks(range(0, T, 2), quarters[::2], rotation=45)
     ax.set_ylabel("cumulative default probability")
     ax.set_ylim(0, 1.02)
-    ax.set_title("Default timeline")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(f"When firms default: {title}" if title else "When firms default", fontsize=10)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    else:
+        ax.text(0.5, 0.5, "no firm defaults in any scenario", ha="center", transform=ax.transAxes)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def loss_distribution(system_loss: np.ndarray, summ: dict, path: Path) -> None:
-    """Histogram of system loss with VaR and expected shortfall marked."""
-    fig, ax = plt.subplots(figsize=(8, 4))
+def loss_distribution(system_loss: np.ndarray, summ: dict, path: Path, title: str = "") -> None:
+    """Histogram of system loss with VaR and expected shortfall at 95 % and 99 % marked."""
+    fig, ax = plt.subplots(figsize=(10, 4.2))
     ax.hist(system_loss, bins=60, color="#4477aa")
-    for k, style in (("var95", "--"), ("es95", "-"), ("var99", ":")):
-        ax.axvline(summ[f"system_loss_{k}"], color="k", ls=style, label=f"{k.upper()} {summ[f'system_loss_{k}']:,.0f}")
-    ax.set_xlabel("system loss vs baseline (USD bn)")
+    marks = (("var95", "VaR 95 %", "--", "#333333"), ("es95", "ES 95 %", "-", "#333333"),
+             ("var99", "VaR 99 %", "--", "#cc3311"), ("es99", "ES 99 %", "-", "#cc3311"))
+    for k, name, style, colour in marks:
+        ax.axvline(summ[f"system_loss_{k}"], color=colour, ls=style, label=f"{name}: {summ[f'system_loss_{k}']:,.1f}")
+    ax.set_xlabel("system loss against no shock (USD bn)")
     ax.set_ylabel("scenarios")
-    ax.legend()
-    ax.set_title("System loss distribution")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_title(f"System loss distribution: {title}" if title else "System loss distribution", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarray, path: Path) -> None:
-    """Entities on a circle grouped by kind; debt (grey), stakes (blue) and commitments
-    (orange) as edges of width ~ amount; node colour = default probability, ringed if > 50 %."""
+# Tiers of the value chain, top to bottom (kinds of data.schema.KINDS; unlisted kinds go last).
+TIERS = (("chipmaker",), ("hyperscaler", "neocloud", "datacenter_spv", "utility"), ("ai_lab",),
+         ("bank", "private_credit"), ("insurer", "pension_fund", "asset_manager", "investor", "outside"))
+TIER_NAMES = ("chipmakers", "clouds, neoclouds, data centres, power", "AI labs", "lenders", "holders")
+
+
+def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarray, path: Path, title: str = "",
+                    defaults: list | None = None, min_share: float = 0.01) -> None:
+    """The network along the value chain: chipmakers on top, then clouds and neoclouds, labs,
+    and lenders and holders beneath; names, not ids. Edges by type (debt grey, stakes blue,
+    commitments orange), width by amount; links under ``min_share`` of the largest of their type
+    are left out to keep the picture readable. Node fill: default probability; firms that default
+    at the configured sizes (``defaults``, the story's list) ringed in a colour by quarter."""
     n = len(labels.ids)
-    order = np.argsort(np.array(labels.kinds), kind="stable")
-    angle = np.empty(n)
-    angle[order] = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    xy = np.stack([np.cos(angle), np.sin(angle)], 1)
-    fig, ax = plt.subplots(figsize=(9, 9))
-    layers = ((np.asarray(net.liabilities), "#999999"), (np.asarray(net.cross_holdings) * 100, "#3366cc"),
-              (np.asarray(net.commitments).sum(2), "#ee7733"))
-    for w, colour in layers:
-        top = max(w.max(), 1e-9)
-        for i, j in zip(*np.nonzero(w)):
-            ax.annotate("", xy[j], xy[i], arrowprops=dict(arrowstyle="->", color=colour, alpha=0.6,
-                                                          lw=0.4 + 4 * np.sqrt(w[i, j] / top)))
-    sc = ax.scatter(xy[:, 0], xy[:, 1], s=300, c=default_prob, cmap="Reds", vmin=0, vmax=1, zorder=3,
-                    edgecolors=np.where(default_prob > 0.5, "black", "none"), linewidths=2)
+    tier = np.array([next((t for t, ks in enumerate(TIERS) if k in ks), len(TIERS) - 1) for k in labels.kinds])
+    xy = np.zeros((n, 2))
+    for t in range(len(TIERS)):
+        members = [i for i in np.argsort(np.array(labels.kinds), kind="stable") if tier[i] == t]
+        for r, i in enumerate(members):
+            xy[i] = ((r + 0.5) / max(len(members), 1), -t + (0.18 if r % 2 else 0.0) * (len(members) > 8))
+    fig, ax = plt.subplots(figsize=(16, 10))
+    layers = ((np.asarray(net.liabilities), "#999999", "debt"),
+              (np.asarray(net.cross_holdings) * np.asarray(net.economy.market_value)[None, :]
+               if net.economy is not None else np.asarray(net.cross_holdings), "#3366cc", "stakes (value held)"),
+              (np.asarray(net.commitments).sum(2), "#ee7733", "commitments (payments due)"))
+    for w, colour, name in layers:
+        top = max(float(w.max()), 1e-9)
+        for i, j in zip(*np.nonzero(w > min_share * top)):
+            ax.annotate("", xy[j], xy[i], arrowprops=dict(arrowstyle="->", color=colour, alpha=0.45,
+                                                          lw=0.3 + 5 * np.sqrt(w[i, j] / top),
+                                                          connectionstyle="arc3,rad=0.08"))
+        ax.plot([], [], color=colour, lw=3, label=name)
+    quarter_of = {d["id"]: d["quarter"] for d in (defaults or [])}
+    qs = sorted(set(quarter_of.values()))
+    cmap = plt.get_cmap("viridis", max(len(qs), 1))
+    ring = [cmap(qs.index(quarter_of[i])) if i in quarter_of else "none" for i in labels.ids]
+    sc = ax.scatter(xy[:, 0], xy[:, 1], s=260, c=default_prob, cmap="Reds", vmin=0, vmax=1, zorder=3,
+                    edgecolors=ring, linewidths=3)
+    for q in qs:
+        ax.scatter([], [], s=120, facecolors="white", edgecolors=[cmap(qs.index(q))], linewidths=3,
+                   label=f"defaults {q} (configured sizes)")
     for i in range(n):
-        ax.text(*(xy[i] * 1.13), labels.ids[i], ha="center", va="center", fontsize=8)
-    fig.colorbar(sc, ax=ax, shrink=0.6, label="default probability")
-    ax.set_title("Network: debt (grey), stakes (blue), commitments (orange); width ~ sqrt(amount)", pad=28)
-    ax.set_aspect("equal")
+        ax.text(xy[i, 0], xy[i, 1] - 0.12, labels.names[i][:30], ha="center", va="top", fontsize=6.5, zorder=4)
+    for t, name in enumerate(TIER_NAMES):
+        ax.text(-0.02, -t, name, ha="right", va="center", fontsize=9, fontweight="bold")
+    fig.colorbar(sc, ax=ax, shrink=0.5, pad=0.01, label="default probability (Monte Carlo)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.08, 1.0), frameon=False)
+    ax.set_xlim(-0.25, 1.02)
+    ax.set_ylim(-len(TIERS) + 0.6, 0.5)
+    ax.set_title(("Network along the value chain: " + title) if title else "Network along the value chain", fontsize=11)
     ax.axis("off")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
@@ -147,47 +179,70 @@ def sensitivity_heatmaps(res, labels: NetworkLabels, path: Path) -> None:
     plt.close(fig)
 
 
-def loss_waterfall(channel_loss: dict, summ: dict, path: Path) -> None:
+WATERFALL_STEPS = (
+    ("first round", "the shock alone: margin on revenue below plan and extra interest, before any propagation"),
+    ("contracts lost", "suppliers' losses on commitments their buyers no longer pay"),
+    ("credit losses", "creditors' claims on defaulted borrowers not repaid at the horizon"),
+    ("fire sales", "losses on assets sold or marked down as distressed holders sell"),
+    ("rest", "everything else the quarterly model propagates: revenue paths, stakes in other firms, and the "
+             "overlap of the channels above (a residual: system loss less the bars before it)"))
+
+
+def loss_waterfall(channel_loss: dict, summ: dict, path: Path, title: str = "") -> None:
     """Where a scenario's losses come from (means over scenarios, USD bn, against the baseline):
     the first-round loss, then what the contracts lost, the credit losses of the clearing and the
-    fire sales added, and the rest of the propagation (revenue paths, stakes, and the overlap of
-    the channels: a residual), ending at the system loss; beside it, who bears the credit and
-    market-value losses, by lender kind."""
+    fire sales added, and the rest of the propagation (a residual), ending at the system loss;
+    beside it, who bears the credit and market-value losses, by lender kind. Every bar carries
+    its value, so a zero shows as 0.0."""
     first = float(summ.get("first_round_loss_mean", 0.0))
-    steps = [("first round\n(shock alone)", first),
-             ("contracts\nlost", float(np.sum(channel_loss.get("commitment", 0.0)))),
-             ("credit losses\n(clearing)", float(np.sum(channel_loss.get("credit", 0.0)))),
-             ("fire sales", float(np.sum(channel_loss.get("firesale", 0.0))))]
+    values = [first, float(np.sum(channel_loss.get("commitment", 0.0))), float(np.sum(channel_loss.get("credit", 0.0))),
+              float(np.sum(channel_loss.get("firesale", 0.0)))]
     total = float(summ.get("system_loss_mean", 0.0))
-    steps.append(("rest of the\npropagation", total - sum(v for _, v in steps)))
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
+    values.append(total - sum(values))
+    steps = [(name, v) for (name, _), v in zip(WATERFALL_STEPS, values)]
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(14, 5), gridspec_kw={"width_ratios": [3, 2]})
     start = 0.0
     for i, (_, v) in enumerate(steps):
         ax.bar(i, abs(v), bottom=start if v >= 0 else start + v, color="#cc3311" if v >= 0 else "#009988")
+        ax.text(i, max(start, start + v), f"{v:,.1f}", ha="center", va="bottom", fontsize=8)
         start += v
     ax.bar(len(steps), total, color="#444444")
-    ax.set_xticks(range(len(steps) + 1), [n for n, _ in steps] + ["system loss"], fontsize=8)
+    ax.text(len(steps), total, f"{total:,.1f}", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(steps) + 1), [n.replace(" ", "\n", 1) for n, _ in steps] + ["system\nloss"], fontsize=8)
     ax.set_ylabel("mean over scenarios, USD bn")
-    ax.set_title(f"Where the losses come from (amplification {total / first:.2f})" if first > 0 else
-                 "Where the losses come from", fontsize=10)
+    amp = f" (amplification {total / first:.2f})" if first > 0 else ""
+    ax.set_title(f"Where the losses come from{amp}", fontsize=10)
     kinds = [k for k in ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "investor", "outside")
              if f"loss_borne_{k}_mean" in summ]
     x = np.arange(len(kinds))
-    ax2.bar(x - 0.2, [summ[f"loss_borne_{k}_mean"] for k in kinds], 0.4, label="credit loss borne", color="#0077bb")
-    ax2.bar(x + 0.2, [summ.get(f"mv_loss_{k}_mean", 0.0) for k in kinds], 0.4, label="market-value loss", color="#ee7733")
-    ax2.set_xticks(x, [k.replace("_", "\n") for k in kinds], fontsize=8)
-    ax2.set_yscale("symlog", linthresh=1.0)
-    ax2.set_title("Who bears it, by lender kind (mean, USD bn)", fontsize=10)
-    ax2.legend(fontsize=8)
+    credit = [summ[f"loss_borne_{k}_mean"] for k in kinds]
+    mv = [summ.get(f"mv_loss_{k}_mean", 0.0) for k in kinds]
+    ax2.barh(x - 0.2, credit, 0.4, label="credit loss borne", color="#0077bb")
+    ax2.barh(x + 0.2, mv, 0.4, label="market-value loss", color="#ee7733")
+    top = max(max(credit + mv, default=0.0), 1e-9)
+    for k in range(len(kinds)):
+        ax2.text(credit[k] + 0.01 * top, x[k] - 0.2, f"{credit[k]:,.1f}", va="center", fontsize=7)
+        ax2.text(mv[k] + 0.01 * top, x[k] + 0.2, f"{mv[k]:,.1f}", va="center", fontsize=7)
+    ax2.set_yticks(x, [k.replace("_", " ") for k in kinds], fontsize=8)
+    ax2.invert_yaxis()
+    ax2.set_xlim(0, top * 1.25)
+    ax2.set_xlabel("mean over scenarios, USD bn")
+    ax2.set_title("Who bears it, by kind", fontsize=10)
+    ax2.legend(fontsize=8, loc="lower right")
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def market_value_paths(quarters, names, base: np.ndarray, shocked: np.ndarray, path: Path) -> None:
+def waterfall_caption() -> str:
+    return "Bars, left to right: " + "; ".join(f"{n}: {d}" for n, d in WATERFALL_STEPS) + "."
+
+
+def market_value_paths(quarters, names, base: np.ndarray, shocked: np.ndarray, path: Path, title: str = "") -> None:
     """Market value of each named firm at each quarter end, no shock (dashed) and at the
-    configured shock sizes (solid), USD bn."""
-    fig, ax = plt.subplots(figsize=(9, 5))
+    configured shock sizes (solid), USD bn; the legend beside the axes, names in full."""
+    fig, ax = plt.subplots(figsize=(12, 5))
     for k, name in enumerate(names):
         line, = ax.plot(range(len(quarters)), shocked[:, k], label=name)
         ax.plot(range(len(quarters)), base[:, k], ls="--", color=line.get_color(), lw=0.8)
@@ -196,8 +251,9 @@ def market_value_paths(quarters, names, base: np.ndarray, shocked: np.ndarray, p
     ax.set_xticks(range(0, len(quarters), step), names_q[::step], rotation=45, fontsize=8)
     ax.set_yscale("log")
     ax.set_ylabel("market value of equity, USD bn")
-    ax.set_title("Market value paths: configured shock (solid) vs no shock (dashed)", fontsize=10)
-    ax.legend(fontsize=7, ncol=2)
+    ax.set_title(f"Market value paths at the configured sizes of {title} (solid) vs no shock (dashed)"
+                 if title else "Market value paths: configured shock (solid) vs no shock (dashed)", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
