@@ -143,16 +143,9 @@ class MonteCarloConfig:
 
 @dataclass
 class ReportConfig:
-    """How a run is shown (never what it computes: a rerun may change these and resume)."""
-
-    top: int = bounded(10, 1, None, "most firms listed in the terminal's table of firms that fail")
-    threshold: float = bounded(0.01, 0.0, 1.0, "P(default) a firm needs to be listed as failing")
+    top: int = bounded(10, 1, None, "firms in the terminal table")
     plots: bool = True
     progress: bool = True
-    story: bool = False        # also print story.md (the chain of defaults in words) on the terminal
-    html: bool = True          # write report.html: the whole run on one self-contained page
-    replay: int = bounded(128, 0, None, "Monte Carlo scenarios rerun one by one with their paths recorded, "
-                                        "for each firm's main default reason and the most common default sequence")
 
 
 @dataclass
@@ -188,8 +181,19 @@ class ReverseConfig:
     weight: float = bounded(5.0, 0.0, None, "weight of the event term against plausibility")
 
 
+class CalibrateTarget(Choice):
+    deepseek_day = "deepseek_day"    # shock sizes fitted to the DeepSeek day's stock moves (calibrate.moves)
+    credit = "credit"                # the market scenario's shared parameters fitted to credit-market PDs
+
+
 @dataclass
 class CalibrateConfig:
+    """``mode=calibrate``: ``target=deepseek_day`` (default) fits shock sizes to one event day's
+    returns (:mod:`stressgpu.calibrate`); ``target=credit`` fits the ``market`` scenario's occurrence
+    probabilities, revenue noise and underwriting limits to market-implied 5-year PDs
+    (:mod:`stressgpu.calibrate_credit`, docs/calibration.md)."""
+
+    target: CalibrateTarget = CalibrateTarget.deepseek_day
     moves: str = "market_moves/deepseek_2025-01-27.csv"  # relative to data_dir (or absolute)
     steps: int = bounded(500, 1, None, "optax steps")
     starts: int = bounded(8, 1, None, "starting points")
@@ -199,6 +203,14 @@ class CalibrateConfig:
     return_noise: float = bounded(0.02, 0.0, None, "std. dev. of a firm's event-day return the shock does not explain",
                                   low_open=True)
     validate: bool = True                 # carry the fitted pattern to the other days of events.csv
+    # target=credit (steps and learning_rate above serve its inner fit too)
+    draws: int = bounded(32, 1, 4096, "credit: scenarios per occurrence pattern (the same draws in every pattern)")
+    pd_floor: float = bounded(1e-3, 0.0, 0.5, "credit: PDs below this count as this in log PD errors",
+                              low_open=True)
+    log_pd_sd: float = bounded(0.5, 0.0, None, "credit: std. dev. of a log PD error against the priors",
+                               low_open=True)
+    grid: bool = True                     # credit: search revenue noise, max leverage, max LTV on their grid
+    leave_one_out: bool = True            # credit: refit without each borrower and predict it
 
 
 @dataclass
@@ -383,6 +395,9 @@ def validate(cfg) -> tuple[RunConfig, dict]:
     if run.reverse.temperature_end > run.reverse.temperature_start:
         raise ConfigError(f"reverse.temperature_end={_fmt(run.reverse.temperature_end)}: must not exceed "
                           f"reverse.temperature_start={_fmt(run.reverse.temperature_start)}")
+    if run.mode == Mode.calibrate and run.calibrate.target == CalibrateTarget.credit and "idiosyncratic_default" in shocks:
+        raise ConfigError("shock.idiosyncratic_default: not allowed with calibrate.target=credit (a named default is a "
+                          "per-firm knob); allowed shocks: the market scenario's (+scenario=market)")
     return run, {name: shock_config(name, node) for name, node in shocks.items()}
 
 
@@ -410,7 +425,7 @@ def check_against_data(run: RunConfig, shocks: dict, labels, data_dir: Path) -> 
         known(f"shock.idiosyncratic_default.entities[{i}]", eid)
     if run.mode == Mode.reverse and run.target.event == Event.default:
         known("target.entity", run.target.entity)
-    if run.mode == Mode.calibrate:
+    if run.mode == Mode.calibrate and run.calibrate.target == CalibrateTarget.deepseek_day:
         path = moves_path(run, data_dir)
         if not path.is_file():
             raise ConfigError(f"calibrate.moves={run.calibrate.moves!r}: file not found ({path})")
