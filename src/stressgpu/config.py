@@ -143,9 +143,16 @@ class MonteCarloConfig:
 
 @dataclass
 class ReportConfig:
-    top: int = bounded(10, 1, None, "firms in the terminal table")
+    """How a run is shown (never what it computes: a rerun may change these and resume)."""
+
+    top: int = bounded(10, 1, None, "most firms listed in the terminal's table of firms that fail")
+    threshold: float = bounded(0.01, 0.0, 1.0, "P(default) a firm needs to be listed as failing")
     plots: bool = True
     progress: bool = True
+    story: bool = False        # also print story.md (the chain of defaults in words) on the terminal
+    html: bool = True          # write report.html: the whole run on one self-contained page
+    replay: int = bounded(128, 0, None, "Monte Carlo scenarios rerun one by one with their paths recorded, "
+                                        "for each firm's main default reason and the most common default sequence")
 
 
 @dataclass

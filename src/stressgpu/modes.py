@@ -25,12 +25,12 @@ from .ensemble import block_matrices, link_amounts, reconstructed_exposure
 from .model import CPU_TILE, ModelParams, Outcome
 from .model.plan import book_net_worth
 from .model.valuation import PricedIn, value_path
-from .montecarlo import CHECKPOINT, one_scenario_with_paths, run_montecarlo
+from .montecarlo import CHECKPOINT, _reduce, auto_chunk_size, one_scenario_with_paths, run_montecarlo
 from .network import Network, NetworkLabels, revenue_plan
-from .report import Report, entity_table, scenario_table, summary, terminal_report
+from .report import Report, answer_tables, entity_table, records, scenario_table, story, summary, terminal_report
 from .reverse import SearchSettings, Target, reverse_stress_test
 from .sensitivity import sensitivity as run_sensitivity
-from .shocks import SHOCKS, factors_from_sizes
+from .shocks import SHOCKS, draw_factors, factors_from_sizes, sizes_of
 from .shocks.base import Dist, DistKind
 
 
@@ -68,12 +68,13 @@ def model_params(run: RunConfig, **extra) -> ModelParams:
 
 
 def montecarlo(ctx: Context) -> Report:
-    """Monte Carlo over the configured shocks: tables, plots, terminal summary."""
+    """Monte Carlo over the configured shocks: tables, plots, terminal answer, story, page."""
     run, out, net, labels = ctx.run, ctx.out, ctx.net, ctx.labels
     mc = run.mc
+    params = model_params(run)
     amounts = network_amounts(ctx)
     res = run_montecarlo(net, labels, ctx.shocks, scenarios=mc.scenarios, chunk_size=mc.chunk_size, seed=mc.seed,
-                         correlation=mc.correlation, revenue_noise=mc.revenue_noise, params=model_params(run),
+                         correlation=mc.correlation, revenue_noise=mc.revenue_noise, params=params,
                          progress=run.report.progress, diagnostics=run.channels.debtrank or run.channels.cascade,
                          lgd=run.model.lgd, keep_rows=mc.keep_rows, out_dir=out, resume=mc.resume,
                          run_id=ctx.run_id, network_amounts=amounts)
@@ -81,34 +82,120 @@ def montecarlo(ctx: Context) -> Report:
         print(f"resumed after chunk {res.resumed_from_chunk - 1} from {out / CHECKPOINT}")
     circular = np.asarray(circular_revenue_share(net.investment_for_purchase, net.commitments,
                                                  revenue_plan(net).sum(axis=1)))
+    central = one_scenario_with_paths(net, factors_from_sizes(ctx.shocks, labels, {}, dtype=net.cash.dtype), params)
+    record = records.central_record(central, res.baseline, _system_rows(ctx, central, res.baseline), labels, net,
+                                    {f"{k}.{p}": v for k, cfg in ctx.shocks.items() for p, v in sizes_of(cfg).items()})
+    replayed = replay(ctx, res, params) if amounts is None else None
     ents = entity_table(res, labels, circular, reconstructed_exposure(ctx.tables, labels),
-                        book_equity=np.asarray(book_net_worth(ctx.net)))
-    summ = {**summary(res), "shocks": list(ctx.shocks), "network": plain(run.network.reconstruction),
+                        book_equity=np.asarray(book_net_worth(ctx.net)),
+                        aggregate=_aggregate_flags(ctx), debt_reconstructed=records.debt_reconstructed_share(net, labels),
+                        main_reason=(replayed or {}).get("main_reason"))
+    title = run_title(ctx)
+    summ = {**summary(res), "title": title, "shocks": list(ctx.shocks), "scenario_name": run.scenario_name,
+            "network": plain(run.network.reconstruction),
             "networks": 1 if amounts is None else int(amounts.shape[0]),
-            "reconstructed_links": list(labels.reconstructed_links)}
+            "reconstructed_links": list(labels.reconstructed_links), "central": record,
+            **({"replay": replayed} if replayed else {})}
+    story_md = story.story(summ, title)
     figures = {}
     if run.report.plots:
-        figures = {"default_timeline.png": lambda path: _plots().default_timeline(res, labels, path),
-                   "loss_distribution.png": lambda path: _plots().loss_distribution(res.system_loss, summ, path),
-                   "network.png": lambda path: _plots().network_picture(net, labels, res.default_prob, path),
-                   "loss_waterfall.png": lambda path: _plots().loss_waterfall(res.channel_loss, summ, path),
-                   "market_value_paths.png": lambda path: _value_paths_plot(ctx, res.baseline, path)}
-    return Report(summ, tables={"entities": ents, "scenarios": scenario_table(res)}, plots=figures,
-                  text=terminal_report(ents, summ, run.report.top))
+        plots = _plots()
+        n = f"{res.system_loss.size:,} scenarios"
+        figures = {"default_timeline.png": lambda path: plots.default_timeline(res, labels, path, f"{title}, {n}"),
+                   "loss_distribution.png": lambda path: plots.loss_distribution(res.system_loss, summ, path,
+                                                                                 f"{title}, {n}"),
+                   "network.png": lambda path: plots.network_picture(net, labels, res.default_prob, path,
+                                                                     f"{title}, {n}", record["defaults"]),
+                   "loss_waterfall.png": lambda path: plots.loss_waterfall(res.channel_loss, summ, path, f"{title}, {n}"),
+                   "market_value_paths.png": lambda path: _value_paths_plot(ctx, res.baseline, central, path, title)}
+        captions = {"default_timeline.png": "Cumulative probability that each of the firms most likely to fail has "
+                                            "defaulted by each quarter (in brackets: by the horizon).",
+                    "loss_distribution.png": "System loss of every scenario, with value at risk and expected "
+                                             "shortfall at 95 % and 99 %.",
+                    "network.png": "Who owes, holds and buys from whom, along the value chain; fill: default "
+                                   "probability; ring: default quarter at the configured sizes.",
+                    "loss_waterfall.png": plots.waterfall_caption(),
+                    "market_value_paths.png": "The firms whose market value moves most at the configured sizes."}
+    else:
+        captions = {}
+    text = terminal_report(ents, summ, run.report.top, run.report.threshold)
+    if run.report.story:
+        text += "\n\n" + story_md
+    return Report(summ, tables={"entities": ents, "scenarios": scenario_table(res)}, plots=figures, text=text,
+                  title=title, story=story_md, page_tables=answer_tables(ents, summ, run.report.top, run.report.threshold),
+                  captions=captions)
 
 
-def _value_paths_plot(ctx: Context, base: Outcome, path: Path, top: int = 8) -> None:
+def run_title(ctx: Context) -> str:
+    """What the run is about, for headers and plot titles: the named scenario, else the shocks."""
+    names = ", ".join(ctx.shocks) or "no shock"
+    return f"{ctx.run.scenario_name} ({names})" if ctx.run.scenario_name else names
+
+
+def _aggregate_flags(ctx: Context) -> np.ndarray:
+    """``[N]`` True for rows of entities.csv that are aggregates of many firms, not one firm."""
+    e = ctx.tables.entities.set_index("id")
+    col = e["aggregate"] if "aggregate" in e else pd.Series(False, index=e.index)
+    return np.array([bool(col.get(i, False)) or k == "outside" for i, k in zip(ctx.labels.ids, ctx.labels.kinds)])
+
+
+def _system_rows(ctx: Context, o: Outcome, base: Outcome) -> dict:
+    """One scenario's system figures as the Monte Carlo computes them for each of its scenarios."""
+    one = lambda x: jnp.asarray(x)[None]  # noqa: E731
+    o1, b1 = (jax.tree_util.tree_map(one, x) for x in (o, base))
+    dtype = ctx.net.cash.dtype
+    rows, _ = _reduce(o1, b1, ctx.net.cross_holdings, jnp.ones(1, bool), jnp.ones((1, 1), dtype), ctx.net.kind)
+    return jax.device_get(rows)
+
+
+def replay(ctx: Context, res, params: ModelParams) -> dict | None:
+    """The first ``report.replay`` scenarios of the Monte Carlo run again one at a time with their
+    paths recorded (the compiled program of the baseline: no new compile), for the default
+    sequences and reasons the Monte Carlo's sums do not keep. They are the Monte Carlo's own
+    scenarios when its first chunk can be drawn again (checked against the sizes it recorded);
+    otherwise a fresh sample drawn the same way, and the record says so."""
+    run, mc = ctx.run, ctx.run.mc
+    k = min(run.report.replay, mc.scenarios)
+    if k <= 0:
+        return None
+    n_dev = jax.device_count()
+    draw = lambda b: draw_factors(ctx.shocks, ctx.labels, jax.random.fold_in(jax.random.PRNGKey(mc.seed), 0), b,  # noqa: E731
+                                  correlation=mc.correlation, revenue_noise=mc.revenue_noise, dtype=ctx.net.cash.dtype)
+    recorded = {c[5:]: v for c, v in res.scenarios.items() if c.startswith("size.")}
+    factors, same = None, False
+    for chunk in dict.fromkeys((mc.chunk_size or auto_chunk_size(ctx.net, n_dev), mc.scenarios)):
+        chunk = -(-min(chunk, mc.scenarios) // n_dev) * n_dev
+        if chunk > 1 << 14:   # too large to draw again only to replay a few
+            continue
+        f, sizes = draw(chunk)
+        if recorded and all(len(recorded.get(n, ())) >= k and np.allclose(np.asarray(v)[:k], recorded[n][:k])
+                            for n, v in sizes.items()):
+            factors, same = f, True
+            break
+    if factors is None:
+        factors, _ = draw(k)
+    quarter, reason, closed, n_def = [], [], [], []
+    for s in range(k):
+        o = one_scenario_with_paths(ctx.net, jax.tree_util.tree_map(lambda x: x[s:s + 1], factors), params)
+        quarter.append(np.asarray(o.default_quarter))
+        reason.append(np.asarray(o.default_reason))
+        closed.append(np.asarray(o.default_closed))
+        n_def.append(int(np.asarray(o.defaulted).sum()))
+    agree = int((np.asarray(n_def) == np.asarray(res.scenarios["n_defaults"][:k])).sum()) \
+        if same and "n_defaults" in res.scenarios else 0
+    return records.replay_record(np.stack(quarter), np.stack(reason), np.stack(closed), ctx.labels, same=same,
+                                 agree=agree)
+
+
+def _value_paths_plot(ctx: Context, base: Outcome, shocked: Outcome, path: Path, title: str, top: int = 8) -> None:
     """Market value paths of the firms whose value moves most, at the configured sizes (no noise),
-    against the no-shock ``base`` (the Monte Carlo's baseline, whose paths are recorded: the
-    shocked path reruns its compiled program)."""
+    against the no-shock ``base`` (the Monte Carlo's baseline, whose paths are recorded)."""
     net, labels = ctx.net, ctx.labels
-    f = factors_from_sizes(ctx.shocks, labels, {}, dtype=net.cash.dtype)
-    shocked = one_scenario_with_paths(net, f, model_params(ctx.run))
     base_v, shocked_v = (np.asarray(_market_value_path(o)) for o in (base, shocked))
     move = np.abs(shocked_v[-1] - base_v[-1]) * (np.asarray(net.economy.market_value) > 0)
     pick = np.argsort(-move)[:top]
-    _plots().market_value_paths(labels.quarters, [labels.names[i][:24] for i in pick], base_v[:, pick],
-                                shocked_v[:, pick], path)
+    _plots().market_value_paths(labels.quarters, [labels.names[i] for i in pick], base_v[:, pick],
+                                shocked_v[:, pick], path, title)
 
 
 @jax.jit
