@@ -253,3 +253,167 @@ def test_report_counts_the_new_tables(embedded):
     assert "## Contracts, market access and funding plans" in text
     assert "letter_of_intent" in text and "Firms with market access rows:" in text
     assert "Funding plans:" in text
+
+
+# ------------------------------------------------------------------------------ holder splits at load
+HOLDER_SHARES = f"""instrument,holder_kind,holder_id,share,{PROV}
+corporate_bond,bank,bank,0.3,2025-12-31,synthetic,,estimate,true,made up for tests
+corporate_bond,private_credit,pc,0.3,2025-12-31,synthetic,,estimate,true,made up for tests
+corporate_bond,foreign,out,0.3,2025-12-31,synthetic,,estimate,true,made up for tests
+corporate_bond,outside,out,0.1,2025-12-31,synthetic,,estimate,true,made up for tests
+leveraged_loan,private_credit,pc,0.6,2025-12-31,synthetic,,estimate,true,made up for tests
+leveraged_loan,outside,out,0.4,2025-12-31,synthetic,,estimate,true,made up for tests
+"""
+
+
+@pytest.fixture
+def held(v3):
+    """The v3 mini network with holder_shares.csv and its bond d2 (neo, 5) as one row whose holders
+    are not named (to_id empty, holders corporate_bond)."""
+    (v3 / "holder_shares.csv").write_text(HOLDER_SHARES)
+
+    def fn(df):
+        df.insert(df.columns.get_loc("method") + 1, "holders", "")
+        df.loc[df.link_id == "d2", ["to_id", "holders"]] = ["", "corporate_bond"]
+        return df
+    edit(v3, "links", fn)
+    return v3
+
+
+def _debt_by_borrower(links):
+    d = links[links.kind == "debt"]
+    return d.groupby("from_id")["amount_usd_bn"].sum()
+
+
+def test_holder_split_conserves_every_total(held):
+    """The links the model receives: each split row's parts add to the row; a US operating firm's
+    debt rows add to its total_debt (its un-itemised rest split by the shares, fixed and floating
+    parts by their instruments); equity and commitments untouched; the columns of links.csv."""
+    t = load_tables(held)
+    links, file = t.links, t.links_file
+    assert list(links.columns) == [c for c in file.columns if c != "holders"]
+    parts = links[links.link_id.str.startswith("d2~")]
+    assert set(parts.to_id) == {"bank", "pc", "out"} and parts.amount_usd_bn.sum() == pytest.approx(5.0)
+    assert parts.set_index("link_id").amount_usd_bn.to_dict() == pytest.approx(
+        {"d2~bank": 1.5, "d2~private_credit": 1.5, "d2~foreign": 1.5, "d2~outside": 0.5})
+    assert "d2" not in set(links.link_id) and links.link_id.is_unique
+    items = t.items()
+    debt = _debt_by_borrower(links)
+    for e in ("chip", "hyper", "lab", "neo"):   # US operating firms: all their debt is in links
+        assert debt.get(e, 0.0) == pytest.approx(items.at[e, "total_debt"]), e
+    # hyper: 60 of debt, 10 % floating: 54 split as bonds, 6 as loans
+    rest = links[links.link_id.str.startswith("undisclosed~hyper~")]
+    assert rest[rest.rate_type == "fixed"].amount_usd_bn.sum() == pytest.approx(54.0)
+    assert rest[rest.rate_type == "floating"].amount_usd_bn.sum() == pytest.approx(6.0)
+    for kind in ("equity_stake", "commitment", "facility"):
+        a = file[file.kind == kind].groupby("to_id")["amount_usd_bn"].sum()
+        b = links[links.kind == kind].groupby("to_id")["amount_usd_bn"].sum()
+        pd.testing.assert_series_equal(a, b)
+    # a split row's schedule is split with it
+    assert set(t.schedules.link_id) <= set(links.link_id)
+
+
+def test_holder_split_reaches_the_network(held):
+    """build_network: each borrower's debt over all its links is its total_debt, and a US operating
+    firm owes `outside` only the shares the statistics give the rest of the world or leave unassigned."""
+    from stressgpu.network import build_network
+
+    t = load_tables(held)
+    net, labels = build_network(t)
+    owed = (net.debt_borrower * net.debt_amount[:, None]).sum(0)
+    items = t.items()
+    for k, e in enumerate(labels.ids):
+        assert float(owed[k]) == pytest.approx(items.at[e, "total_debt"], rel=1e-5, abs=1e-5), e
+    for e in ("chip", "hyper", "lab", "neo"):  # no residual to `outside` left but float rounding
+        k = labels.debt_links.index(f"residual:{e}") if f"residual:{e}" in labels.debt_links else None
+        assert k is None or float(net.debt_amount[k]) < 1e-9, e
+    out = labels.index("out")
+    to_out = [lid for lid, row in zip(labels.debt_links, range(len(labels.debt_links)))
+              if float(net.debt_lender[row, out]) == 1 and float(net.debt_amount[row]) > 0]
+    assert to_out and all(lid.rsplit("~", 1)[-1] in ("foreign", "outside") for lid in to_out if not lid.startswith("residual:")), to_out
+
+
+def test_embedded_operating_debt_owed_to_outside_is_only_what_no_statistic_assigns(embedded):
+    """Issue 25: an operating firm's debt owed to `outside` is only the rest of the world's and
+    households' shares (kept in the outside entity), the share no statistic assigns, lenders outside
+    the network named in links.csv, and the un-itemised debt of non-US firms (no statistic found)."""
+    from stressgpu.data.report import outside_debt
+
+    ents = embedded.entities.set_index("id")
+    links = embedded.links
+    ops = ents.index[ents.kind.isin(OPERATING)]
+    d = links[(links.kind == "debt") & links.from_id.isin(ops) & links.to_id.eq("outside")]
+    split = d.method.fillna("").str.startswith("holder_shares:")
+    assert set(d.loc[split, "method"].str.rsplit(":", n=1).str[-1]) <= {"foreign", "household", "outside"}
+    assert set(d.loc[~split, "instrument"]) <= {"vendor_loan"}, d.loc[~split, "link_id"].tolist()
+    o = outside_debt(embedded)
+    assert set(o["not_split_firms"]) <= set(ents.index[ents.country != "US"])
+    # the statistic's unassigned share of bonds (holder_shares corporate_bond 'outside') bounds what is left
+    hs = embedded.holder_shares.set_index(["instrument", "holder_kind"])["share"]
+    assert o["unassigned"] <= (hs["corporate_bond", "outside"] + hs["leveraged_loan", "outside"]) * o["total_debt"]
+    # the file's own rows: one row per bond whose holders are not named, none split by hand
+    f = embedded.links_file
+    ops_debt = (f.kind == "debt") & f.from_id.isin(ops)
+    assert not f.link_id.str.contains("_outside$|_insurers_other$|_asset_managers_other$", regex=True)[ops_debt].any()
+    assert (f.holders.notna() == f.to_id.isna()).all()
+
+
+def test_embedded_split_conserves_totals(embedded):
+    f, m = embedded.links_file, embedded.links
+    for kind in ("debt", "equity_stake", "commitment", "facility"):
+        a = f[f.kind == kind].groupby("from_id")["amount_usd_bn"].sum()
+        b = m[(m.kind == kind) & ~m.link_id.str.startswith("undisclosed~")].groupby("from_id")["amount_usd_bn"].sum()
+        pd.testing.assert_series_equal(a.sort_index(), b.sort_index(), check_exact=False, rtol=1e-9)
+    items = embedded.items()
+    ents = embedded.entities.set_index("id")
+    us_ops = ents.index[ents.kind.isin(OPERATING) & ents.country.eq("US")]
+    debt = _debt_by_borrower(m)
+    for e in us_ops:
+        assert debt.get(e, 0.0) == pytest.approx(items.at[e, "total_debt"], rel=1e-9, abs=1e-9), e
+
+
+HOLDER_CASES = [  # (id, edit, file, row, column, words)
+    ("shares_missing_column", drop_column("holder_shares", "holder_id"), "holder_shares.csv", None, "holder_id",
+     ["required column is missing"]),
+    ("shares_negative", set_cell("holder_shares", 2, "share", "-0.3"), "holder_shares.csv", 2, "share", ["fraction in [0, 1]"]),
+    ("shares_not_adding_up", set_cell("holder_shares", 1, "share", "0.5"), "holder_shares.csv", 4, "share",
+     ["shares of 'corporate_bond' add to 1.2, not 1"]),
+    ("shares_empty_share", set_cell("holder_shares", 5, "share", ""), "holder_shares.csv", 5, "share", ["value is required"]),
+    ("shares_unknown_entity", set_cell("holder_shares", 2, "holder_id", "ghost"), "holder_shares.csv", 2, "holder_id",
+     ["unknown entity id 'ghost'"]),
+    ("shares_wrong_kind", set_cell("holder_shares", 1, "holder_id", "pc"), "holder_shares.csv", 1, "holder_id",
+     ["kind 'private_credit'", "holder kind 'bank'"]),
+    ("shares_foreign_not_outside", set_cell("holder_shares", 3, "holder_id", "bank"), "holder_shares.csv", 3, "holder_id",
+     ["outside entity"]),
+    ("shares_unknown_kind", set_cell("holder_shares", 2, "holder_kind", "hedge_fund"), "holder_shares.csv", 2,
+     "holder_kind", ["holder_kind must be one of"]),
+    ("shares_duplicate", copy_row("holder_shares", 2), "holder_shares.csv", 7, "holder_kind",
+     ["duplicate (instrument, holder_kind)", "row 2"]),
+    ("shares_bad_date", set_cell("holder_shares", 6, "as_of", "31/12/2025"), "holder_shares.csv", 6, "as_of",
+     ["YYYY-MM-DD", "'31/12/2025'"]),
+    ("shares_sourced_without_quote", set_cell("holder_shares", 1, "estimated", "false"), "holder_shares.csv", 1,
+     "estimated", ["contradicts source_type 'estimate'"]),
+    ("links_unknown_holders", set_cell("links", 2, "holders", "munis"), "links.csv", 2, "holders",
+     ["unknown holder-share instrument 'munis'"]),
+    ("links_holders_with_lender", set_cell("links", 2, "to_id", "bank"), "links.csv", 2, "holders", ["has no to_id"]),
+    ("links_no_lender", set_cell("links", 1, "to_id", ""), "links.csv", 1, "to_id", ["value is required", "holders"]),
+    ("links_holders_on_stake", set_cell("links", 4, "holders", "corporate_bond"), "links.csv", 4, "holders",
+     ["split debt rows only"]),
+]
+
+
+@pytest.mark.parametrize("edit_fn,file,row,col,words", [c[1:] for c in HOLDER_CASES], ids=[c[0] for c in HOLDER_CASES])
+def test_bad_holder_input_names_file_row_and_column(held, edit_fn, file, row, col, words):
+    test_bad_input_names_file_row_and_column(held, edit_fn, file, row, col, words)
+
+
+def test_holder_shares_header_only_or_missing(held):
+    """holder_shares.csv is optional: absent or header only, nothing is split, and a row that names
+    holder shares is then an error naming links.csv, its row and column."""
+    path = held / "holder_shares.csv"
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    probs, msg = problems(held)
+    assert any(p[0].endswith("links.csv") and p[1] == 2 and p[2] == "holders" for p in probs), msg
+    path.unlink()
+    probs, msg = problems(held)
+    assert any(p[0].endswith("links.csv") and p[1] == 2 and p[2] == "holders" for p in probs), msg

@@ -97,6 +97,11 @@ QUOTES = {
 # (table, key) -> what the source states, and how the number was obtained
 _TTM = "the TTM is the sum of the quarters (or year less quarter plus quarter) listed above, computed here"
 ESTIMATED = {
+    ("links", "b_googl_2025"): "source states USD 17.5 bn and EUR 6.5 bn of notes; 25 is their sum in USD, computed",
+    ("links", "b_googl_2026"): "source states USD, GBP and CHF issues of February 2026 (USD ~20 bn + GBP/CHF); 30 approximate",
+    ("links", "b_orcl_2026"): "source states USD 30 bn raised under the USD 50 bn programme; 25 is the bond part, estimated",
+    ("links", "cv_nbis"): "source states convertible notes of USD 1 bn (2025-06) and USD 2.75 bn (2025-09); 3.75 is their sum, computed",
+    ("links", "d_hyperion_other"): "source states 27.3 bn of notes, PIMCO ~18 and BlackRock ~3; 6.3 = 27.3 - 18 - 3 to holders not named, computed",
     ("links", "c_crwv_corz"): "the record states only 'exceeds $10 billion' (Core Scientific Q4 2024 call); 10 is that lower bound",
     ("links", "c_meta_nbis"): "Nebius's 6-K (2025-11-12) states about 2.9; 3.0 is rounded",
     ("links", "e_crwv_openai"): "the record (TechCrunch/Reuters 2025-03-10) states OpenAI received 350 m of CoreWeave stock, the reverse direction; kept as booked until the stake is rebooked",
@@ -184,6 +189,9 @@ ESTIMATED = {
 # Sourced in make_v2.py to a document that reports the figure, but no statement of it was recorded.
 UNQUOTED = {
     ("links", "d_crwv_magnetar"),
+    # bonds and convertibles whose holders are split at load (holder_shares.csv): the total is the issue size
+    ("links", "b_meta_2025"), ("links", "b_amzn_2025"), ("links", "b_orcl_2025"), ("links", "b_crwv_2030"),
+    ("links", "b_crwv_2031"), ("links", "cv_crwv_2031"), ("links", "cv_iren_2031"),
     *(("balance_sheets", (e, i)) for e in ("nvidia", "amd", "broadcom", "morgan_stanley", "goldman_sachs")
       for i in ("book_equity", "cash", "total_assets", "total_debt", "total_liabilities")
       if (e, i) not in {("morgan_stanley", "cash"), ("morgan_stanley", "total_debt"),

@@ -21,10 +21,17 @@ from collections import defaultdict
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..")
 FC_COLS = ["entity_id", "item", "value", "unit", "as_of", "source", "source_quote", "source_type", "estimated", "note"]
-HS_COLS = ["instrument", "holder_kind", "share", "as_of", "source", "source_quote", "source_type", "estimated", "note"]
+HS_COLS = ["instrument", "holder_kind", "holder_id", "share", "as_of", "source", "source_quote", "source_type", "estimated", "note"]
 HOLDER_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "investor", "household",
                 "foreign", "outside")
 INSTRUMENTS = ("corporate_bond", "leveraged_loan", "private_credit_loan", "abs")
+# The entity of data/entities.csv that holds each holder kind's share when the loader splits a row
+# (data/SCHEMA.md, holder_shares.csv): the kind's aggregate remainder; households and the rest of the
+# world are in the `outside` entity (the model has no kind for them); `outside` is what no statistic
+# assigns. US-chartered depository institutions (Z.1 L.213 line 18) are the US banks' aggregate.
+HOLDER_ID = {"bank": "regional_banks", "private_credit": "private_credit_other", "insurer": "insurers_other",
+             "pension_fund": "pension_funds_other", "asset_manager": "asset_managers_other", "investor": "venture_capital",
+             "household": "outside", "foreign": "outside", "outside": "outside"}
 
 # ---------------------------------------------------------------- sources: (title, address, source_type)
 S = {
@@ -73,7 +80,7 @@ def share(inst, kind, value, as_of, src, quote="", note="", estimated=None):
     source, st = _src(src)
     if estimated is None:
         estimated = (not quote) or st in ("estimate", "reconstruction")
-    hs.append(dict(instrument=inst, holder_kind=kind, share=_fmt(value), as_of=as_of, source=source,
+    hs.append(dict(instrument=inst, holder_kind=kind, holder_id=HOLDER_ID[kind], share=_fmt(value), as_of=as_of, source=source,
                    source_quote=quote, source_type=st, estimated=_b(estimated), note=note))
 
 

@@ -599,7 +599,7 @@ for h in H:
 COLS = ["link_id", "kind", "from_id", "to_id", "tranche_id", "instrument", "amount_usd_bn", "limit_usd_bn", "share", "cost_usd_bn",
         "market_value_usd_bn", "rate", "rate_type", "spread", "schedule", "amort_start", "balloon_share", "seniority", "collateral",
         "guarantor_id", "covenant_max_ltv", "covenant_min_icr", "cure_quarters", "start", "end", "take_or_pay", "usage_share",
-        "termination_fee_usd_bn", "prepayment_share", "finances", "pair_id", "reconstructed", "method", "as_of", "source", "source_type", "estimated", "note"]
+        "termination_fee_usd_bn", "prepayment_share", "finances", "pair_id", "reconstructed", "method", "holders", "as_of", "source", "source_type", "estimated", "note"]
 L = []
 SCHED = []
 
@@ -640,30 +640,37 @@ def split(prefix, b, total, parts, **kw):
              method="share_of_total", **kw)
 
 
-BOND_HOLDERS = {"insurers_other": (0.30, False), "asset_managers_other": (0.45, False), "outside": (0.25, False)}
-BOND_NOTE = ("holder split reconstructed from the shares of US corporate bonds held by insurers (~30 %, ACLI: life insurers "
-             ">20 %), funds (~45 %) and foreign/other holders (~25 %), Fed Z.1 L.213 order of magnitude")
+def by_holder_shares(lid, b, total, holders, **kw):
+    """A bond, convertible or ABS whose holders are not named: ONE row with its total, to_id empty and
+    `holders` naming the instrument of data/holder_shares.csv whose published shares split it among
+    holder kinds when the tables are loaded (stressgpu.data.holders); nothing is split here."""
+    debt(lid, b, "", total, holders=holders, **kw)
+
+
+BOND_HOLDERS = "corporate_bond"
+BOND_NOTE = ("holders not named: split at load by the holder shares of US corporate bonds (data/holder_shares.csv, "
+             "Fed Z.1 L.213/L.133)")
 
 # --- hyperscalers' 2025-2026 bond issues
-split("b_meta_2025", "meta", 30.0, BOND_HOLDERS, rate=0.052, rtype="fixed", start="2025-10-30", end="2055-11-15",
+by_holder_shares("b_meta_2025", "meta", 30.0, BOND_HOLDERS, rate=0.052, rtype="fixed", start="2025-10-30", end="2055-11-15",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Meta USD 30 bn senior notes, 5-40 years (priced 2025-10-30; 8-K) — press coverage Bloomberg/Reuters 2025-10-30",
       stype="press", note="largest US IG deal of 2025; maturities 2030-2065 spread by tranche (schedules.csv); " + BOND_NOTE)
-split("b_googl_2025", "alphabet", 25.0, BOND_HOLDERS, rate=0.048, rtype="fixed", start="2025-11-03", end="2065-11-15",
+by_holder_shares("b_googl_2025", "alphabet", 25.0, BOND_HOLDERS, rate=0.048, rtype="fixed", start="2025-11-03", end="2065-11-15",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Alphabet USD 17.5 bn + EUR 6.5 bn notes (2025-11-03; 8-K) — press Bloomberg 2025-11-03", stype="press",
       note="USD and EUR tranches 3-40 years; " + BOND_NOTE)
-split("b_googl_2026", "alphabet", 30.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2026-02-10", end="2126-02-15",
+by_holder_shares("b_googl_2026", "alphabet", 30.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2026-02-10", end="2126-02-15",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Alphabet USD/GBP/CHF bond issues of February 2026 incl. a 100-year sterling tranche — press 2026-02", stype="press",
       note="amount approximate (USD ~20 bn + GBP/CHF); " + BOND_NOTE)
-split("b_amzn_2025", "amazon", 15.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2025-11-17", end="2065-12-01",
+by_holder_shares("b_amzn_2025", "amazon", 15.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2025-11-17", end="2065-12-01",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Amazon USD 15 bn senior notes (2025-11-17; 8-K) — press Bloomberg 2025-11-17", stype="press", note=BOND_NOTE)
-split("b_orcl_2025", "oracle", 18.0, BOND_HOLDERS, rate=0.055, rtype="fixed", start="2025-09-24", end="2065-09-26",
+by_holder_shares("b_orcl_2025", "oracle", 18.0, BOND_HOLDERS, rate=0.055, rtype="fixed", start="2025-09-24", end="2065-09-26",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Oracle USD 18 bn senior notes (2025-09-24; 8-K) — press Bloomberg 2025-09-24", stype="press", note=BOND_NOTE)
-split("b_orcl_2026", "oracle", 25.0, BOND_HOLDERS, rate=0.058, rtype="fixed", start="2026-02-05", end="2066-02-15",
+by_holder_shares("b_orcl_2026", "oracle", 25.0, BOND_HOLDERS, rate=0.058, rtype="fixed", start="2026-02-05", end="2066-02-15",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table", source=S["orcl_q3fy26"][0], stype="filing",
       note="bond part (~25) of the USD 30 bn raised under the 2026 USD 50 bn financing programme (8-K 2026-03-10); " + BOND_NOTE)
 BOND_SCHED = {  # share of principal by maturity year (tranche ladder; estimate)
@@ -695,14 +702,16 @@ for _k in range(HYP_N):
     HYP_PRINCIPAL.append(_p)
     _bal -= _p
 HYP_DATES = [f"{2030 + k // 4}-{1 + 3 * (k % 4):02d}-30" for k in range(HYP_N)]   # 2030-01-30 ... 2049-10-30
-for lender, amt, sourced in (("pimco", 18.0, True), ("blackrock", 3.0, True), ("insurers_other", 3.3, False), ("asset_managers_other", 3.0, False)):
-    debt(f"d_hyperion_{lender}", "hyperion_spv", lender, amt, HYP_RATE, "fixed", "2025-10-30", "2049-10-30", "bond", "senior_secured",
-         "dc_real_estate;contracts", key="hyperion", schedule="table", tranche="hyperion_2049",
-         guarantor_id="meta", rec=not sourced, method="share_of_total",
+for lender, amt, sourced in (("pimco", 18.0, True), ("blackrock", 3.0, True), ("other", 6.3, False)):
+    # the rest of the 27.3 bn (27.3 - 18 - 3) went to investors not named: one row split at load by holder shares
+    debt(f"d_hyperion_{lender}", "hyperion_spv", "" if lender == "other" else lender, amt, HYP_RATE, "fixed", "2025-10-30", "2049-10-30",
+         "bond", "senior_secured", "dc_real_estate;contracts", key="hyperion", schedule="table", tranche="hyperion_2049",
+         guarantor_id="meta", holders="" if sourced else BOND_HOLDERS,
          note=("fully amortising (IFRE), serviced from Meta's rent: level debt service of ~2.46 a year on the 27.3 from 2030 to 2049 "
                "(schedules.csv; profile estimated, not published); interest before the lease starts is paid from the proceeds held in "
                "Treasuries; Meta's capped residual-value guarantee covers the first 16 years of operations" +
-               ("" if sourced else "; rest of the 27.3 bn placed with other investors, split reconstructed (insurers and funds)")))
+               ("" if sourced else "; rest of the 27.3 bn after PIMCO's 18 and BlackRock's 3, placed with investors not named "
+                "(computed: 27.3 - 18 - 3); " + BOND_NOTE)))
     for d, pr in zip(HYP_DATES, HYP_PRINCIPAL):
         SCHED.append(dict(link_id=f"d_hyperion_{lender}", date=d, amount_usd_bn=round(amt * pr / HYP_TOTAL, 6),
                           as_of="2025-10-30", source="estimate: level (mortgage-style) amortisation of the 6.58 % notes from 2030 to 2049",
@@ -780,16 +789,16 @@ for lender in ("morgan_stanley", "mufg"):
          amount_usd_bn=0.4, limit_usd_bn=1.3, rate=0.083, rate_type="floating", spread=0.04, schedule="bullet", seniority="senior_secured",
          collateral="ai_hardware;contracts", start="2025-07-31", end="2030-07-31", as_of="2026-03-31",
          source="CoreWeave 8-K 2025-07-31 (DDTL 3.0 USD 2.6 bn)", source_type="estimate", note="undrawn share estimated (0.4 of each 1.3)")
-split("b_crwv_2030", "coreweave", 2.0, {"asset_managers_other": (0.7, False), "insurers_other": (0.1, False), "outside": (0.2, False)},
+by_holder_shares("b_crwv_2030", "coreweave", 2.0, BOND_HOLDERS,
       rate=0.0925, rtype="fixed", start="2025-05-21", end="2030-06-01", instrument="bond", seniority="senior_unsecured", collateral="none",
-      source=S["crwv_debt"][0], stype="filing", as_of="2025-06-30", note="9.25 % senior notes due 2030 (high yield: mostly funds); holder split reconstructed")
-split("b_crwv_2031", "coreweave", 1.75, {"asset_managers_other": (0.7, False), "insurers_other": (0.1, False), "outside": (0.2, False)},
+      source=S["crwv_debt"][0], stype="filing", as_of="2025-06-30", note="9.25 % senior notes due 2030; " + BOND_NOTE)
+by_holder_shares("b_crwv_2031", "coreweave", 1.75, BOND_HOLDERS,
       rate=0.09, rtype="fixed", start="2025-07-22", end="2031-02-01", instrument="bond", seniority="senior_unsecured", collateral="none",
-      source="CoreWeave 8-K 2025-07-22: USD 1.75 bn 9.0 % senior notes due 2031", stype="press", note="holder split reconstructed (high-yield funds)")
-split("cv_crwv_2031", "coreweave", 2.25, {"asset_managers_other": (0.8, False), "outside": (0.2, False)},
+      source="CoreWeave 8-K 2025-07-22: USD 1.75 bn 9.0 % senior notes due 2031", stype="press", note=BOND_NOTE)
+by_holder_shares("cv_crwv_2031", "coreweave", 2.25, BOND_HOLDERS,
       rate=0.0175, rtype="fixed", start="2025-12-08", end="2031-12-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
       source="CoreWeave 8-K 2025-12: USD 2.25 bn convertible senior notes due 2031", stype="press",
-      note="convertible funds and hedge funds; split reconstructed")
+      note=BOND_NOTE)
 debt("d_crwv_rcf_jpm", "coreweave", "jpmorgan", 0.45, 0.07, "floating", "2024-10-01", "2030-06-30", "revolver", "senior_secured", "all_assets",
      key="crwv_debt", spread=0.03, tranche="crwv_rcf", as_of="2025-06-30", note="revolver drawn 0.45 (JPMorgan-led syndicate)")
 link(link_id="f_crwv_rcf", kind="facility", from_id="coreweave", to_id="jpmorgan", tranche_id="crwv_rcf", instrument="revolver",
@@ -824,20 +833,20 @@ debt("d_lambda_gpu", "lambda_labs", "private_credit_other", 1.0, 0.11, "floating
 debt("d_nscale_gpu", "nscale", "private_credit_other", 1.0, 0.11, "floating", "2025-10-01", "2029-10-01", "gpu_backed_loan", "senior_secured",
      "ai_hardware;contracts", source="estimate (see note)", stype="estimate", spread=0.065, schedule="amortising",
      note="GPU financing for the Microsoft contracts, order of magnitude")
-split("cv_iren_2031", "iren", 2.0, {"asset_managers_other": (0.8, False), "outside": (0.2, False)}, rate=0.0025, rtype="fixed",
+by_holder_shares("cv_iren_2031", "iren", 2.0, BOND_HOLDERS, rate=0.0025, rtype="fixed",
       start="2025-12-02", end="2031-12-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
-      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press", note="holder split reconstructed")
-split("cv_nbis", "nebius", 3.75, {"asset_managers_other": (0.8, False), "outside": (0.2, False)}, rate=0.02, rtype="fixed",
+      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press", note=BOND_NOTE)
+by_holder_shares("cv_nbis", "nebius", 3.75, BOND_HOLDERS, rate=0.02, rtype="fixed",
       start="2025-09-10", end="2031-09-15", instrument="convertible", seniority="senior_unsecured", collateral="none",
       source="Nebius convertible notes: USD 1 bn (2025-06) and USD 2.75 bn (2025-09-10) — company releases / 6-K", stype="press",
-      note="two issues merged, average coupon ~2 %; holder split reconstructed")
+      note="two issues merged, average coupon ~2 %; " + BOND_NOTE)
 
 # --- data-centre ABS / CMBS
-for lender, sh in (("insurers_other", 0.45), ("asset_managers_other", 0.35), ("athene", 0.05), ("outside", 0.15)):
-    debt(f"d_dcabs_{lender}", "dc_abs_issuers", lender, round(65.0 * sh, 3), 0.055, "fixed", "2021-06-01", "2031-06-01", "abs",
-         "senior_secured", "dc_real_estate;contracts", key="kbra", schedule="amortising", tranche="dc_abs_cmbs", rec=True,
-         method="share_of_total", balloon_share=0.8, covenant_min_icr=1.3, cure_quarters=2, as_of="2026-03-31",
-         note="outstanding ~65 (48.7 issued to May 2025 + 2025-26 issuance, less paydowns); ABS/CMBS buyers mostly insurers and funds; split reconstructed")
+by_holder_shares("d_dcabs", "dc_abs_issuers", 65.0, "abs", rate=0.055, rtype="fixed", start="2021-06-01", end="2031-06-01", instrument="abs",
+     seniority="senior_secured", collateral="dc_real_estate;contracts", source=S["kbra"][0], stype="estimate", schedule="amortising",
+     tranche="dc_abs_cmbs", balloon_share=0.8, covenant_min_icr=1.3, cure_quarters=2, as_of="2026-03-31",
+     note="outstanding ~65 (48.7 issued to May 2025 + 2025-26 issuance, less paydowns), estimated; holders not named: split at load by "
+          "the holder shares of ABS (data/holder_shares.csv: Z.1 counts ABS issuers' bonds with corporate bonds)")
 
 # --- private-credit funds' funding: bank NAV/subscription lines (sum = Boston Fed 300), insurer balance sheets
 PC = ["apollo", "blackstone", "blue_owl", "magnetar", "private_credit_other"]
@@ -1104,10 +1113,14 @@ commit("c_crwv_corz", "coreweave", "outside", 10, "2025-01-01", "2037-12-31", 1.
        note="Core Scientific is outside the network")
 commit("c_orcl_crusoe", "oracle", "crusoe", 15, "2026-01-01", "2040-12-31", 1.0, 0.0, 0, "dc_lease", "Abilene campus lease (1.2 GW)",
        "Oracle lease of the Abilene campus from the Crusoe/Blue Owl JV (press 2025)", "press", note="15-year lease; value estimated")
-split("d_xai_2025", "xai", 5.0, {"asset_managers_other": (0.6, False), "private_credit_other": (0.4, False)}, rate=0.12, rtype="fixed",
-      start="2025-07-01", end="2030-07-01", instrument="bond", seniority="senior_secured", collateral="all_assets",
-      source="xAI USD 5 bn debt (secured notes and term loans at ~12.5 %, Morgan Stanley-led, 2025-07-01) — press", stype="press",
-      note="notes to funds, term loans to credit funds; holder split reconstructed")
+for part, amt, inst, hs in (("notes", 3.0, "bond", BOND_HOLDERS), ("loans", 2.0, "term_loan", "leveraged_loan")):
+    # the 5 bn package as two rows whose holders are not named (secured notes; term loans), split at load
+    by_holder_shares(f"d_xai_2025_{part}", "xai", amt, hs, rate=0.12, rtype="fixed", start="2025-07-01", end="2030-07-01", instrument=inst,
+         seniority="senior_secured", collateral="all_assets", tranche="d_xai_2025",
+         source="xAI USD 5 bn debt (secured notes and term loans at ~12.5 %, Morgan Stanley-led, 2025-07-01) — press", stype="estimate",
+         note=f"source states a USD 5 bn package of secured notes and term loans; the split 3 notes / 2 term loans is estimated (not "
+              f"published); holders not named: split at load by the holder shares of {'US corporate bonds' if hs == BOND_HOLDERS else 'leveraged loans'} "
+              f"(data/holder_shares.csv)")
 stake("e_googl_anth_2025", "alphabet", "anthropic", 0.003, 1.0, "2025-01-22", source="Google's additional USD 1 bn in Anthropic (press 2025-01-22)",
       stype="press", as_of="2026-02-12", note="share estimated as cost / valuation at the time, diluted")
 

@@ -161,7 +161,7 @@ ROWS = [
     row("xai", "hy_bond", "USD 5 bn of secured notes and term loans (~12.5 %), Morgan Stanley-led", "2025-07-01", "xai_debt",
         "The debt portion of the funding consists of secured notes and term loans.",
         note="the sentence states the instruments (secured notes sold to high-yield investors), not their amount; the 5 bn of debt is "
-             "links.csv d_xai_2025"),
+             "links.csv d_xai_2025_notes, d_xai_2025_loans"),
     row("xai", "bank_loan", "term loans of the USD 5 bn debt package (Morgan Stanley-led, syndicated)", "2025-07-01", "xai_debt",
         "The debt portion of the funding consists of secured notes and term loans."),
     # ----------------------------------------------------------------- neoclouds

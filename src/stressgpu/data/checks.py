@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .schema import (AI_SHARE_ITEMS, CONTRACT_TYPES, ESTIMATED_SOURCE_TYPES, FRACTION_ITEMS, INSTRUMENTS,
+from .holders import OUTSIDE_HOLDER_KINDS, expand_links
+from .schema import (AI_SHARE_ITEMS, CONTRACT_TYPES, ESTIMATED_SOURCE_TYPES, FRACTION_ITEMS, HOLDER_SHARE_TOL, INSTRUMENTS,
                      NONNEG_ITEMS, OPERATING_KINDS, REQUIRED_ITEMS, SCHEDULES, SPREAD_INSTRUMENTS, UNBINDING_TYPES)
 
 _NEEDS = {  # columns a link of each kind must fill
@@ -106,6 +107,20 @@ def _references(t, files, out):
             out.append((files[name], int(rows[0]), "entity_id",
                         f"{v!r} is not an operating firm (kind {kinds[v]!r}); {name}.csv has rows for the kinds "
                         f"{', '.join(OPERATING_KINDS)}{_rows(rows)}"))
+    hs = getattr(t, "holder_shares", None)
+    if hs is not None and len(hs):
+        _unknown(hs, "holder_id", ids, files["holder_shares"], "entity id", "entities.csv", out)
+        for row, r in hs.iterrows():
+            k = kinds.get(r["holder_id"])
+            want = "outside" if r["holder_kind"] in OUTSIDE_HOLDER_KINDS else r["holder_kind"]
+            if k is not None and k != want:
+                out.append((files["holder_shares"], int(row), "holder_id",
+                            f"holder {r['holder_id']!r} is of kind {k!r}; holder kind {r['holder_kind']!r} is held by an "
+                            f"entity of kind {want!r}" + (" (households and the rest of the world are in the outside entity)"
+                                                          if want == "outside" else "")))
+    if "holders" in t.links:
+        known = set(hs["instrument"]) if hs is not None else set()
+        _unknown(t.links, "holders", known, files["links"], "holder-share instrument", "holder_shares.csv", out)
     n_outside = int((t.entities["kind"] == "outside").sum())
     if n_outside != 1:
         out.append((files["entities"], None, "kind", f"exactly one entity of kind 'outside' is needed, found {n_outside}"))
@@ -285,13 +300,45 @@ def funding_plan_rules(df: pd.DataFrame, file: str) -> list[tuple]:
     return out
 
 
+def holder_share_rules(df: pd.DataFrame, file: str) -> list[tuple]:
+    """``holder_shares.csv``: one row per (instrument, holder kind), and the shares of each instrument
+    add to 1 (within :data:`HOLDER_SHARE_TOL`); reported at the instrument's last row."""
+    if df.empty:
+        return []
+    out = _duplicates(df, ["instrument", "holder_kind"], file, "(instrument, holder_kind)")
+    for inst, g in df.groupby("instrument", sort=False):
+        total = float(g["share"].sum())
+        if abs(total - 1.0) > HOLDER_SHARE_TOL:
+            out.append((file, int(g.index[-1]), "share", f"the shares of {inst!r} add to {num(total)}, not 1 (rows "
+                        f"{', '.join(map(str, g.index[:8]))}); give the share no statistic assigns to holder kind 'outside'"))
+    return out
+
+
+def holders_column_rules(df: pd.DataFrame, file: str) -> list[tuple]:
+    """``links.csv``: ``to_id`` is required unless ``holders`` names the holder shares that split a
+    debt row at load; then ``to_id`` is empty (the split names the holders)."""
+    out: list[tuple] = []
+    h = df["holders"] if "holders" in df else pd.Series(None, index=df.index, dtype=object)
+    for row in df.index[df["to_id"].isna() & h.isna()]:
+        out.append((file, int(row), "to_id", "value is required (or, for a debt row whose holders are not named, "
+                    "leave it empty and name the holder-share instrument in column holders)"))
+    for row in df.index[h.notna() & df["to_id"].notna()]:
+        out.append((file, int(row), "holders", f"a row split by holder shares ({h.at[row]!r}) has no to_id (got "
+                    f"{df.at[row, 'to_id']!r}): the split names the holders"))
+    for row in df.index[h.notna() & df["kind"].ne("debt")]:
+        out.append((file, int(row), "holders", f"holder shares split debt rows only (this row is a {df.at[row, 'kind']} link)"))
+    return out
+
+
 def table_rules(name: str, df: pd.DataFrame, file: str) -> list[tuple]:
     """A table's own rules beyond its schema, checked before any cross-table rule: provenance
     (:func:`provenance`), links' contract types, and the row rules of ``credit_quotes``,
     ``loss_estimates``, ``market_access`` and ``funding_plans``."""
     out = provenance(name, df, file)
     if name == "links":
-        out += contract_type_rules(df, file)
+        out += contract_type_rules(df, file) + holders_column_rules(df, file)
+    elif name == "holder_shares":
+        out += holder_share_rules(df, file)
     elif name == "credit_quotes":
         out += credit_quote_rules(df, file)
     elif name == "loss_estimates":
@@ -438,12 +485,13 @@ def _balance(t, files, out):
     for eid, v in liab[liab < -1e-9].items():
         out.append((files["balance_sheets"], _row_of(bs, entity_id=eid, item="total_liabilities"), "value",
                     f"{eid!r}: total_liabilities below total_debt by {num(-v)}"))
+    n_file = len(getattr(t, "links_file", None) if getattr(t, "links_file", None) is not None else links)
     claims = in_network_claims(t)
     for eid, v in other_assets(t)[lambda s: s < -1e-6 * np.maximum(items['total_assets'], 1.0) - 1e-9].items():
         mine = links[((links.kind == "debt") & (links.to_id == eid)) | ((links.kind == "equity_stake") & (links.from_id == eid))]
         if claims[eid] > 0 and len(mine):
             row = int(mine["amount_usd_bn"].idxmax())
-            out.append((f, row, "amount_usd_bn",
+            out.append((f, row if row <= n_file else None, "amount_usd_bn",
                         f"{eid!r}: claims in the network {num(claims[eid])} (largest link {mine.at[row, 'link_id']!r}: "
                         f"{num(mine.at[row, 'amount_usd_bn'])}) leave total_assets {num(items.at[eid, 'total_assets'])} "
                         f"short by {num(-v)} of cash + holdings + claims"))
@@ -492,15 +540,40 @@ def _sector_totals(t, files, out):
                         + ", ".join(f"{e} {num(v)}" for e, v in parts.items())))
 
 
-def check_tables(tables, files: dict[str, str]) -> None:
-    """Raise :class:`DataError` listing every cross-table problem (none: return)."""
+def _file_balance(t, files, out):
+    """Each borrower's debt rows in links.csv do not exceed its ``total_debt`` (before the split of
+    the un-itemised rest, which closes the gap)."""
+    items, links, f = t.items(), t.links, files["links"]
+    debt = links[links.kind == "debt"]
+    for eid, d in debt.groupby("from_id")["amount_usd_bn"].sum().items():
+        if eid in items.index and d > items.at[eid, "total_debt"] * (1 + 1e-6) + 1e-9:
+            mine = debt[debt.from_id == eid]
+            row = int(mine["amount_usd_bn"].idxmax())
+            out.append((f, row, "amount_usd_bn",
+                        f"{eid!r}: in-network debt {num(d)} (largest link {mine.at[row, 'link_id']!r}: "
+                        f"{num(mine.at[row, 'amount_usd_bn'])}) exceeds its total_debt {num(items.at[eid, 'total_debt'])} "
+                        f"(balance_sheets.csv row {_row_of(t.balance_sheets, entity_id=eid, item='total_debt')})"))
+
+
+def check_tables(tables, files: dict[str, str]):
+    """Check the cross-table rules and apply the holder splits (:mod:`stressgpu.data.holders`):
+    the file's links first (references, items, links, debt within total_debt), then the links as
+    the model receives them (balance sheets, sector totals). Return the tables with the split
+    links (``links_file`` keeps the file's rows); raise :class:`DataError` listing every problem."""
+    from dataclasses import replace
     out: list = []
     _references(tables, files, out)
     if not out:  # the rules below assume every reference resolves
         _items(tables, files, out)
         _links(tables, files, out)
     if not out:
-        _balance(tables, files, out)
-        _sector_totals(tables, files, out)
+        _file_balance(tables, files, out)
     if out:
         raise DataError(out)
+    links, schedules = expand_links(tables)
+    tables = replace(tables, links=links, schedules=schedules, links_file=tables.links, schedules_file=tables.schedules)
+    _balance(tables, files, out)
+    _sector_totals(tables, files, out)
+    if out:
+        raise DataError(out)
+    return tables

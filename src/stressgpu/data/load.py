@@ -52,7 +52,12 @@ class Tables:
     ``sector_totals``, ``credit_quotes``, ``loss_estimates``, and data v3's ``market_access`` — one row
     per operating firm and market it has raised money in — and ``funding_plans`` — one row per raise
     planned for 2026-2030) are empty frames, with their columns, when their file is absent.
-    ``links.contract_type`` (data v3) is empty for every link when the column is absent."""
+    ``links.contract_type`` (data v3) is empty for every link when the column is absent.
+
+    ``links`` is what the model receives: every row of ``links.csv`` whose holders are not named
+    (``holders`` set) replaced by its split among the holder kinds of ``holder_shares.csv``, and each
+    US operating firm's un-itemised debt split the same way (:mod:`stressgpu.data.holders`);
+    ``links_file`` is the file as written (what the data report counts)."""
 
     entities: pd.DataFrame
     balance_sheets: pd.DataFrame
@@ -66,6 +71,9 @@ class Tables:
     loss_estimates: pd.DataFrame | None = None
     market_access: pd.DataFrame | None = None
     funding_plans: pd.DataFrame | None = None
+    holder_shares: pd.DataFrame | None = None
+    links_file: pd.DataFrame | None = None   # links.csv as written; ``links`` has the holder splits applied
+    schedules_file: pd.DataFrame | None = None  # schedules.csv as written (``schedules``: split with its links)
 
     def items(self) -> pd.DataFrame:
         """Balance-sheet items as an ``[entity x item]`` frame in ``entities`` order (NaN where absent)."""
@@ -298,5 +306,4 @@ def _load(directory: Path) -> Tables:
     if problems:
         raise DataError(problems)
     tables = Tables(**frames, checksum=data_checksum(directory), directory=directory)
-    check_tables(tables, {name: str(directory / f) for name, f in FILES.items()})
-    return tables
+    return check_tables(tables, {name: str(directory / f) for name, f in FILES.items()})

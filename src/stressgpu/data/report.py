@@ -56,10 +56,47 @@ def _split(df: pd.DataFrame, col: str | None = None) -> tuple[float, float]:
     return float(df.loc[sourced, col].sum()), float(df.loc[~sourced, col].sum())
 
 
+def as_written(t: Tables) -> Tables:
+    """The tables with ``links`` and ``schedules`` as written in their files (before the holder splits
+    the loader applies): what the report counts as sourced or estimated."""
+    from dataclasses import replace
+    if t.links_file is None:
+        return t
+    return replace(t, links=t.links_file, schedules=t.schedules_file if t.schedules_file is not None else t.schedules)
+
+
+def outside_debt(t: Tables) -> dict:
+    """USD bn of operating firms' debt owed to the ``outside`` entity as the model receives it, by why:
+    ``foreign`` and ``household`` (holder shares a statistic assigns to the rest of the world and to
+    households, which the model keeps in ``outside``), ``unassigned`` (the share no statistic assigns),
+    ``itemised`` (rows of links.csv to ``outside``: lenders outside the network), ``not_split`` (un-itemised
+    debt of firms no statistic found covers: non-US firms, given to ``outside`` by build_network), and
+    ``total_debt`` (all operating firms' debt)."""
+    from .holders import OUTSIDE_HOLDER_KINDS
+    from .schema import OPERATING_KINDS as OPS
+    ents = t.entities
+    ops = set(ents.loc[ents["kind"].isin(OPS), "id"])
+    out_id = ents.loc[ents["kind"] == "outside", "id"].iloc[0]
+    d = t.links[(t.links["kind"] == "debt") & t.links["from_id"].isin(ops)]
+    method = d["method"].fillna("").astype(str)
+    holder = method.where(method.str.startswith("holder_shares:"), "").str.split(":").str[-1]
+    to_out = d["to_id"].eq(out_id)
+    res = {k: float(d.loc[to_out & holder.eq(k), "amount_usd_bn"].sum()) for k in OUTSIDE_HOLDER_KINDS}
+    items = t.items()
+    total = float(items.loc[list(ops), "total_debt"].sum())
+    in_links = d.groupby("from_id")["amount_usd_bn"].sum().reindex(list(ops), fill_value=0.0)
+    gap = (items.loc[list(ops), "total_debt"] - in_links).clip(lower=0.0)
+    return dict(foreign=res["foreign"], household=res["household"], unassigned=res["outside"],
+                itemised=float(d.loc[to_out & holder.eq(""), "amount_usd_bn"].sum()), not_split=float(gap.sum()),
+                not_split_firms={e: float(v) for e, v in gap[gap > 1e-6].items()}, total_debt=total)
+
+
 def summary(t: Tables) -> dict:
     """The numbers of the report's top block: sourced (quoted) against estimated rows by table, USD
     amounts by kind (links by kind, balance-sheet USD items, holdings), the share of links sourced,
-    the named firms whose balance sheet predates 2026 and the median balance-sheet date."""
+    the named firms whose balance sheet predates 2026 and the median balance-sheet date. Links are
+    counted as written in links.csv (a bond's holder split applied by the loader is not a link)."""
+    t = as_written(t)
     rows = {name: _split(getattr(t, name)) for name in PROVENANCE_TABLES}
     links, bs = t.links, t.balance_sheets
     usd = {f"links: {k}": _split(links[links.kind == k], "amount_usd_bn")
@@ -102,7 +139,15 @@ def top_block(t: Tables) -> str:
     for name, (a, b) in s["usd"].items():
         out.append(f"| {name} | {a:,.1f} | {b:,.1f} | {_pct(a, b)} |")
     late = s["firms_before_cutoff"]
+    o = outside_debt(t)
+    owed = o["foreign"] + o["household"] + o["unassigned"] + o["itemised"] + o["not_split"]
     out += ["",
+            f"Operating firms' debt owed to `outside` as the model receives it: {num(owed)} of their total debt "
+            f"{num(o['total_debt'])}: rest of the world {num(o['foreign'])} and households {num(o['household'])} (shares "
+            f"a statistic assigns, kept in the outside entity), {num(o['unassigned'])} that no statistic assigns (holder kind "
+            f"'outside' of holder_shares.csv), {num(o['itemised'])} itemised to lenders outside the network, "
+            f"{num(o['not_split'])} not split (un-itemised debt of non-US firms: "
+            + ", ".join(f"{e} {num(v)}" for e, v in sorted(o["not_split_firms"].items(), key=lambda x: -x[1])) + ").",
             f"Links sourced: {s['rows']['links'][0]:.0f} of {sum(s['rows']['links']):.0f} ({s['links_sourced_share']:.0%}); "
             f"by amount {s['links_sourced_usd_share']:.0%} (links citing a filing, company release or press report: "
             f"{s['links_citing']}).",
@@ -114,8 +159,10 @@ def top_block(t: Tables) -> str:
 
 
 def report(t: Tables) -> str:
+    model = t
+    t = as_written(t)
     ents, links, bs = t.entities, t.links, t.balance_sheets
-    lines = [f"# Network data report: {t.directory}", "", f"checksum sha256 {t.checksum[:16]}…", "", top_block(t)]
+    lines = [f"# Network data report: {t.directory}", "", f"checksum sha256 {t.checksum[:16]}…", "", top_block(model)]
     k = ents.groupby("kind").agg(entities=("id", "size"), aggregates=("aggregate", "sum"))
     lines += [f"## Entities: {len(ents)}", "", _table(k), ""]
     lk = links.groupby(["kind", "source_type"]).size().unstack(fill_value=0)
@@ -127,9 +174,9 @@ def report(t: Tables) -> str:
               f"of these, lender/holder split reconstructed from the cited total: {(cite & links['reconstructed']).sum()}",
               f"links resting on a public aggregate (sector splits): {(links['source_type'] == 'aggregate').sum()}; "
               f"estimates: {(links['source_type'] == 'estimate').sum()}", ""]
-    debt = links[links.kind == "debt"]
+    debt = model.links[model.links.kind == "debt"]
     kinds = dict(zip(ents["id"], ents["kind"]))
-    lines += ["Debt by lender kind (USD bn, drawn): " + ", ".join(
+    lines += ["Debt by lender kind (USD bn, drawn, with the holder splits the loader applies): " + ", ".join(
         f"{k2} {num(v)}" for k2, v in debt.groupby(debt.to_id.map(kinds))["amount_usd_bn"].sum().sort_values(ascending=False).items()),
         "Debt by schedule: " + ", ".join(f"{s} {n}" for s, n in debt["schedule"].value_counts().items()),
         f"Undrawn facilities: {num(links.loc[links.kind == 'facility', 'amount_usd_bn'].sum())} of limits "

@@ -15,7 +15,8 @@ from .._types import KINDS, LENDER_KINDS
 __all__ = ["KINDS", "LENDER_KINDS", "ASSET_CLASSES", "LINK_KINDS", "ITEMS", "SCHEMAS", "ROLES",
            "SOURCE_TYPES", "PROVENANCE_TABLES", "REQUIRED_TABLES", "OPTIONAL_TABLES", "NONEMPTY_TABLES", "DATE_FORMAT",
            "SCHEMA_VERSION", "QUOTE_INSTRUMENTS", "SPREAD_INSTRUMENTS", "LOSS_LENDER_KINDS", "OUTLOOKS", "MAX_SPREAD_BP",
-           "CONTRACT_TYPES", "FULLY_BINDING_TYPES", "UNBINDING_TYPES", "MARKETS", "OPERATING_KINDS"]
+           "CONTRACT_TYPES", "FULLY_BINDING_TYPES", "UNBINDING_TYPES", "MARKETS", "OPERATING_KINDS", "HOLDER_KINDS",
+           "HOLDER_SHARE_TOL"]
 
 SCHEMA_VERSION = 2
 
@@ -172,7 +173,8 @@ LINKS = pa.DataFrameSchema(
         "link_id": pa.Column(str, unique=True),
         "kind": pa.Column(str, _isin(LINK_KINDS, "kind")),
         "from_id": pa.Column(str, _ID),
-        "to_id": pa.Column(str, _ID),
+        # empty where `holders` names the holder_shares.csv instrument that splits the row at load
+        "to_id": pa.Column(str, _ID, nullable=True),
         "tranche_id": pa.Column(str, nullable=True),
         "instrument": pa.Column(str, _isin(_ALL_INSTRUMENTS, "instrument")),
         "amount_usd_bn": _money(nullable=False),
@@ -210,6 +212,9 @@ LINKS = pa.DataFrameSchema(
         "pair_id": pa.Column(str, nullable=True),
         "reconstructed": pa.Column(str, _BOOL),
         "method": pa.Column(str, nullable=True),
+        # added in v2.5 (data v3): a debt row whose holders are not named names the instrument of
+        # holder_shares.csv whose published shares split it among holder kinds at load (to_id empty)
+        "holders": pa.Column(str, _ID, nullable=True, required=False),
         **_provenance(),
     },
     name="links.csv",
@@ -329,15 +334,37 @@ FUNDING_PLANS = pa.DataFrameSchema(
     name="funding_plans.csv",
 )
 
+# ------------------------------------------------------------ holder shares (data v3)
+# Published shares of the holders of bonds and loans whose holders links.csv does not name
+# (data/SCHEMA.md, holder_shares.csv; data/build/financial_capital.py). Holder kinds are the lender
+# kinds of the model plus households and the rest of the world, which the model keeps in the
+# `outside` entity; `outside` as a holder kind is the share no statistic assigns.
+HOLDER_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "investor", "household",
+                "foreign", "outside")
+HOLDER_SHARES = pa.DataFrameSchema(
+    {
+        "instrument": pa.Column(str, _ID),
+        "holder_kind": pa.Column(str, _isin(HOLDER_KINDS, "holder_kind")),
+        "holder_id": pa.Column(str, _ID),
+        "share": _fraction(nullable=False),
+        **_provenance(),
+    },
+    name="holder_shares.csv",
+)
+# Shares of one instrument add to 1 within this tolerance.
+HOLDER_SHARE_TOL = 1e-3
+
 SCHEMAS = {"entities": ENTITIES, "balance_sheets": BALANCE_SHEETS, "holdings": HOLDINGS, "links": LINKS,
            "schedules": SCHEDULE_ROWS, "sector_totals": SECTOR_TOTALS, "credit_quotes": CREDIT_QUOTES,
-           "loss_estimates": LOSS_ESTIMATES, "market_access": MARKET_ACCESS, "funding_plans": FUNDING_PLANS}
+           "loss_estimates": LOSS_ESTIMATES, "market_access": MARKET_ACCESS, "funding_plans": FUNDING_PLANS,
+           "holder_shares": HOLDER_SHARES}
 REQUIRED_TABLES = ("entities", "balance_sheets", "holdings", "links")
 # Absent file: no rows. credit_quotes and loss_estimates are read and checked but change no number of a
 # run (stressgpu.credit_market reads the quotes for the data report).
 # market_access and funding_plans (data v3) describe operating firms' funding; a user's own network may leave
 # them out.
-OPTIONAL_TABLES = ("schedules", "sector_totals", "credit_quotes", "loss_estimates", "market_access", "funding_plans")
+OPTIONAL_TABLES = ("schedules", "sector_totals", "credit_quotes", "loss_estimates", "market_access", "funding_plans",
+                   "holder_shares")
 # Tables that must have at least one data row: every required table (a header-only holdings.csv
 # would silently reclassify every external asset; a header-only links.csv would leave every
 # schedule row pointing nowhere).
