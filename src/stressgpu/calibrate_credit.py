@@ -60,6 +60,7 @@ import optax
 import pandas as pd
 
 from .batch import simulate
+from .data.errors import DataError
 from .credit_market import BP, HORIZON_YEARS, market_pds
 from .shocks import OCCURRENCE, factors_from_z, shock_parameters
 from .shocks.base import horizon_probability
@@ -268,7 +269,7 @@ def _metrics(market, model, loo, floor) -> dict:
 def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *, draws: int, seed: int,
                      correlation: float, grid: dict | None = None, pd_floor: float = 1e-3, log_pd_sd: float = 0.5,
                      steps: int = 600, learning_rate: float = 0.05, leave_one_out: bool = True,
-                     market: pd.DataFrame | None = None, progress: bool = True) -> CreditFit:
+                     market: pd.DataFrame | None = None, progress: bool = True, chunk: int = 2048) -> CreditFit:
     """Fit the shared parameters (module docstring) to the market-implied PDs of ``quotes``
     (``Tables.credit_quotes``; or ``market``: a table with ``entity_id``, ``pd``, ``recovery``, for
     a synthetic test). ``shocks``: the ``market`` scenario's shock configs. ``grid``: config key ->
@@ -277,9 +278,10 @@ def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *,
     grid = GRID if grid is None else grid
     mk = market if market is not None else market_pds(quotes)
     mk = mk[mk["pd"].notna()].reset_index(drop=True)
-    unknown = [e for e in mk.entity_id if e not in labels.ids]
-    if unknown:
-        raise ValueError(f"borrowers with quotes that are not entities of the network: {', '.join(unknown)}")
+    unknown = [(r, e) for r, e in zip(mk.get("row", [None] * len(mk)), mk.entity_id) if e not in labels.ids]
+    if unknown:   # the loader refuses these already; a table passed in directly is checked here
+        raise DataError([("credit_quotes.csv", None if r is None or pd.isna(r) else int(r), "entity_id",
+                          f"unknown entity id {e!r}: not an entity of the network") for r, e in unknown])
     names = list(shocks)
     missing = [k for k in names if k not in OCCURRENCE_PRIORS]
     if missing:
@@ -306,7 +308,7 @@ def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *,
         p_model = replace(params, **{k.split(".", 1)[1]: v for k, v in setting.items() if k.startswith("model.")})
         noise = setting.get("mc.revenue_noise", 0.0)
         cond = conditional_defaults(net, labels, shocks, p_model, draws=draws, seed=seed, correlation=correlation,
-                                    revenue_noise=noise, horizon_quarters=hq)
+                                    revenue_noise=noise, horizon_quarters=hq, chunk=chunk)
         cond_b = jnp.asarray(cond[:, idx], dtype)
         p, prem, loss = fit(cond_b, weights)
         loss = np.asarray(loss) + setting_prior({k: v for k, v in setting.items() if k in SETTING_PRIORS})
