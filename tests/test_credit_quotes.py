@@ -273,3 +273,43 @@ def test_report_command_prints_the_credit_block():
     assert out.returncode == 0, out.stderr
     assert "## Credit market: quotes and market-implied default probabilities" in out.stdout
     assert "| coreweave | cds_5y |" in out.stdout and out.stderr == ""
+
+
+# --------------------------------------------------------------------------- the credit calibration's input
+@pytest.mark.parametrize("row, edits, col", [
+    (1, dict(as_of=""), "as_of"),                          # missing date
+    (1, dict(value="-50"), "value"),                       # negative spread
+    (4, dict(entity_id="applied_digital"), "entity_id"),   # unknown firm
+], ids=["missing-date", "negative-spread", "unknown-firm"])
+def test_credit_calibration_stops_on_a_bad_quote_naming_file_row_column(net, tmp_path, row, edits, col):
+    """``mode=calibrate calibrate.target=credit`` stops before any work or write, with the quote's
+    file, row and column (exit code 2 on the command line: :func:`stressgpu.cli.is_bad_input`)."""
+    from hydra import compose, initialize_config_dir
+
+    from stressgpu.cli import CONF_DIR, is_bad_input, run
+
+    edit_quotes(net, row, **edits)
+    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+        c = compose(config_name="config", overrides=["mode=calibrate", "calibrate.target=credit", "+scenario=market",
+                                                      f"data_dir={net}"])
+    out = tmp_path / "run"
+    with pytest.raises(DataError) as err:
+        run(c, out)
+    assert is_bad_input(err.value)
+    assert blames(err.value.problems, "credit_quotes.csv", row, col), str(err.value)
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_credit_calibration_refuses_a_table_with_a_borrower_outside_the_network():
+    """A market table handed to the calibration directly (not through the loader) is checked too."""
+    import jax.numpy as jnp
+
+    from stressgpu.calibrate_credit import calibrate_credit
+    from stressgpu.network import build_network
+
+    net_, labels = build_network(load_tables(MINI), dtype=jnp.float64)
+    market = pd.DataFrame({"entity_id": ["neo", "applied_digital"], "pd": [0.3, 0.2], "recovery": [0.4, 0.7],
+                           "row": [1, 7]})
+    with pytest.raises(DataError) as err:
+        calibrate_credit(net_, labels, {}, None, None, draws=1, seed=0, correlation=0.5, market=market)
+    assert blames(err.value.problems, "credit_quotes.csv", 7, "entity_id") and "applied_digital" in str(err.value)
