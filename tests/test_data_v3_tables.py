@@ -411,7 +411,11 @@ def test_holder_shares_header_only_or_missing(held):
     """holder_shares.csv is optional: absent or header only, nothing is split, and a row that names
     holder shares is then an error naming links.csv, its row and column."""
     path = held / "holder_shares.csv"
-    path.write_text(path.read_text().splitlines()[0] + "\n")
+    text = path.read_text()
+    path.write_text("")  # an empty file (no header) is an error naming it
+    probs, msg = problems(held)
+    assert any(p[0].endswith("holder_shares.csv") and "empty file" in p[3] for p in probs), msg
+    path.write_text(text.splitlines()[0] + "\n")
     probs, msg = problems(held)
     assert any(p[0].endswith("links.csv") and p[1] == 2 and p[2] == "holders" for p in probs), msg
     path.unlink()
