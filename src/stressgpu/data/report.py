@@ -175,6 +175,13 @@ def report(t: Tables) -> str:
               f"links resting on a public aggregate (sector splits): {(links['source_type'] == 'aggregate').sum()}; "
               f"estimates: {(links['source_type'] == 'estimate').sum()}", ""]
     debt = model.links[model.links.kind == "debt"]
+    if "holders" in links:
+        held = links[links["holders"].notna()]
+        parts = debt["link_id"].str.contains("~", regex=False) & ~debt["link_id"].str.startswith("undisclosed~")
+        rest = debt["link_id"].str.startswith("undisclosed~")
+        lines += [f"Holder splits applied by the loader (holder_shares.csv): {len(held)} rows of links.csv whose holders are not "
+                  f"named (USD {num(held['amount_usd_bn'].sum())} bn) become {int(parts.sum())} links; the un-itemised debt of "
+                  f"US operating firms (USD {num(debt.loc[rest, 'amount_usd_bn'].sum())} bn) becomes {int(rest.sum())} links.", ""]
     kinds = dict(zip(ents["id"], ents["kind"]))
     lines += ["Debt by lender kind (USD bn, drawn, with the holder splits the loader applies): " + ", ".join(
         f"{k2} {num(v)}" for k2, v in debt.groupby(debt.to_id.map(kinds))["amount_usd_bn"].sum().sort_values(ascending=False).items()),
