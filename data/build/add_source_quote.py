@@ -103,7 +103,7 @@ ESTIMATED = {
     ("links", "cv_nbis"): "source states convertible notes of USD 1 bn (2025-06) and USD 2.75 bn (2025-09); 3.75 is their sum, computed",
     ("links", "d_hyperion_other"): "source states 27.3 bn of notes, PIMCO ~18 and BlackRock ~3; 6.3 = 27.3 - 18 - 3 to holders not named, computed",
     ("links", "c_crwv_corz"): "the record states only 'exceeds $10 billion' (Core Scientific Q4 2024 call); 10 is that lower bound",
-    ("links", "c_meta_nbis"): "Nebius's 6-K (2025-11-12) states about 2.9; 3.0 is rounded",
+    ("links", "c_meta_nbis_2026_backstop"): "source states Meta will purchase 'up to $15 billion' of additional capacity if Nebius cannot sell it; 15, the ceiling, assumed",
     ("links", "e_crwv_openai"): "the record (TechCrunch/Reuters 2025-03-10) states OpenAI received 350 m of CoreWeave stock, the reverse direction; kept as booked until the stake is rebooked",
     ("links", "e_ms_openai"): "Microsoft's 10-Q (quarter ended 2025-09-30, Note 17) states 13 committed and 11.6 funded; 13.8 is an older press total",
     ("links", "d_sb_arm_margin"): "the record states 8.5 drawn of a ~20 bn facility (11.5 is its undrawn part; Coin Live Prices 2025-12-27, data/build/quotes/disagreements.csv); 11.5 kept until the facility is rebooked",
@@ -192,6 +192,7 @@ UNQUOTED = {
     # bonds and convertibles whose holders are split at load (holder_shares.csv): the total is the issue size
     ("links", "b_meta_2025"), ("links", "b_amzn_2025"), ("links", "b_orcl_2025"), ("links", "b_crwv_2030"),
     ("links", "b_crwv_2031"), ("links", "cv_crwv_2031"), ("links", "cv_iren_2031"),
+    ("links", "c_meta_nbis"), ("links", "c_meta_nbis_2026"),
     *(("balance_sheets", (e, i)) for e in ("nvidia", "amd", "broadcom", "morgan_stanley", "goldman_sachs")
       for i in ("book_equity", "cash", "total_assets", "total_debt", "total_liabilities")
       if (e, i) not in {("morgan_stanley", "cash"), ("morgan_stanley", "total_debt"),

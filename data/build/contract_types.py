@@ -104,7 +104,13 @@ CONTRACTS = {
                     "not counted); committed capacity in CoreWeave's backlog: binds in full. " + CRWV_META),
     "c_ms_nbis": ("cloud_capacity", FULL, "Nebius's filing: GPU services deployed in tranches, 'total contract value through "
                   "2031 is $17.4 billion', Microsoft's option on 2 more not counted: binds in full"),
-    "c_meta_nbis": ("cloud_capacity", FULL, "Meta's five-year capacity agreement with Nebius (Nebius Q3 2025 results): binds in full"),
+    "c_meta_nbis": ("cloud_capacity", FULL, "Meta's five-year capacity agreement with Nebius (Nebius 6-K 2025-11-12, ~2.9; Meta may "
+                    "cancel only if capacity is not delivered on time): binds in full"),
+    "c_meta_nbis_2026": ("cloud_capacity", FULL, "Meta's second Nebius contract (2026-03-16): 12 of dedicated capacity over five "
+                         "years from early 2027: binds in full"),
+    "c_meta_nbis_2026_backstop": ("cloud_capacity", FULL, "Meta's backstop in the same contract: it buys up to 15 of Nebius's "
+                                  "next clusters' capacity that Nebius cannot sell to others (like Nvidia's backstop of CoreWeave, "
+                                  "c_nv_crwv); an obligation, paid in full in a glut: binds in full"),
     "c_ms_nscale": ("cloud_capacity", FULL, "Microsoft's contract for ~200,000 GB300 GPUs of Nscale capacity ('up to' 24, a "
                     "ceiling the reports give no usage terms for): binds in full"),
     "c_ms_iren": ("cloud_capacity", FULL, "IREN's five-year 9.7 bn GPU cloud services contract with Microsoft, with a 20 % "

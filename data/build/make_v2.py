@@ -1064,8 +1064,24 @@ commit("c_meta_crwv", "meta", "coreweave", 14.2, "2025-10-01", "2031-12-31", 0.8
        note="take-or-pay share estimated")
 commit("c_ms_nbis", "microsoft", "nebius", 17.4, "2025-11-01", "2030-10-31", 0.8, 0.2, 0, "compute_contract", "Vineland NJ capacity", "Nebius 6-K 2025-09-08 (Microsoft 17.4, up to 19.4)",
        "filing", note="take-or-pay share estimated")
-commit("c_meta_nbis", "meta", "nebius", 3, "2025-12-01", "2030-11-30", 0.8, 0.2, 0, "compute_contract", "Nebius capacity", "Nebius Q3 2025 results (Meta 3 bn)", "filing",
-       note="take-or-pay share estimated")
+commit("c_meta_nbis", "meta", "nebius", 2.9, "2025-12-01", "2030-11-30", 0.8, 0.2, 0, "compute_contract", "Nebius capacity",
+       "Nebius Group N.V. Form 6-K, 2025-11-12 (commercial agreement with Meta), https://www.sec.gov/Archives/edgar/data/1513845/000110465925109803/tm2530882d2_6k.htm",
+       "filing", as_of="2025-11-12",
+       note="GPU services deployed in two tranches (December 2025, February 2026), five-year term; the filing states ~2.9 (press "
+            "rounded it to 3, v2's value); Meta may cancel if capacity is not delivered on the agreed dates")
+# Meta's second Nebius contract (announced 2026-03-16): 12 of dedicated capacity from early 2027 over five years, and a
+# backstop: Meta buys up to 15 more of Nebius's next clusters over five years if Nebius cannot sell it to others.
+S["meta_nbis_2026"] = ("Meta signs $12B AI compute deal with Nebius, up to $27B — NAI500, 2026-03-16 "
+                       "https://nai500.com/blog/2026/03/meta-signs-12b-ai-compute-deal-with-nebius-up-to-27b/ ; "
+                       "Meta's $27B Nebius Deal Locks in Vera Rubin AI Infrastructure — Software Herald "
+                       "https://softwareherald.com/meta-signs-up-to-27b-ai-infrastructure-deal-with-nebius-on-nvidia-vera-rubin", "press")
+commit("c_meta_nbis_2026", "meta", "nebius", 12.0, "2027-01-01", "2031-12-31", 1.0, 0.0, 0, "compute_contract",
+       "dedicated Vera Rubin capacity (multiple locations)", S["meta_nbis_2026"][0], "press", as_of="2026-03-16",
+       note="five years of dedicated capacity with deliveries from early 2027 (schedule even over 2027-2031, estimated)")
+commit("c_meta_nbis_2026_backstop", "meta", "nebius", 15.0, "2027-01-01", "2031-12-31", 1.0, 0.0, 0, "compute_contract",
+       "backstop purchase of unsold capacity of Nebius's next clusters", S["meta_nbis_2026"][0], "press", as_of="2026-03-16",
+       note="Meta buys up to 15 of capacity over five years if Nebius cannot sell it to other customers; 15 (the ceiling) "
+            "taken as the value; paid in a glut, when others do not buy")
 commit("c_ms_nscale", "microsoft", "nscale", 24, "2026-01-01", "2031-12-31", 0.8, 0.2, 0, "compute_contract", "GB300 capacity (UK, Norway, Texas, Portugal)",
        "Microsoft/Nscale agreements (2025-09 and 2025-10, ~USD 24 bn reported)", "press", note="take-or-pay share estimated")
 commit("c_ms_iren", "microsoft", "iren", 9.7, "2026-01-01", "2030-12-31", 0.9, 0.1, 0, "compute_contract", "GB300 at Childress TX", "IREN/Microsoft USD 9.7 bn 5-year contract (2025-11-03)",
