@@ -14,6 +14,7 @@ line (``main(["+shock=deepseek", ...])`` runs it in-process and returns the exit
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ import jax
 import jax.numpy as jnp
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
+import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from .compile_cache import use_compile_cache
@@ -46,6 +48,7 @@ from .report import write_report
 CONF_DIR = str(package_dir("conf"))
 LOCK = ".stressgpu.lock"
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130   # as a shell reports a process stopped by Ctrl-C (128 + SIGINT)
 register_configs()
 # Notices that mean nothing to a user: "no TPU", "Resetting cache at <empty>", a first run's
 # "generated new fontManager".
@@ -54,7 +57,90 @@ for _noisy in ("jax._src.xla_bridge", "jax._src.compilation_cache", "matplotlib.
 
 
 class RunDirError(RuntimeError):
-    """The run directory is in use by another live run."""
+    """The run directory cannot be used: another live run holds it, or it cannot be written."""
+
+
+def unwritable(out: Path, err: OSError) -> RunDirError:
+    why = err.strerror or type(err).__name__
+    return RunDirError(f"hydra.run.dir={out}: cannot write the run directory there ({err.filename or out}: {why}). "
+                       f"Choose a directory you can write to with hydra.run.dir=PATH.")
+
+
+def check_run_dir(path: str) -> str | None:
+    """Why ``hydra.run.dir=path`` cannot be written, or None: the directory (or, when it does not
+    exist yet, its nearest existing parent) must be a directory this process may write to."""
+    p = Path(path).expanduser().absolute()
+    probe = p
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is not a directory"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe}: permission denied"
+    return None
+
+
+def saved_so_far(out: Path, total: int | None = None) -> str:
+    """What a stopped Monte Carlo left in ``out``, in words (from its checkpoint)."""
+    ckpt = Path(out) / CHECKPOINT
+    try:
+        import numpy as np
+
+        with np.load(ckpt, allow_pickle=False) as z:
+            done = int(z["done"])
+    except Exception:  # noqa: BLE001 - no checkpoint, or one being replaced: nothing to say about it
+        return f"nothing is saved in {out} yet"
+    of = f" of {total:,}" if total else ""
+    return f"{done:,}{of} scenarios are saved in {ckpt}"
+
+
+def yaml_problem(dirs: list[str | Path]) -> str | None:
+    """The first YAML syntax error in the config files under ``dirs``, as ``file:line:column: what``."""
+    for d in dirs:
+        d = Path(d)
+        if not d.is_dir():
+            continue
+        for f in sorted(d.rglob("*.yaml")) + sorted(d.rglob("*.yml")):
+            try:
+                for _ in yaml.parse(f.read_text(), Loader=yaml.SafeLoader):
+                    pass
+            except yaml.MarkedYAMLError as err:
+                mark = err.problem_mark or err.context_mark
+                where = f"{f}:{mark.line + 1}:{mark.column + 1}" if mark else str(f)
+                ctx = err.context and (f"{err.context} (from line {err.context_mark.line + 1}, column "
+                                       f"{err.context_mark.column + 1})" if err.context_mark else err.context)
+                what = ": ".join(x for x in (ctx, err.problem) if x)
+                return f"{where}: YAML syntax error: {what}"
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+                return f"{f}: cannot be read as YAML ({err})"
+    return None
+
+
+def _config_dirs(argv: list[str]) -> list[str]:
+    """The config directories a command line composes from: the package's, --config-dir /
+    --config-path (-cd, -cp) and file:// entries of hydra.searchpath."""
+    dirs = [CONF_DIR]
+    for k, a in enumerate(argv):
+        for flag in ("--config-dir", "-cd", "--config-path", "-cp"):
+            if a == flag and k + 1 < len(argv):
+                dirs.append(argv[k + 1])
+            elif a.startswith(flag + "="):
+                dirs.append(a.split("=", 1)[1])
+        if a.lstrip("+").startswith("hydra.searchpath="):
+            dirs += [x.strip(" []'\"")[len("file://"):] for x in a.split("=", 1)[1].split(",")
+                     if x.strip(" []'\"").startswith("file://")]
+    return dirs
+
+
+def _run_dir_arg(argv: list[str]) -> str | None:
+    """The ``hydra.run.dir`` a single run was given (None when not given, interpolated, or a sweep)."""
+    if any(a in ("-m", "--multirun") for a in argv):
+        return None
+    for a in argv:
+        if a.startswith("hydra.run.dir="):
+            value = a.split("=", 1)[1].strip("'\"")
+            return None if "${" in value else value
+    return None
 
 
 def is_bad_input(err: BaseException) -> bool:
@@ -133,6 +219,8 @@ def run_lock(out: Path):
             print(f"stressgpu: taking over a stale lock {path} (pid {pid} is gone)", file=sys.stderr)
             path.unlink(missing_ok=True)
             continue
+        except OSError as err:
+            raise unwritable(out, err) from None
         with os.fdopen(fd, "w") as f:
             json.dump(me, f)
         break
@@ -149,7 +237,10 @@ def run(cfg: DictConfig, out_dir: str | Path, *, on_prepared=None) -> dict:
     ``on_prepared(out)`` is called once the inputs have passed, before anything is written."""
     out = Path(out_dir)
     p = prepare(cfg, out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise unwritable(out, err) from None
     lead = jax.process_index() == 0
     with run_lock(out) if lead else _nothing():
         if on_prepared is not None and lead:
@@ -198,9 +289,22 @@ def _hydra_main(cfg: DictConfig) -> None:
         _write_hydra_files(path)
         (path / ".hydra" / "config.yaml").write_text(OmegaConf.to_yaml(cfg))
 
+    total = cfg.get("mc", {}).get("scenarios") if plain(cfg.get("mode", "montecarlo")) == "montecarlo" else None
     try:
         run(cfg, out, on_prepared=on_prepared)
         (out / "status.json").write_text(json.dumps({"status": "ok"}))
+    except KeyboardInterrupt:
+        print(f"\nstressgpu: interrupted; {saved_so_far(out, total) if started else 'nothing was written'}. "
+              f"Rerun the same command to resume{' (it goes on after the last saved chunk)' if started else ''}.",
+              file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT) or sweep:
+            raise
+        print(f"stressgpu: error: the disk is full ({err.filename or out}); {saved_so_far(out, total)}. "
+              f"Free some space and rerun the same command to resume (it goes on after the last saved chunk).",
+              file=sys.stderr)
+        sys.exit(1)
     except Exception as err:  # noqa: BLE001 - a failed sweep job is recorded, the others go on
         bad = is_bad_input(err)
         if sweep or started:  # a single run stopped by bad input leaves its directory untouched
@@ -237,10 +341,29 @@ def main(argv: list[str] | None = None) -> int:
                 if not any(a.startswith(f"hydra/{group}=") for a in argv)]
         sys.argv = [sys.argv[0] if sys.argv else "stressgpu", *argv, *keep]
     _task_started = False
+    args = sys.argv[1:]
+    bad_yaml = yaml_problem(_config_dirs(args))
+    if bad_yaml:
+        print(f"stressgpu: error: {bad_yaml}", file=sys.stderr)
+        sys.argv = saved_argv
+        return EXIT_BAD_INPUT
+    run_dir = _run_dir_arg(args)
+    why = check_run_dir(run_dir) if run_dir else None
+    if why:
+        print(f"stressgpu: error: hydra.run.dir={run_dir}: cannot write the run directory there ({why}). "
+              f"Choose a directory you can write to with hydra.run.dir=PATH.", file=sys.stderr)
+        sys.argv = saved_argv
+        return EXIT_BAD_INPUT
     try:
         _hydra_main()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if code == EXIT_INTERRUPTED and argv is None:
+            # The command line after Ctrl-C: the lock is released and the checkpoint written atomically;
+            # leave without the interpreter's teardown, which can crash while XLA's threads still run.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
         if code == 1 and not _task_started:  # Hydra could not compose the config: bad input
             print("stressgpu: error: the configuration above could not be composed "
                   "(see python -m stressgpu --help for the config groups)", file=sys.stderr)
