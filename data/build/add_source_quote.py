@@ -106,13 +106,11 @@ ESTIMATED = {
     ("links", "c_meta_nbis_2026_backstop"): "source states Meta will purchase 'up to $15 billion' of additional capacity if Nebius cannot sell it; 15, the ceiling, assumed",
     ("links", "e_crwv_openai"): "the record (TechCrunch/Reuters 2025-03-10) states OpenAI received 350 m of CoreWeave stock, the reverse direction; kept as booked until the stake is rebooked",
     ("links", "e_ms_openai"): "Microsoft's 10-Q (quarter ended 2025-09-30, Note 17) states 13 committed and 11.6 funded; 13.8 is an older press total",
-    ("links", "d_sb_arm_margin"): "the record states 8.5 drawn of a ~20 bn facility (11.5 is its undrawn part; Coin Live Prices 2025-12-27, data/build/quotes/disagreements.csv); 11.5 kept until the facility is rebooked",
     ("links", "d_hyperion_blackrock"): "source states 'more than $3 billion' (WSJ 2025-10-21); 3 is that lower bound",
     # links: debt and facilities
     ("links", "d_crwv_ddtl3_morgan_stanley"): "source states 'DDTL 3.0 USD 2.6 bn (Morgan Stanley, MUFG)'; the drawn 0.9 per lender is estimated from the delivery schedule",
     ("links", "d_crwv_ddtl3_mufg"): "source states 'DDTL 3.0 USD 2.6 bn (Morgan Stanley, MUFG)'; the drawn 0.9 per lender is estimated from the delivery schedule",
     ("links", "f_crwv_rcf"): "source states a revolver of 2.5 bn drawn 0.45; the undrawn 2.05 = 2.5 - 0.45 is computed",
-    ("links", "d_crusoe_abilene_jpm"): "source states 2.3 bn (2024) and 7.1 bn (2025-05); 9.4 is their sum",
     ("links", "d_lambda_gpu"): "source states a USD 500 m facility (Macquarie, 2024-04) and later facilities of undisclosed size; 1.0 assumed",
     # links: stakes
     ("links", "e_amzn_openai"): "source states 'Amazon 50' in the 2026 round; the upfront 15 (and the conditional 35) is not in the recorded source text",
@@ -192,7 +190,8 @@ UNQUOTED = {
     # bonds and convertibles whose holders are split at load (holder_shares.csv): the total is the issue size
     ("links", "b_meta_2025"), ("links", "b_amzn_2025"), ("links", "b_orcl_2025"), ("links", "b_crwv_2030"),
     ("links", "b_crwv_2031"), ("links", "cv_crwv_2031"), ("links", "cv_iren_2031"),
-    ("links", "c_meta_nbis"), ("links", "c_meta_nbis_2026"),
+    ("links", "c_meta_nbis"), ("links", "c_meta_nbis_2026"), ("links", "c_meta_crwv_2026"),
+    ("links", "d_sb_arm_margin"), ("links", "f_sb_arm_margin"), ("links", "d_crusoe_abilene_jpm"),
     *(("balance_sheets", (e, i)) for e in ("nvidia", "amd", "broadcom", "morgan_stanley", "goldman_sachs")
       for i in ("book_equity", "cash", "total_assets", "total_debt", "total_liabilities")
       if (e, i) not in {("morgan_stanley", "cash"), ("morgan_stanley", "total_debt"),

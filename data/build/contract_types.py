@@ -102,6 +102,8 @@ CONTRACTS = {
                   "revenue under committed contracts); binds in full"),
     "c_meta_crwv": ("cloud_capacity", FULL, "Meta's order for CoreWeave capacity through December 2031 (the option to 2032 is "
                     "not counted); committed capacity in CoreWeave's backlog: binds in full. " + CRWV_META),
+    "c_meta_crwv_2026": ("cloud_capacity", FULL, "CoreWeave's expanded agreement with Meta (2026-04-09, ~21 through December "
+                         "2032): committed capacity, binds in full"),
     "c_ms_nbis": ("cloud_capacity", FULL, "Nebius's filing: GPU services deployed in tranches, 'total contract value through "
                   "2031 is $17.4 billion', Microsoft's option on 2 more not counted: binds in full"),
     "c_meta_nbis": ("cloud_capacity", FULL, "Meta's five-year capacity agreement with Nebius (Nebius 6-K 2025-11-12, ~2.9; Meta may "

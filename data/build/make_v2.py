@@ -817,14 +817,25 @@ for lender, amt in (("jpmorgan", 10.0), ("mufg", 10.0), ("banks_other", 20.0)):
          "none", key="sb_bridge", spread=0.015, tranche="sb_bridge_2026", rec=True, method="share_of_total",
          note="12-month bridge for the USD 30 bn OpenAI follow-on, taken as drawn in full (~40) at closing; lender split among the four underwriters reconstructed "
               "(v1 used a facility size as if drawn)")
-debt("d_sb_arm_margin", "softbank", "banks_other", 11.5, 0.06, "floating", "2025-11-01", "2027-11-01", "term_loan", "senior_secured", "equity_pledge",
-     source="SoftBank USD 11.5 bn margin loan secured on Arm shares (Nikkei/press 2025-12-31) https://www.uuaa.net/ainews/kpOeRBDE.html",
-     stype="press", spread=0.02, covenant_max_ltv=0.7, cure_quarters=1, note="margin loan on Arm shares (LTV covenant)")
+# The Arm margin loan as disclosed (2025-11-11): 8.5 drawn (debt) and 11.5 more available (facility) of a ~20 facility;
+# v2 booked the available 11.5 as drawn (data/build/quotes/disagreements.csv until this fix).
+S["sb_margin"] = ("SoftBank's $20 billion margin loan against Arm Holdings faces December deadline — Coin Live Prices, 2025-12-27 "
+                  "(SoftBank's disclosure of 2025-11-11) https://coinliveprices.com/softbanks-20-billion-margin-loan-against-arm-holdings-faces-december-deadline/30316", "press")
+debt("d_sb_arm_margin", "softbank", "banks_other", 8.5, 0.06, "floating", "2025-11-01", "2027-11-01", "term_loan", "senior_secured", "equity_pledge",
+     source=S["sb_margin"][0], stype="press", spread=0.02, covenant_max_ltv=0.7, cure_quarters=1, as_of="2025-11-11",
+     note="margin loan on Arm shares (LTV covenant), drawn part; 33 participating banks booked to banks_other")
+link(link_id="f_sb_arm_margin", kind="facility", from_id="softbank", to_id="banks_other", tranche_id="d_sb_arm_margin", instrument="revolver",
+     amount_usd_bn=11.5, limit_usd_bn=20.0, rate=0.06, rate_type="floating", spread=0.02, schedule="bullet", seniority="senior_secured",
+     collateral="equity_pledge", start="2025-11-01", end="2027-11-01", source=S["sb_margin"][0], source_type="press", as_of="2025-11-11",
+     note="undrawn part of the Arm margin loan facility, drawn as needed (instrument revolver); limit 20 = 8.5 drawn + 11.5 available, computed")
 
 # --- Crusoe / Lambda / Nscale / IREN / Nebius
-debt("d_crusoe_abilene_jpm", "crusoe", "jpmorgan", 9.4, 0.07, "floating", "2025-05-01", "2029-05-01", "construction_loan", "senior_secured",
-     "dc_real_estate;contracts", source="JPMorgan construction loans for the Abilene (Stargate) campus: 2.3 bn (2024) and 7.1 bn (2025-05) — press Bloomberg 2025-05",
-     stype="press", spread=0.025, covenant_max_ltv=0.8, cure_quarters=2, note="borrower is the Crusoe/Blue Owl/Primary Digital JV, booked to Crusoe")
+debt("d_crusoe_abilene_jpm", "crusoe", "jpmorgan", 9.6, 0.07, "floating", "2025-05-01", "2029-05-01", "construction_loan", "senior_secured",
+     "dc_real_estate;contracts", source="Oracle to invest $40B in Nvidia chips for OpenAI data center — Technology News (Reuters/FT), 2025-05-23, "
+     "https://technologynewso.com/oracle-to-invest-40b-in-nvidia-chips-for-openai-data-center",
+     stype="press", spread=0.025, covenant_max_ltv=0.8, cure_quarters=2, as_of="2025-05-23",
+     note="two JPMorgan loans for the Abilene campus (the FT's 9.6; v2's 9.4 was the sum of the 2.3 and 7.1 press figures); borrower is the "
+          "Crusoe/Blue Owl/Primary Digital JV, booked to Crusoe")
 debt("d_crusoe_bxdebt", "crusoe", "private_credit_other", 1.6, 0.10, "floating", "2025-03-01", "2030-03-01", "term_loan", "senior_secured", "ai_hardware",
      source="estimate (see note)", stype="estimate", spread=0.06, note="GPU-backed and corporate credit facilities of Crusoe, order of magnitude")
 debt("d_lambda_gpu", "lambda_labs", "private_credit_other", 1.0, 0.11, "floating", "2024-04-04", "2028-04-04", "gpu_backed_loan", "senior_secured",
@@ -1060,6 +1071,11 @@ commit("c_nv_crwv", "nvidia", "coreweave", 6.3, "2025-09-15", "2032-04-13", 1.0,
        "filing", note="Nvidia buys any unsold capacity to 2032")
 commit("c_ms_crwv", "microsoft", "coreweave", 10, "2025-01-01", "2030-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity", "CoreWeave S-1 (Microsoft 62 % of 2024 revenue)",
        "filing", note="remaining value estimated")
+commit("c_meta_crwv_2026", "meta", "coreweave", 21.0, "2026-07-01", "2032-12-31", 1.0, 0.0, 0, "compute_contract", "CoreWeave capacity (expansion)",
+       "Meta-CoreWeave $21B AI computing contract — Algeria Tech, 2026-04, https://algeriatech.news/meta-coreweave-21b-ai-computing-contract-2026",
+       "press", as_of="2026-04-09",
+       note="CoreWeave's expanded agreement with Meta of 2026-04-09 (~21 through December 2032), in addition to the 14.2 order of "
+            "2025-09 (c_meta_crwv); payments spread evenly from 2026Q3 (start estimated)")
 commit("c_meta_crwv", "meta", "coreweave", 14.2, "2025-10-01", "2031-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity", "CoreWeave 8-K 2025-09-30 (Meta 14.2)", "filing",
        note="take-or-pay share estimated")
 commit("c_ms_nbis", "microsoft", "nebius", 17.4, "2025-11-01", "2030-10-31", 0.8, 0.2, 0, "compute_contract", "Vineland NJ capacity", "Nebius 6-K 2025-09-08 (Microsoft 17.4, up to 19.4)",
