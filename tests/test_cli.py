@@ -101,3 +101,81 @@ def test_joblib_sweep_with_a_failed_job_is_gathered(tmp_path):
     assert jobs.loc[jobs.status == "failed", "error"].str.contains("shock.deepseek.elasticity=-5").all()
     ents = pd.read_parquet(tmp_path / "sweep_entities.parquet")
     assert set(ents["shock.deepseek.k"]) == {3, 30} and len(ents) == 2 * 7
+
+
+def test_an_unwritable_run_dir_names_the_key_and_the_path(tmp_path, capsys):
+    """hydra.run.dir under a file: exit 2, one line naming hydra.run.dir and the path, no stack."""
+    from stressgpu.cli import main
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    code = main(["+shock=deepseek", f"data_dir={MINI}", f"hydra.run.dir={blocker}/run"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().splitlines() == [f"stressgpu: error: hydra.run.dir={blocker}/run: cannot write the run directory "
+                                        f"there ({blocker} is not a directory). Choose a directory you can write to "
+                                        f"with hydra.run.dir=PATH."]
+
+
+def test_a_run_dir_that_cannot_hold_the_lock_is_bad_input(tmp_path):
+    """The lock cannot be created there (an OSError other than 'exists': here the run directory is
+    a file; read-only directories fail the same way for a user who is not root): RunDirError
+    naming hydra.run.dir and the path, not an OSError's stack."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    with pytest.raises(RunDirError, match=rf"hydra\.run\.dir={blocker}: cannot write the run directory there "
+                                          rf"\({blocker / LOCK}: Not a directory\)"):
+        with run_lock(blocker):
+            pass
+
+
+def test_a_yaml_syntax_error_names_file_line_and_column_in_one_line(tmp_path, capsys):
+    from stressgpu.cli import main
+
+    (tmp_path / "shock").mkdir()
+    bad = tmp_path / "shock" / "mine.yaml"
+    bad.write_text("# my shock\nk: [1, 2\nelasticity: 0.5\n")
+    code = main(["--config-dir", str(tmp_path), "+shock=mine", f"hydra.run.dir={tmp_path}/run"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    assert err[0].startswith(f"stressgpu: error: {bad}:3:11: YAML syntax error: while parsing a flow sequence "
+                             f"(from line 2, column 4)"), err
+    assert not (tmp_path / "run").exists()
+
+
+def test_what_an_interrupted_run_saved_is_said_in_words(tmp_path):
+    import numpy as np
+
+    from stressgpu.cli import saved_so_far
+
+    assert saved_so_far(tmp_path, 100) == f"nothing is saved in {tmp_path} yet"
+    np.savez(tmp_path / "checkpoint.npz", done=np.asarray(64), next_chunk=np.asarray(2))
+    assert saved_so_far(tmp_path, 100) == f"64 of 100 scenarios are saved in {tmp_path / 'checkpoint.npz'}"
+
+
+@pytest.mark.slow
+def test_the_wheel_finds_its_packaged_data(tmp_path):
+    """Built as a wheel and imported from it (not from this checkout): ``python -m stressgpu.data
+    report`` and ``load_tables()`` read the packaged copy of data/."""
+    import zipfile
+
+    root = Path(__file__).parents[1]
+    wheel_dir = tmp_path / "dist"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "-q",
+                            "-w", str(wheel_dir)], capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr[-2000:]
+    site = tmp_path / "site"
+    zipfile.ZipFile(next(wheel_dir.glob("stressgpu-*.whl"))).extractall(site)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {**__import__("os").environ, "PYTHONPATH": str(site)}
+    where = subprocess.run([sys.executable, "-c", "import stressgpu, stressgpu.data as d; print(stressgpu.__file__); "
+                            "t = d.load_tables(); print(t.directory, len(t.entities))"],
+                           capture_output=True, text=True, cwd=work, env=env, timeout=300)
+    assert where.returncode == 0, where.stderr[-2000:]
+    file, directory = where.stdout.splitlines()[0], where.stdout.splitlines()[1].split()[0]
+    assert file.startswith(str(site)) and directory.startswith(str(site / "stressgpu" / "_data")), where.stdout
+    report = subprocess.run([sys.executable, "-m", "stressgpu.data", "report"], capture_output=True, text=True,
+                            cwd=work, env=env, timeout=300)
+    assert report.returncode == 0, report.stderr[-2000:]
+    assert str(site / "stressgpu" / "_data") in report.stdout + report.stderr

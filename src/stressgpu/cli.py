@@ -40,7 +40,7 @@ from .compile_cache import use_compile_cache
 from .config import ConfigError, Mode, Precision, check_against_data, package_dir, plain, register_configs, validate
 from .data import DataError, load_tables
 from .ensemble import reconstruction_block
-from .modes import MODES, Context
+from .modes import MODES, Context, default_shocks
 from .montecarlo import CHECKPOINT, Accumulators, CheckpointError, fingerprint
 from .network import build_network
 from .report import write_report
@@ -166,10 +166,13 @@ def prepare(cfg: DictConfig, out: Path) -> Prepared:
     if run_cfg.mc.distributed:  # before JAX does anything
         jax.distributed.initialize()
     use_compile_cache(run_cfg.compile_cache)
-    if run_cfg.precision == Precision.float64:  # float32 runs need no change: their arrays are float32
+    # float32 runs need no change: their arrays are float32. Sensitivities are always float64: in
+    # float32 the derivatives of small links are rounding noise ranked as results.
+    double = run_cfg.precision == Precision.float64 or run_cfg.mode == Mode.sensitivity
+    if double:
         jax.config.update("jax_enable_x64", True)
     tables = load_tables(run_cfg.data_dir or package_dir("data"))
-    dtype = jnp.float64 if run_cfg.precision == Precision.float64 else jnp.float32
+    dtype = jnp.float64 if double else jnp.float32
     horizon = run_cfg.target.by if run_cfg.mode == Mode.reverse else run_cfg.horizon
     block = reconstruction_block(tables) if run_cfg.network.reconstruction != "data" else None
     net, labels = build_network(tables, run_cfg.start, horizon, dtype,
@@ -245,9 +248,12 @@ def run(cfg: DictConfig, out_dir: str | Path, *, on_prepared=None) -> dict:
     with run_lock(out) if lead else _nothing():
         if on_prepared is not None and lead:
             on_prepared(out)
-        print(f"stressgpu {plain(p.run.mode)}: {len(p.labels.ids)} entities, {len(p.labels.quarters)} quarters, "
-              f"shocks: {', '.join(p.shocks) or 'none'}; on {jax.default_backend().upper()} "
-              f"({plain(p.run.precision)})", flush=True)
+        mode = plain(p.run.mode)
+        named = ", ".join(p.shocks) or (f"none given, so the mode's own: {', '.join(default_shocks(mode))}"
+                                        if default_shocks(mode) else "none")
+        precision = "float64" if p.net.cash.dtype == jnp.float64 else "float32"
+        print(f"stressgpu {mode}: {len(p.labels.ids)} entities, {len(p.labels.quarters)} quarters, "
+              f"shocks: {named}; on {jax.default_backend().upper()} ({precision})", flush=True)
         report = MODES[plain(p.run.mode)](Context(p.run, p.shocks, p.tables, p.net, p.labels, out, p.run_id, p.block))
         report.summary.update(mode=plain(p.run.mode), data_checksum=p.tables.checksum, data_dir=str(p.tables.directory),
                               backend=jax.default_backend())

@@ -8,7 +8,9 @@ Monte Carlo writes while it runs: its checkpoint and streamed per-scenario parts
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict, dataclass, fields
+import math
+import sys
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import jax
@@ -29,7 +31,7 @@ from .montecarlo import CHECKPOINT, _reduce, auto_chunk_size, one_scenario_with_
 from .network import Network, NetworkLabels, revenue_plan
 from .report import Report, answer_tables, entity_table, records, scenario_table, story, summary, terminal_report
 from .reverse import SearchSettings, Target, reverse_stress_test
-from .sensitivity import sensitivity as run_sensitivity
+from .sensitivity import NOISE, drop_noise, sensitivity as run_sensitivity
 from .shocks import SHOCKS, draw_factors, factors_from_sizes, sizes_of
 from .shocks.base import Dist, DistKind
 
@@ -221,36 +223,74 @@ def network_amounts(ctx: Context):
     return link_amounts(ctx.net, ctx.labels, ctx.block, mats)
 
 
+def library_shocks() -> dict:
+    """Every shock of the library at its configured sizes, but the named idiosyncratic default."""
+    return {k: cls() for k, (cls, _) in SHOCKS.items() if k != "idiosyncratic_default"}
+
+
+def default_shocks(mode: str) -> dict:
+    """The shocks a mode uses when no ``+shock`` is given (none for the Monte Carlo)."""
+    if mode == "reverse":
+        return library_shocks()
+    if mode == "sensitivity":
+        return {"deepseek": SHOCKS["deepseek"][0]()}
+    if mode == "calibrate":
+        return calibration_shocks()
+    return {}
+
+
+def _size_text(name: str, value: float) -> str:
+    """A searched size as the model applies it: a duration in quarters acts as whole quarters
+    (a quarter counts while its index is below the size), so 4.8 is shown as 5 quarters."""
+    if name.rsplit(".", 1)[-1].endswith("quarters"):
+        return f"{math.ceil(value - 1e-9):d} quarters (searched value {value:.3g})"
+    return f"{value:.4g}"
+
+
 def reverse(ctx: Context) -> Report:
     """Reverse stress test: the most plausible shock that makes ``target`` happen by ``target.by``."""
     run, labels = ctx.run, ctx.labels
     t, r = run.target, run.reverse
-    shocks = ctx.shocks or {k: cls() for k, (cls, _) in SHOCKS.items() if k != "idiosyncratic_default"}
+    shocks = ctx.shocks or library_shocks()
     target = Target(event=plain(t.event), entity=t.entity, lender_kind=plain(t.lender_kind), threshold=t.threshold)
     settings = SearchSettings(**asdict(r), correlation=run.mc.correlation, seed=run.mc.seed)
     what = {"default": f"{t.entity} defaults", "lender_loss": f"{t.lender_kind} lenders lose more than {t.threshold:g} bn",
             "system_loss": f"system loss exceeds {t.threshold:g} bn"}[plain(t.event)]
-    print(f"reverse stress test: {what} by {t.by}; searching over {', '.join(shocks)} "
-          f"({r.starts} starts x {r.steps} steps)", flush=True)
-    res = reverse_stress_test(ctx.net, labels, shocks, target, settings, model_params(run))
+    which = (", ".join(shocks) if ctx.shocks else
+             f"every shock of the library, as no +shock was given ({', '.join(shocks)})")
+    print(f"reverse stress test: {what} by {t.by}; searching over {which} ({r.starts} starts x {r.steps} steps)",
+          flush=True)
+
+    def progress(done: int, total: int) -> None:
+        if run.report.progress:
+            sys.stderr.write(f"\r  search steps {done:>6,}/{total:,} [{'#' * int(30 * done / total):<30}]")
+            sys.stderr.write("\n" if done == total else "")
+            sys.stderr.flush()
+
+    res = reverse_stress_test(ctx.net, labels, shocks, target, settings, model_params(run), progress=progress)
     quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
     path = [{"id": labels.ids[i], "name": labels.names[i], "default_quarter": quarters[q]}
             for i, q in sorted(enumerate(res.default_quarter), key=lambda x: x[1]) if q >= 0]
-    summ = {"target": what, "by": t.by, "found": res.found, "sizes": res.sizes, "mahalanobis": res.mahalanobis,
-            "tail_probability": res.tail_probability, "margin": res.margin, "confirmed_starts": res.confirmed,
-            "best_margin": res.best_margin, "default_path": path}
+    summ = {"target": what, "by": t.by, "found": res.found, "searched_shocks": list(shocks), "sizes": res.sizes,
+            "sizes_applied": {k: (math.ceil(v - 1e-9) if k.rsplit(".", 1)[-1].endswith("quarters") else v)
+                              for k, v in res.sizes.items()},
+            "mahalanobis": res.mahalanobis, "tail_probability": res.tail_probability, "margin": res.margin,
+            "confirmed_starts": res.confirmed, "best_margin": res.best_margin, "default_path": path}
     if res.found:
-        lines = [f"FOUND: the most plausible shock making '{what}' happen by {t.by} "
-                 f"(confirmed by an exact forward run; {res.confirmed}/{r.starts} starts reached it):"]
-        lines += [f"  {k:<40} {v:>10.4g}" for k, v in res.sizes.items()]
-        lines += [f"  plausibility: Mahalanobis distance {res.mahalanobis:.2f} from the centre; "
-                  f"{res.tail_probability:.1%} of scenarios are at least this extreme",
+        lines = [f"FOUND: the most plausible shock making '{what}' happen by {t.by}, searched over "
+                 f"{', '.join(shocks)} (confirmed by an exact forward run; {res.confirmed}/{r.starts} starts reached it):"]
+        lines += [f"  {k:<40} {_size_text(k, v)}" for k, v in res.sizes.items()]
+        near = (" — the event needs no unusual shock: it happens near the central sizes"
+                if res.tail_probability > 0.99 else "")
+        lines += [f"  plausibility: the Monte Carlo draws a shock at least this far from its centre (Mahalanobis "
+                  f"distance {res.mahalanobis:.2f} over the searched sizes) with probability {res.tail_probability:.1%}"
+                  + near,
                   "  default path: " + ("; ".join(f"{p['name']} {p['default_quarter']}" for p in path) or "none")]
     else:
-        lines = [f"NOT FOUND: no shock within the distributions' range makes '{what}' happen by {t.by} "
-                 f"(closest margin {res.best_margin:.4f}; > 0 would be the event)."]
+        lines = [f"NOT FOUND: no shock within the distributions' range of {', '.join(shocks)} makes '{what}' happen "
+                 f"by {t.by} (closest margin {res.best_margin:.4f}; > 0 would be the event)."]
     return Report(summ, json={"reverse": summ}, csv={"reverse_starts": pd.DataFrame(res.start_table)},
-                  text="\n".join(lines))
+                  text="\n".join(lines), title=f"reverse stress test: {what} by {t.by}")
 
 
 def calibrate(ctx: Context) -> Report:
@@ -313,24 +353,38 @@ def calibration_shocks() -> dict:
 
 
 def sensitivity(ctx: Context) -> Report:
-    """Rank links, balance-sheet items and shock sizes by how much they move system loss."""
-    shocks = ctx.shocks or {"deepseek": SHOCKS["deepseek"][0]()}
-    print(f"sensitivity of system loss to links, balance sheets and the sizes of {', '.join(shocks)}", flush=True)
+    """Rank links, balance-sheet items and shock sizes by how much they move system loss (in float64:
+    the command line runs this mode in double precision), leaving out impacts below numerical noise."""
+    shocks = ctx.shocks or default_shocks("sensitivity")
+    print(f"sensitivity of system loss to links, balance sheets and the sizes of {', '.join(shocks)}"
+          f" ({'float64' if ctx.net.cash.dtype == jnp.float64 else 'float32'})", flush=True)
     res = run_sensitivity(ctx.net, ctx.labels, shocks, model_params(ctx.run))
+    links, cut0 = drop_noise(res.links, res.loss_t0)
+    items, _ = drop_noise(res.items, res.loss_t0)
+    shock_df, cut_h = drop_noise(res.shocks, res.loss_horizon)
+    dropped = (len(res.links) - len(links), len(res.items) - len(items), len(res.shocks) - len(shock_df))
+    res = replace(res, links=links, items=items, shocks=shock_df)
     top = ctx.run.report.top
     fmt = {"float_format": lambda x: f"{x:,.4g}", "index": False}
     lines = [f"system loss: t = 0 clearing {res.loss_t0:,.1f} USD bn; at the horizon {res.loss_horizon:,.1f} USD bn",
+             f"Left out as numerical noise: impacts below {NOISE:g} of the loss they move ({cut0:.2g} USD bn at t = 0, "
+             f"{cut_h:.2g} USD bn at the horizon): {dropped[0]} links, {dropped[1]} balance-sheet items, "
+             f"{dropped[2]} shock sizes.",
              "Impact of a 10 % change on the t = 0 system loss (USD bn) — debt links:",
-             res.links.head(top).to_string(**fmt), "— balance-sheet items:", res.items.head(top).to_string(**fmt),
+             res.links.head(top).to_string(**fmt) if len(res.links) else "  none above the noise",
+             "— balance-sheet items:", res.items.head(top).to_string(**fmt) if len(res.items) else "  none above the noise",
              "Impact of a 10 % change in each shock size on system loss at the horizon (USD bn):",
-             res.shocks.to_string(**fmt)]
-    summ = {"loss_t0": res.loss_t0, "loss_horizon": res.loss_horizon,
+             res.shocks.to_string(**fmt) if len(res.shocks) else "  none above the noise"]
+    summ = {"loss_t0": res.loss_t0, "loss_horizon": res.loss_horizon, "shocks_searched": list(shocks),
+            "noise_threshold_t0": cut0, "noise_threshold_horizon": cut_h, "noise_relative": NOISE,
+            "dropped_as_noise": {"links": dropped[0], "items": dropped[1], "shocks": dropped[2]},
             "top_links": res.links.head(top).to_dict("records"), "top_items": res.items.head(top).to_dict("records"),
             "shocks": res.shocks.to_dict("records")}
-    figures = ({"sensitivity.png": lambda p: _plots().sensitivity_heatmaps(res, ctx.labels, p)}
+    title = f"sensitivity of system loss to {', '.join(shocks)}"
+    figures = ({"sensitivity.png": lambda p: _plots().sensitivity_heatmaps(res, ctx.labels, p, title)}
                if ctx.run.report.plots else {})
     return Report(summ, tables={"sensitivity_links": res.links, "sensitivity_items": res.items,
-                                "sensitivity_shocks": res.shocks}, plots=figures, text="\n".join(lines))
+                                "sensitivity_shocks": res.shocks}, plots=figures, text="\n".join(lines), title=title)
 
 
 MODES = {"montecarlo": montecarlo, "reverse": reverse, "calibrate": calibrate, "sensitivity": sensitivity}

@@ -120,8 +120,9 @@ def validate_target(target: Target, labels: NetworkLabels) -> None:
 
 
 def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, target: Target,
-                        settings: SearchSettings, params: ModelParams) -> ReverseResult:
-    """Search for the most plausible shock sizes that make ``target`` happen by the horizon."""
+                        settings: SearchSettings, params: ModelParams, progress=None) -> ReverseResult:
+    """Search for the most plausible shock sizes that make ``target`` happen by the horizon;
+    ``progress(steps_done, steps)`` is called as the search goes (it runs in up to 10 equal parts)."""
     validate_target(target, labels)
     params = replace(params, record_paths=True)
     dtype = net.cash.dtype
@@ -156,24 +157,32 @@ def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, targe
         jnp.arange(settings.steps) / max(settings.steps - 1, 1))
 
     @jax.jit
-    def search(u0):
+    def search_part(u, state, part):
+        """``len(part)`` Adam steps of every start, from ``(u, state)``: the search is run in equal
+        parts so progress can be shown between them (the same steps as one scan)."""
         def step(carry, tau):
             u, state = carry
             _, g = value_and_grad(u, tau)
             upd, state = opt.update(g, state, u)
             return (optax.apply_updates(u, upd), state), None
 
-        def one(u):
-            (u, _), _ = jax.lax.scan(step, (u, opt.init(u)), taus.astype(dtype))
-            return u
+        def one(u, state):
+            (u, state), _ = jax.lax.scan(step, (u, state), part)
+            return u, state
 
-        return jax.vmap(one)(u0)
+        return jax.vmap(one)(u, state)
 
     key = jax.random.PRNGKey(settings.seed)
     chol = jnp.linalg.cholesky(jnp.linalg.inv(prec))
     u0 = jax.random.normal(key, (settings.starts, int(free.sum())), dtype) @ chol.T
     u0 = u0.at[0].set(0.0)
-    u_end = search(u0)
+    parts = next(d for d in range(10, 0, -1) if settings.steps % d == 0)
+    size = settings.steps // parts
+    u_end, state = u0, jax.vmap(opt.init)(u0)
+    for k in range(parts):
+        u_end, state = search_part(u_end, state, taus[k * size:(k + 1) * size].astype(dtype))
+        if progress is not None:
+            progress((k + 1) * size, settings.steps)
     margins = jax.jit(jax.vmap(margin))(u_end)
     d2 = jnp.einsum("bi,ij,bj->b", u_end, prec, u_end)
     ok = np.asarray(margins > 0)

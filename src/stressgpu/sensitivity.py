@@ -96,6 +96,17 @@ def sensitivity(net: Network, labels: NetworkLabels, shocks: dict, params: Model
     return Sensitivity(links, items, shock_df, float(loss0), loss_h)
 
 
+NOISE = 1e-7   # an impact below this share of the loss it moves is treated as numerical noise
+
+
+def drop_noise(df: pd.DataFrame, loss: float, rel: float = NOISE) -> tuple[pd.DataFrame, float]:
+    """``df`` without the rows whose impact of a 10 % change is below ``rel`` times ``|loss|``
+    (at least ``rel`` USD bn): derivatives that small are the solvers' rounding, not results.
+    Returns the rows kept and the threshold used (USD bn)."""
+    threshold = rel * max(abs(loss), 1.0)
+    return df[df["impact_10pct"].abs() >= threshold].reset_index(drop=True), threshold
+
+
 def _ranked(df: pd.DataFrame, col: str) -> pd.DataFrame:
     """Add the impact of a 10 % change of ``col`` and sort by its size."""
     df = df.assign(impact_10pct=0.1 * df[col] * df["gradient"])

@@ -51,7 +51,11 @@ def table_html(table: dict, summ: dict) -> str:
 
 def frame_html(df: pd.DataFrame, max_rows: int = 60) -> str:
     """A data frame as an HTML table (numbers with one decimal, probabilities as they are)."""
-    fmt = lambda x: f"{x:,.3f}" if isinstance(x, float) and abs(x) < 1 else (f"{x:,.1f}" if isinstance(x, float) else x)  # noqa: E731
+    def fmt(x) -> str:
+        if isinstance(x, float):
+            return "" if x != x else (f"{x:,.3f}" if abs(x) < 1 else f"{x:,.1f}")
+        return str(x)
+
     return df.head(max_rows).to_html(index=False, border=0, na_rep="", formatters={c: fmt for c in df.columns},
                                      escape=True)
 

@@ -72,16 +72,16 @@ def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarra
     for t in range(len(TIERS)):
         members = [i for i in np.argsort(np.array(labels.kinds), kind="stable") if tier[i] == t]
         for r, i in enumerate(members):
-            xy[i] = ((r + 0.5) / max(len(members), 1), -t + (0.18 if r % 2 else 0.0) * (len(members) > 8))
+            xy[i] = ((r + 0.5) / max(len(members), 1), -t + 0.2 * (r % 3) * (len(members) > 8))
     fig, ax = plt.subplots(figsize=(16, 10))
     layers = ((np.asarray(net.liabilities), "#999999", "debt"),
               (np.asarray(net.cross_holdings) * np.asarray(net.economy.market_value)[None, :]
                if net.economy is not None else np.asarray(net.cross_holdings), "#3366cc", "stakes (value held)"),
               (np.asarray(net.commitments).sum(2), "#ee7733", "commitments (payments due)"))
-    for w, colour, name in layers:
+    for (w, colour, name), alpha in zip(layers, (0.5, 0.3, 0.55)):
         top = max(float(w.max()), 1e-9)
         for i, j in zip(*np.nonzero(w > min_share * top)):
-            ax.annotate("", xy[j], xy[i], arrowprops=dict(arrowstyle="->", color=colour, alpha=0.45,
+            ax.annotate("", xy[j], xy[i], arrowprops=dict(arrowstyle="->", color=colour, alpha=alpha,
                                                           lw=0.3 + 5 * np.sqrt(w[i, j] / top),
                                                           connectionstyle="arc3,rad=0.08"))
         ax.plot([], [], color=colour, lw=3, label=name)
@@ -95,13 +95,14 @@ def network_picture(net: Network, labels: NetworkLabels, default_prob: np.ndarra
         ax.scatter([], [], s=120, facecolors="white", edgecolors=[cmap(qs.index(q))], linewidths=3,
                    label=f"defaults {q} (configured sizes)")
     for i in range(n):
-        ax.text(xy[i, 0], xy[i, 1] - 0.12, labels.names[i][:30], ha="center", va="top", fontsize=6.5, zorder=4)
+        ax.text(xy[i, 0], xy[i, 1] - 0.07, labels.names[i][:26], ha="center", va="top", fontsize=6.5, zorder=4,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.3))
     for t, name in enumerate(TIER_NAMES):
         ax.text(-0.02, -t, name, ha="right", va="center", fontsize=9, fontweight="bold")
     fig.colorbar(sc, ax=ax, shrink=0.5, pad=0.01, label="default probability (Monte Carlo)")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.08, 1.0), frameon=False)
     ax.set_xlim(-0.25, 1.02)
-    ax.set_ylim(-len(TIERS) + 0.6, 0.5)
+    ax.set_ylim(-len(TIERS) + 0.7, 0.6)
     ax.set_title(("Network along the value chain: " + title) if title else "Network along the value chain", fontsize=11)
     ax.axis("off")
     fig.tight_layout()
@@ -157,23 +158,33 @@ def calibration_fit(table: pd.DataFrame, path: Path, fit=None, validation=()) ->
     plt.close(fig)
 
 
-def sensitivity_heatmaps(res, labels: NetworkLabels, path: Path) -> None:
-    """Impact of a 10 % change on system loss: debt links (borrower x lender) and
-    balance-sheet items (entity x item), USD bn, signed."""
-    ids = list(labels.ids)
-    links = np.zeros((len(ids), len(ids)))
+def sensitivity_heatmaps(res, labels: NetworkLabels, path: Path, title: str = "") -> None:
+    """Impact of a 10 % change on system loss: debt links (borrower x lender) and balance-sheet
+    items (entity x item), USD bn, signed; only the entities with an entry above the noise
+    threshold (the tables given are already cut), named."""
+    name = dict(zip(labels.ids, labels.names))
+    borrowers = list(dict.fromkeys(res.links.borrower)) if len(res.links) else []
+    lenders = list(dict.fromkeys(res.links.lender)) if len(res.links) else []
+    links = np.zeros((len(borrowers), len(lenders)))
     for _, r in res.links.iterrows():
-        links[ids.index(r.borrower), ids.index(r.lender)] += r.impact_10pct
-    items = res.items.pivot_table(index="entity", columns="item", values="impact_10pct").reindex(ids)
-    fig, axes = plt.subplots(1, 2, figsize=(17, 8), gridspec_kw={"width_ratios": [1.6, 1]})
-    for ax, mat, xl, title in ((axes[0], links, ids, "debt links (row owes column)"),
-                               (axes[1], items.to_numpy(), list(items.columns), "balance-sheet items")):
-        lim = max(np.nanmax(np.abs(mat)), 1e-9)
-        im = ax.imshow(mat, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
-        ax.set_yticks(range(len(ids)), ids, fontsize=6)
-        ax.set_xticks(range(len(xl)), xl, rotation=90, fontsize=6)
-        ax.set_title(f"impact of +10 % on system loss: {title}")
+        links[borrowers.index(r.borrower), lenders.index(r.lender)] += r.impact_10pct
+    items = (res.items.pivot_table(index="entity", columns="item", values="impact_10pct", aggfunc="sum")
+             if len(res.items) else pd.DataFrame())
+    fig, axes = plt.subplots(1, 2, figsize=(18, 9), gridspec_kw={"width_ratios": [1.4, 1]})
+    panels = ((axes[0], links, borrowers, lenders, "debt links (row owes column)"),
+              (axes[1], items.to_numpy(), list(items.index), list(items.columns), "balance-sheet items"))
+    for ax, mat, rows, cols, what in panels:
+        if mat.size == 0:
+            ax.text(0.5, 0.5, "no impact above the noise threshold", ha="center", transform=ax.transAxes)
+            ax.axis("off")
+            continue
+        lim = max(np.nanmax(np.abs(mat)), 1e-12)
+        im = ax.imshow(np.where(np.isnan(mat), 0.0, mat), cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
+        ax.set_yticks(range(len(rows)), [name.get(r, r)[:34] for r in rows], fontsize=7)
+        ax.set_xticks(range(len(cols)), [name.get(c, c)[:34] for c in cols], rotation=90, fontsize=7)
+        ax.set_title(f"impact of +10 % on system loss: {what}", fontsize=10)
         fig.colorbar(im, ax=ax, shrink=0.7, label="USD bn")
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -184,7 +195,7 @@ WATERFALL_STEPS = (
     ("contracts lost", "suppliers' losses on commitments their buyers no longer pay"),
     ("credit losses", "creditors' claims on defaulted borrowers not repaid at the horizon"),
     ("fire sales", "losses on assets sold or marked down as distressed holders sell"),
-    ("rest", "everything else the quarterly model propagates: revenue paths, stakes in other firms, and the "
+    ("rest of the propagation", "everything else the quarterly model propagates: revenue paths, stakes in other firms, and the "
              "overlap of the channels above (a residual: system loss less the bars before it)"))
 
 
@@ -208,7 +219,8 @@ def loss_waterfall(channel_loss: dict, summ: dict, path: Path, title: str = "") 
         start += v
     ax.bar(len(steps), total, color="#444444")
     ax.text(len(steps), total, f"{total:,.1f}", ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(range(len(steps) + 1), [n.replace(" ", "\n", 1) for n, _ in steps] + ["system\nloss"], fontsize=8)
+    ax.set_xticks(range(len(steps) + 1), ["\n".join(n.rsplit(" ", 1)) for n, _ in steps]
+                  + ["system\nloss"], fontsize=8)
     ax.set_ylabel("mean over scenarios, USD bn")
     amp = f" (amplification {total / first:.2f})" if first > 0 else ""
     ax.set_title(f"Where the losses come from{amp}", fontsize=10)
@@ -228,7 +240,7 @@ def loss_waterfall(channel_loss: dict, summ: dict, path: Path, title: str = "") 
     ax2.set_xlim(0, top * 1.25)
     ax2.set_xlabel("mean over scenarios, USD bn")
     ax2.set_title("Who bears it, by kind", fontsize=10)
-    ax2.legend(fontsize=8, loc="lower right")
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
