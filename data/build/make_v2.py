@@ -954,8 +954,11 @@ stake("e_nv_crwv", "nvidia", "coreweave", 0.07, 2.3, "2023-04-01", source="NVIDI
       as_of=MCAP_DATE, note="~24 m shares plus the Jan-2026 purchase; share approximate")
 stake("e_mag_crwv", "magnetar", "coreweave", 0.136, 0.5, "2021-01-01", source="Magnetar 13F 2025-12-31 (68.2 m shares) https://www.airealist.ai/p/what-a-gpu-debt-crisis-would-look",
       stype="press", as_of=MCAP_DATE, note="cost ~0.5 (early rounds, estimate); market value at the common market-cap date")
-stake("e_owl_hyperion", "blue_owl", "hyperion_spv", 0.795, 2.5, "2025-10-30", key="hyperion", instrument="jv_equity", carrying=2.5, note="Blue Owl funds 80 %")
-stake("e_meta_hyperion", "meta", "hyperion_spv", 0.2, 0.6, "2025-10-30", key="hyperion", instrument="jv_equity", carrying=0.6, note="Meta 20 %")
+# The JV's equity is the 2.5 Morgan Stanley arranged with the notes (v2 booked 2.5 + 0.6 = 3.1): Blue Owl's 80 % and Meta's 20 % of it.
+stake("e_owl_hyperion", "blue_owl", "hyperion_spv", 0.795, 2.0, "2025-10-30", key="hyperion", instrument="jv_equity", carrying=2.0,
+      note="Blue Owl funds 80 % of the JV's 2.5 of equity")
+stake("e_meta_hyperion", "meta", "hyperion_spv", 0.2, 0.5, "2025-10-30", key="hyperion", instrument="jv_equity", carrying=0.5,
+      note="Meta 20 % of the JV's 2.5 of equity")
 stake("e_oai_amd", "openai", "amd", 0.09, 0.0, "2025-10-06", source="AMD Form 8-K 2025-10-06: warrant for up to 160 m shares vesting with GPU deployments",
       stype="filing", instrument="warrant", carrying=0.0, note="unvested warrant at USD 0.01 strike: carrying 0; market value if fully vested")
 stake("e_mufg_ms", "mufg", "morgan_stanley", 0.22, 9.0, "2008-10-13", source="MUFG Form 20-F FY2025 (equity-method investment in Morgan Stanley, ~22 %)",
