@@ -492,7 +492,11 @@ def credit_report(ctx, params):
              f"without the premium: Spearman {m['raw']['spearman']:.3f}, median |log ratio| {m['raw']['median_abs_log_ratio']:.3f}",
              f"plain Monte Carlo of the fitted scenario ({128 * c.draws} scenarios, occurrence drawn): Spearman "
              f"{summ['monte_carlo_check']['spearman']:.3f}",
-             "stress PDs beside the calibrated ones (given each shock occurs): credit_stress.csv"]
+             "stress PDs beside the calibrated ones: the calibrated market PD given that each shock occurs "
+             "(credit_stress.csv, every firm):",
+             res.stress[res.stress.market_pd.notna()].drop(columns=["name"]).rename(
+                 columns=lambda k: k.replace("given_", "").replace("private_credit_freeze", "pc_freeze")
+                 .replace("gpu_depreciation", "gpu_dep")).to_string(index=False, float_format=lambda x: f"{x:.3f}")]
     figures = ({"credit_calibration.png": lambda p: plot_fit(res.table, m, p, c.pd_floor)} if run.report.plots else {})
     return Report(summ, json={"credit_calibration": summ},
                   csv={"credit_calibration": res.table, "credit_stress": res.stress, "credit_grid": res.grid},
