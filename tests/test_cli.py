@@ -179,3 +179,26 @@ def test_the_wheel_finds_its_packaged_data(tmp_path):
                             cwd=work, env=env, timeout=300)
     assert report.returncode == 0, report.stderr[-2000:]
     assert str(site / "stressgpu" / "_data") in report.stdout + report.stderr
+
+
+def test_a_full_disk_stops_with_one_line_saying_what_is_saved(tmp_path, capsys, monkeypatch):
+    """The disk fills while the run writes (simulated: the run raises ENOSPC after its first
+    chunk is checkpointed): exit 1 and one line saying what is saved and that a rerun resumes."""
+    import errno
+
+    import numpy as np
+
+    import stressgpu.cli as cli
+
+    def full(cfg, out, on_prepared=None):
+        on_prepared(out)
+        np.savez(out / "checkpoint.npz", done=np.asarray(256), next_chunk=np.asarray(1))
+        raise OSError(errno.ENOSPC, "No space left on device", str(out / "scenarios" / "part-000001.parquet"))
+
+    monkeypatch.setattr(cli, "run", full)
+    code = cli.main(["+shock=deepseek", f"data_dir={MINI}", "mc.scenarios=1024", f"hydra.run.dir={tmp_path}/run"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1, err
+    assert err[0] == (f"stressgpu: error: the disk is full ({tmp_path}/run/scenarios/part-000001.parquet); 256 of 1,024 "
+                      f"scenarios are saved in {tmp_path}/run/checkpoint.npz. Free some space and rerun the same "
+                      f"command to resume (it goes on after the last saved chunk).")
