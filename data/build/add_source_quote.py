@@ -104,8 +104,6 @@ ESTIMATED = {
     ("links", "d_hyperion_other"): "source states 27.3 bn of notes, PIMCO ~18 and BlackRock ~3; 6.3 = 27.3 - 18 - 3 to holders not named, computed",
     ("links", "c_crwv_corz"): "the record states only 'exceeds $10 billion' (Core Scientific Q4 2024 call); 10 is that lower bound",
     ("links", "c_meta_nbis_2026_backstop"): "source states Meta will purchase 'up to $15 billion' of additional capacity if Nebius cannot sell it; 15, the ceiling, assumed",
-    ("links", "e_crwv_openai"): "the record (TechCrunch/Reuters 2025-03-10) states OpenAI received 350 m of CoreWeave stock, the reverse direction; kept as booked until the stake is rebooked",
-    ("links", "e_ms_openai"): "Microsoft's 10-Q (quarter ended 2025-09-30, Note 17) states 13 committed and 11.6 funded; 13.8 is an older press total",
     ("links", "d_hyperion_blackrock"): "source states 'more than $3 billion' (WSJ 2025-10-21); 3 is that lower bound",
     # links: debt and facilities
     ("links", "d_crwv_ddtl3_morgan_stanley"): "source states 'DDTL 3.0 USD 2.6 bn (Morgan Stanley, MUFG)'; the drawn 0.9 per lender is estimated from the delivery schedule",
@@ -192,6 +190,7 @@ UNQUOTED = {
     ("links", "b_crwv_2031"), ("links", "cv_crwv_2031"), ("links", "cv_iren_2031"),
     ("links", "c_meta_nbis"), ("links", "c_meta_nbis_2026"), ("links", "c_meta_crwv_2026"),
     ("links", "d_sb_arm_margin"), ("links", "f_sb_arm_margin"), ("links", "d_crusoe_abilene_jpm"),
+    ("links", "e_ms_openai"), ("links", "e_oai_crwv"),
     *(("balance_sheets", (e, i)) for e in ("nvidia", "amd", "broadcom", "morgan_stanley", "goldman_sachs")
       for i in ("book_equity", "cash", "total_assets", "total_debt", "total_liabilities")
       if (e, i) not in {("morgan_stanley", "cash"), ("morgan_stanley", "total_debt"),

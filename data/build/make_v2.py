@@ -919,17 +919,25 @@ def stake(lid, h, i, share, cost, start, key=None, instrument="common_equity", n
 
 
 D = 730 / 852  # dilution of pre-round holders by the 2026 OpenAI round
-stake("e_ms_openai", "microsoft", "openai", round(0.27 * D, 4), 13.8, "2019-07-22", source="Microsoft/OpenAI recapitalisation 2025-10-28 (27 % as-converted); "
-      "diluted by the 2026 round " + S["oai_round"][0], stype="press", as_of="2026-03-31", pair="p_ms_oai",
-      note="27 % diluted by 730/852; cost = cumulative investment ~13.8 (Microsoft 10-K)")
+stake("e_ms_openai", "microsoft", "openai", round(0.27 * D, 4), 13.0, "2019-07-22",
+      source="Microsoft Form 10-Q, quarter ended 2025-09-30, Note 17 (SEC EDGAR), https://www.sec.gov/Archives/edgar/data/789019/000119312525256321/R26.htm ; "
+      "share: Microsoft/OpenAI recapitalisation 2025-10-28 (27 % as-converted), diluted by the 2026 round " + S["oai_round"][0],
+      stype="filing", as_of="2025-09-30", pair="p_ms_oai",
+      note="cost = Microsoft's total funding commitments of 13 (11.6 funded at 2025-09-30, 11.8 at 2026-03-31 per its 10-Qs; v2's 13.8 "
+           "was an older press total); share 27 % diluted by 730/852, computed")
 stake("e_sb_openai", "softbank", "openai", 0.13, 64.6, "2025-04-01", key="sb_oai", instrument="preferred", as_of="2026-03-31",
       note="~11 % after the Dec-2025 second closing (cost ~34.7 incl. earlier), ~13 % and cumulative 64.6 after the 2026 follow-on")
 stake("e_nv_openai", "nvidia", "openai", round(30 / 852, 4), 30.0, "2026-03-31", key="oai_round", as_of="2026-03-31",
       note="Nvidia's USD 30 bn in the 2026 round (replaces v1's first 10 bn tranche of the 100 bn LOI; the LOI's purchase side is no commitment: SOURCES.md, issue 25)")
 stake("e_amzn_openai", "amazon", "openai", round(15 / 852, 4), 15.0, "2026-03-31", key="oai_round", as_of="2026-03-31", pair="p_amzn_oai",
       note="Amazon's upfront 15 of 50; the conditional 35 is an investment commitment (links c_amzn_oai_invest)")
-stake("e_crwv_openai", "coreweave", "openai", 0.0009, 0.35, "2025-03-10", source="CoreWeave S-1/A 2025-03: USD 350 m of OpenAI stock issued to CoreWeave",
-      stype="filing", as_of="2026-03-31", note="share = 0.35 / 300 bn round valuation, diluted by later rounds")
+# OpenAI received 350 m of CoreWeave stock in the March-2025 compute deal (v2 had the stake the other way round).
+stake("e_oai_crwv", "openai", "coreweave", 0.0178, 0.35, "2025-03-10",
+      source="In another chess move with Microsoft, OpenAI is pouring $12B into CoreWeave — TechCrunch (reporting Reuters), 2025-03-10, "
+      "https://crypto-observer.com/technology-news/ai-news/in-another-chess-move-with-microsoft-openai-is-pouring-12b-into-coreweave",
+      stype="press", as_of="2025-03-10",
+      note="cost 0.35 as stated; share ~1.8 % = 0.35 at the USD 40 IPO price (8.75 m shares) of ~490 m shares, estimated; market value "
+           "at the market_cap date")
 stake("e_vc_openai", "venture_capital", "openai", 0.25, 60.0, "2023-01-01", source="estimate (see note)", stype="estimate", as_of="2026-03-31",
       note="Thrive, Khosla, sovereign funds and employees' holdings reconstructed as the rest of the cap table after the named holders and the OpenAI Foundation (~26 %)")
 ANTH = [("e_amzn_anth", "amazon", 0.08, 8.0), ("e_goog_anth", "alphabet", 0.07, 3.0), ("e_ms_anth", "microsoft", 0.013, 5.0), ("e_nv_anth", "nvidia", 0.026, 10.0)]
