@@ -283,7 +283,7 @@ def reverse(ctx: Context) -> Report:
         near = (" — the event needs no unusual shock: it happens near the central sizes"
                 if res.tail_probability > 0.99 else "")
         lines += [f"  plausibility: the Monte Carlo draws a shock at least this far from its centre (Mahalanobis "
-                  f"distance {res.mahalanobis:.2f} over the searched sizes) with probability {res.tail_probability:.1%}"
+                  f"distance {res.mahalanobis:.2f} over the searched sizes) with probability {100 * res.tail_probability:.1f} %"
                   + near,
                   "  default path: " + ("; ".join(f"{p['name']} {p['default_quarter']}" for p in path) or "none")]
     else:
