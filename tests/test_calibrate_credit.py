@@ -190,3 +190,29 @@ def test_synthetic_occurrence_probabilities_are_recovered(embedded):
                             leave_one_out=False, progress=False, chunk=chunk)
     assert res2.settings["mc.revenue_noise"] == 0.1
     assert res2.grid.objective.iloc[0] < res2.grid.objective.iloc[1]
+
+
+def test_credit_mode_writes_its_table_json_and_plot(tmp_path):
+    """``mode=calibrate calibrate.target=credit`` end to end on the embedded data (one draw per
+    pattern, the grid held, no leave-one-out: the smallest run): table, JSON, stress PDs, plot."""
+    import json
+
+    from stressgpu.cli import run
+
+    c = cfg("mode=calibrate", "calibrate.target=credit", "+scenario=market", "calibrate.draws=1", "calibrate.grid=false",
+            "calibrate.leave_one_out=false", "calibrate.steps=200", "precision=float64")
+    summ = run(c, tmp_path)
+    assert summ["target"] == "credit" and summ["status"] == "ok"
+    table = pd.read_csv(tmp_path / "credit_calibration.csv")
+    assert len(table) == summ["metrics"]["borrowers"] >= 12
+    assert {"market_pd", "model_pd", "model_pd_with_premium", "log_ratio", "mc_pd_with_premium"} <= set(table.columns)
+    assert table.model_pd.between(0, 1).all() and table.market_pd.between(0, 1).all()
+    stress = pd.read_csv(tmp_path / "credit_stress.csv")
+    assert {f"given_{k}" for k in OCCURRENCE_PRIORS} <= set(stress.columns)
+    cols = ["calibrated_pd", "given_none", "given_all", "monte_carlo_pd", *(f"given_{k}" for k in OCCURRENCE_PRIORS)]
+    assert ((stress[cols] >= -1e-9) & (stress[cols] <= 1 + 1e-9)).all().all()   # sums of pattern weights: round-off
+    j = json.loads((tmp_path / "credit_calibration.json").read_text())
+    assert set(j["annual_probability"]) == set(OCCURRENCE_PRIORS)
+    for k, p in j["annual_probability"].items():
+        assert OCCURRENCE_PRIORS[k].low <= p <= OCCURRENCE_PRIORS[k].high
+    assert (tmp_path / "credit_calibration.png").stat().st_size > 10_000

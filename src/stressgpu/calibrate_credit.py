@@ -148,15 +148,17 @@ def _box(theta, low, high):
     return low + (high - low) * jax.nn.sigmoid(theta)
 
 
-def objective(theta, cond, patterns, years, market, recovery, weight, occ_prior, prem_prior, floor, sd):
-    """The inner objective at unbounded ``theta`` [K + 1] (K occurrence probabilities, the premium):
+def objective(theta, cond, patterns, years, market, recovery, weight, occ_prior, prem_prior, floor, sd,
+              pd_years=HORIZON_YEARS):
+    """The inner objective at unbounded ``theta`` [K + 1] (K annual occurrence probabilities over
+    ``years`` years of horizon, the premium; PDs over ``pd_years``):
     ``Σ_i w_i (log max(PD̃_i, f) − log max(PD^mkt_i, f))² / (2 s²)`` plus the priors. ``market``,
     ``recovery``, ``weight`` [N] (weight 0: not fitted); ``occ_prior`` ``(centre, low, high)`` [K]
     each; ``prem_prior`` three numbers."""
     c, lo, hi = occ_prior
     p = _box(theta[:-1], lo, hi)
     prem = _box(theta[-1], prem_prior[1], prem_prior[2])
-    pd_ = premium_pds(model_pds(horizon_probability(p, years), cond, patterns), prem, recovery, years)
+    pd_ = premium_pds(model_pds(horizon_probability(p, years), cond, patterns), prem, recovery, pd_years)
     r = jnp.log(jnp.maximum(pd_, floor)) - jnp.log(jnp.maximum(market, floor))
     occ_sd = (_logit(hi) - _logit(lo)) / 4.0
     prior = 0.5 * jnp.sum(((_logit(p) - _logit(c)) / occ_sd) ** 2)
@@ -165,14 +167,15 @@ def objective(theta, cond, patterns, years, market, recovery, weight, occ_prior,
 
 
 def fit_inner(cond, patterns, years, market, recovery, weight, occ_prior, prem_prior, floor, sd,
-              steps: int = 600, learning_rate: float = 0.05):
+              steps: int = 600, learning_rate: float = 0.05, pd_years=HORIZON_YEARS):
     """Adam on :func:`objective` from the prior centres; returns ``(p [K], premium, loss)``.
     ``weight`` may carry a leading batch axis ``[L, N]`` (leave-one-out): one fit per row."""
     c, lo, hi = occ_prior
     lo_p, hi_p = prem_prior[1], prem_prior[2]
     theta0 = jnp.concatenate([_logit((c - lo) / (hi - lo)), _logit(jnp.atleast_1d((prem_prior[0] - lo_p) / (hi_p - lo_p)))])
     opt = optax.adam(learning_rate)
-    f = lambda th, w: objective(th, cond, patterns, years, market, recovery, w, occ_prior, prem_prior, floor, sd)  # noqa: E731
+    f = lambda th, w: objective(th, cond, patterns, years, market, recovery, w, occ_prior, prem_prior, floor, sd,  # noqa: E731
+                                pd_years)
 
     def one(w):
         def step(carry, _):
@@ -287,7 +290,8 @@ def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *,
     if missing:
         raise ValueError(f"no occurrence prior for shock(s) {', '.join(missing)}; allowed: {', '.join(OCCURRENCE_PRIORS)}")
     idx = np.asarray([labels.index(e) for e in mk.entity_id])
-    years = min(net.quarters / 4.0, HORIZON_YEARS)
+    years = min(net.quarters / 4.0, HORIZON_YEARS)     # the PD's horizon (5 years, or the run's if shorter)
+    occ_years = net.quarters / 4.0                      # occurrence over the run's horizon, as the Monte Carlo draws it
     hq = int(round(4 * years))
     patterns = jnp.asarray(pattern_matrix(len(names)))
     dtype = jnp.float64 if jax.config.read("jax_enable_x64") else jnp.float32
@@ -298,8 +302,8 @@ def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *,
     n_b = len(mk)
     weights = jnp.concatenate([jnp.ones((1, n_b), dtype), 1.0 - jnp.eye(n_b, dtype=dtype)]) if leave_one_out \
         else jnp.ones((1, n_b), dtype)
-    fit = jax.jit(lambda cond, w: fit_inner(cond, patterns, years, market_pd, recovery, w, occ_prior, prem_prior,
-                                            pd_floor, log_pd_sd, steps, learning_rate))
+    fit = jax.jit(lambda cond, w: fit_inner(cond, patterns, occ_years, market_pd, recovery, w, occ_prior, prem_prior,
+                                            pd_floor, log_pd_sd, steps, learning_rate, years))
     keys = list(grid)
     points = list(itertools.product(*(grid[k] for k in keys)))
     rows, conds, fits = [], [], []
@@ -323,7 +327,7 @@ def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *,
     best = int(np.argmin(all_loss[:, 0]))
     p_best, prem_best = fits[best][0][0], float(fits[best][1][0])
     cond = conds[best]
-    q = horizon_probability(jnp.asarray(p_best), years)
+    q = horizon_probability(jnp.asarray(p_best), occ_years)
     pd_all = np.asarray(model_pds(q, jnp.asarray(cond), patterns))                  # [N] raw model PDs
     rec_all = np.full(net.n, 0.4)
     rec_all[idx] = mk["recovery"].to_numpy(float)
@@ -334,7 +338,7 @@ def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *,
         for i in range(n_b):
             g = int(np.argmin(all_loss[:, 1 + i]))           # the whole search again without firm i
             p_i, prem_i = fits[g][0][1 + i], float(fits[g][1][1 + i])
-            pd_i = model_pds(horizon_probability(jnp.asarray(p_i), years), jnp.asarray(conds[g][:, idx[i]]), patterns)
+            pd_i = model_pds(horizon_probability(jnp.asarray(p_i), occ_years), jnp.asarray(conds[g][:, idx[i]]), patterns)
             loo[i] = float(premium_pds(pd_i, prem_i, float(mk["recovery"].iloc[i]), years))
     mkt = mk["pd"].to_numpy(float)
     table = pd.DataFrame({
@@ -360,7 +364,7 @@ def calibrate_credit(net, labels, shocks: dict, quotes: pd.DataFrame, params, *,
                "raw": _metrics(mkt, pd_all[idx], None, pd_floor),
                "objective": float(all_loss[best, 0]), "pd_floor": pd_floor, "log_pd_sd": log_pd_sd,
                "draws_per_pattern": draws, "patterns": int(pat.shape[0]), "grid_points": len(points),
-               "horizon_years": years}
+               "horizon_years": years, "occurrence_years": occ_years}
     status = "ok" if n_b >= 3 else "too_few_borrowers"
     return CreditFit(status, {k: float(v) for k, v in zip(names, p_best)}, setting, prem_best, table, stress,
                      grid_table, metrics, time.perf_counter() - t0)
@@ -393,9 +397,9 @@ def plot_fit(table: pd.DataFrame, metrics: dict, path, floor: float = 1e-3) -> N
     ax.set_ylim(lo, 1)
     ax.set_xlabel("market-implied 5-year PD (risk-neutral, credit_quotes.csv)")
     ax.set_ylabel("model 5-year PD under +scenario=market")
-    ax.set_title(f"Credit calibration: Spearman {metrics['spearman']:.2f}, median |log ratio| "
-                 f"{metrics['median_abs_log_ratio']:.2f}, LOO Spearman {metrics.get('loo_spearman', float('nan')):.2f}",
-                 fontsize=9)
+    ax.set_title(f"Credit calibration: Spearman {metrics['spearman']:.3f}, median |log ratio| "
+                 f"{metrics['median_abs_log_ratio']:.3f}, LOO Spearman {metrics.get('loo_spearman', float('nan')):.3f}"
+                 f" ({metrics['borrowers']} borrowers)", fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -450,10 +454,11 @@ def credit_report(ctx, params):
     print(f"credit calibration: {', '.join(shocks)}; {2 ** len(shocks)} occurrence patterns x {c.draws} draws "
           f"(common random numbers, seed {run.mc.seed}) at {n_pts} grid point(s) of "
           f"{', '.join(grid)}", flush=True)
+    chunk = min(2048, 2 ** len(shocks) * c.draws)   # one compiled batch shape for the fit and the check
     res = calibrate_credit(ctx.net, ctx.labels, shocks, ctx.tables.credit_quotes, params, draws=c.draws,
                            seed=run.mc.seed, correlation=run.mc.correlation, grid=grid, pd_floor=c.pd_floor,
                            log_pd_sd=c.log_pd_sd, steps=c.steps, learning_rate=c.learning_rate,
-                           leave_one_out=c.leave_one_out, progress=run.report.progress)
+                           leave_one_out=c.leave_one_out, progress=run.report.progress, chunk=chunk)
     # The shipped scenario's check: a plain Monte Carlo at the fitted values (occurrence drawn).
     fitted = {k: copy.deepcopy(v) for k, v in shocks.items()}
     for k, p in res.probabilities.items():
@@ -462,7 +467,7 @@ def credit_report(ctx, params):
     hq = int(round(4 * res.metrics["horizon_years"]))
     mc_pd = market_defaults_mc(ctx.net, ctx.labels, fitted, p_fit, scenarios=128 * c.draws, seed=run.mc.seed + 1,
                                correlation=run.mc.correlation, revenue_noise=res.settings["mc.revenue_noise"],
-                               horizon_quarters=hq)
+                               horizon_quarters=hq, chunk=chunk)
     idx = [ctx.labels.index(e) for e in res.table.entity_id]
     rec = res.table.recovery.to_numpy(float)
     res.table["mc_pd_with_premium"] = np.asarray(premium_pds(jnp.asarray(mc_pd[idx]), res.premium_bp, jnp.asarray(rec),
