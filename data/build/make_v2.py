@@ -1082,11 +1082,12 @@ commit("c_nv_crwv", "nvidia", "coreweave", 6.3, "2025-09-15", "2032-04-13", 1.0,
        "filing", note="Nvidia buys any unsold capacity to 2032")
 commit("c_ms_crwv", "microsoft", "coreweave", 10, "2025-01-01", "2030-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity", "CoreWeave S-1 (Microsoft 62 % of 2024 revenue)",
        "filing", note="remaining value estimated")
-commit("c_meta_crwv_2026", "meta", "coreweave", 21.0, "2026-07-01", "2032-12-31", 1.0, 0.0, 0, "compute_contract", "CoreWeave capacity (expansion)",
+commit("c_meta_crwv_2026", "meta", "coreweave", 21.0, "2027-01-01", "2032-12-20", 1.0, 0.0, 0, "compute_contract", "CoreWeave capacity (expansion)",
        "Meta-CoreWeave $21B AI computing contract — Algeria Tech, 2026-04, https://algeriatech.news/meta-coreweave-21b-ai-computing-contract-2026",
        "press", as_of="2026-04-09",
        note="CoreWeave's expanded agreement with Meta of 2026-04-09 (~21 through December 2032), in addition to the 14.2 order of "
-            "2025-09 (c_meta_crwv); payments spread evenly from 2026Q3 (start estimated)")
+            "2025-09 (c_meta_crwv); new capacity from 2027 to 2032-12-20 (hubkub.com and CoreWeave via The Daily Scout: "
+            "'The new contract starts in 2027'), payments spread evenly over it (profile estimated)")
 commit("c_meta_crwv", "meta", "coreweave", 14.2, "2025-10-01", "2031-12-31", 0.8, 0.2, 0, "compute_contract", "CoreWeave capacity", "CoreWeave 8-K 2025-09-30 (Meta 14.2)", "filing",
        note="take-or-pay share estimated")
 commit("c_ms_nbis", "microsoft", "nebius", 17.4, "2025-11-01", "2030-10-31", 0.8, 0.2, 0, "compute_contract", "Vineland NJ capacity", "Nebius 6-K 2025-09-08 (Microsoft 17.4, up to 19.4)",
