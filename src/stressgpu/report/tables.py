@@ -168,7 +168,7 @@ def answer_tables(entities: pd.DataFrame, summ: dict, top: int = 10, threshold: 
                      (pct(r["default_prob"]), f"entity:{r['id']}:default_prob"),
                      (r["median_default_quarter"] or "—", None), (reason, None),
                      (f"{100 * r.get('debt_reconstructed_share', 0.0):.0f} %", None)])
-    listed = len(entities[(entities.default_prob >= max(threshold, 1e-12))])
+    listed = len(failing(entities, len(entities), threshold))
     notes = [f"{len(rows)} firm(s) with P(default) ≥ {pct(threshold)} over {n_scen:,} scenarios"
              + (f" (the {top} most likely shown)" if len(fails) == top and listed > top else "")
              + "; aggregates of many firms (other banks, funds, the outside sector) are not listed."]
