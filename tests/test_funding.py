@@ -13,7 +13,9 @@ from stressgpu._types import KINDS
 from stressgpu.model import ModelParams
 from stressgpu.model.contracts import Payments
 from stressgpu.model.debt_service import Service
-from stressgpu.model.funding import Cash, cash_before_funding, fund, fund_shortfall, round_size
+from stressgpu.model.contracts import delivery_share, payments
+from stressgpu.model.funding import (Cash, cash_before_funding, committed_capex_share, convertible_room, equity_index, fund,
+                                     fund_shortfall, round_size)
 from stressgpu.model.revenue import Costs
 from stressgpu.model.state import Books, Credit
 
@@ -99,6 +101,7 @@ FN = NS(kind=jnp.array([KINDS.index(k) for k in ("hyperscaler", "neocloud", "ban
         debt_rate=a([0.05, 0.10, 0.10]), capex_floor=a([0.5, 0.25, 0, 0]), equity_raise=a([0, 0, 0, 0]),
         economy=NS(market_access=a([[1, 0], [1, 1], [0, 0], [0, 0]]), min_cash=a([3, 1, 2, 0]),
                    listed=a([1, 0, 0, 0]), market_value=a([800, 100, 0, 0]), equity_rounds=a([0, 1, 0, 0]),
+                   convertible=a([0, 0, 0, 0]),
                    debt_secured=a([0, 0, 1]),
                    facility_link=a([[0, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0]]),
                    market_link=a([[[1, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0]],
@@ -160,14 +163,16 @@ def test_private_credit_lends_on_collateral_and_backlog_but_not_in_a_freeze():
     assert_allclose(fd.underwriting.private[1], 24.0)
     assert_allclose(fd.result.private[1], 18.0)                 # need 21 − 3 (facility)
     # In the freeze (t = 1 < 2) private credit is closed: after the facility 3, a round of
-    # 0.16·100/4 = 4, then capex 9, then opex 0.2/4 · 4 · 0.5 = 0.1: 4.9 of the 21 is missed.
+    # 0.16·100/4 = 4, then capex down to its committed part (0.25 of 12 at t = 0, winding down
+    # over 8 quarters: 0.25 · 7/8 at t = 1, so 12 · (1 − 0.21875) = 9.375 is cut), then opex
+    # 0.2/4 · 4 · 0.5 = 0.1: 3.525 of the 21 is missed.
     fd = go(1.0, [0, 30, 0, 0])
     r = fd.result
     assert_allclose(r.private[1], 0.0)
     assert_allclose(r.equity[1], 4.0)
-    assert_allclose(r.capex_cut[1], 9.0)
+    assert_allclose(r.capex_cut[1], 9.375)
     assert_allclose(r.opex_cut[1], 0.1)
-    assert_allclose(r.cash[1], -3.9)
+    assert_allclose(r.cash[1], -3.525)
     assert_array_equal(r.missed, [False, True, False, False])
     assert_allclose(r.gap[1], 9.0 + 0.1 + 3.9)
     # In a down round at half the value the round is a quarter: 1.
@@ -195,9 +200,41 @@ def test_fund_refinancing_off_closes_every_market():
 
 
 def test_buffer_is_negative_exactly_when_a_payment_is_missed():
-    # Hyperscaler: −30 against rooms 25.075 → missed. Neocloud (t = 1): −12 against rooms
+    # Hyperscaler: −30 against rooms 26.325 → missed. Neocloud (t = 1): −12 against rooms
     # 3 + 22 → no miss.
     fd = run_fund([-30, -12, -3, 10], 1.0)
-    assert_allclose(fd.buffer[0], -30 + 10 + 5 + 10 + 0.075)     # bonds, equity, capex, opex 3·0.05·0.5
+    # bonds, equity, capex above its committed part (20 · (1 − 0.5 · 7/8)), opex 3·0.05·0.5
+    assert_allclose(fd.buffer[0], -30 + 10 + 5 + 11.25 + 0.075)
     assert_array_equal(fd.result.missed, [True, False, False, False])
     assert_array_equal(fd.buffer < 0, fd.result.missed)
+
+
+def test_committed_capex_winds_down_over_the_construction_period():
+    # 40 % committed at the start, 8 quarters to finish: 40, 30, 20, 10, then nothing.
+    t = jnp.array([0.0, 2.0, 4.0, 6.0, 8.0, 12.0])
+    assert_allclose(committed_capex_share(a(0.4), t, 8.0), [0.4, 0.3, 0.2, 0.1, 0.0, 0.0])
+    assert_allclose(committed_capex_share(a(0.4), a(3.0), 0.0), 0.0)       # nothing under way
+
+
+def test_equity_moves_levered_by_debt_and_converts_follow_the_equity():
+    # EV/equity 2 (as much debt as equity): revenue 20 % under plan takes 40 % off the equity, 60 %
+    # under plan all of it; a debt-free firm's equity moves one for one.
+    assert_allclose(equity_index(a([0.8, 0.4, 1.0, 1.2]), a([2.0, 2.0, 2.0, 2.0])), [0.6, 0.0, 1.0, 1.4])
+    assert_allclose(equity_index(a([0.8]), a([1.0])), [0.8])
+    # 15 % a year of a 40 bn equity: 1.5 a quarter; none for a firm that never sold converts.
+    assert_allclose(convertible_room(a([1.0, 0.0]), a([40.0, 40.0]), 0.15), [1.5, 0.0])
+
+
+def test_a_seller_that_cut_its_build_out_is_paid_only_for_what_it_delivers():
+    # Seller 0 has 60 % of its planned capacity, seller 1 all of it, 2 sells no compute.
+    share = delivery_share(a([6.0, 12.0, 0.0]), a([10.0, 10.0, 0.0]))
+    assert_allclose(share, [0.6, 1.0, 1.0])
+    # Buyer 3 holds a take-or-pay contract of 10 with each seller.
+    net = NS(commit_buyer=hot(jnp.array([3, 3, 3]), 4), commit_supplier=hot(jnp.array([0, 1, 2]), 4),
+             commit_take_or_pay=a([1.0, 1.0, 1.0]),
+             economy=NS(commit_usage=a([0.0, 0.0, 0.0]), commit_fee=jnp.zeros(3), commit_total=a([40.0, 40.0, 40.0]),
+                        commit_prepaid=jnp.zeros(3)))
+    pay = payments(net, a([10.0, 10.0, 10.0]), jnp.ones(4), jnp.ones(4), a(1.5), True, jnp.append(share, 1.0))
+    assert_allclose(pay.paid, [6.0, 10.0, 10.0])
+    assert_allclose(pay.replaced, [4.0 * 1.5, 0.0, 0.0])          # the rest bought at the market price
+    assert_allclose(pay.lost, [4.0, 0.0, 0.0])                    # the seller's shortfall on plan

@@ -40,7 +40,8 @@ def network(kinds=("neocloud", "chipmaker", "bank"), K=((1.0, 2.0, 4.0),), after
         economy=SimpleNamespace(hardware_life=f64([5.0, 5.0, 5.0]), capacity=f64([40.0, 0.0, 0.0]),
                                 sticky_opex=f64([10.0, 0.2, 1.0]), debt_secured=f64([1.0, 1.0, 1.0, 0.0]),
                                 debt_collateral=f64([HW, [1.0, 1.0, 0, 0], RE, HW]), commit_after=f64(after),
-                                capital_ratio=f64([0.0, 0.2, 0.15]), capital_ratio_min=f64([0.0, 0.1, 0.10])))
+                                capital_ratio=f64([0.0, 0.2, 0.15]), capital_ratio_min=f64([0.0, 0.1, 0.10]),
+                                market_value=f64([60.0, 0.0, 0.0])))
 
 
 @cache
@@ -113,3 +114,11 @@ def test_lenders_accept_at_least_the_leverage_they_already_lent_at():
     d = 1 / 1.02
     k = _constants()
     np.testing.assert_allclose(k.leverage_cap, [(35.0 + 0.5 * d * (2 + d * (4 + 8 * d * d))) / 5.4, 4.0, 4.0])
+
+
+def test_equity_leverage_is_enterprise_value_over_equity():
+    # The firm with a market value of 60 owes its three links' debt; the others have no market value.
+    k = _constants()
+    net = network()
+    debt = float((net.debt_amount @ net.debt_borrower)[0])
+    np.testing.assert_allclose(k.ev_leverage, [(60.0 + debt) / 60.0, 1.0, 1.0])

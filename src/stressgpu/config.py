@@ -102,6 +102,8 @@ class ModelConfig:
     hardware_price_elasticity: float = bounded(0.5, 0.0, 10.0, "new-hardware price vs orders over supply")
     capacity_lag_quarters: int = bounded(2, 0, 20, "quarters between hardware capex and capacity online")
     equity_issue_share: float = bounded(0.05, 0.0, 1.0, "listed firms: new equity per year, share of market value")
+    convertible_share: float = bounded(0.15, 0.0, 1.0, "listed convertible issuers: new convertible notes per year, "
+                                       "share of market value")
     risk_free: float = bounded(0.042, -0.05, 0.5, "risk-free rate in equity discount rates (market value)")
     equity_premium: float = bounded(0.045, 0.0, 0.5, "equity risk premium per unit of beta (market value)")
     non_ai_growth: float = bounded(0.045, -0.5, 0.5, "growth of non-AI revenue lines a year; AI lines carry the rest")
@@ -124,6 +126,8 @@ class ModelConfig:
     opex_cut_per_year: float = bounded(0.2, 0.0, 1.0, "in distress, sticky opex is cut by up to this share a year")
     opex_cut_cost: float = bounded(0.5, 0.0, 1.0, "cost of cutting sticky opex (severance, exits), as a share of "
                                    "the first quarter's saving")
+    construction_quarters: float = bounded(8.0, 0.0, 40.0, "quarters over which the capex already committed at the "
+                                           "start (capex_floor_share of the plan) winds down as its projects complete")
     lgd: float = bounded(1.0, 0.0, 1.0, "Furfine cascade loss given default")
     tile: Optional[int] = bounded(None, 0, None, "scenarios per tile inside a device batch; "
                                                  "null: 2048 on CPU, the whole batch on GPU")

@@ -65,13 +65,15 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
     rev = revenue.market_revenue(net, f, p, chain, demand, K_t, t)
     # A buyer's contracts follow its own demand, the share of its plan it still invests.
     pay = contracts.payments(net, K_t, inv.capex_mult, alive, chain.rental_price * (1.0 + p.replacement_premium),
-                             p.commitments)
+                             p.commitments, contracts.delivery_share(s.capacity.installed, s.capacity.intended))
     c = revenue.costs(net, k, rev, pay.paid @ net.commit_supplier, K_t, t)
     c = c._replace(sticky=c.sticky * (1.0 - s.books.opex_cut))          # distress cuts last
-    # The firm's value against the data's, at a constant multiple of revenue (rounds, equity room).
-    value_index = jnp.where(rev.plan > 0, c.revenue / jnp.where(rev.plan > 0, rev.plan, 1.0), 1.0)
+    # The firm's equity value against the plan's: its enterprise value at a constant multiple of
+    # revenue, less its debt (rounds, equity and convertible room).
+    value_index = funding.equity_index(jnp.where(rev.plan > 0, c.revenue / jnp.where(rev.plan > 0, rev.plan, 1.0), 1.0),
+                                       k.ev_leverage)
     capex = capacity.capex_spent(inv, k, chain)
-    svc = debt_service.service(net, f, s.credit, alive, due_t, refi_t)
+    svc = debt_service.service(net, f, s.credit, alive, due_t, refi_t, t < f.credit_freeze_quarters)
     cash = funding.cash_before_funding(net, f, p, s.books, alive, pay, svc, c, capex, value_index, equity_t, t)
     backlog = lenders.backlog(backlog_t, net.economy.investment_grade, alive, net.commit_buyer, net.commit_supplier)
     fd = funding.fund(net, f, p, s.books, s.credit, svc, cash, c, capex, alive, backlog,

@@ -85,11 +85,13 @@ class Economy:
     investment_grade: jax.Array     # [N] 1 for investment-grade firms (their contracts back delayed-draw loans)
     equity_plan: jax.Array          # [T, N] new equity planned each quarter (funding plans' rounds, else equity_raise/4)
     equity_rounds: jax.Array        # [N] 1 for private firms that raise funding rounds (labs, private neoclouds)
+    convertible: jax.Array          # [N] 1 for listed firms that have sold convertible notes (sized off their equity)
     commit_usage: jax.Array         # [F] share of each contract that follows the buyer's demand
     commit_fee: jax.Array           # [F] termination fee, USD bn
     commit_total: jax.Array         # [F] contract value over its whole life, USD bn
     utilisation_plan: jax.Array     # [] planned aggregate utilisation of compute capacity
     debt_secured: jax.Array         # [E] 1 when the link is secured by the borrower's hardware or real estate
+    debt_extends: jax.Array         # [E] 1 for asset-backed notes: a maturity the market cannot refinance extends
     commit_after: jax.Array         # [F] USD bn contracted after the model horizon
     commit_is_lease: jax.Array      # [F] 1 for real-property leases (claims capped, US Bankruptcy Code §502(b)(6))
     capital_ratio: jax.Array        # [N] financial firms' capital ratio (CET1, equity/assets; 0: none)
@@ -397,10 +399,11 @@ def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: d
         listed=arr(ents["listed"].to_numpy(dtype=float)), facility_room=arr(x.facility_undrawn),
         facility_link=arr(fac), market_link=arr(mkt),
         market_access=arr(access), investment_grade=arr(grade), equity_rounds=arr(equity_rounds(tables)),
+        convertible=arr(convertible_issuers(tables)),
         equity_plan=arr(equity_plan(tables, pd.DatetimeIndex(labels.quarters), items["equity_raise"].to_numpy(dtype=float))),
         commit_usage=arr(nz(x.commit_usage_share)), commit_fee=arr(nz(x.commit_termination_fee)),
         commit_total=arr(total), utilisation_plan=arr(u_plan),
-        debt_secured=arr(secured),
+        debt_secured=arr(secured), debt_extends=arr(asset_backed(tables.links, labels.debt_links, n_links)),
         commit_after=arr(x.commit_after_horizon),
         commit_is_lease=arr([float(links.loc[lid, "instrument"] == "dc_lease") for lid in labels.commit_links]),
         capital_ratio=arr(nz(x.capital_ratio)), capital_ratio_min=arr(nz(x.capital_ratio_min)),
@@ -479,6 +482,27 @@ def equity_rounds(tables: Tables) -> np.ndarray:
     else:
         out = ents["kind"].isin(("ai_lab", "neocloud")).to_numpy()
     return (out & ~ents["listed"].to_numpy(dtype=bool)).astype(float)
+
+
+def asset_backed(links: pd.DataFrame, debt_links, n_links: int) -> np.ndarray:
+    """``[E]`` 0/1: debt links whose instrument is ``abs`` (data-centre ABS and CMBS, lease-backed
+    notes). Their maturity is an *anticipated* repayment date: notes the market cannot refinance
+    do not default but stay outstanding and keep paying interest (legal final maturity is decades
+    later), so a closed market extends them instead of calling them."""
+    instrument = links.set_index("link_id")["instrument"]
+    out = [float(instrument.get(lid, "") == "abs") for lid in debt_links]
+    return np.asarray(out + [0.0] * (n_links - len(out)))
+
+
+def convertible_issuers(tables: Tables) -> np.ndarray:
+    """``[N]`` 0/1: listed firms with a ``convertible`` row in the market-access table (they have
+    sold convertible notes, which investors size off the equity's value, not cash flow)."""
+    ents = tables.entities.reset_index(drop=True)
+    table = getattr(tables, "market_access", None)
+    if table is None or not len(table):
+        return np.zeros(len(ents))
+    has = set(table.loc[table.market == "convertible", "entity_id"])
+    return (ents["id"].isin(has).to_numpy() & ents["listed"].to_numpy(dtype=bool)).astype(float)
 
 
 def equity_betas(directory, ids) -> np.ndarray:

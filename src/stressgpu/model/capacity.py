@@ -86,6 +86,12 @@ def build(net: Network, f: Factors, p: ModelParams, k: Constants, cap: Capacity,
     depreciation = k.depreciation * f.depreciation_mult
     installed, pipeline = _capacity_step(cap.installed, cap.pipeline, k.build * hw_units * alive, depreciation)
     planned, pipeline_plan = _capacity_step(cap.plan, cap.pipeline_plan, k.build * inv.hw_plan, k.depreciation)
+    # What would be online had no funding cut scaled capex: what the firm meant to deliver.
+    if cap.intended is None:
+        intended, pipeline_intended = None, None
+    else:
+        intended, pipeline_intended = _capacity_step(cap.intended, cap.pipeline_intended,
+                                                     k.build * hw_units / jnp.maximum(kept, 1e-12) * alive, depreciation)
 
     # Holdings: capex buys AI hardware and data-centre real estate (AI buyers) or other assets.
     split = k.hw_share
@@ -99,4 +105,4 @@ def build(net: Network, f: Factors, p: ModelParams, k: Constants, cap: Capacity,
     # (its fabs and offices are not modelled as assets that wear out).
     upkeep = alive * jnp.where(net.ai_buyer > 0, value_at(holdings * dep[None, :], price), capex)
     holdings = jnp.where(alive[:, None], holdings * (1 - dep)[None, :] + bought, holdings)
-    return Capacity(installed, planned, pipeline, pipeline_plan), holdings, upkeep
+    return Capacity(installed, planned, pipeline, pipeline_plan, intended, pipeline_intended), holdings, upkeep

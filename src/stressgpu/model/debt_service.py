@@ -26,16 +26,19 @@ class Service(NamedTuple):
     debt: jax.Array            # [E] outstanding after repayment
 
 
-def service(net: Network, f: Factors, credit: Credit, alive, due_t, refi_t) -> Service:
+def service(net: Network, f: Factors, credit: Credit, alive, due_t, refi_t, frozen=False) -> Service:
     """``due_t`` ``[E]`` principal due this quarter; ``refi_t`` ``[E]`` share of each link's
-    principal refinanced (re-priced) by now (:func:`refinanced_share`); ``alive`` ``[N]``."""
+    principal refinanced (re-priced) by now (:func:`refinanced_share`); ``alive`` ``[N]``;
+    ``frozen`` ``[]`` bool, private credit closed this quarter: asset-backed notes due then extend
+    (``Economy.debt_extends``: an anticipated repayment date, not a legal maturity)."""
     dtype = credit.debt.dtype
     borrower_alive = net.debt_borrower @ alive
     shift = (f.rate_shift + f.spread_shift) * (net.debt_floating + (1 - net.debt_floating) * refi_t)
     interest = credit.debt * (net.debt_rate + shift) / 4 * borrower_alive
     extra_interest = (credit.debt * shift / 4 * borrower_alive) @ net.debt_borrower
     operating = net.debt_borrower @ (~financial(net)).astype(dtype)
-    repay = jnp.minimum(jnp.where(credit.accelerated, credit.debt, due_t) * borrower_alive * operating, credit.debt)
+    due = due_t if frozen is False else due_t * (1.0 - net.economy.debt_extends * jnp.asarray(frozen, dtype))
+    repay = jnp.minimum(jnp.where(credit.accelerated, credit.debt, due) * borrower_alive * operating, credit.debt)
     return Service(interest, extra_interest, repay, credit.debt - repay)
 
 

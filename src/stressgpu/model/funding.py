@@ -100,6 +100,14 @@ class Cash(NamedTuple):
     window: Array          # [] the equity window's size this quarter (1 = as planned)
 
 
+def equity_index(value_index, ev_leverage) -> Array:
+    """``[N]`` a firm's equity value against the plan's: its enterprise value moves with its revenue
+    against plan (``value_index``, a constant multiple), the debt does not, so equity moves
+    ``ev_leverage`` (:func:`stressgpu.model.plan.ev_leverage`) times as much, floored at 0:
+    ``max(0, 1 + ev_leverage · (value_index − 1))``."""
+    return jnp.maximum(1.0 + ev_leverage * (value_index - 1.0), 0.0)
+
+
 def round_size(value_index, elasticity) -> Array:
     """``[N]`` share of a planned funding round investors take: 1 at or above the last round's
     value, ``value_index^elasticity`` below it (``value_index``: value over the last round's)."""
@@ -135,6 +143,23 @@ class Funded(NamedTuple):
     underwriting: Underwriting  # what lenders would have lent (before the funding order took it)
 
 
+def convertible_room(issuer, value, share) -> Array:
+    """``[N]`` new convertible notes a listed issuer (``issuer`` 0/1) can sell this quarter:
+    ``share`` a year of its scenario market value ``value`` (USD bn). CoreWeave sold 2.25 bn in
+    December 2025 and 3.0 bn in April 2026 on a value of about 45 bn, Nebius 2.75 bn on about 25 bn,
+    IREN 2.0 bn on about 13 bn (``data/funding_plans.csv``): 10–30 % of value a year."""
+    return issuer * share * jnp.maximum(value, 0.0) / 4
+
+
+def committed_capex_share(floor_share, t, construction_quarters) -> Array:
+    """``[N]`` share of quarter ``t``'s capex a firm cannot cut: the projects under way at the
+    start (``floor_share`` of the plan, the data's ``capex_floor_share``) complete evenly over
+    ``construction_quarters`` (a data centre takes 18–24 months to build), so the committed share
+    falls linearly to 0; new projects can always be stopped."""
+    left = jnp.clip(1.0 - t / jnp.maximum(construction_quarters, 1e-9), 0.0, 1.0)
+    return floor_share * left
+
+
 def new_debt_rate(net: Network, f: Factors) -> Array:
     """``[N]`` annual rate of a firm's new debt: its new-debt link's coupon (floating) plus the
     scenario's rate and spread shifts."""
@@ -165,17 +190,21 @@ def fund(net: Network, f: Factors, p: ModelParams, books: Books, credit: Credit,
     # theirs, less the rounds already planned this quarter, smaller in a down round.
     value = ec.market_value * value_growth * jnp.maximum(value_index, 0.0)
     listed_room = ec.listed * p.equity_issue_share * value / 4
+    # Convertible notes are debt sized off the equity (their buyers hedge by shorting the stock), so
+    # they add to the bond market's room while the equity window is open, whatever the leverage.
+    bonds_room = uw.bonds + convertible_room(ec.convertible, value, p.convertible_share) * cash.window \
+        * jnp.asarray(p.refinancing, value.dtype)
     round_room = ec.equity_rounds * (p.round_share * ec.market_value * value_growth
                                      * round_size(value_index, p.round_size_elasticity) / 4
                                      - cash.planned_equity / jnp.maximum(cash.window, 1e-12))
     equity_room = (listed_room + jnp.maximum(round_room, 0.0)) * cash.window
-    cuttable = (1.0 - net.capex_floor) * capex
+    cuttable = (1.0 - committed_capex_share(net.capex_floor, t, p.construction_quarters)) * capex
     # This quarter's cut: a quarter of the yearly share, of the opex not cut yet, up to the cap.
     uncut = c.sticky / jnp.maximum(1.0 - opex_cut, 1e-9)
     step = jnp.clip(jnp.minimum(p.opex_cut_per_year / 4.0, MAX_OPEX_CUT - opex_cut), 0.0, 1.0)
     opex_room = uncut * step * jnp.maximum(1.0 - p.opex_cut_cost, 0.0)
     asset_room = jnp.where(financial(net), jnp.maximum(books.holdings[:, Asset.OTHER], 0.0), 0.0)   # securities at par
-    rooms = (credit.facility_room, uw.bonds, uw.private, equity_room, asset_room, cuttable, opex_room)
+    rooms = (credit.facility_room, bonds_room, uw.private, equity_room, asset_room, cuttable, opex_room)
     r = fund_shortfall(cash.cash, ec.min_cash * alive, *(x * alive for x in rooms))
     lent = r.facility @ ec.facility_link + r.bonds @ ec.market_link[Market.BONDS] \
         + r.private @ ec.market_link[Market.PRIVATE_CREDIT]                          # [E] new claims

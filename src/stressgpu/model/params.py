@@ -61,6 +61,7 @@ class ModelParams:
     hardware_price_elasticity: float = _MODEL.hardware_price_elasticity
     capacity_lag_quarters: int = _switch(_MODEL.capacity_lag_quarters)
     equity_issue_share: float = _MODEL.equity_issue_share
+    convertible_share: float = _MODEL.convertible_share
     # Market value (§6).
     risk_free: float = _MODEL.risk_free
     equity_premium: float = _MODEL.equity_premium
@@ -77,6 +78,7 @@ class ModelParams:
     round_size_elasticity: float = _MODEL.round_size_elasticity
     opex_cut_per_year: float = _MODEL.opex_cut_per_year
     opex_cut_cost: float = _MODEL.opex_cut_cost
+    construction_quarters: float = _MODEL.construction_quarters
     # How the model runs, not what it computes (not in the run configuration's model.*).
     record_paths: bool = _switch(False)   # also return cash, net-worth and payout paths [T, N]
     tile: int = _switch(CPU_TILE)         # scenarios per tile inside a batch (0: no tiling, as on a GPU)

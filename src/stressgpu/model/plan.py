@@ -34,6 +34,8 @@ class Constants(NamedTuple):
     borrower: jax.Array      # [E] int: each debt link's borrower
     leverage_cap: jax.Array  # [N] lenders' maximum debt / operating cash flow: the model's, or the firm's own at
                              # the start where higher (its lenders accepted it)
+    ev_leverage: jax.Array   # [N] enterprise value over equity at the start, (market value + debt) / market value
+                             # (1 where there is no market value): equity moves this many times its firm's value
 
 
 class Plan(NamedTuple):
@@ -69,7 +71,15 @@ def constants(net: Network, p: ModelParams) -> Constants:
     leverage0 = jnp.where(ocf0 > 0, debt0 / jnp.where(ocf0 > 0, ocf0, 1.0), 0.0)
     return Constants(hw_share, build, dep, share, sticky, same_pool,
                      remaining_pv, remaining_value(net, 0.0), pledged_classes,
-                     capital_floor(net), jnp.argmax(net.debt_borrower, axis=1), jnp.maximum(p.max_leverage, leverage0))
+                     capital_floor(net), jnp.argmax(net.debt_borrower, axis=1), jnp.maximum(p.max_leverage, leverage0),
+                     ev_leverage(ec.market_value, net.debt_amount @ net.debt_borrower))
+
+
+def ev_leverage(market_value, debt) -> jax.Array:
+    """``[N]`` enterprise value over equity, ``(market value + debt) / market value``, from the
+    data's market value and debt (USD bn); 1 where there is no market value."""
+    has = market_value > 0
+    return jnp.where(has, (market_value + debt) / jnp.where(has, market_value, 1.0), 1.0)
 
 
 def committed(net: Network, remaining_pv_t, alive=None) -> jax.Array:

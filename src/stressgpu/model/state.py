@@ -35,6 +35,8 @@ class Capacity(NamedTuple):
     plan: jax.Array          # [N] the same along the no-shock plan
     pipeline: jax.Array      # [L, N] hardware ordered, not yet online (capacity units)
     pipeline_plan: jax.Array  # [L, N]
+    intended: jax.Array | None = None           # [N] the same as installed had no funding cut scaled capex
+    pipeline_intended: jax.Array | None = None  # [L, N] (None: as installed; contracts then deliver in full)
 
 
 class Credit(NamedTuple):
@@ -109,7 +111,7 @@ def initial_state(net: Network, f: Factors, p: ModelParams, k: Constants) -> Sta
     pipe0 = jnp.broadcast_to(k.build * net.capex / 4 * k.hw_share, (p.capacity_lag_quarters, n)).astype(dtype)
     return State(
         books=Books(net.cash, net.holdings, price0, jnp.asarray(1.0, dtype), zeros(n)),
-        capacity=Capacity(ec.capacity, ec.capacity, pipe0, pipe0),
+        capacity=Capacity(ec.capacity, ec.capacity, pipe0, pipe0, ec.capacity, pipe0),
         credit=Credit(net.debt_amount, ec.facility_room, zeros(e), jnp.zeros(e, bool)),
         claims=Claims(zeros(c), zeros(c)),
         defaults=Defaults(jnp.zeros(n, bool), jnp.full(n, -1, jnp.int32), jnp.asarray(Status.OK, jnp.int32),
