@@ -14,7 +14,7 @@ import pytest
 from stressgpu._types import KINDS
 from stressgpu.model.params import ModelParams
 from stressgpu.model.state import Ledger
-from stressgpu.model.valuation import (GROWTH_HIGH, GROWTH_LOW, MIN_TERMINAL_SPREAD, PricedIn, accrue, market_value,
+from stressgpu.model.valuation import (GROWTH_HIGH, GROWTH_LOW, MIN_TERMINAL_SPREAD, PricedIn, accrue, scaled_extra, market_value,
                                        priced_in, scenario_discount_rate, tail_multiple, value_parts, value_path)
 
 f64 = lambda x: jnp.asarray(x, jnp.float64)  # noqa: E731
@@ -230,3 +230,13 @@ def test_accrue_discounts_the_payout_and_keeps_only_the_last_years_free_cash_flo
         led = step(led, f64([R]), f64(t), Q, f64([1.0]), f64([3.0]), f64([0.5]), f64([0.25]))
     np.testing.assert_allclose(led.payout_pv, [sum(1.1 ** (-(t + 1) / 4) for t in range(Q))])
     np.testing.assert_allclose(led.ocf_last, [4 * 2.25])
+
+
+def test_the_markets_extra_terminal_cash_flow_scales_with_the_business_left_at_the_horizon():
+    # Extra 10 and 4 a year; the first firm ends with half its planned revenue, the second with
+    # 1.5 times it; a firm without planned revenue keeps its extra; no plan given: unchanged.
+    z = f64([0, 0, 0])
+    priced = PricedIn(z, f64([10.0, 4.0, 3.0]), jnp.ones(3, bool), jnp.zeros(3, bool), z, z, z, f64([20.0, 8.0, 0.0]))
+    np.testing.assert_allclose(scaled_extra(priced, f64([10.0, 12.0, 5.0])).extra, [5.0, 6.0, 3.0])
+    np.testing.assert_allclose(scaled_extra(priced._replace(revenue_last=None), f64([10.0, 12.0, 5.0])).extra,
+                               [10.0, 4.0, 3.0])

@@ -102,8 +102,8 @@ class ModelConfig:
     hardware_price_elasticity: float = bounded(0.5, 0.0, 10.0, "new-hardware price vs orders over supply")
     capacity_lag_quarters: int = bounded(2, 0, 20, "quarters between hardware capex and capacity online")
     equity_issue_share: float = bounded(0.05, 0.0, 1.0, "listed firms: new equity per year, share of market value")
-    convertible_share: float = bounded(0.15, 0.0, 1.0, "listed convertible issuers: new convertible notes per year, "
-                                       "share of market value")
+    convertible_share: float = bounded(0.0, 0.0, 1.0, "listed convertible issuers: new convertible notes per year, "
+                                       "share of equity value (observed 0.1-0.3; 0 by default, docs/model.md §4)")
     risk_free: float = bounded(0.042, -0.05, 0.5, "risk-free rate in equity discount rates (market value)")
     equity_premium: float = bounded(0.045, 0.0, 0.5, "equity risk premium per unit of beta (market value)")
     non_ai_growth: float = bounded(0.045, -0.5, 0.5, "growth of non-AI revenue lines a year; AI lines carry the rest")

@@ -178,7 +178,7 @@ def solve_plan(net: Network, params: ModelParams) -> Plan:
     cash = base.value_parts.tail / base.value_parts.d_T + base.upkeep_last
     margin = jnp.where((cash > 0) & (base.revenue_last > 0),
                        cash / jnp.where(base.revenue_last > 0, base.revenue_last, 1.0), 0.0)
-    return Plan(priced._replace(margin=margin))
+    return Plan(priced._replace(margin=margin, revenue_last=base.revenue_last))
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = None) -> Outcome:

@@ -21,7 +21,7 @@ from ..solvers import worst
 from .contagion import Cleared, net_worth
 from .plan import Constants
 from .state import State
-from .valuation import PricedIn, ValueParts, market_value, normalised, value_parts
+from .valuation import PricedIn, ValueParts, market_value, normalised, scaled_extra, value_parts
 
 
 class Outcome(NamedTuple):
@@ -116,6 +116,7 @@ def _ratio(a, b):
 def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate, priced: PricedIn) -> Outcome:
     """The :class:`Outcome` of a path that ended in state ``s``, cleared one last time as ``c``;
     ``rate`` ``[N]`` the scenario's discount rates, ``priced`` what the market prices in."""
+    priced = scaled_extra(priced, s.ledger.revenue_last)
     dtype = s.books.cash.dtype
     cn = c.network
     led, b = s.ledger, s.books

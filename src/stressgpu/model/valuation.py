@@ -83,6 +83,21 @@ class PricedIn(NamedTuple):
     long_run: jax.Array   # g∞ before the rate guard: terminal_growth (0 for a firm without a data value)
     fade_years: jax.Array  # n: years over which g0 fades linearly to g∞ (0: g0 in the first year only)
     margin: jax.Array      # the plan's cash margin before upkeep in its last year (0: none; :func:`normalised`)
+    revenue_last: jax.Array | None = None  # the plan's revenue in its last year (None: extra not rescaled)
+
+
+def scaled_extra(priced: PricedIn, revenue_last) -> PricedIn:
+    """The market's extra terminal cash flow scaled by the business the firm has at the horizon:
+    ``extra · revenue_last / plan's revenue_last`` (``[N]``, annual USD bn; unchanged where the
+    plan has no revenue or no plan is given). The extra is what the market expects of the firm's
+    franchise beyond its path's own cash flow (a lab still burning cash in the last modelled year);
+    a shock that leaves the firm half its planned business leaves it half that franchise, so a
+    cash-burner that builds less is not worth more for spending less."""
+    if priced.revenue_last is None:
+        return priced
+    plan = priced.revenue_last
+    scale = jnp.where(plan > 0, jnp.maximum(revenue_last, 0.0) / jnp.where(plan > 0, plan, 1.0), 1.0)
+    return priced._replace(extra=priced.extra * scale)
 
 
 def fade_growth(g0, g_inf, fade_years) -> jax.Array:
