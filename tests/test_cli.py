@@ -34,6 +34,11 @@ def test_run_end_to_end(tmp_path):
         assert (tmp_path / f).stat().st_size > 0, f
     assert json.loads((tmp_path / "summary.json").read_text())["data_checksum"] in (tmp_path / "data_checksum.txt").read_text()
     assert not (tmp_path / LOCK).exists()
+    # The story's replay is the Monte Carlo's own first chunk (100 scenarios here, fewer than report.replay):
+    # drawn again, its sizes and its defaults per scenario match the recorded rows.
+    replay = summ["replay"]
+    assert replay["same_as_monte_carlo"] and replay["scenarios"] == 100 and replay["n_defaults_agree"] == 100
+    assert (tmp_path / "story.md").stat().st_size > 0 and (tmp_path / "report.html").stat().st_size > 0
 
 
 @pytest.mark.slow

@@ -170,9 +170,10 @@ def replay(ctx: Context, res, params: ModelParams) -> dict | None:
         if chunk > 1 << 14:   # too large to draw again only to replay a few
             continue
         f, sizes = draw(chunk)
-        if recorded and all(len(recorded.get(n, ())) >= k and np.allclose(np.asarray(v)[:k], recorded[n][:k])
-                            for n, v in sizes.items()):
-            factors, same = f, True
+        first = min(k, chunk)   # the first chunk's scenarios only: later chunks are drawn from other keys
+        if recorded and all(len(recorded.get(n, ())) >= first
+                            and np.allclose(np.asarray(v)[:first], recorded[n][:first]) for n, v in sizes.items()):
+            factors, same, k = f, True, first
             break
     if factors is None:
         factors, _ = draw(k)
