@@ -1,7 +1,6 @@
 """The report's words, tables and page from recorded figures (no model run: fast)."""
 import re
 
-import numpy as np
 import pandas as pd
 
 from stressgpu._types import LENDER_KINDS
