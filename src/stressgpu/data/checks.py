@@ -472,15 +472,7 @@ def _links(t, files, out):
 def _balance(t, files, out):
     items, links, f = t.items(), t.links, files["links"]
     bs = t.balance_sheets
-    debt = links[links.kind == "debt"]
-    for eid, d in debt.groupby("from_id")["amount_usd_bn"].sum().items():
-        if eid in items.index and d > items.at[eid, "total_debt"] * (1 + 1e-6) + 1e-9:
-            mine = debt[debt.from_id == eid]
-            row = int(mine["amount_usd_bn"].idxmax())
-            out.append((f, row, "amount_usd_bn",
-                        f"{eid!r}: in-network debt {num(d)} (largest link {mine.at[row, 'link_id']!r}: "
-                        f"{num(mine.at[row, 'amount_usd_bn'])}) exceeds its total_debt {num(items.at[eid, 'total_debt'])} "
-                        f"(balance_sheets.csv row {_row_of(bs, entity_id=eid, item='total_debt')})"))
+    _file_balance(t, files, out)
     liab = items["total_liabilities"] - items["total_debt"]
     for eid, v in liab[liab < -1e-9].items():
         out.append((files["balance_sheets"], _row_of(bs, entity_id=eid, item="total_liabilities"), "value",
