@@ -77,7 +77,7 @@ def _chain(delivered):
 
 def test_build_capacity_pipeline_holdings_upkeep():
     pipe = a([[1, 0, 2], [3, 0, 4]])                                 # lag 2: slot 0 comes online now
-    cap = Capacity(a([10, 0, 20]), a([10, 0, 20]), pipe, pipe)
+    cap = Capacity(a([10, 0, 20]), a([10, 0, 20]), pipe, pipe, a([10, 0, 20]), pipe)
     # Capex 3 after a cut of 1: kept 3/4. Hardware units: 10·0.8·0.6·0.5 (delivered)·0.75 = 1.8, built at 0.5.
     new, hold, upkeep = jax.jit(partial(build, BUILD_NET, F, P, BUILD_K))(
         cap, INV, _chain(0.5), a([3, 8, 0]), a([1, 0, 0]), HOLD, PRICE, ALIVE)
@@ -98,7 +98,7 @@ def test_build_capacity_pipeline_holdings_upkeep():
 
 def test_build_without_lag_brings_this_quarters_hardware_online():
     empty = jnp.zeros((0, 3))
-    cap = Capacity(a([10, 0, 20]), a([10, 0, 20]), empty, empty)
+    cap = Capacity(a([10, 0, 20]), a([10, 0, 20]), empty, empty, a([10, 0, 20]), empty)
     new, _, _ = build(BUILD_NET, F, P, BUILD_K, cap, INV, _chain(0.5), a([4, 8, 0]), a([0, 0, 0]), HOLD, PRICE, ALIVE)
     # No cut: 0.5·10·0.8·0.6·0.5 = 1.2 online at once; plan: 10·0.95 + 0.5·6.
     assert_allclose(new.installed, [9 + 1.2, 0.0, 18.0], rtol=1e-14)

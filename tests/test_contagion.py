@@ -50,7 +50,7 @@ def state(debt=(10.0, 5.0), cash=(2.0, 1.0, 3.0), hold=((8.0, 0, 0, 0), (0, 0, 0
           unpaid=0.0, prepaid=0.0):
     z = lambda *s: jnp.zeros(s)  # noqa: E731
     E = len(debt)
-    return State(Books(f64(cash), f64(hold), f64(price), f64(1.0), z(N)), Capacity(z(N), z(N), z(2, N), z(2, N)),
+    return State(Books(f64(cash), f64(hold), f64(price), f64(1.0), z(N)), Capacity(z(N), z(N), z(2, N), z(2, N), z(N), z(2, N)),
                  Credit(f64(debt), z(N), z(E), jnp.zeros(E, bool)), Claims(f64([unpaid]), f64([prepaid])),
                  Defaults(jnp.zeros(N, bool), jnp.full(N, -1, jnp.int32), jnp.asarray(0, jnp.int32), *[jnp.zeros(N, jnp.int32)] * 2),
                  Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12))

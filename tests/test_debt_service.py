@@ -5,6 +5,7 @@ from functools import partial
 from types import SimpleNamespace as NS
 
 import jax
+import numpy as np
 import jax.numpy as jnp
 from numpy.testing import assert_allclose
 
@@ -20,7 +21,8 @@ a = partial(jnp.asarray, dtype=jnp.float64)
 #   e4: 2, floating 8 %, 30, all due and accelerated
 NET = NS(kind=jnp.array([KINDS.index(k) for k in ("hyperscaler", "bank", "neocloud")]),
          debt_borrower=jax.nn.one_hot(jnp.array([0, 0, 0, 1, 2]), 3, dtype=jnp.float64),
-         debt_floating=a([1, 0, 0, 1, 1]), debt_rate=a([0.05, 0.04, 0.06, 0.03, 0.08]))
+         debt_floating=a([1, 0, 0, 1, 1]), debt_rate=a([0.05, 0.04, 0.06, 0.03, 0.08]),
+         economy=NS(debt_extends=a([1, 0, 0, 0, 0])))               # link 0: asset-backed notes
 F = NS(rate_shift=a(0.01), spread_shift=a(0.005))           # Δ = 1.5 points on what re-prices
 DEBT = a([100, 200, 50, 80, 30])
 CREDIT = Credit(DEBT, jnp.zeros(3), jnp.zeros(5), jnp.array([False, False, True, False, True]))
@@ -54,3 +56,12 @@ def test_no_shift_pays_the_coupon_and_repayment_never_exceeds_the_debt():
 def test_refinanced_share_is_the_cumulative_due_share_capped_at_one():
     share = jax.jit(lambda due: refinanced_share(NS(debt_due_share=due)))
     assert_allclose(share(a([[0.1, 0.2, 0.3, 0.5], [0, 0, 0, 0], [0.5, 0.6, 0, 0]])), [[0.1, 0.3, 0.6, 1.0], [0, 0, 0, 0], [0.5, 1, 1, 1]], rtol=1e-14)
+
+
+def test_asset_backed_notes_due_in_a_freeze_extend_and_the_rest_fall_due():
+    due = DUE * 3
+    open_ = service(NET, F, CREDIT, a([1, 1, 1]), due, REFI, False)
+    frozen = service(NET, F, CREDIT, a([1, 1, 1]), due, REFI, True)
+    assert float(open_.repay[0]) > 0 and float(frozen.repay[0]) == 0.0          # the ABS notes extend
+    np.testing.assert_allclose(frozen.debt[0], CREDIT.debt[0])                  # and stay outstanding
+    np.testing.assert_allclose(np.delete(np.asarray(frozen.repay), 0), np.delete(np.asarray(open_.repay), 0))

@@ -52,7 +52,7 @@ def _account():
                 jnp.asarray(Status.OK, jnp.int32), f64([6.0, 0.5, 0.5, 0.0]), cn)
     z = lambda *s: jnp.zeros(s)  # noqa: E731
     # Cash at the horizon 12 for the bank against 1 at the start: 11 built, worth 11 / 1.1 = 10 at r = 10 %.
-    s = State(Books(f64([1.0, 12.0, 1.0, 1.0]), z(N, A), jnp.ones(A), f64(1.0), z(N)), Capacity(z(N), z(N), z(1, N), z(1, N)),
+    s = State(Books(f64([1.0, 12.0, 1.0, 1.0]), z(N, A), jnp.ones(A), f64(1.0), z(N)), Capacity(z(N), z(N), z(1, N), z(1, N), z(N), z(1, N)),
               Credit(f64([6.0, 3.0]), z(N), z(2), jnp.zeros(2, bool)), Claims(z(1), z(1)),
               Defaults(c.defaulted, jnp.asarray([0, -1, -1, -1], jnp.int32), jnp.asarray(0, jnp.int32),
                        *[jnp.zeros(N, jnp.int32)] * 2),

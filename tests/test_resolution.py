@@ -41,7 +41,7 @@ def network(kinds=("neocloud", "bank", "hyperscaler", "chipmaker"), *, borrower=
 
 def state(debt, holdings, price=(0.5, 1.0, 1.0, 1.0), cash=(1.0, 5.0, 50.0, 5.0), F=1, defaulted=(0, 0, 0, 0)):
     z = lambda *s: jnp.zeros(s)  # noqa: E731
-    return State(Books(f64(cash), f64(holdings), f64(price), f64(1.0), z(N)), Capacity(z(N), z(N), z(2, N), z(2, N)),
+    return State(Books(f64(cash), f64(holdings), f64(price), f64(1.0), z(N)), Capacity(z(N), z(N), z(2, N), z(2, N), z(N), z(2, N)),
                  Credit(f64(debt), z(N), z(len(debt)), jnp.zeros(len(debt), bool)), Claims(z(F), z(F)),
                  Defaults(jnp.asarray(defaulted, bool), jnp.full(N, -1, jnp.int32), jnp.asarray(0, jnp.int32),
                           *[jnp.zeros(N, jnp.int32)] * 2),

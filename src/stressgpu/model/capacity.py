@@ -87,11 +87,8 @@ def build(net: Network, f: Factors, p: ModelParams, k: Constants, cap: Capacity,
     installed, pipeline = _capacity_step(cap.installed, cap.pipeline, k.build * hw_units * alive, depreciation)
     planned, pipeline_plan = _capacity_step(cap.plan, cap.pipeline_plan, k.build * inv.hw_plan, k.depreciation)
     # What would be online had no funding cut scaled capex: what the firm meant to deliver.
-    if cap.intended is None:
-        intended, pipeline_intended = None, None
-    else:
-        intended, pipeline_intended = _capacity_step(cap.intended, cap.pipeline_intended,
-                                                     k.build * hw_units / jnp.maximum(kept, 1e-12) * alive, depreciation)
+    intended, pipeline_intended = _capacity_step(cap.intended, cap.pipeline_intended,
+                                                 k.build * hw_units / jnp.maximum(kept, 1e-12) * alive, depreciation)
 
     # Holdings: capex buys AI hardware and data-centre real estate (AI buyers) or other assets.
     split = k.hw_share

@@ -37,7 +37,7 @@ def service(net: Network, f: Factors, credit: Credit, alive, due_t, refi_t, froz
     interest = credit.debt * (net.debt_rate + shift) / 4 * borrower_alive
     extra_interest = (credit.debt * shift / 4 * borrower_alive) @ net.debt_borrower
     operating = net.debt_borrower @ (~financial(net)).astype(dtype)
-    due = due_t if frozen is False else due_t * (1.0 - net.economy.debt_extends * jnp.asarray(frozen, dtype))
+    due = due_t * (1.0 - net.economy.debt_extends * jnp.asarray(frozen, dtype))
     repay = jnp.minimum(jnp.where(credit.accelerated, credit.debt, due) * borrower_alive * operating, credit.debt)
     return Service(interest, extra_interest, repay, credit.debt - repay)
 

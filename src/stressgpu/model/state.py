@@ -35,8 +35,8 @@ class Capacity(NamedTuple):
     plan: jax.Array          # [N] the same along the no-shock plan
     pipeline: jax.Array      # [L, N] hardware ordered, not yet online (capacity units)
     pipeline_plan: jax.Array  # [L, N]
-    intended: jax.Array | None = None           # [N] the same as installed had no funding cut scaled capex
-    pipeline_intended: jax.Array | None = None  # [L, N] (None: as installed; contracts then deliver in full)
+    intended: jax.Array           # [N] the same as installed had no funding cut scaled capex
+    pipeline_intended: jax.Array  # [L, N]
 
 
 class Credit(NamedTuple):
