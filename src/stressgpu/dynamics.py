@@ -20,13 +20,14 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from ._types import Market, Reason
-from .model import capacity, contracts, debt_service, funding, lenders, revenue, value_chain
+from ._types import Asset, Market, Reason
+from .model import capacity, contracts, credit_book, debt_service, funding, funds, lenders, revenue, value_chain
+from .model.capital import capital_ratio, ratio_minimum
 from .model.contagion import clear, contagion
 from .model.covenants import check_covenants
 from .model.losses import Outcome, Paths, account, record
 from .model.params import ModelParams
-from .model.plan import Constants, Plan, committed, constants
+from .model.plan import Constants, Plan, committed, constants, failing
 from .model.scopes import scoped
 from .model.state import State, initial_state
 from .model.valuation import PricedIn, accrue, priced_in, scenario_discount_rate
@@ -109,6 +110,39 @@ def closed_sources(net: Network, fd: funding.Funded, cash: funding.Cash, value_i
     return bonds.astype(jnp.int32) + 2 * private.astype(jnp.int32) + 4 * equity.astype(jnp.int32)
 
 
+@scoped("financial_sector")
+def financial_sector(net: Network, f: Factors, p: ModelParams, s: State, t) -> tuple[State, funds.FundFlows]:
+    """The financial sector's quarter before the clearing (docs/model.md §5.2): defaults on the
+    off-network credit books (:mod:`stressgpu.model.credit_book`), then the funds' deleveraging,
+    redemptions and loan sales at the loan price they move (:mod:`stressgpu.model.funds`)."""
+    alive = (~s.defaults.defaulted).astype(s.books.cash.dtype)
+    sec, b, led = s.sector, s.books, s.ledger
+    book, other, loss = credit_book.book_step(f, p, sec.book, sec.loan_price, b.holdings[:, Asset.OTHER], alive, t)
+    sec = sec._replace(book=book)
+    sec, cash, holdings, debt, drawn, ff = funds.step(net, p, sec, b.cash, b.holdings.at[:, Asset.OTHER].set(other),
+                                                      s.credit.debt, s.credit.facility_room, alive)
+    return s._replace(
+        sector=sec, books=b._replace(cash=cash, holdings=holdings),
+        credit=s.credit._replace(debt=debt, facility_room=s.credit.facility_room - drawn),
+        ledger=led._replace(book_loss=led.book_loss + loss, sale_loss=led.sale_loss + ff.sale_loss,
+                            redeemed=led.redeemed + ff.redeemed, gated=led.gated + ff.gated,
+                            loans_sold=led.loans_sold + ff.sold)), ff
+
+
+def capital_after(net: Network, s: State, worth, t) -> tuple[State, jax.Array]:
+    """After the clearing: each financial firm's capital ratio at its new net worth ``worth`` ``[N]``
+    (:func:`stressgpu.model.capital.capital_ratio`), its lowest so far and the first quarter below
+    its minimum; a fund's NAV and high-water mark for next quarter's redemptions. Returns the state
+    and the ratios ``[N]``."""
+    fund_debt = (s.credit.debt * (net.debt_borrower @ funds.funds(net))) @ net.debt_borrower
+    ratio = capital_ratio(net, worth, fund_debt)
+    below = ratio < ratio_minimum(net)
+    led, sec = s.ledger, s.sector
+    led = led._replace(ratio_min=jnp.where(jnp.isfinite(ratio), jnp.minimum(led.ratio_min, ratio), led.ratio_min),
+                       floor_quarter=jnp.where((led.floor_quarter < 0) & below, t.astype(jnp.int32), led.floor_quarter))
+    return s._replace(ledger=led, sector=sec._replace(worth=worth, peak=jnp.maximum(sec.peak, worth))), ratio
+
+
 def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State, xs):
     """One quarter: flows → valuation → hardware marked → contagion (clearing, resolution, fire
     sales) → covenants → defaults recorded. ``xs``: the quarter ``t`` and its contracted
@@ -121,13 +155,16 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     s = s._replace(ledger=accrue(s.ledger, rate, t, net.quarters, q.payout, q.ocf, q.interest, q.upkeep, q.revenue))
     price, hw_value = value_chain.mark_hardware(s.books.price, s.books.hw_value, q.chain)
     s = s._replace(books=s.books._replace(price=price, hw_value=hw_value))
+    s, _ = financial_sector(net, f, p, s, t)
     forced = q.missed | (f.default_now & (t == 0))
     s, status, worth = contagion(net, p, k, s, forced, t)
+    s, ratio = capital_after(net, s, worth, t)
     new = s.defaults.defaulted & alive  # defaulted this quarter
     s = s._replace(credit=check_covenants(net, p, k, s.books, s.credit, s.defaults.defaulted, q.ocf, q.interest))
     reason = jnp.where(f.default_now & (t == 0), Reason.SHOCK,
                        jnp.where(q.missed, jnp.where(accelerated, Reason.COVENANT, Reason.PAYMENT_MISSED),
-                                 Reason.INSOLVENT)).astype(jnp.int32)
+                                 jnp.where(failing(net) & (worth >= 0), Reason.CAPITAL, Reason.INSOLVENT))
+                       ).astype(jnp.int32)
     s = s._replace(defaults=s.defaults._replace(quarter=jnp.where(new, t.astype(jnp.int32), s.defaults.quarter),
                                                 status=worst(s.defaults.status, status),
                                                 reason=jnp.where(new, reason, s.defaults.reason),
@@ -137,8 +174,9 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     liquidity = jnp.where(alive, q.buffer, jnp.minimum(q.buffer, -1.0))
     paths = (liquidity, worth, q.payout) if p.record_paths else (q.buffer[:0], worth[:0], q.payout[:0])
     ch = q.chain
-    market = jnp.stack([ch.utilisation, ch.rental_price, ch.hardware_price, ch.hardware_revenue / ch.hardware_price])
-    return s, (s.books.price, new.sum(), paths, market, q.raised)
+    market = jnp.stack([ch.utilisation, ch.rental_price, ch.hardware_price, ch.hardware_revenue / ch.hardware_price,
+                        s.sector.loan_price])
+    return s, (s.books.price, new.sum(), paths, market, q.raised, ratio)
 
 
 def run_path(net: Network, f: Factors, p: ModelParams, priced: PricedIn) -> Outcome:
@@ -152,10 +190,10 @@ def run_path(net: Network, f: Factors, p: ModelParams, priced: PricedIn) -> Outc
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, debt_service.refinanced_share(net).T,
           k.remaining_pv.T, net.economy.equity_plan)
-    s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised) = lax.scan(
+    s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised, ratio) = lax.scan(
         partial(quarter, net, f, p, k, rate), s0, xs)
     final = clear(net, p, k, s, s.books.price, s.defaults.defaulted)
-    paths = Paths(prices, new_defaults, cash_path, worth_path, payout_path, market, raised)
+    paths = Paths(prices, new_defaults, cash_path, worth_path, payout_path, market, raised, ratio)
     return account(net, k, s, final, paths, rate, priced)
 
 

@@ -25,6 +25,7 @@ from .config import RunConfig, moves_path, plain
 from .data import Tables
 from .ensemble import block_matrices, link_amounts, reconstructed_exposure
 from .model import CPU_TILE, ModelParams, Outcome
+from .model.capital import ratio_minimum
 from .model.plan import book_net_worth
 from .model.valuation import PricedIn, value_path
 from .montecarlo import CHECKPOINT, _reduce, auto_chunk_size, one_scenario_with_paths, run_montecarlo
@@ -91,13 +92,14 @@ def montecarlo(ctx: Context) -> Report:
     ents = entity_table(res, labels, circular, reconstructed_exposure(ctx.tables, labels),
                         book_equity=np.asarray(book_net_worth(ctx.net)),
                         aggregate=_aggregate_flags(ctx), debt_reconstructed=records.debt_reconstructed_share(net, labels),
-                        main_reason=(replayed or {}).get("main_reason"))
+                        main_reason=(replayed or {}).get("main_reason"),
+                        ratio_required=np.asarray(ratio_minimum(ctx.net)) if ctx.net.finance is not None else None)
     title = run_title(ctx)
     summ = {**summary(res), "title": title, "shocks": list(ctx.shocks), "scenario_name": run.scenario_name,
             "network": plain(run.network.reconstruction),
             "networks": 1 if amounts is None else int(amounts.shape[0]),
             "reconstructed_links": list(labels.reconstructed_links), "central": record,
-            **({"replay": replayed} if replayed else {})}
+            **({"replay": replayed} if replayed else {}), "capital_paths": capital_paths(res, labels)}
     story_md = story.story(summ, title)
     figures = {}
     if run.report.plots:
@@ -132,6 +134,16 @@ def run_title(ctx: Context) -> str:
     """What the run is about, for headers and plot titles: the named scenario, else the shocks."""
     names = ", ".join(ctx.shocks) or "no shock"
     return f"{ctx.run.scenario_name} ({names})" if ctx.run.scenario_name else names
+
+
+def capital_paths(res, labels) -> dict:
+    """``{id: [T] mean capital ratio each quarter}`` for every firm with a capital ratio (docs/model.md
+    §5.2), and ``{id: [T] share of scenarios below its minimum by then}`` is in the entities table."""
+    path = res.channel_loss.get("capital_path")
+    if path is None:
+        return {}
+    start = np.asarray(res.baseline.capital_ratio_path)[0]
+    return {e: [float(x) for x in path[:, i]] for i, e in enumerate(labels.ids) if np.isfinite(start[i])}
 
 
 def _aggregate_flags(ctx: Context) -> np.ndarray:

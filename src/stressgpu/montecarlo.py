@@ -36,6 +36,8 @@ LOSS_BINS = 2048  # per-entity loss histogram on [0, twice the baseline balance 
 SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", *(f"loss_{k}" for k in LENDER_KINDS),
                     *(f"loss_borne_{k}" for k in LENDER_KINDS), *(f"failures_{k}" for k in LENDER_KINDS),
                     *(f"capital_shortfall_{k}" for k in LENDER_KINDS), *(f"mv_loss_{k}" for k in LENDER_KINDS),
+                    *(f"book_loss_{k}" for k in LENDER_KINDS), *(f"capital_breaches_{k}" for k in LENDER_KINDS),
+                    "redeemed", "gated", "loans_sold", "loan_price_min",
                     "market_value_loss", "market_value_gain",
                     "gains", "capex_shortfall",
                     "n_defaults", "cascade_depth", "converged")
@@ -205,6 +207,9 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
     wealth = (o.market_value - base.market_value) @ final_holders(cross_holdings, network_kind).T   # [B, N]
     mv_loss = jnp.maximum(-wealth, 0.0) @ kind_onehot
     kinds = LENDER_KINDS
+    book = o.book_loss_by_kind - base.book_loss_by_kind
+    hit = (o.floor_quarter >= 0) & ~(base.floor_quarter >= 0)                                  # [B, N]
+    breach = hit.astype(change.dtype) @ kind_onehot
     dtype = equity_loss.dtype  # sums in the run's precision (float64 runs sum in float64)
     w = valid[:, None].astype(dtype)
     top = _loss_scale(base)
@@ -223,6 +228,12 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
         **{f"mv_loss_{k}": mv_loss[:, j] for j, k in enumerate(kinds)},
         "market_value_loss": mv_loss.sum(1), "market_value_gain": jnp.maximum(wealth, 0.0).sum(1),
         "gains": jnp.maximum(change, 0.0).sum(1), "capex_shortfall": o.capex_shortfall.sum(1),
+        # The financial sector (docs/model.md §5.2): losses on credit books outside the network, capital
+        # ratios that fell below their minimum (beyond the baseline's), fund redemptions and loan sales.
+        **{f"book_loss_{k}": book[:, j] for j, k in enumerate(kinds)},
+        **{f"capital_breaches_{k}": breach[:, j] for j, k in enumerate(kinds)},
+        "redeemed": o.redeemed.sum(1), "gated": o.gated.sum(1), "loans_sold": o.loans_sold.sum(1),
+        "loan_price_min": o.loan_price.min(1),
         "n_defaults": o.defaulted.sum(1), "cascade_depth": (o.defaults_per_quarter > 0).sum(1),
         "converged": o.clearing_converged,
         **({"status": status} if status is not None else {}),
@@ -240,6 +251,12 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
         "channel.revenue_vs_plan": (o.revenue_vs_plan * w).sum(0), "channel.capex_vs_plan": (o.capex_vs_plan * w).sum(0),
         **{f"channel.funding_{k}": (o.funding[..., j] * w).sum(0) for j, k in enumerate(FUNDING_COLUMNS)},
         "channel.unfunded_gap": (o.unfunded_gap * w).sum(0),
+        "channel.book_loss": ((o.book_loss + o.sale_loss + o.book_mark_loss) * w).sum(0),
+        "channel.redeemed": (o.redeemed * w).sum(0), "channel.gated": (o.gated * w).sum(0),
+        "channel.loans_sold": (o.loans_sold * w).sum(0), "channel.capital_breach": (hit * w).sum(0),
+        # Capital ratio paths [T, N] and each firm's lowest ratio (0 where it has none: see has_ratio).
+        "channel.capital_path": (jnp.nan_to_num(o.capital_ratio_path) * w[:, None, :1]).sum(0),
+        "channel.capital_ratio_min": (jnp.nan_to_num(o.capital_ratio_min) * w).sum(0),
         **{f"rowsum.{k}": jnp.nansum(jnp.where(valid, v.astype(dtype), 0.0)) for k, v in rows.items() if k != "status"},
         "network_default_count": (network * valid[:, None].astype(network.dtype)).T @ o.defaulted.astype(network.dtype),
         "network_scenarios": (network * valid[:, None].astype(network.dtype)).sum(0),

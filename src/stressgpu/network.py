@@ -29,6 +29,7 @@ from ._types import ASSET_CLASSES, KINDS, LENDER_KINDS, Asset, Market
 from .data.checks import issuer_value, other_assets
 from .data.load import Tables
 from .data.schema import SENIORITIES
+from .finance import Finance, build_finance
 
 __all__ = ["ASSET_CLASSES", "KINDS", "LENDER_KINDS", "AI_LINES", "AI_BUYER_KINDS", "Network", "NetworkLabels",
            "NetworkExtras", "build_network", "build_extras", "quarter_starts", "revenue_plan"]
@@ -143,6 +144,7 @@ class Network:
     ai_buyer: jax.Array              # [N] 1 where capex and purchases are AI spending
     kind: jax.Array                  # [N] int index into data.schema.KINDS
     economy: Economy | None = None   # model v2's fields (None: a network built by hand for v1 kernels)
+    finance: Finance | None = None   # the financial sector's capital, credit books and funds (docs/model.md §5.2)
 
     @property
     def n(self) -> int:
@@ -364,7 +366,19 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         commit_links=tuple(commit_ids),
     )
     net = replace(net, economy=_economy(tables, labels, len(debts), facility_of, market_of, arr))
-    return net, labels
+    return replace(net, finance=_finance(tables, labels, net, arr)), labels
+
+
+def _finance(tables: Tables, labels: NetworkLabels, net: Network, arr) -> Finance:
+    """The financial sector's arrays (:mod:`stressgpu.finance`) from the network's starting balance sheets."""
+    a = lambda x: np.asarray(x, dtype=float)  # noqa: E731
+    lent, debt = a(net.debt_amount @ net.debt_lender), a(net.debt_amount @ net.debt_borrower)
+    worth0 = a(net.cash) + a(net.holdings).sum(1) + lent - debt - a(net.external_liabilities)
+    ec = net.economy
+    ratio = np.where(a(ec.capital_ratio) > 0, a(ec.capital_ratio), np.nan)
+    ratio_min = np.where(a(ec.capital_ratio_min) > 0, a(ec.capital_ratio_min), np.nan)
+    return build_finance(tables, labels.ids, labels.kinds, a(net.holdings)[:, Asset.OTHER], lent, worth0, ratio,
+                         ratio_min, debt, arr)
 
 
 def _economy(tables: Tables, labels: NetworkLabels, n_links: int, facility_of: dict, market_of: dict, arr) -> Economy:

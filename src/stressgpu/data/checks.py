@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import DataError
 from .holders import OUTSIDE_HOLDER_KINDS, expand_links
-from .schema import (AI_SHARE_ITEMS, CONTRACT_TYPES, ESTIMATED_SOURCE_TYPES, FRACTION_ITEMS, HOLDER_SHARE_TOL, INSTRUMENTS,
+from .schema import (AI_SHARE_ITEMS, CONTRACT_TYPES, ESTIMATED_SOURCE_TYPES, FINANCIAL_ITEMS, FRACTION_ITEMS, HOLDER_SHARE_TOL, INSTRUMENTS,
                      NONNEG_ITEMS, OPERATING_KINDS, REQUIRED_ITEMS, SCHEDULES, SPREAD_INSTRUMENTS, UNBINDING_TYPES)
 
 _NEEDS = {  # columns a link of each kind must fill
@@ -118,12 +118,39 @@ def _references(t, files, out):
                             f"holder {r['holder_id']!r} is of kind {k!r}; holder kind {r['holder_kind']!r} is held by an "
                             f"entity of kind {want!r}" + (" (households and the rest of the world are in the outside entity)"
                                                           if want == "outside" else "")))
+    _financial_capital(t, files, kinds, out)
     if "holders" in t.links:
         known = set(hs["instrument"]) if hs is not None else set()
         _unknown(t.links, "holders", known, files["links"], "holder-share instrument", "holder_shares.csv", out)
     n_outside = int((t.entities["kind"] == "outside").sum())
     if n_outside != 1:
         out.append((files["entities"], None, "kind", f"exactly one entity of kind 'outside' is needed, found {n_outside}"))
+
+
+def _financial_capital(t, files, kinds, out):
+    """``financial_capital.csv``: each row names a known entity of a kind the item belongs to, in the
+    item's unit; fractions are at most 1; an (entity, item) pair appears once (data/SCHEMA.md)."""
+    fc = getattr(t, "financial_capital", None)
+    if fc is None or fc.empty:
+        return
+    file = files["financial_capital"]
+    _unknown(fc, "entity_id", set(kinds), file, "entity id", "entities.csv", out)
+    seen = {}
+    for row, r in fc.iterrows():
+        kind = kinds.get(r["entity_id"])
+        allowed, unit = FINANCIAL_ITEMS[r["item"]]
+        if kind is not None and kind not in allowed:
+            out.append((file, int(row), "item", f"{r['item']!r} is an item of {', '.join(allowed)}; "
+                                                f"{r['entity_id']!r} is of kind {kind!r}"))
+        if r["unit"] != unit:
+            out.append((file, int(row), "unit", f"{r['item']!r} is in {unit!r}, got {r['unit']!r}"))
+        elif unit == "fraction" and r["value"] > 1:
+            out.append((file, int(row), "value", f"{r['item']!r} is a fraction: at most 1, got {r['value']:g}"))
+        key = (r["entity_id"], r["item"])
+        if key in seen:
+            out.append((file, int(row), "item", f"{r['item']!r} of {r['entity_id']!r} is given twice "
+                                                f"(also row {seen[key]})"))
+        seen.setdefault(key, int(row))
 
 
 def provenance(name: str, df: pd.DataFrame, file: str) -> list[tuple]:

@@ -72,6 +72,7 @@ class Tables:
     market_access: pd.DataFrame | None = None
     funding_plans: pd.DataFrame | None = None
     holder_shares: pd.DataFrame | None = None
+    financial_capital: pd.DataFrame | None = None  # capital, funding and credit books of financial firms (data v3)
     links_file: pd.DataFrame | None = None   # links.csv as written; ``links`` has the holder splits applied
     schedules_file: pd.DataFrame | None = None  # schedules.csv as written (``schedules``: split with its links)
 

@@ -35,7 +35,7 @@ ESTIMATED_SOURCE_TYPES = ("estimate", "reconstruction")
 # Tables whose rows carry provenance (as_of, source, source_quote, source_type, estimated, note),
 # and the column of each that holds the row's number (what source_quote must state).
 PROVENANCE_TABLES = {"balance_sheets": "value", "holdings": "value_usd_bn", "links": "amount_usd_bn",
-                     "schedules": "amount_usd_bn", "sector_totals": "value_usd_bn"}
+                     "schedules": "amount_usd_bn", "sector_totals": "value_usd_bn", "financial_capital": "value"}
 
 INSTRUMENTS = {
     "debt": ("bond", "term_loan", "ddtl", "construction_loan", "revolver", "bridge_loan", "abs", "cmbs",
@@ -354,17 +354,58 @@ HOLDER_SHARES = pa.DataFrameSchema(
 # Shares of one instrument add to 1 within this tolerance.
 HOLDER_SHARE_TOL = 1e-3
 
+# ------------------------------------------------------------ financial capital (data v3)
+# Capital, funding and credit books of the network's banks, private-credit funds, insurers and pension
+# funds (data/SCHEMA.md, financial_capital.csv; data/build/financial_capital.py): one row per (entity,
+# item). Each item belongs to the kinds named here, in the unit named here (stressgpu.data.financial reads
+# them into the model's capital tests, credit books and fund redemptions).
+FINANCIAL_ITEMS = {
+    "cet1_usd_bn": (("bank",), "usd_bn"),
+    "rwa_usd_bn": (("bank",), "usd_bn"),
+    "cet1_min_ratio": (("bank",), "fraction"),
+    "corporate_loans_usd_bn": (("bank",), "usd_bn"),
+    "loans_usd_bn": (("private_credit",), "usd_bn"),
+    "bank_lines_usd_bn": (("private_credit",), "usd_bn"),
+    "lp_equity_usd_bn": (("private_credit",), "usd_bn"),
+    "lp_share_insurer": (("private_credit",), "fraction"),
+    "lp_share_pension_fund": (("private_credit",), "fraction"),
+    "lp_share_household": (("private_credit",), "fraction"),
+    "lp_share_foreign": (("private_credit",), "fraction"),
+    "lp_share_other": (("private_credit",), "fraction"),
+    "evergreen_share": (("private_credit",), "fraction"),
+    "redemption_cap_quarterly": (("private_credit",), "fraction"),
+    "asset_coverage_min": (("private_credit",), "ratio"),
+    "total_adjusted_capital_usd_bn": (("insurer",), "usd_bn"),
+    "required_capital_usd_bn": (("insurer",), "usd_bn"),
+    "holding_corporate_bonds_usd_bn": (("insurer", "pension_fund", "bank", "asset_manager"), "usd_bn"),
+    "holding_private_credit_usd_bn": (("insurer", "pension_fund", "bank", "asset_manager"), "usd_bn"),
+    "holding_listed_equity_usd_bn": (("insurer", "pension_fund"), "usd_bn"),
+    "assets_usd_bn": (("pension_fund",), "usd_bn"),
+    "funded_ratio": (("pension_fund",), "fraction"),
+}
+FINANCIAL_UNITS = ("usd_bn", "fraction", "ratio")
+FINANCIAL_CAPITAL = pa.DataFrameSchema(
+    {
+        "entity_id": pa.Column(str, _ID),
+        "item": pa.Column(str, _isin(tuple(FINANCIAL_ITEMS), "item")),
+        "value": pa.Column(float, pa.Check.ge(0, error="must be >= 0"), coerce=True),
+        "unit": pa.Column(str, _isin(FINANCIAL_UNITS, "unit")),
+        **_provenance(),
+    },
+    name="financial_capital.csv",
+)
+
 SCHEMAS = {"entities": ENTITIES, "balance_sheets": BALANCE_SHEETS, "holdings": HOLDINGS, "links": LINKS,
            "schedules": SCHEDULE_ROWS, "sector_totals": SECTOR_TOTALS, "credit_quotes": CREDIT_QUOTES,
            "loss_estimates": LOSS_ESTIMATES, "market_access": MARKET_ACCESS, "funding_plans": FUNDING_PLANS,
-           "holder_shares": HOLDER_SHARES}
+           "holder_shares": HOLDER_SHARES, "financial_capital": FINANCIAL_CAPITAL}
 REQUIRED_TABLES = ("entities", "balance_sheets", "holdings", "links")
 # Absent file: no rows. credit_quotes and loss_estimates are read and checked but change no number of a
 # run (stressgpu.credit_market reads the quotes for the data report).
 # market_access and funding_plans (data v3) describe operating firms' funding; a user's own network may leave
 # them out.
 OPTIONAL_TABLES = ("schedules", "sector_totals", "credit_quotes", "loss_estimates", "market_access", "funding_plans",
-                   "holder_shares")
+                   "holder_shares", "financial_capital")
 # Tables that must have at least one data row: every required table (a header-only holdings.csv
 # would silently reclassify every external asset; a header-only links.csv would leave every
 # schedule row pointing nowhere).

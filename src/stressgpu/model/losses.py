@@ -36,7 +36,8 @@ class Outcome(NamedTuple):
     credit_loss: jax.Array       # [N] loss of each creditor on its claims at the horizon
     credit_exposure: jax.Array   # [N] those claims: debt owed to it and its claims on defaulted buyers
     credit_loss_by_kind: jax.Array  # [K] losses by lender kind (stressgpu._types.LENDER_KINDS)
-    credit_loss_borne_by_kind: jax.Array  # [K] the same after private-credit funds pass their losses to their LPs
+    credit_loss_borne_by_kind: jax.Array  # [K] network and off-network credit losses after private-credit funds pass
+                                          # theirs to their LPs
     external_loss: jax.Array     # [] loss of creditors outside the network (non-debt liabilities)
     commitment_loss: jax.Array   # [N]
     direct_loss: jax.Array       # [N] first-round loss (shock alone, before propagation)
@@ -83,6 +84,20 @@ class Outcome(NamedTuple):
                                  # sticky opex and contract purchases (docs/model.md §8.2)
     unfunded_gap: jax.Array      # [N] USD bn over the horizon: what only capex and opex cuts or a missed payment covered
     gap_quarter: jax.Array       # [N] int32 first quarter with an unfunded gap (-1 never)
+    # The financial sector (docs/model.md §5.2, §7).
+    book_loss: jax.Array         # [N] defaults on the off-network credit book: par written off x LGD
+    book_loss_by_kind: jax.Array  # [K] every loss on the off-network books by lender kind: defaults, sales below par,
+                                  # loans held below par at the horizon
+    book_mark_loss: jax.Array    # [N] private-credit loans held at the horizon, below par at the loan price
+    sale_loss: jax.Array         # [N] below-par price received on private-credit loans sold
+    redeemed: jax.Array          # [N] paid to redeeming investors of a fund's evergreen vehicles
+    gated: jax.Array             # [N] asked for and not paid
+    loans_sold: jax.Array        # [N] private-credit loans sold (par)
+    loan_price: jax.Array        # [T] secondary price of private-credit loans each quarter
+    capital_ratio_path: jax.Array  # [T, N] capital ratio each quarter (CET1/RWA, TAC/RBC, funded status, asset
+                                   # coverage; NaN: none)
+    capital_ratio_min: jax.Array  # [N] lowest capital ratio over the path (NaN: none)
+    floor_quarter: jax.Array     # [N] int32 first quarter below the minimum ratio (-1 never)
 
 
 class Paths(NamedTuple):
@@ -93,20 +108,22 @@ class Paths(NamedTuple):
     cash: jax.Array              # [T, N] liquidity buffer ([T, 0] unless record_paths)
     net_worth: jax.Array         # [T, N] (idem)
     payout: jax.Array            # [T, N] (idem)
-    market: jax.Array            # [T, 4] utilisation, rental price, hardware price, volume shipped
+    market: jax.Array            # [T, 5] utilisation, rental price, hardware price, volume shipped, loan price
     new_debt: jax.Array          # [T, N] new market debt raised
+    capital: jax.Array           # [T, N] capital ratios of financial firms (NaN: none)
 
 
 GAP_TOL = 1e-6  # USD bn: a gap below this is rounding, not a gap
 
 
-def borne(net: Network, credit: jax.Array) -> jax.Array:
+def borne(net: Network, credit: jax.Array, stakes=None) -> jax.Array:
     """``[N]`` credit losses after each private-credit fund passes them to its equity holders in
-    proportion to their stakes (LPs first, docs/model.md §5.2); the unheld share stays with the
-    fund's own equity."""
+    proportion to their stakes ``stakes`` ``[N, N]`` (default: the data's; LPs first, docs/model.md
+    §5.2); the unheld share stays with the fund's own equity."""
+    stakes = net.cross_holdings if stakes is None else stakes
     fund = (net.kind == KINDS.index("private_credit")).astype(credit.dtype)
-    held = net.cross_holdings.sum(0)
-    return credit * (1.0 - fund * held) + net.cross_holdings @ (credit * fund)
+    held = stakes.sum(0)
+    return credit * (1.0 - fund * held) + stakes @ (credit * fund)
 
 
 def _ratio(a, b):
@@ -130,10 +147,13 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
                         rate, net.quarters)
     worth = net_worth(c)
     capital_shortfall = jnp.where(k.floor > 0, jnp.maximum(k.floor - worth, 0.0), 0.0)
+    sec = s.sector
+    mark = sec.book[:, 0] * (1.0 - sec.loan_price)          # private-credit loans still held, below par
+    book = led.book_loss + led.sale_loss + mark
     return Outcome(
         defaulted=s.defaults.defaulted, default_quarter=s.defaults.quarter, equity=c.equity, payments=c.payments,
         net_worth=worth, total_liabilities=cn.total_liabilities, credit_loss=credit,
-        credit_loss_borne_by_kind=borne(net, credit) @ kinds,
+        credit_loss_borne_by_kind=borne(net, credit + book, sec.stakes) @ kinds,
         credit_exposure=cn.amount @ cn.lender, credit_loss_by_kind=credit @ kinds,
         external_loss=(shortfall * ext_share).sum(), commitment_loss=led.commitment_loss,
         direct_loss=led.direct_loss, firesale_loss=led.firesale_loss, prices=paths.prices,
@@ -155,6 +175,10 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
                          0.0),
         default_reason=s.defaults.reason, default_closed=s.defaults.closed, unfunded_gap=led.gap,
         gap_quarter=led.gap_quarter,
+        book_loss=led.book_loss, book_loss_by_kind=book @ kinds, book_mark_loss=mark, sale_loss=led.sale_loss,
+        redeemed=led.redeemed, gated=led.gated, loans_sold=led.loans_sold, loan_price=paths.market[:, 4],
+        capital_ratio_path=paths.capital,
+        capital_ratio_min=jnp.where(jnp.isfinite(paths.capital).any(0), led.ratio_min, jnp.nan), floor_quarter=led.floor_quarter,
     )
 
 

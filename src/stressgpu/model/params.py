@@ -56,6 +56,18 @@ class ModelParams:
     max_contagion_rounds: int = _switch(_MODEL.max_contagion_rounds)
     firesale_steps: int = _switch(_MODEL.firesale_steps)
     price_tol: float = _MODEL.price_tol
+    # The financial sector (§5.2).
+    book_pd_private_credit: float = _MODEL.book_pd_private_credit
+    book_pd_loans: float = _MODEL.book_pd_loans
+    book_pd_bonds: float = _MODEL.book_pd_bonds
+    book_lgd_loans: float = _MODEL.book_lgd_loans
+    book_lgd_bonds: float = _MODEL.book_lgd_bonds
+    credit_z_per_gdp: float = _MODEL.credit_z_per_gdp
+    spread_to_loss: float = _MODEL.spread_to_loss
+    redemption_base: float = _MODEL.redemption_base
+    redemption_slope: float = _MODEL.redemption_slope
+    depth_loans: float = _MODEL.depth_loans
+    loan_sales_memory: float = _MODEL.loan_sales_memory
     # Value chain (§3) and funding (§4).
     rental_price_elasticity: float = _MODEL.rental_price_elasticity
     hardware_price_elasticity: float = _MODEL.hardware_price_elasticity

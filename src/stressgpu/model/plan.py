@@ -14,6 +14,7 @@ from jax import lax
 
 from .._types import FAILING_KINDS, FINANCIAL_KINDS, KINDS, Role
 from ..network import Network
+from .capital import book_net_worth, capital_floor  # noqa: F401 (re-exported)
 from .params import ModelParams
 from .valuation import PricedIn
 
@@ -115,19 +116,3 @@ def financial(net: Network) -> jax.Array:
 def failing(net: Network) -> jax.Array:
     """``[N]`` bool: firms that fail on insolvency or a capital shortfall (docs/model.md §5.2)."""
     return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FAILING_KINDS]))
-
-
-def book_net_worth(net: Network) -> jax.Array:
-    """``[N]`` USD bn at t = 0: cash, holdings and debt owed to the firm, less its debt and other
-    liabilities (stakes in other firms are not counted: they are in their issuers' equity)."""
-    return net.cash + net.holdings.sum(1) + net.debt_amount @ net.debt_lender \
-        - net.debt_amount @ net.debt_borrower - net.external_liabilities
-
-
-def capital_floor(net: Network) -> jax.Array:
-    """``[N]`` USD bn: the equity below which a financial firm fails its capital test
-    (docs/model.md §5.2): its starting net worth times ``minimum / actual`` capital ratio."""
-    ec = net.economy
-    worth0 = book_net_worth(net)
-    share = jnp.where(ec.capital_ratio > 0, ec.capital_ratio_min / jnp.where(ec.capital_ratio > 0, ec.capital_ratio, 1.0), 0.0)
-    return jnp.where(failing(net), jnp.maximum(worth0, 0.0) * share, 0.0)

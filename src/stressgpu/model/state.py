@@ -15,6 +15,8 @@ from .._types import Asset, Source, Status
 from ..network import Network
 from ..shocks.base import Factors
 from .params import ModelParams
+from .funds import Sector
+from .capital import start_ratio, start_worth
 from .plan import Constants
 
 
@@ -88,6 +90,14 @@ class Ledger(NamedTuple):
     cash_cost: jax.Array     # [N] variable cost, sticky opex and contract purchases paid (the margin's cost)
     revenue_last: jax.Array  # [N] revenue over the last year of the horizon (the terminal value's normalisation)
     upkeep_last: jax.Array   # [N] upkeep of the capital stock over the last year (idem)
+    book_loss: jax.Array     # [N] defaults written off the off-network credit book (par x LGD)
+    sale_loss: jax.Array     # [N] below-par price received on private-credit loans sold
+    redeemed: jax.Array      # [N] paid to redeeming investors of a fund's evergreen vehicles
+    gated: jax.Array         # [N] asked for and not paid
+    loans_sold: jax.Array    # [N] private-credit loans sold (par): to meet redemptions or asset coverage
+    ratio_min: jax.Array     # [N] lowest capital ratio reached (stressgpu.model.capital; 0 where none: the state
+                             # stays finite for the solvers' checks)
+    floor_quarter: jax.Array  # [N] int32 first quarter the capital ratio was below its minimum (-1 never)
 
 
 class State(NamedTuple):
@@ -97,6 +107,7 @@ class State(NamedTuple):
     claims: Claims
     defaults: Defaults
     ledger: Ledger
+    sector: Sector
 
 
 def initial_state(net: Network, f: Factors, p: ModelParams, k: Constants) -> State:
@@ -118,5 +129,22 @@ def initial_state(net: Network, f: Factors, p: ModelParams, k: Constants) -> Sta
                           jnp.zeros(n, jnp.int32), jnp.zeros(n, jnp.int32)),
         ledger=Ledger(zeros(n), net.holdings @ (1 - price0), zeros(n), zeros((n, len(Source))), zeros(n),
                       jnp.full(n, -1, jnp.int32), zeros(n), zeros(n),
-                      zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n)),
+                      zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), zeros(n),
+                      zeros(n), zeros(n), zeros(n), zeros(n), zeros(n), start_ratio(net),
+                      jnp.full(n, -1, jnp.int32)),
+        sector=initial_sector(net),
     )
+
+
+def initial_sector(net: Network) -> Sector:
+    """The financial sector at t = 0: the data's credit books at par, loans at par, the data's stakes,
+    each firm's starting net worth as its NAV and high-water mark. A network built without
+    :class:`stressgpu.finance.Finance` (by hand, for the kernels) has empty books."""
+    dtype = net.cash.dtype
+    fin = net.finance
+    n = net.n
+    worth = start_worth(net)
+    book = fin.book if fin is not None else jnp.zeros((n, 3), dtype)
+    evergreen = fin.evergreen if fin is not None else jnp.zeros(n, dtype)
+    return Sector(book=book, loan_price=jnp.asarray(1.0, dtype), sales=jnp.asarray(0.0, dtype),
+                  stakes=net.cross_holdings, worth=worth, peak=worth, evergreen=evergreen)

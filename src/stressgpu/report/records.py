@@ -14,11 +14,12 @@ from .._types import LENDER_KINDS, Reason
 REASON_WORDS = {
     "payment_missed": "missed a payment it could not fund from any source",
     "covenant": "was accelerated by its lenders after a covenant breach outlasted its cure",
-    "insolvent": "was cleared insolvent (a lender: below its capital floor)",
+    "insolvent": "was cleared insolvent: its assets no longer covered its debts",
     "shock": "defaulted at once (the scenario's idiosyncratic default)",
+    "capital": "fell below its capital requirement (CET1 or RBC) and was resolved",
 }
 REASON_SHORT = {"payment_missed": "payment missed", "covenant": "covenant breach", "insolvent": "insolvent",
-                "shock": "idiosyncratic default"}
+                "shock": "idiosyncratic default", "capital": "capital floor"}
 CLOSED_BITS = ((1, "bonds"), (2, "private credit"), (4, "equity"))
 
 

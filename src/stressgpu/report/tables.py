@@ -22,11 +22,14 @@ def expected_shortfall(x: np.ndarray, level: float, axis: int = 0) -> np.ndarray
 def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: np.ndarray,
                  reconstructed: np.ndarray | None = None, book_equity: np.ndarray | None = None,
                  aggregate: np.ndarray | None = None, debt_reconstructed: np.ndarray | None = None,
-                 main_reason: dict | None = None) -> pd.DataFrame:
+                 main_reason: dict | None = None, ratio_required: np.ndarray | None = None) -> pd.DataFrame:
     """One row per entity: default probability, when, equity losses, losses by channel, market
     value beside book equity (``book_equity`` [N] at t = 0, NaN when not given); whether the row
     is an aggregate of many firms, the share of its debt on reconstructed links, and its commonest
-    default reason in the replayed scenarios (``main_reason``: id -> {reason, count, of})."""
+    default reason in the replayed scenarios (``main_reason``: id -> {reason, count, of}); for the
+    financial sector, each firm's capital ratio at the start, the minimum it must keep (``ratio_required``
+    [N], NaN: none), its mean lowest ratio, the probability it falls below the minimum, losses on its
+    off-network credit book, and a fund's redemptions and loan sales (means)."""
     book_equity = np.full(len(labels.ids), np.nan) if book_equity is None else book_equity
     quarters = pd.PeriodIndex(labels.quarters, freq="Q").astype(str)
     cum = res.default_quarter_prob.cumsum(0)                      # [T, N]
@@ -67,6 +70,15 @@ def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: n
         "main_default_reason_share": [((main_reason or {}).get(i, {}).get("count", 0)
                                        / max((main_reason or {}).get(i, {}).get("of", 0), 1)) for i in labels.ids],
     })
+    # The financial sector (docs/model.md §5.2): capital ratios, credit books, funds.
+    ch, n = res.channel_loss, len(labels.ids)
+    start = np.asarray(res.baseline.capital_ratio_path)[0] if hasattr(res.baseline, "capital_ratio_path") else np.full(n, np.nan)
+    df["capital_ratio_start"] = start
+    df["capital_ratio_required"] = np.full(n, np.nan) if ratio_required is None else np.asarray(ratio_required)
+    df["capital_ratio_min_mean"] = np.where(np.isfinite(start), ch.get("capital_ratio_min", np.zeros(n)), np.nan)
+    for col, key in (("capital_breach_prob", "capital_breach"), ("book_loss_mean", "book_loss"),
+                     ("redeemed_mean", "redeemed"), ("gated_mean", "gated"), ("loans_sold_mean", "loans_sold")):
+        df[col] = ch.get(key, np.zeros(n))
     if res.network_default_prob is not None:  # reconstruction uncertainty across the ensemble
         df["default_prob_net_p05"] = np.quantile(res.network_default_prob, 0.05, axis=0)
         df["default_prob_net_p95"] = np.quantile(res.network_default_prob, 0.95, axis=0)
@@ -87,9 +99,15 @@ def summary(res: MonteCarloResult) -> dict:
     # after private-credit funds pass theirs to their LPs, and failures per scenario.
     out = {}
     for k in LENDER_KINDS:
-        for col in (f"loss_{k}", f"loss_borne_{k}", f"capital_shortfall_{k}", f"failures_{k}", f"mv_loss_{k}"):
+        for col in (f"loss_{k}", f"loss_borne_{k}", f"capital_shortfall_{k}", f"failures_{k}", f"mv_loss_{k}",
+                    f"book_loss_{k}", f"capital_breaches_{k}"):
             if col in m:
                 out[f"{col}_mean"] = m[col]
+        if f"book_loss_{k}" in m:   # every credit loss of the kind: the AI network's borrowers and the rest
+            out[f"credit_total_{k}_mean"] = m[f"loss_{k}"] + m[f"book_loss_{k}"]
+    for k in ("redeemed", "gated", "loans_sold", "loan_price_min"):
+        if k in m:
+            out[f"{k}_mean"] = m[k]
     out.update({"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_run": res.scenarios_run,
            "scenarios_per_second": res.scenarios_run / res.seconds,
            "devices": res.devices, "chunks": res.chunks, "resumed_from_chunk": res.resumed_from_chunk,
@@ -109,10 +127,15 @@ def summary(res: MonteCarloResult) -> dict:
             out[f"{k}_mean"] = m[k]
     # ES95 of each lender kind's losses, from the per-scenario rows when every scenario kept its row.
     rows = res.scenarios
-    for col in [c for c in rows if c.startswith(("loss_", "mv_loss_")) or c == "market_value_loss"]:
+    for col in [c for c in rows if c.startswith(("loss_", "mv_loss_", "book_loss_")) or c == "market_value_loss"]:
         if len(rows[col]) == loss.size:
             out[f"{col}_es95"] = float(expected_shortfall(np.asarray(rows[col], np.float64), 0.95))
-    credit = [f"loss_{k}" for k in LENDER_KINDS if f"loss_{k}" in m]
+    for k in LENDER_KINDS:
+        a, b = rows.get(f"loss_{k}", ()), rows.get(f"book_loss_{k}", ())
+        if len(a) == loss.size and len(b) == loss.size:
+            out[f"credit_total_{k}_es95"] = float(expected_shortfall(np.asarray(a, np.float64) + b, 0.95))
+    credit = [f"loss_{k}" for k in LENDER_KINDS if f"loss_{k}" in m] + [f"book_loss_{k}" for k in LENDER_KINDS
+                                                                        if f"book_loss_{k}" in m]
     if credit:
         out["credit_loss_mean"] = float(sum(m[c] for c in credit))
     if credit and all(len(rows.get(c, ())) == loss.size for c in credit):
@@ -187,26 +210,34 @@ def answer_tables(entities: pd.DataFrame, summ: dict, top: int = 10, threshold: 
                                              "debt reconstructed"], "rows": rows, "notes": notes}
 
     kinds = [k for k in LENDER_KINDS if f"loss_{k}_mean" in summ]
-    modelled = any(summ.get(f"{c}_{k}_mean", 0.0) for k in kinds for c in ("capital_shortfall", "failures"))
+    books = all(f"book_loss_{k}_mean" in summ for k in kinds)
     dash = ("—", None)
-    lend_rows = [[(kind_name(k), None), (bn(summ[f"loss_{k}_mean"]), f"loss_{k}_mean"),
-                  (bn(summ.get(f"loss_{k}_es95")), f"loss_{k}_es95" if f"loss_{k}_es95" in summ else None),
-                  (bn(summ.get(f"loss_borne_{k}_mean")), f"loss_borne_{k}_mean"),
-                  (bn(summ.get(f"capital_shortfall_{k}_mean")), f"capital_shortfall_{k}_mean") if modelled else dash,
-                  (f"{summ.get(f'failures_{k}_mean', 0.0):.2f}", f"failures_{k}_mean") if modelled else dash]
-                 for k in kinds]
+
+    def cell(key, fmt=bn):
+        return (fmt(summ[key]), key) if key in summ else dash
+
+    lend_rows = []
+    for k in kinds:
+        total = f"credit_total_{k}" if books else f"loss_{k}"
+        lend_rows.append([(kind_name(k), None), cell(f"loss_{k}_mean"), *( [cell(f"book_loss_{k}_mean")] if books else []),
+                          cell(f"{total}_mean"), cell(f"{total}_es95"), cell(f"loss_borne_{k}_mean"),
+                          cell(f"capital_shortfall_{k}_mean"),
+                          cell(f"capital_breaches_{k}_mean", lambda x: f"{x:.2f}"),
+                          cell(f"failures_{k}_mean", lambda x: f"{x:.2f}")])
     if "credit_loss_mean" in summ:
-        lend_rows.append([("all lenders", None), (bn(summ["credit_loss_mean"]), "credit_loss_mean"),
-                          (bn(summ.get("credit_loss_es95")), "credit_loss_es95" if "credit_loss_es95" in summ else None),
-                          ("", None), ("", None), ("", None)])
-    lend_notes = ["credit loss: claims on defaulted borrowers not repaid at the horizon; after LPs: once private-credit "
-                  "funds pass their losses to their investors (insurers, pension funds, ...)."]
-    if not modelled:
-        lend_notes.append("capital shortfall and failures of lenders: shown as — until the financial-sector model "
-                          "lands (today lenders are only tested against a capital floor, and none falls below it in "
-                          "any scenario).")
+        lend_rows.append([("all lenders", None), *([("", None)] if books else []), ("", None),
+                          cell("credit_loss_mean"), cell("credit_loss_es95"), *[("", None)] * 4])
+    lend_notes = ["AI network: claims on the network's defaulted borrowers not repaid at the horizon"
+                  + ("; other borrowers: defaults on the loans and bonds of borrowers outside the network (the credit "
+                     "cycle the scenario sets off: GDP and credit spreads), loans sold below par and held below par at "
+                     "the horizon" if books else "")
+                  + "; after LPs: once private-credit funds pass their losses to their investors (insurers, pension "
+                  "funds, ...); capital shortfall: what banks and insurers lack to meet their requirement at the "
+                  "horizon; breaches: firms whose capital ratio fell below its minimum at some quarter; failures: "
+                  "firms that failed (all means per scenario)."]
     lend = {"title": "What each lender kind loses (USD bn per scenario, mean and ES95)",
-            "columns": ["lender kind", "credit loss", "ES95", "after LPs", "capital shortfall", "failures"],
+            "columns": ["lender kind", "AI network", *(["other borrowers"] if books else []), "credit loss", "ES95",
+                        "after LPs", "capital shortfall", "breaches", "failures"],
             "rows": lend_rows, "notes": lend_notes}
 
     hold_rows = [[(kind_name(k), None), (bn(summ[f"mv_loss_{k}_mean"]), f"mv_loss_{k}_mean"),
@@ -220,7 +251,46 @@ def answer_tables(entities: pd.DataFrame, summ: dict, top: int = 10, threshold: 
             "columns": ["holder kind", "value loss", "ES95"], "rows": hold_rows,
             "notes": [f"the fall in what their shares are worth today (DCF at t = 0), each firm's fall counted once, on "
                       f"its final holders; gains apart: {bn(summ.get('market_value_gain_mean', 0.0))}."]}
-    return [who, lend, hold]
+    return [who, lend, *capital_table(entities, summ), hold]
+
+
+def capital_table(entities: pd.DataFrame, summ: dict) -> list[dict]:
+    """The capital of banks, insurers, private-credit funds and pension funds (docs/model.md §5.2):
+    each firm with a capital ratio, its ratio at the start and the minimum it must keep, its mean lowest
+    ratio, how often it fell below the minimum and failed; funds' redemptions and loan sales. Empty when
+    the run has no capital data."""
+    if "capital_ratio_start" not in entities:
+        return []
+    fin = entities[np.isfinite(entities["capital_ratio_start"].astype(float))
+                   & entities["kind"].isin(("bank", "insurer", "private_credit", "pension_fund"))]
+    if fin.empty:
+        return []
+    what = {"bank": "CET1 / RWA", "insurer": "TAC / RBC", "private_credit": "assets / debt", "pension_fund": "funded"}
+    ratio = lambda x: "—" if not np.isfinite(x) else f"{x:.3f}"  # noqa: E731
+    rows = []
+    for _, r in fin.sort_values(["kind", "capital_breach_prob"], ascending=[True, False]).iterrows():
+        rows.append([(r["name"], None), (what[r["kind"]], None),
+                     (ratio(r["capital_ratio_start"]), f"entity:{r['id']}:capital_ratio_start"),
+                     (ratio(r["capital_ratio_required"]), f"entity:{r['id']}:capital_ratio_required"),
+                     (ratio(r["capital_ratio_min_mean"]), f"entity:{r['id']}:capital_ratio_min_mean"),
+                     (pct(r["capital_breach_prob"]), f"entity:{r['id']}:capital_breach_prob"),
+                     (pct(r["default_prob"]), f"entity:{r['id']}:default_prob"),
+                     (bn(r["book_loss_mean"]), f"entity:{r['id']}:book_loss_mean"),
+                     (bn(r["redeemed_mean"]) if r["kind"] == "private_credit" else "", None),
+                     (bn(r["gated_mean"]) if r["kind"] == "private_credit" else "", None),
+                     (bn(r["loans_sold_mean"]) if r["kind"] == "private_credit" else "", None)])
+    notes = ["ratio: banks CET1 over risk-weighted assets, insurers total adjusted capital over company-action-level "
+             "RBC, funds a BDC's assets over debt (below its minimum a fund sells loans to repay its lines), pension "
+             "funds assets over liabilities (they never fail); lowest: the mean over scenarios of each path's lowest "
+             "ratio; other-borrower loss, redeemed, gated and loans sold: USD bn per scenario."]
+    if "loan_price_min_mean" in summ:
+        notes.append(f"private-credit loans' secondary price: lowest {summ['loan_price_min_mean']:.3f} of par on "
+                     f"average; loans sold {bn(summ.get('loans_sold_mean', 0.0))}, redemptions paid "
+                     f"{bn(summ.get('redeemed_mean', 0.0))} and gated {bn(summ.get('gated_mean', 0.0))} bn per scenario.")
+    return [{"title": "Capital of banks, insurers and funds",
+             "columns": ["institution", "ratio", "start", "minimum", "lowest", "P(below min)", "P(fails)",
+                         "other-borrower loss", "redeemed", "gated", "loans sold"],
+             "rows": rows, "notes": notes}]
 
 
 def relation_line(summ: dict) -> str:
