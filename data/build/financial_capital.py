@@ -55,6 +55,26 @@ S = {
  "z1_l133": ("Federal Reserve Z.1 Financial Accounts, release of 2026-03-19, table L.133 Rest of the world, line 13 U.S. corporate bonds", "https://www.federalreserve.gov/releases/z1/20260319/html/l133.htm", "aggregate"),
  "overton": ("Who owns US corporate debt? (Beyond Overton, 2017-09-26; from the Fed's Z.1 Financial Accounts)", "https://beyondoverton.com/2017/09/26/who-owns-us-corporate-debt/", "press"),
  "crs_lev": ("Congressional Research Service R46096, Leveraged Lending and Collateralized Loan Obligations: Frequently Asked Questions (2019-12-04)", "https://www.everycrsreport.com/reports/R46096.html", "aggregate"),
+ "gs_10q_2022": ("Goldman Sachs Form 10-Q, quarter ended 2022-09-30, Regulation and Capital Adequacy (Tables), R53", "https://www.sec.gov/Archives/edgar/data/886982/000088698222000002/R53.htm", "filing"),
+ "gs_10q_2025": ("Goldman Sachs Form 10-Q, quarter ended 2025-09-30, Regulation and Capital Adequacy (Tables), R53", "https://www.sec.gov/Archives/edgar/data/886982/000088698225001411/R53.htm", "filing"),
+ "ms_10q_2024": ("Morgan Stanley Form 10-Q, quarter ended 2024-06-30, Regulatory Requirements (Tables), R40", "https://www.sec.gov/Archives/edgar/data/895421/000089542124000403/R40.htm", "filing"),
+ "ms_10k_2025": ("Morgan Stanley Form 10-K 2025, Note: Loans, Lending Commitments and Related Allowance for Credit Losses (R17, loans by type at 2025-12-31)", "https://beatandraise.com/api/document/0000895421/0000895421-26-000086/R17.htm", "filing"),
+ "mufg_car_3q": ("MUFG Bank, Ltd. announces Risk-Adjusted Capital Ratio Based on the Basel 3 Standards for the Third Quarter Ended December 31, 2025 (Business Wire, 2026-02-13)", "https://shareprices.com/rns/mufg-bank-ltd-announces-risk-adjusted-capital-ratio-based-on-the-basel-3-standards-for-the-third-quarter-ended-december-31-2025-irvfi06he2my96q", "company"),
+ "mufg_20f": ("MUFG Form 20-F, fiscal year ended 2025-03-31, Regulatory Capital Requirements (Tables), R66: risk-adjusted capital amounts and ratios", "http://archive.fast-edgar.com/20250707/AEZ2L222Z222R2Z2222M22ZZMTIQKTH82272/R66.htm", "filing"),
+ "jpm_10q_3q25": ("JPMorgan Chase Form 10-Q, quarter ended 2025-09-30, Loans (Tables), R45: loans by portfolio segment", "https://www.sec.gov/Archives/edgar/data/19617/000162828025048859/R45.htm", "filing"),
+ "fed_sr_2025": ("Federal Reserve, Supervision and Regulation Report, December 2025: Banking System Conditions", "https://www.federalreserve.gov/publications/2025-december-supervision-and-regulation-report-banking-system-conditions.htm", "aggregate"),
+ "ecb_sbs_3q25": ("ECB publishes supervisory banking statistics on significant institutions for the third quarter of 2025 (2025-12-17, as republished by Banque de France)", "https://www.banque-france.fr/fr/node/1212010", "aggregate"),
+ "ecb_srep_2025": ("ECB keeps capital requirements broadly stable for 2026 amid persisting global challenges (ECB press release 2025-11-18, as republished by Banque de France)", "https://www.banque-france.fr/en/press-release/ecb-keeps-capital-requirements-broadly-stable-2026-amid-persisting-global-challenges", "aggregate"),
+ "fred_acilt100": ("FRED ACILT100, Commercial and Industrial Loans, Banks Ranked 1st to 100th Largest in Size by Assets (as displayed by useconomictrends.com)", "https://useconomictrends.com/trend/ACILT100", "aggregate"),
+ "fred_acilob": ("FRED ACILOB, Commercial and Industrial Loans, Banks Not Among the 100 Largest in Size by Assets (as displayed by useconomictrends.com)", "https://useconomictrends.com/trend/ACILOB", "aggregate"),
+ "gsib_basel": ("Goldman Sachs Form 10-Q, quarter ended 2025-06-30, Regulation and Capital Adequacy (Tables), R55 (statement of the Basel III minimum and buffers)", "https://www.sec.gov/Archives/edgar/data/886982/000088698225000022/R55.htm", "filing"),
+ "fed_pc_2024": ("Federal Reserve FEDS Notes 2024-02-23, Private Credit: Characteristics and Risks (Cai and Haque), citing the Fed Financial Stability Report of May 2023 (Form PF, 2021:Q4)", "https://www.federalreserve.gov/econres/notes/feds-notes/private-credit-characteristics-and-risks-20240223.html", "aggregate"),
+ "ocic_to_2024": ("Blue Owl Credit Income Corp. (OCIC), Offer to Purchase, Schedule TO exhibit 99(a)(1)(B) (SEC, 2024-05)", "https://sec.gov/Archives/edgar/data/1812554/000162828024025012/exhibit99a1b-ocicschedulet.htm", "filing"),
+ "ocic_10q_1q26": ("Blue Owl Credit Income Corp. (OCIC) Form 10-Q, quarter ended 2026-03-31, Fair Value of Financial Instruments (R16)", "http://archive.fast-edgar.com/20260511/A82ZM22CH222P2Z2222622OBSMAGZ222AB82/R16.htm", "filing"),
+ "creditflux_obdc2": ("Blue Owl's unwise BDC merger rekindles liquidity risk worries (Creditflux, Lisa Fu, 2025-12)", "https://newsletter.creditflux.com/blue-owls-unwise-bdc-merger-rekindles-liquidity-risk-worries", "press"),
+ "bcred_gate_2026": ("Blackstone reinstates 5% redemption cap on BCRED fund amid liquidity pressures (DailyAlpha, 2026)", "https://dailyalpha.us/news/blackstone-reinstates-5percent-redemption-cap-on-bcred-fund-amid-liquidity-pressures-6a216b0a3a85c10da1485050", "press"),
+ "athene_4q25": ("Athene Holding Ltd. 8-K, fourth-quarter 2025 financial supplement (Stock Titan summary)", "https://www.stocktitan.net/sec-filings/ATH/8-k-athene-holding-ltd-reports-material-event-38151dc14437.html", "filing"),
+ "milliman_ppfi": ("Milliman Public Pension Funding Index, October 2025 (as reported by Russ Kamp, Ryan ALM, 2025-11-24)", "https://kampconsultingblog.com/2025/11/24/milliman-public-pension-funding-improves-once-more", "press"),
  "sector_pc": ("data/sector_totals.csv of this repository: private_credit item:total_assets 2,200 (seed:002_1024bdc4711c6b81.txt; Fed FEDS Notes 2025-05-23)", "", "estimate"),
 }
 
@@ -124,6 +144,93 @@ cap("morgan_stanley", "cet1_min_ratio", 0.118, "fraction", "2025-10-01", "ms_scb
          "(Fed press release 2025-09-30), effective 2025-10-01; MS reported a 15.1 % Standardized CET1 ratio at "
          "2026-03-31 (10-Q), CET1 capital and RWA in USD not found")
 
+# Goldman Sachs and Morgan Stanley: the stored filings give CET1 capital and RWA in USD only for earlier quarters
+# (GS 2022-09-30, MS 2024-06-30); the 2026 ratios are in balance_sheets.csv (capital_ratio). The latest stated
+# pair is written, sourced, rather than a 2026 ratio times an older RWA.
+cap("goldman_sachs", "cet1_usd_bn", 98.707, "usd_bn", "2022-09-30", "gs_10q_2022",
+    "$ in millionsStandardizedAdvanced As of September 2022 CET1 capital$98,707 $98,707",
+    note="Standardized CET1 capital at 2022-09-30 (latest GS quarter whose USD amounts the stored filings show); "
+         "GS's Standardized CET1 ratio was about 14.5 % in 2025 (balance_sheets.csv capital_ratio, estimate)")
+cap("goldman_sachs", "rwa_usd_bn", 688.566, "usd_bn", "2022-09-30", "gs_10q_2022",
+    "CET1 capital$98,707 $98,707 Tier 1 capital$109,214 $109,214 Tier 2 capital$15,599 $12,555 Total capital$124,813 "
+    "$121,769 RWAs$688,566",
+    note="Standardized RWAs at 2022-09-30 (table cells as stored); ratio 98.7 / 688.6 = 14.3 %")
+cap("morgan_stanley", "cet1_usd_bn", 71.791, "usd_bn", "2024-06-30", "ms_10q_2024",
+    "Risk-based capital Standardized $ in millions At June 30, 2024 At December 31, 2023 Risk-based capital CET1 "
+    "capital$71,791 $69,448",
+    note="Standardized CET1 capital at 2024-06-30 (latest MS quarter whose USD amounts the stored filings show); MS "
+         "reported a 15.1 % Standardized CET1 ratio at 2026-03-31 (10-Q), close to the 15.2 % of this date")
+cap("morgan_stanley", "rwa_usd_bn", 472.102, "usd_bn", "2024-06-30", "ms_10q_2024",
+    "Tier 1 capital80,513 78,183 Total capital92,240 88,874 Total RWA472,102 456,053",
+    note="Standardized total RWA at 2024-06-30 (table cells as stored)")
+cap("morgan_stanley", "corporate_loans_usd_bn", 14.479, "usd_bn", "2025-12-31", "ms_10k_2025",
+    "Loans by Type At December 31, 2025 $ in millions HFI Loans HFS Loans Total Loans Corporate $ 7,277 $ 7,202 $ "
+    "14,479",
+    note="Corporate loans (held for investment and for sale) at 2025-12-31; not counted: secured lending facilities "
+         "70,966 (incl. capital-call and NAV lines to funds), CRE 8,359, residential 72,408, securities-based 113,014")
+JPY = 150.0    # JPY per USD, as in balance_sheets.csv for MUFG
+q_mufg = ("(6) Common Equity Tier 1 capital 16,452.7 1,283.4 15,169.2 15,605.2 (7) Risk weighted assets 117,496.9 "
+          "10,566.4 106,930.4 110,808.0")
+cap("mufg", "cet1_usd_bn", round(16452.7 / JPY, 1), "usd_bn", "2025-12-31", "mufg_car_3q", q_mufg,
+    note="converted: MUFG consolidated CET1 capital JPY 16,452.7 bn at 2025-12-31 / 150 JPY per USD (the rate of "
+         "balance_sheets.csv); CET1 ratio 14.00 %", estimated=True)
+cap("mufg", "rwa_usd_bn", round(117496.9 / JPY, 1), "usd_bn", "2025-12-31", "mufg_car_3q", q_mufg,
+    note="converted: MUFG consolidated risk-weighted assets JPY 117,496.9 bn at 2025-12-31 / 150 JPY per USD",
+    estimated=True)
+cap("mufg", "cet1_min_ratio", 0.0866, "fraction", "2024-03-31", "mufg_20f",
+    "Common Equity Tier 1 capital (to risk-weighted assets): MUFG(1) 15,041,314 13.53 9,626,471 8.66",
+    note="CET1 ratio 'for capital adequacy purposes' at 2024-03-31 (4.5 % minimum + 2.5 % conservation buffer + "
+         "G-SIB and countercyclical buffers); the same table gives an unchanged 12.16 % total-capital requirement at "
+         "2025-03-31, whose CET1 cell the stored excerpt cuts", estimated=False)
+cap("jpmorgan", "corporate_loans_usd_bn", 764.451, "usd_bn", "2025-09-30", "jpm_10q_3q25",
+    "September 30, 2025 (in millions) Consumer, excluding credit cardCredit cardWholesale Total(a)(b) "
+    "Retained$369,859 $235,475 $764,451 $1,369,785",
+    note="wholesale retained loans taken as the corporate book: they include loans secured by real estate and loans "
+         "to financial institutions and SPEs besides commercial and industrial loans (the C&I class alone was not "
+         "found)", estimated=True)
+# Aggregates. The Fed states an aggregate CET1 ratio of about 13 % for large and small US banks (2025:Q2); no USD
+# CET1 aggregate was found, so CET1 is taken as the aggregate's book_equity (an upper bound: goodwill and other
+# deductions are not subtracted) and RWA = CET1 / ratio.
+q_fed13 = ("Aggregate CET1 risk-based capital ratios were about 13 percent for both large and small banks, which is "
+           "roughly the same level from a year earlier.")
+rb_eq = BS["regional_banks"]["book_equity"]
+cap("regional_banks", "cet1_usd_bn", rb_eq, "usd_bn", "2025-09-30", "repo_bs",
+    note=f"assumed: CET1 = book_equity {rb_eq:g} of balance_sheets.csv (FDIC QBP industry less the largest groups, "
+         f"itself an estimate); an upper bound, deductions (goodwill, intangibles) not subtracted", estimated=True)
+cap("regional_banks", "rwa_usd_bn", round(rb_eq / 0.13), "usd_bn", "2025-06-30", "fed_sr_2025", q_fed13,
+    note=f"computed: CET1 {rb_eq:g} / aggregate CET1 ratio 0.13 (Fed S&R report, 2025:Q2) = {rb_eq / 0.13:.0f} "
+         f"(= {rb_eq / 0.13 / BS['regional_banks']['total_assets']:.2f} of total assets)", estimated=True)
+cap("regional_banks", "cet1_min_ratio", 0.07, "fraction", "2025-06-30", "gsib_basel",
+    "As of both June 2025 and December 2024, under both the Standardized and Advanced Capital Rules, the CET1 capital "
+    "ratio requirement includes a minimum of 4.5%, the Tier 1 capital ratio requirement includes a minimum of 6.0% "
+    "and the Total capital ratio requirement includes a minimum of 8.0%.",
+    note="computed: 4.5 % minimum + 2.5 % capital conservation buffer (the stress capital buffer floor of Category "
+         "IV banks; no G-SIB surcharge); banks above it in the stress test carry a higher SCB", estimated=True)
+bo_eq = BS["banks_other"]["book_equity"]
+q_ecb = ("In the third quarter of 2025, the aggregate Common Equity Tier 1 (CET1) ratio and the Tier 1 ratio of "
+         "significant institutions (banks supervised directly by the ECB) were slightly lower than in the previous "
+         "quarter. The aggregate CET1 ratio stood at 16.10% and the aggregate Tier 1 ratio stood at 17.59%.")
+cap("banks_other", "cet1_usd_bn", bo_eq, "usd_bn", "2026-03-31", "repo_bs",
+    note=f"assumed: CET1 = book_equity {bo_eq:g} of balance_sheets.csv (an estimate itself); an upper bound",
+    estimated=True)
+cap("banks_other", "rwa_usd_bn", round(bo_eq / 0.161), "usd_bn", "2025-09-30", "ecb_sbs_3q25", q_ecb,
+    note=f"computed: CET1 {bo_eq:g} / 0.161, the ECB significant institutions' aggregate CET1 ratio (2025:Q3), taken "
+         f"for the global banks of this aggregate (Wells Fargo, Citi, SMBC, Mizuho and European banks) = "
+         f"{bo_eq / 0.161:.0f}", estimated=True)
+cap("banks_other", "cet1_min_ratio", 0.112, "fraction", "2025-11-18", "ecb_srep_2025",
+    "Overall CET1 capital requirement and guidance and Pillar 2 requirements applicable in 2026 remained broadly "
+    "stable at 11.2% and 1.2% respectively",
+    note="ECB-supervised banks' average overall CET1 requirement and guidance for 2026 (includes the non-binding "
+         "Pillar 2 guidance, 1.1 %); applied to the whole aggregate", estimated=True)
+# Corporate loans of US banks: FRED (Call Report) C&I loans of the 100 largest banks and of the rest, 2025:Q1.
+acil = 1990.141 + 375.160
+rb_share = rb_eq / 2200.0
+cap("regional_banks", "corporate_loans_usd_bn", round(acil * rb_share, 1), "usd_bn", "2025-01-01", "fred_acilt100",
+    note=f"computed: US banks' C&I loans 2,365.3 = FRED ACILT100 1,990.1 (100 largest banks, 'Latest Value "
+         f"1,990,141.00' in USD m, 2025-01-01) + ACILOB 375.2 (the rest, 'Latest Value 375,160.00') x this aggregate's "
+         f"share of US banks' equity, book_equity {rb_eq:g} / 2,200 (aggregate tangible common equity, Fed S&R report "
+         f"2025: 'Aggregate TCE grew to $2.2 trillion in the second quarter') = {rb_share:.3f}", estimated=True)
+
 # ================================================================= private-credit funds
 # Bank lines: the only public figure is the US banks' total lending to private debt funds and BDCs (FEDS Notes,
 # ~95 at end-2024, already in sector_totals.csv); split over the funds by their total_debt in balance_sheets.csv.
@@ -151,6 +258,62 @@ cap("blackstone", "evergreen_share", round(73 / BS["blackstone"]["total_assets"]
     note=f"computed: BCRED ~73 ('a $73B behemoth', Accredited Insight 2025, which also counts ~30 of BCRED "
          f"borrowings) / blackstone total_assets {BS['blackstone']['total_assets']:g} in balance_sheets.csv; "
          f"as_of approximate (article undated in the stored copy)", estimated=True)
+# Evergreen shares and redemption caps of the other complexes.
+cap("blue_owl", "redemption_cap_quarterly", 0.05, "fraction", "2024-06-28", "ocic_to_2024",
+    "OFFER TO PURCHASE BY BLUE OWL CREDIT INCOME CORP. SHARES OF COMMON STOCK REPRESENTING UP TO 5% OF THE AGGREGATE "
+    "NUMBER OF THE COMPANY’S OUTSTANDING SHARES",
+    note="OCIC's quarterly tender offer (Blue Owl's largest non-traded BDC); OTIC's offers have the same form; OBDC II "
+         "stopped tender offers in February 2026 and returns capital instead (see sector_totals market rows)",
+    estimated=False)
+ocic, obdc2 = 35.50045, 1.7
+cap("blue_owl", "evergreen_share", round((ocic + obdc2) / BS["blue_owl"]["total_assets"], 3), "fraction",
+    "2026-03-31", "ocic_10q_1q26",
+    "Total investments at fair value | $ | — | | $ | 3,574,081 | | $ | 30,587,040 | | $ | 35,500,450",
+    note=f"computed: OCIC total investments 35.5 at 2026-03-31 (10-Q, USD thousands) + OBDC II 1.7 ('Blue Owl Capital "
+         f"Corporation II, which has USD 1.7bn in assets', Creditflux 2025) over blue_owl total_assets "
+         f"{BS['blue_owl']['total_assets']:g} (balance_sheets.csv); OTIC not counted (its size was not found), so a "
+         f"lower bound", estimated=True)
+q_cliff = ("According to a report in May by consultants Cliffwater, these semi-liquid BDCs collectively held USD 127bn "
+           "in net assets, exceeding the USD 112bn managed by traditional BDCs.")
+for e in ("apollo", "private_credit_other"):
+    cap(e, "evergreen_share", round(127.0 / 2200.0, 3), "fraction", "2025-05-31", "creditflux_obdc2", q_cliff,
+        note="computed: non-traded (semi-liquid) BDCs' net assets 127 (Cliffwater, May 2025) / private-credit market "
+             "2,200 (sector_totals.csv) = 0.058, the market-wide share, applied to this complex: no figure for "
+             "Apollo Debt Solutions' size was found; for private_credit_other it counts BCRED and OCIC too (an upper "
+             "bound)", estimated=True)
+q_gates = ("Second, other major firms like Carlyle, Barings, and Golub have already implemented similar 5% \"gates\" "
+           "in recent months, making it an industry-standard response to market stress.")
+for e in ("apollo", "private_credit_other"):
+    cap(e, "redemption_cap_quarterly", 0.05, "fraction", "2026-06-01", "bcred_gate_2026", q_gates,
+        note="assumed: the 5 % of NAV per quarter of non-traded BDC repurchase programmes (BCRED, OCIC, and the gates "
+             "the source names); Apollo Debt Solutions' own programme not found", estimated=True)
+cap("magnetar", "evergreen_share", 0.0, "fraction", "2025-12-31", "repo_bs",
+    note="assumed 0: no non-traded BDC or evergreen vehicle of Magnetar found (its funds are closed-end)",
+    estimated=True)
+# LP equity by LP kind. Form PF (2021:Q4): pension funds 31 %, other private funds 14 %, insurers 9 %, individuals
+# 9 % of private credit fund assets; the rest (37 %) is not itemised in the source (sovereign funds, endowments,
+# funds of funds, non-US investors and others). Non-traded BDCs (the evergreen share) are sold to individuals. Per
+# complex: household = e + (1-e) x 0.09, pension = (1-e) x 0.31, insurer = (1-e) x 0.09, other = (1-e) x 0.51,
+# foreign 0 (not reported as a kind: non-US investors sit in the kinds above and in other).
+q_pf = ("The Federal Reserve Board's Financial Stability Report (FSR) published in May 2023 showed that, based on "
+        "Form PF data as of Q4 2021, public and private pension funds held about 31 percent ($307 billion) of aggregate "
+        "private credit fund assets. Other private funds made up the second-largest cohort of investors at 14 percent "
+        "($136 billion) of assets, while insurance companies and individual investors each had about 9 percent ($92 "
+        "billion).")
+EVG = {r["entity_id"]: float(r["value"]) for r in fc if r["item"] == "evergreen_share"}
+for e in PC:
+    ev = EVG.get(e, 0.0)
+    sh = {"lp_share_household": ev + (1 - ev) * 0.09, "lp_share_pension_fund": (1 - ev) * 0.31,
+          "lp_share_insurer": (1 - ev) * 0.09, "lp_share_foreign": 0.0}
+    sh["lp_share_other"] = 1.0 - sum(sh.values())
+    for item in ("lp_share_insurer", "lp_share_pension_fund", "lp_share_household", "lp_share_foreign",
+                 "lp_share_other"):
+        cap(e, item, round(sh[item], 4), "fraction", "2021-12-31", "fed_pc_2024", q_pf,
+            note=f"computed: Form PF shares of private credit fund assets (pension 0.31, insurers 0.09, individuals "
+                 f"0.09, other private funds 0.14 and the unitemised 0.37 as other) applied to the non-evergreen part "
+                 f"(1 - {ev:g}); the evergreen share {ev:g} (non-traded BDCs) counted as households; foreign 0: the "
+                 f"source gives no non-US kind" + ("; Athene's own funding of Apollo credit is not an LP stake here"
+                                                   if e == "apollo" else ""), estimated=True)
 q_sb = ("The Act loosens the leverage limits under the Investment Company Act of 1940, as amended (the 1940 Act), "
         "applicable to BDCs by reducing the asset coverage requirements for senior securities from 200% asset "
         "coverage to 150% asset coverage, subject to certain conditions described herein.")
@@ -321,6 +484,11 @@ def check_rows():
                 errs.append(f"{name}.csv row {i}: estimated=false without source_quote")
             if r["estimated"] == "true" and not r["note"].strip():
                 errs.append(f"{name}.csv row {i}: estimated=true without a method in note")
+    lp = defaultdict(float)
+    for r in fc:
+        if r["item"].startswith("lp_share_"):
+            lp[r["entity_id"]] += float(r["value"])
+    errs += [f"financial_capital: lp_share_* of {e} add to {v:.4f}, not 1" for e, v in lp.items() if abs(v - 1) > 1e-3]
     keys = [(r["entity_id"], r["item"]) for r in fc]
     if len(keys) != len(set(keys)):
         errs.append("financial_capital: duplicate (entity_id, item)")
