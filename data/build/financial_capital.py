@@ -325,14 +325,18 @@ for e in ("blue_owl", "apollo", "blackstone", "private_credit_other"):
 
 # ================================================================= insurers
 ath_share = BS["athene"]["total_assets"] / 6064.0    # Athene in the US life-insurer total of sector_totals.csv
-cap("insurers_other", "total_adjusted_capital_usd_bn", 635.2, "usd_bn", "2020-12-31", "naic_rbc",
-    "Total Adjusted Capital Authorized Control Level RBC Aggregate RBC % Median RBC % 635,213,337,716 "
-    "74,177,610,650 856% 972%",
-    note="US life industry aggregate TAC 635.2 at year-end 2020 (NAIC); used as insurers_other although it "
-         "includes Athene's US companies and is 2020 (no later aggregate found)", estimated=True)
-cap("insurers_other", "required_capital_usd_bn", round(2 * 74.1776, 1), "usd_bn", "2020-12-31", "naic_rbc",
-    note="computed: company action level = 2 x authorized control level RBC 74.18 (NAIC aggregate, year-end 2020) "
-         "= 148.4; includes Athene's US companies", estimated=True)
+q_naic = ("Total Adjusted Capital Authorized Control Level RBC Aggregate RBC % Median RBC % 635,213,337,716 "
+          "74,177,610,650 856% 972%")
+for e, part, what in (("insurers_other", 1 - ath_share, "less Athene's pro-rata part"),
+                      ("athene", ath_share, "Athene's pro-rata part")):
+    cap(e, "total_adjusted_capital_usd_bn", round(635.2 * part, 1), "usd_bn", "2020-12-31", "naic_rbc", q_naic,
+        note=f"split: US life industry aggregate TAC 635.2 at year-end 2020 (NAIC) x {part:.3f} ({what}: Athene "
+             f"{BS['athene']['total_assets']:g} of 6,064 of life insurers' assets); 2020 is the latest aggregate found; "
+             f"Athene's own statutory TAC and RBC ratio were not found (its 10-K pages are stored only in part)",
+        estimated=True)
+    cap(e, "required_capital_usd_bn", round(2 * 74.1776 * part, 1), "usd_bn", "2020-12-31", "naic_rbc", q_naic,
+        note=f"computed: company action level = 2 x authorized control level RBC 74.18 (NAIC aggregate, year-end "
+             f"2020) x {part:.3f} ({what}); aggregate TAC / CAL = 428 %", estimated=True)
 cap("insurers_other", "holding_corporate_bonds_usd_bn", round(3095.4 * (1 - ath_share), 1), "usd_bn",
     "2023-12-31", "z1_l116g",
     note=f"split: US life insurers' general-account corporate and foreign bonds 3,095.4 at 2023:Q4 (Z.1 L.116.g "
@@ -348,6 +352,19 @@ cap("insurers_other", "holding_private_credit_usd_bn", round(849 * (1 - ath_shar
          f"Athene's pro-rata part ({ath_share:.3f}); private placements stand in for private credit (funds' LP "
          f"stakes and CLO tranches are not in it)", estimated=True)
 
+cap("athene", "holding_corporate_bonds_usd_bn", round(3095.4 * ath_share, 1), "usd_bn", "2023-12-31", "z1_l116g",
+    note=f"split: Athene's pro-rata part ({ath_share:.3f}) of US life insurers' general-account corporate and foreign "
+         f"bonds 3,095.4 (Z.1 L.116.g line 10, 2023:Q4); Athene's own 2025 allocation not found (its 4Q25 supplement "
+         f"states net invested assets of 292.4: 'net invested assets increased 18% to $292.414 billion')",
+    estimated=True)
+cap("athene", "holding_private_credit_usd_bn", round(849 * ath_share, 1), "usd_bn", "2024-12-31", "chifed",
+    note=f"split: Athene's pro-rata part ({ath_share:.3f}) of life insurers' private placements 849 (Chicago Fed WP "
+         f"2025-09, not quoted); Athene holds more Apollo-originated private credit than the average insurer, so a "
+         f"lower bound", estimated=True)
+cap("athene", "holding_listed_equity_usd_bn", round(104.5 * ath_share, 1), "usd_bn", "2022-12-31", "iii_life",
+    note=f"split: Athene's pro-rata part ({ath_share:.3f}) of life/annuity insurers' common stock 104.5 (NAIC via III, "
+         f"2022)", estimated=True)
+
 # ================================================================= pension funds
 cap("calpers", "assets_usd_bn", 556.2, "usd_bn", "2025-06-30", "calpers_pr",
     "CalPERS today reported a preliminary net investment return of 11.6% for the 12-month period ending June 30, "
@@ -361,6 +378,26 @@ cap("calpers", "holding_private_credit_usd_bn", 20, "usd_bn", "2025-07-15", "cal
     note="source states 'exceeding $20 billion'; 20 taken as the value (lower bound)", estimated=True)
 cap("calpers", "holding_listed_equity_usd_bn", round(0.39 * 556.2, 1), "usd_bn", "2025-06-30", "calpers_pr",
     note="computed: 'Public equity investments, which comprise approximately 39% of the fund' x 556.2",
+    estimated=True)
+
+pf = BS["pension_funds_other"]
+cap("pension_funds_other", "assets_usd_bn", pf["total_assets"], "usd_bn", "2026-03-31", "repo_bs",
+    note=f"carried from balance_sheets.csv total_assets {pf['total_assets']:g} (US and foreign DB/DC pension funds, an "
+         f"estimate); for scale, the 100 largest US public DB plans held about 5.6 tn in August 2025 (Milliman PPFI: "
+         f"'plan assets rose from $5.5 trillion as of July 31 to $5.6 trillion as of August 31')", estimated=True)
+cap("pension_funds_other", "funded_ratio", 0.863, "fraction", "2025-10-31", "milliman_ppfi",
+    "For the seventh straight month, the PPFI funded ratio improved in October, rising from 85.4% as of September 30, "
+    "to 86.3% as of October 31.",
+    note="funded ratio of the 100 largest US public DB plans (GASB liabilities at their assumed returns), applied to the "
+         "whole aggregate (corporate and foreign plans not measured)", estimated=True)
+cap("pension_funds_other", "holding_private_credit_usd_bn", 307 - 20, "usd_bn", "2021-12-31", "fed_pc_2024", q_pf,
+    note="computed: public and private pension funds' 307 of private credit fund assets (Form PF, 2021:Q4) less "
+         "CalPERS' 20 (calpers row); 2021 level, the market has grown since", estimated=True)
+cap("pension_funds_other", "holding_corporate_bonds_usd_bn", round(0.108 * 16854.8, 1), "usd_bn",
+    "2025-12-31", "overton", "Mutual funds and pension funds come after at 18.6% and 10.8% respectively.",
+    note="computed: pension funds' Z.1 share of corporate bonds 10.8 % (as published in 2017) x L.213 total 16,854.8 "
+         "(2025:Q4) = 1,820.3; CalPERS' bonds not subtracted (not found); the same share assigns un-itemised bonds "
+         "of links.csv to this entity (holder_shares.csv), so this is the stock of which those are part",
     estimated=True)
 
 # ================================================================= holder shares
