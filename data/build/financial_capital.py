@@ -463,6 +463,156 @@ for r in [r for r in hs if r["instrument"] == "corporate_bond"]:
                "the instrument whose holders it reports; no ABS-specific holder shares found", estimated=True)
 
 
+
+# ================================================================= market-level figures (staged)
+# Rows for data/sector_totals.csv in its columns, kind = the sector the figure is about, measure = market:<name>
+# (value in the unit its name ends with: _usd_bn, _share / _rate / _lgd fractions, _ratio). The loader accepts only
+# item:/debt_to:/lent_to: measures, each summed over the network's entities, so these rows are written to
+# data/build/quotes/market_figures.csv until it accepts market:<name> rows without the sum check (FINANCIAL.md).
+MS_COLS = ["kind", "measure", "value_usd_bn", "tolerance", "as_of", "source", "source_quote", "source_type", "estimated",
+           "note"]
+mk = []
+M = {
+ "kalkine": ("Private credit's liquidity gap: can secondary markets carry the weight? (Kalkine, 2025)", "https://www.kalkine.com/news/premium/private-credits-liquidity-gap-can-secondary-markets-carry-the-weight", "press"),
+ "kslaw": ("What is new in private credit secondaries (King & Spalding, 2025)", "https://www.kslaw.com/news-and-insights/what-is-new-in-private-credit-secondaries", "press"),
+ "creditflux": S["creditflux_obdc2"],
+ "diwire_breit": ("Blackstone REIT Fulfills 100% of Repurchase Requests for the First Time Since 2022 (The DI Wire, 2024-03)", "https://thediwire.com/blackstone-reit-fulfills-100-of-repurchase-requests-for-the-first-time-since-2022/", "press"),
+ "bisnow_breit": ("BREIT Fulfills 35% Of Investors' February Withdrawal Requests (Bisnow, 2023-03)", "https://www.bisnow.com/national/news/investment/breit-fulfills-35-of-february-withdrawal-requests-117900", "press"),
+ "diwire_aug": ("BREIT Receives $3 Billion in August Redemption Requests (The DI Wire, 2023-09)", "https://thediwire.com/breit-receives-3-billion-in-august-redemption-requests", "press"),
+ "bcred_gate": S["bcred_gate_2026"],
+ "obdc2_sale": ("Blue Owl gates retail private credit fund amid redemption pressure (Global Finances Daily, 2026-02)", "https://www.globalfinancesdaily.com/blue-owl-gates-retail-private-credit-fund-amid-redemption-pressure", "press"),
+ "proskauer": ("Proskauer's Private Credit Default Index reveals rate of 2.42% for Q1 2025 (Proskauer, 2025-04-16)", "https://www.proskauer.com/report/proskauers-private-credit-default-index-reveals-rate-of-242-for-q1-2025", "aggregate"),
+ "kbra_rec": ("KBRA DLD Forecasts 1.25% Default Rate in 2025 for European Direct Lending Market (Business Wire, 2025-04-04)", "https://www.businesswire.com/news/home/20250404682715/en", "aggregate"),
+ "fitch_ll": ("Leveraged Loan Default Rate Falls to 4.8% in August, Fitch Says (Bloomberg Tax, 2025-09)", "https://news.bloombergtax.com/daily-tax-report-international/leveraged-loan-default-rate-falls-to-4-8-in-august-fitch-says", "press"),
+ "sp_rec": ("S&P Global Ratings, Default, Transition, and Recovery: U.S. Recovery Study: Clouds Loom As Defaults Rise (2020-12-07)", "https://spglobal.com/ratings/en/research/articles/201207-default-transition-and-recovery-u-s-recovery-study-clouds-loom-as-defaults-rise-11762662", "aggregate"),
+ "sp_us2024": ("S&P Global Ratings, 2024 Annual U.S. Corporate Default And Rating Transition Study (2025-04-29, abstract)", "https://www.alacrastore.com/s-and-p-credit-research/a-3360913", "aggregate"),
+ "moodys_2002": ("Corporate bond default rate slows (Investment Executive, 2003, reporting Moody's annual default study)", "https://investmentexecutive.com/news/research-and-markets/corporate-bond-default-rate-slows", "press"),
+ "moodys_2009": ("Moody's, Corporate Default and Recovery Rates, 1920-2009 (Special Comment, February 2010)", "https://v.vibdoc.com/download/corporate-default-and-recovery-rates-1920-2009-5f0c0b2aed8fe.html", "aggregate"),
+ "gdp_2001": ("2001 slump may not have been recession at all (Reuters, 2004-07-30, as quoted on AnandTech forums)", "https://forums.anandtech.com/threads/2001-slump-may-not-have-been-recession-at-all.1372195", "press"),
+ "gdp_2009": ("The Great Recession (Robert Rich, federalreservehistory.org, as quoted by qammunity.org)", "https://qammunity.org/2168446", "press"),
+ "amato03": ("Amato and Remolona, The Credit Spread Puzzle (BIS Quarterly Review, December 2003; SSRN abstract)", "https://ssrn.com/abstract=1968448", "aggregate"),
+ "amato05": ("Amato and Remolona, The Pricing of Unexpected Credit Losses (BIS, 2005; abstract as listed by EconBiz)", "https://econbiz.de/similar/results?filter%5B%5D=~accessRights%3A%22free%22&id=10005724264&mlt=author", "aggregate"),
+ "dfast25": ("Federal Reserve, 2025 Federal Reserve Stress Test Results (June 2025), Results for Banks under the Severely Adverse Scenario", "https://www.federalreserve.gov/publications/2025-june-dodd-frank-act-stress-test-results.htm", "aggregate"),
+ "dfast25_press": ("Fed clears path for bank payouts after milder stress test results (Particle News, 2025-06-30)", "https://particle.news/story/fed-clears-path-for-bank-payouts-after-milder-stress-test-results", "press"),
+ "dfast25_gdp": ("20 interesting statistics about stress scenarios (Qeeebo, citing the Fed's 2025 and 2026 scenario documents)", "https://www.qeeebo.com/questions/int/63/340/20-interesting-statistics-about-stress-scenarios", "press"),
+}
+
+
+def mkt(kind, name, value, as_of, src, quote="", note="", estimated=None):
+    t, u, st = M[src]
+    if estimated is None:
+        estimated = not quote
+    mk.append(dict(kind=kind, measure=f"market:{name}", value_usd_bn=_fmt(value), tolerance="0", as_of=as_of,
+                   source=f"{t} {u}", source_quote=quote, source_type=st, estimated=_b(estimated), note=note))
+
+
+# Depth of the secondary market for private-credit loans and fund stakes
+mkt("private_credit", "secondary_volume_usd_bn", 20, "2025-12-31", "kalkine",
+    "Secondary market transaction volumes in private credit have expanded from $6bn to approximately $20bn between "
+    "2023 and 2025.", note="annual volume of private-credit secondaries (LP stakes, GP-led and loan portfolios) in "
+    "2025; King & Spalding puts all credit secondaries (incl. CLO and leveraged-loan related) at about 30 a year")
+mkt("private_credit", "nontraded_bdc_net_assets_usd_bn", 127, "2025-05-31", "creditflux",
+    "According to a report in May by consultants Cliffwater, these semi-liquid BDCs collectively held USD 127bn in net "
+    "assets, exceeding the USD 112bn managed by traditional BDCs.", note="the redeemable (evergreen) NAV of the "
+    "private-credit market")
+mkt("private_credit", "bdc_loan_sale_2026_usd_bn", 1.4, "2026-02-18", "obdc2_sale",
+    "Blue Owl Capital has restricted investor redemptions from one of its retail debt funds as it sells $1.4bn "
+    "(£1.04bn) of direct lending investments to boost liquidity.",
+    note="a forced sale in stress: sold to four North American public pension and insurance investors; OBDC II's 0.6 "
+         "was about 34 % of its investment commitments, and OBDC II replaced tender offers by return-of-capital "
+         "distributions (a full gate)")
+# Redemption requests in stress and what the gate paid
+mkt("private_credit", "breit_peak_monthly_request_usd_bn", 5.3, "2023-01-31", "diwire_breit",
+    "The company reported that it received $961 million in repurchase requests, which was 26% lower than January 2024 "
+    "and down 82% from the peak of $5.3 billion requested in January 2023.",
+    note="BREIT (non-traded REIT, 2 % of NAV a month / 5 % a quarter cap), the largest semi-liquid vehicle run so far")
+mkt("private_credit", "breit_peak_monthly_request_share_of_nav", round(5.3 / 68.5, 4), "2023-01-31", "bisnow_breit",
+    note="computed: 5.3 requested in January 2023 / NAV 68.5 at December 2022 (Bisnow: 'BREIT pegged its aggregate NAV "
+         "in January at more than $71.2B, up from $68.5B in December') = 7.7 % of NAV in one month, about 3.9 times "
+         "the 2 % monthly cap", estimated=True)
+mkt("private_credit", "breit_jan2023_paid_share_of_requests", 0.25, "2023-01-31", "bisnow_breit",
+    "The fund met 43% of redemption requests for November, or $1.8B. It met 25% of requests in January.",
+    note="share of requests paid under the cap at the peak month")
+mkt("private_credit", "breit_feb2023_request_share_of_nav", round(3.9 / 71.2, 4), "2023-02-28", "bisnow_breit",
+    note="computed: 'BREIT received $3.9B in repurchase requests last month' / January NAV 71.2 = 5.5 % of NAV; it paid "
+         "35 % of them (headline: 'BREIT Fulfills 35% Of Investors' February Withdrawal Requests')", estimated=True)
+mkt("private_credit", "breit_aug2023_paid_share_of_requests", 0.43, "2023-08-31", "diwire_aug",
+    "In accordance with their repurchase plan, BREIT is fulfilling approximately $1.3 billion of the $3.0 billion "
+    "requested, which is equal to 2% of NAV and represents 43% of the shares submitted for repurchase.",
+    note="ten months into the run, requests still 2.3 times the monthly cap (3.0 / 1.3)")
+mkt("private_credit", "bcred_q1_2026_paid_share_of_nav", 0.07, "2026-03-31", "bcred_gate",
+    "This is a return to its normal policy after it temporarily allowed a higher 7% withdrawal in March to handle a "
+    "record surge in requests.",
+    note="BCRED paid 7 % of shares in Q1 2026 against its 5 % quarterly cap (requests above that, not stated), then "
+         "returned to 5 %; press reports of June 2026 (drillr.ai) say the gate was later raised to 10 %, not confirmed")
+# Default rates by instrument, baseline
+mkt("private_credit", "default_rate_private_credit", 0.0242, "2025-03-31", "proskauer",
+    "The Index revealed a default rate of 2.42% for the period of January 1, 2025 – March 31, 2025.",
+    note="Proskauer Private Credit Default Index (US senior secured and unitranche loans, 786 loans, 148.6 bn); KBRA "
+         "DLD put the US direct lending index at about 1.9 % for 2024 and forecast 3 % (by count) for 2025")
+mkt("asset_manager", "default_rate_leveraged_loans", 0.048, "2025-08-31", "fitch_ll",
+    "The leveraged loan default rate decreased to 4.8% in August from 5.2% in July on a trailing 12-month basis, "
+    "according to a Fitch Ratings", note="Fitch US leveraged loans, trailing twelve months, incl. distressed exchanges; "
+    "S&P/LSTA index default rate was 1.27 % in October 2024 (narrower definition); kind asset_manager: CLOs hold >60 %")
+mkt("outside", "default_rate_hy_bonds", 0.033, "2025-08-31", "fitch_ll",
+    "The high-yield default rate increased to 3.3% in August from 3% the month prior on a trailing-12-month basis",
+    note="Fitch US high-yield bonds, trailing twelve months; S&P's US speculative-grade issuer default rate was 5.13 % "
+         "in 2024 ('The U.S. speculative-grade default rate rose to 5.13% in 2024')")
+mkt("outside", "default_rate_ig", 0.0, "2024-12-31", "sp_us2024",
+    "Of the defaulters that were rated at the start of the year, all were speculative-grade, an improvement from the "
+    "two invest", note="computed: no US investment-grade issuer defaulted in 2024 (S&P), so 0; S&P's 1981-2023 annual "
+    "global investment-grade default rate ranges from 0.00 % to 0.42 % (2008)", estimated=True)
+# Loss given default
+mkt("private_credit", "lgd_private_credit", round(1 - 0.53, 2), "2025-04-04", "kbra_rec",
+    "By comparison, implied recoveries in the U.S. averaged 53%.",
+    note="computed: LGD = 1 - implied recovery 0.53 of defaulted US direct-lending loans (KBRA DLD, 2024 defaults); "
+         "Europe about 40 % recovery", estimated=True)
+mkt("asset_manager", "lgd_leveraged_loans", round(1 - 0.67, 2), "2020-09-30", "sp_rec",
+    "Since the beginning of 2018, term loan and revolver recovery values post-default have averaged 67%, trailing "
+    "their historical average by seven percentage points as high leverage, shrinking debt cushions, and covenant-lite "
+    "structures continue to weigh on recoveries.",
+    note="computed: LGD = 1 - 0.67 (S&P LossStats, US term loans and revolvers 2018-2020); long-term average recovery "
+         "74 % (LGD 0.26); Moody's (2018) expected first-lien recoveries of 61 % in the next downturn", estimated=True)
+# How default rates moved with GDP
+mkt("outside", "spec_grade_default_rate_2001", 0.106, "2001-12-31", "moodys_2002",
+    "The default rate for speculative-grade rated issuers fell to 8.3% in 2002 from 10.6% the year before.",
+    note="Moody's global speculative-grade issuer default rate, 2001 (the 2001-02 cycle's peak year)")
+mkt("outside", "gdp_decline_2001", 0.004, "2001-12-31", "gdp_2001",
+    "Measured from the new peak, the economy shrank just 0.4 percent, keeping the recession as measured by GDP the "
+    "mildest on record.", note="US real GDP peak to trough, 2001 recession (BEA revision of 2004)")
+mkt("outside", "spec_grade_default_rate_2009", 0.13, "2009-12-31", "moodys_2009",
+    "Moody’s global speculative-grade default rate ended 2009 at 13.0%, almost tripling 2008’s year-end level of 4.4%.",
+    note="Moody's global speculative-grade issuer default rate, 2009 (peak of the 2008-09 cycle)")
+mkt("outside", "gdp_decline_2008_09", 0.043, "2009-06-30", "gdp_2009",
+    "Real gross domestic product (GDP) fell 4.3 percent from its peak in 2007Q4 to its trough in 2009Q2, the largest "
+    "decline in the postwar era (based on data as of October 2013).",
+    note="US real GDP peak to trough, Great Recession; default rate per point of GDP decline: 13.0 / 4.3 = 3.0 in "
+         "2009, 10.6 / 0.4 in 2001 (defaults there driven by the telecom/dot-com bust, not GDP)")
+# Spreads against expected losses
+mkt("outside", "spread_to_expected_loss_ratio_bbb", round(170 / 20, 2), "2003-12-01", "amato03",
+    "In this case, the spread was more than eight times the expected loss from default.",
+    note="computed: BBB 3-5 year spread ~170 bp / average yearly default loss ~20 bp, 1997-2003 ('the average spread on "
+         "BBB-rated corporate bonds with three to five years to maturity was about 170 basis points ... the average "
+         "yearly loss from default amounted to only 20 basis points')", estimated=True)
+mkt("outside", "spread_to_expected_loss_ratio_baa", 4.0, "2005-12-31", "amato05",
+    "The spread on Baa-rated bonds, for example, has been about four times the expected loss.",
+    note="longer-run Baa average (Amato and Remolona 2005)")
+# Stress test: losses and the scenario's GDP decline
+mkt("bank", "dfast2025_commercial_loan_losses_usd_bn", 124, "2025-06-27", "dfast25_press",
+    "Despite projected losses of more than $550 billion—including $158 billion in credit-card defaults and $124 billion "
+    "in commercial-loan losses—banks maintained an average CET1 capital ratio of 11.6%, well above the 4.5% regulatory "
+    "minimum.", note="22 banks, nine quarters, 2025 severely adverse scenario; the aggregate C&I portfolio loss rate "
+    "was not in the stored pages (bank tables show e.g. American Express C&I 15.5 %)")
+mkt("bank", "dfast2025_cet1_min_ratio", 0.116, "2025-06-27", "dfast25",
+    "Under the severely adverse scenario, the aggregate CET1 capital ratio is projected to decline from an actual 13.4 "
+    "percent at the start of the projection horizon to a minimum of 11.6 percent before rising to 12.8 percent at the "
+    "end of nine quarters (see table 4).", note="aggregate of the 22 banks; RWA 10,364.9 bn at 2024:Q4")
+mkt("bank", "dfast2025_gdp_decline", 0.078, "2025-02-05", "dfast25_gdp",
+    "Real GDP declines 7.8% from Q4 2024 to its trough in Q1 2026 under the 2025 severely adverse scenario.",
+    note="2025 severely adverse scenario (unemployment to 10 %, house prices -33 %, CRE -30 %); the page restates the "
+         "Fed's scenario document")
+
+
 # ================================================================= outside debt split
 LINK_INSTRUMENT = {"bond": "corporate_bond", "convertible": "corporate_bond", "private_placement": "corporate_bond",
                    "abs": "abs", "cmbs": "abs", "term_loan": "leveraged_loan", "ddtl": "leveraged_loan",
@@ -515,7 +665,7 @@ def check_rows():
     for inst in INSTRUMENTS:
         if abs(sums.get(inst, 0.0) - 1.0) > 1e-6:
             errs.append(f"holder_shares: shares of {inst} add to {sums.get(inst, 0.0):.6f}, not 1")
-    for name, rows in (("financial_capital", fc), ("holder_shares", hs)):
+    for name, rows in (("financial_capital", fc), ("holder_shares", hs), ("market_figures", mk)):
         for i, r in enumerate(rows, 1):
             if r["estimated"] == "false" and not r["source_quote"].strip():
                 errs.append(f"{name}.csv row {i}: estimated=false without source_quote")
@@ -536,7 +686,8 @@ def check_rows():
 
 def main(argv):
     errs = check_rows()
-    out = {"financial_capital.csv": _render(FC_COLS, fc), "holder_shares.csv": _render(HS_COLS, hs)}
+    out = {"financial_capital.csv": _render(FC_COLS, fc), "holder_shares.csv": _render(HS_COLS, hs),
+           os.path.join("build", "quotes", "market_figures.csv"): _render(MS_COLS, mk)}
     if "--check" in argv:
         for name, text in out.items():
             path = os.path.join(DATA, name)
@@ -551,7 +702,8 @@ def main(argv):
         for name, text in out.items():
             with open(os.path.join(DATA, name), "w", encoding="utf-8", newline="") as f:
                 f.write(text)
-        print(f"{len(fc)} financial_capital rows, {len(hs)} holder_shares rows")
+        print(f"{len(fc)} financial_capital rows, {len(hs)} holder_shares rows, {len(mk)} market_figures rows "
+              f"(staged for sector_totals.csv)")
     print(outside_split())
     if errs:
         print("\n".join(errs))
