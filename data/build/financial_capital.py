@@ -1,9 +1,10 @@
 """Builds data/financial_capital.csv (capital, leverage, funding and holdings of the network's banks,
 private-credit funds, insurers and pension funds) and data/holder_shares.csv (published shares of the
-holders of bonds and loans whose holders are not named in data/links.csv), from the rows written below.
-Sources, meanings and what is missing: data/build/FINANCIAL.md.
+holders of bonds and loans whose holders are not named in data/links.csv), from the rows written below, and
+data/build/quotes/market_figures.csv (market-level figures in sector_totals.csv's columns, staged until the loader
+accepts market:<name> measures). Sources, meanings and what is missing: data/build/FINANCIAL.md.
 
-    python data/build/financial_capital.py           # writes both CSVs, prints the split of `outside` debt
+    python data/build/financial_capital.py           # writes the three CSVs, prints the split of `outside` debt
     python data/build/financial_capital.py --check   # verifies the CSVs are what this script writes, that the
                                                      # holder shares of each instrument add to 1 and that every
                                                      # estimated=false row has a quote; prints the split too
