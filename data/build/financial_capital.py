@@ -56,6 +56,7 @@ S = {
  "z1_l133": ("Federal Reserve Z.1 Financial Accounts, release of 2026-03-19, table L.133 Rest of the world, line 13 U.S. corporate bonds", "https://www.federalreserve.gov/releases/z1/20260319/html/l133.htm", "aggregate"),
  "overton": ("Who owns US corporate debt? (Beyond Overton, 2017-09-26; from the Fed's Z.1 Financial Accounts)", "https://beyondoverton.com/2017/09/26/who-owns-us-corporate-debt/", "press"),
  "crs_lev": ("Congressional Research Service R46096, Leveraged Lending and Collateralized Loan Obligations: Frequently Asked Questions (2019-12-04)", "https://www.everycrsreport.com/reports/R46096.html", "aggregate"),
+ "jpm_10k_r207": ("JPMorgan Chase Form 10-K 2025, Regulatory Capital - Risk-Based Regulatory Requirements (Details), R207", "https://www.sec.gov/Archives/edgar/data/19617/000162828026008131/R207.htm", "filing"),
  "gs_10q_2022": ("Goldman Sachs Form 10-Q, quarter ended 2022-09-30, Regulation and Capital Adequacy (Tables), R53", "https://www.sec.gov/Archives/edgar/data/886982/000088698222000002/R53.htm", "filing"),
  "gs_10q_2025": ("Goldman Sachs Form 10-Q, quarter ended 2025-09-30, Regulation and Capital Adequacy (Tables), R53", "https://www.sec.gov/Archives/edgar/data/886982/000088698225001411/R53.htm", "filing"),
  "ms_10q_2024": ("Morgan Stanley Form 10-Q, quarter ended 2024-06-30, Regulatory Requirements (Tables), R40", "https://www.sec.gov/Archives/edgar/data/895421/000089542124000403/R40.htm", "filing"),
@@ -131,9 +132,11 @@ cap("jpmorgan", "cet1_usd_bn", 291, "usd_bn", "2026-03-31", "jpm_8k",
 cap("jpmorgan", "rwa_usd_bn", round(291 / 0.143), "usd_bn", "2026-03-31", "jpm_10q",
     note="computed: CET1 capital 291 / Standardized CET1 ratio 14.3 % (10-Q: 'a standardized CET1 ratio of 14.3%') "
          "= 2,035; the RWA figure itself was not found", estimated=True)
-cap("jpmorgan", "cet1_min_ratio", 0.115, "fraction", "2025-10-01", "fed_req", q_req,
-    note="Standardized CET1 requirement effective 2025-10-01: 4.5 % minimum + 2.5 % SCB + 4.5 % G-SIB surcharge "
-         "(JPM 10-K 2025 footnote); the page's wording is a machine rewrite of the Reuters/AP story")
+cap("jpmorgan", "cet1_min_ratio", 0.115, "fraction", "2025-12-31", "jpm_10k_r207",
+    "Regulatory Capital - Risk-Based Regulatory Requirements (Details) Dec. 31, 2025 Dec. 31, 2024 Standardized | BHC "
+    "Minimum risk-based capital ratios CET1 capital 0.115 0.123",
+    note="Standardized CET1 requirement of the holding company at 2025-12-31: 4.5 % minimum + 2.5 % SCB + 4.5 % G-SIB "
+         "surcharge; the Fed's 2025 requirements as reported in the press give the same 11.5 % ('" + q_req + "')")
 cap("goldman_sachs", "cet1_min_ratio", 0.109, "fraction", "2025-10-01", "fed_req",
     "Goldman Sachs’ CET1 requirement fell to 10.9% from 13.7% final 12 months, after its stress capital buffer "
     "was adjusted downward.",
