@@ -131,7 +131,10 @@ cap("jpmorgan", "cet1_usd_bn", 291, "usd_bn", "2026-03-31", "jpm_8k",
     note="Standardized CET1 capital at 2026-03-31 (1Q26 earnings release of 2026-04-14, Jamie Dimon's statement)")
 cap("jpmorgan", "rwa_usd_bn", round(291 / 0.143), "usd_bn", "2026-03-31", "jpm_10q",
     note="computed: CET1 capital 291 / Standardized CET1 ratio 14.3 % (10-Q: 'a standardized CET1 ratio of 14.3%') "
-         "= 2,035; the RWA figure itself was not found", estimated=True)
+         "= 2,035, so that CET1 and RWA describe the same date; the 3Q25 10-Q states Standardized RWA of 1,935.9 "
+         "at 2025-09-30 with CET1 287.3 (R159: 'JPMorgan Chase & Co. | Standardized ... CET1 capital $ 287,297 ... "
+         "Risk-weighted assets $ 1,935,868', https://www.sec.gov/Archives/edgar/data/19617/000162828025048859/"
+         "R159.htm)", estimated=True)
 cap("jpmorgan", "cet1_min_ratio", 0.115, "fraction", "2025-12-31", "jpm_10k_r207",
     "Regulatory Capital - Risk-Based Regulatory Requirements (Details) Dec. 31, 2025 Dec. 31, 2024 Standardized | BHC "
     "Minimum risk-based capital ratios CET1 capital 0.115 0.123",
