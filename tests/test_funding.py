@@ -61,7 +61,8 @@ def cb(prepaid, t):
     pay = Payments(a([10, 0]), a([1, 0]), jnp.zeros(2), a([0, 2]), a([prepaid, 0]))
     books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0), jnp.zeros(3))
     return jax.jit(lambda p, tt: cash_before_funding(CB_NET, CB_F, ModelParams(), books, jnp.ones(3), p, CB_SVC,
-                                                     CB_COSTS, a([8, 0, 0]), a([1, 1, 1]), a([0, 0, 4]), tt))(pay, a(t))
+                                                     CB_COSTS, a([8, 0, 0]), a([1, 1, 1]), a([0, 0, 4]), tt,
+                                                     value_growth=jnp.ones(3)))(pay, a(t))
 
 
 def test_cash_before_funding_flows_and_dividends_from_cash_above_minimum():
@@ -89,8 +90,33 @@ def test_a_down_round_is_smaller_and_an_up_round_is_as_planned():
     pay = Payments(a([10, 0]), a([1, 0]), jnp.zeros(2), a([0, 2]), a([0, 0]))
     books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0), jnp.zeros(3))
     c = cash_before_funding(CB_NET, CB_F, ModelParams(round_size_elasticity=2.0), books, jnp.ones(3), pay, CB_SVC,
-                            CB_COSTS, a([8, 0, 0]), a([1, 1, 0.5]), a([0, 0, 4]), a(2.0))
+                            CB_COSTS, a([8, 0, 0]), a([1, 1, 0.5]), a([0, 0, 4]), a(2.0), value_growth=jnp.ones(3))
     assert_allclose(c.planned_equity, [0, 0, 4 * 0.25])                # the lab's 4 of plan, at value 0.5
+
+
+def test_a_round_is_smaller_only_below_the_last_rounds_price():
+    # A lab whose value is 10 % under its plan's, after its plan's value grew 25 % since the last
+    # round, is worth 0.9 · 1.25 = 1.125 of the last round's price: an up round, taken in full
+    # (its planned 4 raised, not 4 · 0.9² = 3.24). At 60 % of plan it is worth 0.75 of the last
+    # round: 4 · 0.75² = 2.25.
+    pay = Payments(a([10, 0]), a([1, 0]), jnp.zeros(2), a([0, 2]), a([0, 0]))
+    books = Books(a([20, 5, 1]), jnp.zeros((3, 4)), jnp.ones(4), a(1.0), jnp.zeros(3))
+    for value, planned in ((0.9, 4.0), (0.6, 2.25)):
+        c = cash_before_funding(CB_NET, CB_F, ModelParams(round_size_elasticity=2.0), books, jnp.ones(3), pay, CB_SVC,
+                                CB_COSTS, a([8, 0, 0]), a([1, 1, value]), a([0, 0, 4]), a(2.0),
+                                value_growth=a([1, 1, 1.25]))
+        assert_allclose(c.planned_equity[2], planned)
+    # The funding order's round: a share 0.16 a year of the scenario's value 100 · 1.25 · 0.9 = 112.5,
+    # in full (up round): 4.5 this quarter; at 0.6 of plan, 0.16 · 75 / 4 · 0.75² = 1.6875.
+    credit = FN_CREDIT._replace(debt=a([50, 40, 0]))
+    svc = FN_SVC._replace(debt=a([50, 40, 0]))
+    f = NS(credit_freeze_quarters=a(2.0), rate_shift=a(0.0), spread_shift=a(0.0))
+    for value, room in ((0.9, 4.5), (0.6, 1.6875)):
+        fd = fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4),
+                                                           a(1.0)),
+                  FN_COSTS, FN_CAPEX, jnp.ones(4), a([0, 30, 0, 0]), jnp.zeros(4), a([1, value, 1, 1]),
+                  a([1, 1.25, 1, 1]), jnp.zeros(4), LEVERAGE, a(1.0))
+        assert_allclose(fd.result.equity[1], room)
 
 
 # Four firms: 0 a listed hyperscaler (bonds), 1 a neocloud (bonds and private credit), 2 a bank,
@@ -175,12 +201,12 @@ def test_private_credit_lends_on_collateral_and_backlog_but_not_in_a_freeze():
     assert_allclose(r.cash[1], -3.525)
     assert_array_equal(r.missed, [False, True, False, False])
     assert_allclose(r.gap[1], 9.0 + 0.1 + 3.9)
-    # In a down round at half the value the round is a quarter: 1.
+    # In a down round at half the value the round is a quarter of a share of half the value: 0.5.
     fd = fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4),
                                                        a(1.0)),
               FN_COSTS, FN_CAPEX, jnp.ones(4), a([0, 30, 0, 0]), jnp.zeros(4), a([1, 0.5, 1, 1]), jnp.ones(4),
               jnp.zeros(4), LEVERAGE, a(1.0))
-    assert_allclose(fd.result.equity[1], 1.0)
+    assert_allclose(fd.result.equity[1], 0.5)
     # The cut lasts: 0.1 saved of 4 · (1 − 0.5) → 5 % of sticky opex.
     assert_allclose(fd.opex_cut[1], 0.05)
 

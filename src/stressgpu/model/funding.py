@@ -114,20 +114,34 @@ def round_size(value_index, elasticity) -> Array:
     return jnp.minimum(jnp.maximum(value_index, 0.0), 1.0) ** elasticity
 
 
+def value_growth_at(net: Network, f: Factors, p: ModelParams, t) -> Array:
+    """``[N]`` the plan's equity value at quarter ``t`` over the data's (the last priced round's, for
+    a private firm): the cost of equity in scenario ``f`` compounded, ``(1 + r)^(t/4)`` — a firm
+    that pays nothing out is expected to appreciate at it (docs/model.md §6)."""
+    from .valuation import scenario_discount_rate
+    return (1.0 + scenario_discount_rate(net, f, p)) ** (t / 4.0)
+
+
 def cash_before_funding(net: Network, f: Factors, p: ModelParams, books: Books, alive, pay: Payments, svc: Service,
-                        c: Costs, capex, value_index, planned_t, t) -> Cash:
-    """Cash after the quarter's flows: revenue less costs and capex, planned rounds (sized by
-    :func:`round_size` at ``value_index`` ``[N]``), contract payments (the prepaid share moves no
-    cash), interest and principal, then dividends out of cash above the minimum. ``planned_t``
-    ``[N]`` the equity planned this quarter (``Economy.equity_plan``)."""
+                        c: Costs, capex, value_index, planned_t, t, value_growth=None) -> Cash:
+    """Cash after the quarter's flows: revenue less costs and capex, planned rounds, contract
+    payments (the prepaid share moves no cash), interest and principal, then dividends out of cash
+    above the minimum. ``planned_t`` ``[N]`` the equity planned this quarter
+    (``Economy.equity_plan``). A planned round is sized by :func:`round_size` at the scenario's
+    value against the last round's, ``value_index · value_growth``: ``value_index`` ``[N]`` the value
+    against the plan's, ``value_growth`` ``[N]`` the plan's against the last round's
+    (:func:`value_growth_at` where None): a round is smaller only when the scenario's value is
+    below the price investors last paid, not whenever the firm is worth less than its plan."""
     ec = net.economy
+    if value_growth is None:
+        value_growth = value_growth_at(net, f, p, t)
     flows_out = (pay.paid - pay.prepaid + pay.fee + pay.replaced) @ net.commit_buyer \
         + svc.interest @ net.debt_borrower + svc.repay @ net.debt_borrower
     # Contract receipts are in revenue; termination fees, interest and principal flow in here.
     flows_in = pay.fee @ net.commit_supplier + svc.interest @ net.debt_lender + svc.repay @ net.debt_lender \
         - pay.prepaid @ net.commit_supplier
     window = jnp.where(t < f.funding_quarters, f.funding_mult, 1.0)
-    planned_equity = planned_t * window * round_size(value_index, p.round_size_elasticity) * alive
+    planned_equity = planned_t * window * round_size(value_index * value_growth, p.round_size_elasticity) * alive
     cash = books.cash + alive * (c.revenue - c.variable - c.sticky - capex + planned_equity) - flows_out + flows_in
     dividends = jnp.minimum(ec.dividends / 4, jnp.maximum(cash - ec.min_cash, 0.0)) * alive
     return Cash(cash - dividends, flows_in, planned_equity, dividends, window)
@@ -194,8 +208,10 @@ def fund(net: Network, f: Factors, p: ModelParams, books: Books, credit: Credit,
     # they add to the bond market's room while the equity window is open, whatever the leverage.
     bonds_room = uw.bonds + convertible_room(ec.convertible, value, p.convertible_share) * cash.window \
         * jnp.asarray(p.refinancing, value.dtype)
-    round_room = ec.equity_rounds * (p.round_share * ec.market_value * value_growth
-                                     * round_size(value_index, p.round_size_elasticity) / 4
+    # A round is priced at the scenario's value, and investors take less of it only below the
+    # last round's price (the data's value): value_index · value_growth against 1.
+    round_room = ec.equity_rounds * (p.round_share * ec.market_value * value_growth * jnp.maximum(value_index, 0.0)
+                                     * round_size(value_index * value_growth, p.round_size_elasticity) / 4
                                      - cash.planned_equity / jnp.maximum(cash.window, 1e-12))
     equity_room = (listed_room + jnp.maximum(round_room, 0.0)) * cash.window
     cuttable = (1.0 - committed_capex_share(net.capex_floor, t, p.construction_quarters)) * capex
