@@ -100,25 +100,33 @@ class ModelConfig:
     price_tol: float = bounded(1e-4, 0.0, 1.0, "fire-sale prices settle to this", low_open=True)
     # The financial sector, v3 (docs/model.md §5.2): off-network credit books and private-credit funds.
     book_pd_private_credit: float = bounded(0.045, 0.0, 0.99, "annual default rate of private-credit loans in the plan "
-                                            "(BofA's 2026 base case, 4.5 %)", low_open=True)
-    book_pd_loans: float = bounded(0.01, 0.0, 0.99, "annual default rate of banks' corporate loans in the plan",
-                                   low_open=True)
+                                            "(BofA's 2026 base case, 4.5 %; Proskauer 2.4 % in 1Q25, Fitch's "
+                                            "privately monitored ratings 9.2 % in 2025)", low_open=True)
+    book_pd_loans: float = bounded(0.01, 0.0, 0.99, "annual default rate of banks' corporate loans in the plan "
+                                   "(assumed: between investment grade, ~0 %, and high yield, 3.3 % in Fitch's 2025 "
+                                   "count)", low_open=True)
     book_pd_bonds: float = bounded(0.005, 0.0, 0.99, "annual default rate of corporate bonds held by insurers, "
-                                   "pension and bond funds in the plan (mostly investment grade)", low_open=True)
-    book_lgd_loans: float = bounded(0.4, 0.0, 1.0, "loss given default of private-credit and bank loans (senior secured)")
-    book_lgd_bonds: float = bounded(0.6, 0.0, 1.0, "loss given default of corporate bonds (senior unsecured)")
-    credit_z_per_gdp: float = bounded(0.3, 0.0, 10.0, "rise of the credit cycle's systematic factor (standard "
-                                      "deviations) per 1 % of world GDP below plan (2008-09: a ~6 % shortfall took "
-                                      "speculative-grade default rates from ~4 % to ~13 %)")
+                                   "pension and bond funds in the plan (assumed: mostly investment grade)", low_open=True)
+    book_lgd_private_credit: float = bounded(0.47, 0.0, 1.0, "loss given default of private-credit loans (53 % "
+                                             "average recovery)")
+    book_lgd_loans: float = bounded(0.33, 0.0, 1.0, "loss given default of banks' corporate loans (leveraged loans' "
+                                    "67 % average recovery)")
+    book_lgd_bonds: float = bounded(0.6, 0.0, 1.0, "loss given default of corporate bonds (senior unsecured; assumed)")
+    credit_z_per_gdp: float = bounded(0.4, 0.0, 10.0, "rise of the credit cycle's systematic factor (standard "
+                                      "deviations) per 1 % of world GDP below plan (2008-09: GDP fell 4.3 % and the "
+                                      "speculative-grade default rate reached 13.0 %, 1.8 deviations from 4.5 %)")
     spread_to_loss: float = bounded(2.0, 1.0, 20.0, "credit spread per unit of expected loss: a spread widening of s "
-                                    "raises expected default losses by s / this a year")
+                                    "raises expected default losses by s / this a year (Baa spreads are ~4x expected "
+                                    "losses, lower grades less; assumed 2 for the sub-investment-grade books)")
     redemption_base: float = bounded(0.0, 0.0, 1.0, "evergreen funds' repurchase requests a quarter beyond new "
                                      "subscriptions, share of their NAV, before any fall of NAV (0: subscriptions meet "
                                      "the usual requests)")
-    redemption_slope: float = bounded(1.0, 0.0, 20.0, "rise of those requests per unit fall of the fund's NAV below "
-                                      "its start (a 10 % fall adds this × 10 % of NAV a quarter)")
+    redemption_slope: float = bounded(3.0, 0.0, 20.0, "rise of those requests per unit fall of the fund's NAV per "
+                                      "share from its high (BREIT's requests reached 5.5-7.7 % of NAV a month in early "
+                                      "2023 while its NAV fell a few per cent: about 3x a quarter)")
     depth_loans: float = bounded(200.0, 0.0, None, "USD bn of private-credit loans sold within a year that move "
-                                 "their secondary price ~63 % (exponential impact, as the fire sales)", low_open=True)
+                                 "their secondary price ~63 % (exponential impact, as the fire sales; assumed: selling "
+                                 "a year's secondary volume, ~20 bn, on top of it costs ~10 %)", low_open=True)
     loan_sales_memory: float = bounded(4.0, 0.0, 40.0, "quarters over which past loan sales weigh on the price "
                                        "(they decay by 1/this a quarter)", low_open=True)
     rental_price_elasticity: float = bounded(0.5, 0.0, 10.0, "compute rental price vs market tightness")

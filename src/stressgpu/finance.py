@@ -65,6 +65,39 @@ def _item(fc: pd.DataFrame, entity: str, item: str) -> float:
     return float(rows.iloc[0]) if len(rows) else float("nan")
 
 
+# Who holds each LP kind's share of a fund (the kind's aggregate entity; households and the rest of the
+# world are in the outside sector; "other" — other private funds, endowments, sovereign and unitemised
+# investors — in the other funds' aggregate).
+LP_HOLDER = {"insurer": "insurers_other", "pension_fund": "pension_funds_other", "household": "outside",
+             "foreign": "outside", "other": "asset_managers_other"}
+
+
+def lp_stakes(tables: Tables, ids, kinds, stakes: np.ndarray) -> np.ndarray:
+    """``[N, N]`` the stakes with each private-credit fund's equity split by its published LP shares
+    (``lp_share_*`` of ``financial_capital.csv``): a named LP's own stake (CalPERS in Apollo) is kept
+    and taken out of its kind's share, the rest of each kind's share goes to :data:`LP_HOLDER`. A fund
+    without LP shares keeps the stakes of ``links.csv``."""
+    fc = tables.financial_capital
+    if fc is None or fc.empty:
+        return stakes
+    idx = {e: i for i, e in enumerate(ids)}
+    out = stakes.copy()
+    for j, (e, kind) in enumerate(zip(ids, kinds)):
+        shares = {k: _item(fc, e, f"lp_share_{k}") for k in LP_HOLDER}
+        if kind != "private_credit" or not all(np.isfinite(v) for v in shares.values()):
+            continue
+        col = np.zeros(len(ids))
+        for k, share in shares.items():
+            named = [i for i in np.nonzero(stakes[:, j])[0] if kinds[i] == k and ids[i] != LP_HOLDER[k]]
+            own = sum(stakes[i, j] for i in named)
+            for i in named:
+                col[i] = stakes[i, j]
+            if LP_HOLDER[k] in idx:
+                col[idx[LP_HOLDER[k]]] += max(share - own, 0.0)
+        out[:, j] = col
+    return out
+
+
 def build_finance(tables: Tables, ids, kinds, other, lent, worth0, capital_ratio, capital_ratio_min, debt, arr) -> Finance:
     """The :class:`Finance` arrays of a network. ``other`` ``[N]`` each firm's other assets (where its
     credit book sits), ``lent`` ``[N]`` debt the network's firms owe it, ``worth0`` ``[N]`` its book net

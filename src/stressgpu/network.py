@@ -29,7 +29,7 @@ from ._types import ASSET_CLASSES, KINDS, LENDER_KINDS, Asset, Market
 from .data.checks import issuer_value, other_assets
 from .data.load import Tables
 from .data.schema import SENIORITIES
-from .finance import Finance, build_finance
+from .finance import Finance, build_finance, lp_stakes
 
 __all__ = ["ASSET_CLASSES", "KINDS", "LENDER_KINDS", "AI_LINES", "AI_BUYER_KINDS", "Network", "NetworkLabels",
            "NetworkExtras", "build_network", "build_extras", "quarter_starts", "revenue_plan"]
@@ -366,6 +366,8 @@ def build_network(tables: Tables, start: str = "2026-01-01", horizon: str = "203
         commit_links=tuple(commit_ids),
     )
     net = replace(net, economy=_economy(tables, labels, len(debts), facility_of, market_of, arr))
+    # Funds' LPs by the published LP composition (stressgpu.finance.lp_stakes), before the sector's arrays.
+    net = replace(net, cross_holdings=arr(lp_stakes(tables, labels.ids, labels.kinds, np.asarray(C))))
     return replace(net, finance=_finance(tables, labels, net, arr)), labels
 
 

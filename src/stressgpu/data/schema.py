@@ -35,7 +35,7 @@ ESTIMATED_SOURCE_TYPES = ("estimate", "reconstruction")
 # Tables whose rows carry provenance (as_of, source, source_quote, source_type, estimated, note),
 # and the column of each that holds the row's number (what source_quote must state).
 PROVENANCE_TABLES = {"balance_sheets": "value", "holdings": "value_usd_bn", "links": "amount_usd_bn",
-                     "schedules": "amount_usd_bn", "sector_totals": "value_usd_bn", "financial_capital": "value"}
+                     "schedules": "amount_usd_bn", "sector_totals": "value_usd_bn"}
 
 INSTRUMENTS = {
     "debt": ("bond", "term_loan", "ddtl", "construction_loan", "revolver", "bridge_loan", "abs", "cmbs",

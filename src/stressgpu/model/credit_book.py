@@ -57,7 +57,7 @@ def credit_factor(f: Factors, p: ModelParams, t) -> jax.Array:
 def default_rates(p: ModelParams):
     """``([C], [C])`` each class's plan default rate and loss given default (:class:`Book` order)."""
     pd0 = jnp.stack([jnp.asarray(p.book_pd_private_credit), jnp.asarray(p.book_pd_loans), jnp.asarray(p.book_pd_bonds)])
-    lgd = jnp.stack([jnp.asarray(p.book_lgd_loans), jnp.asarray(p.book_lgd_loans), jnp.asarray(p.book_lgd_bonds)])
+    lgd = jnp.stack([jnp.asarray(p.book_lgd_private_credit), jnp.asarray(p.book_lgd_loans), jnp.asarray(p.book_lgd_bonds)])
     return pd0, lgd
 
 

@@ -60,6 +60,7 @@ class ModelParams:
     book_pd_private_credit: float = _MODEL.book_pd_private_credit
     book_pd_loans: float = _MODEL.book_pd_loans
     book_pd_bonds: float = _MODEL.book_pd_bonds
+    book_lgd_private_credit: float = _MODEL.book_lgd_private_credit
     book_lgd_loans: float = _MODEL.book_lgd_loans
     book_lgd_bonds: float = _MODEL.book_lgd_bonds
     credit_z_per_gdp: float = _MODEL.credit_z_per_gdp
