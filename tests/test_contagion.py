@@ -16,6 +16,7 @@ import numpy as np
 from stressgpu._types import KINDS, Status
 from stressgpu.model.contagion import clear, contagion, net_worth
 from stressgpu.model.params import ModelParams
+from stressgpu.model.funds import Sector
 from stressgpu.model.state import Books, Capacity, Claims, Credit, Defaults, Ledger, State
 
 f64 = lambda x: jnp.asarray(x, jnp.float64)  # noqa: E731
@@ -53,7 +54,9 @@ def state(debt=(10.0, 5.0), cash=(2.0, 1.0, 3.0), hold=((8.0, 0, 0, 0), (0, 0, 0
     return State(Books(f64(cash), f64(hold), f64(price), f64(1.0), z(N)), Capacity(z(N), z(N), z(2, N), z(2, N), z(N), z(2, N)),
                  Credit(f64(debt), z(N), z(E), jnp.zeros(E, bool)), Claims(f64([unpaid]), f64([prepaid])),
                  Defaults(jnp.zeros(N, bool), jnp.full(N, -1, jnp.int32), jnp.asarray(0, jnp.int32), *[jnp.zeros(N, jnp.int32)] * 2),
-                 Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12))
+                 Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12, *[z(N)] * 6,
+                        jnp.full(N, -1, jnp.int32)),
+                 Sector(z(N, 3), f64(1.0), f64(0.0), jnp.zeros((N, N)), z(N), z(N), z(N)))
 
 
 @jax.jit

@@ -18,6 +18,7 @@ from stressgpu.channels.clearing import EdgeNetwork
 from stressgpu.model.contagion import Cleared
 from stressgpu.model.funding import FundingResult
 from stressgpu.model.losses import Paths, account, borne, record
+from stressgpu.model.funds import Sector
 from stressgpu.model.state import Books, Capacity, Claims, Credit, Defaults, Ledger, State
 from stressgpu.model.valuation import PricedIn
 
@@ -56,8 +57,10 @@ def _account():
               Credit(f64([6.0, 3.0]), z(N), z(2), jnp.zeros(2, bool)), Claims(z(1), z(1)),
               Defaults(c.defaulted, jnp.asarray([0, -1, -1, -1], jnp.int32), jnp.asarray(0, jnp.int32),
                        *[jnp.zeros(N, jnp.int32)] * 2),
-              Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12))
-    paths = Paths(jnp.ones((T, A)), z(T), z(T, 0), z(T, 0), z(T, 0), jnp.ones((T, 4)), z(T, N))
+              Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12, *[z(N)] * 6,
+                     jnp.full(N, -1, jnp.int32)),
+              Sector(z(N, 3), jnp.asarray(1.0), jnp.asarray(0.0), C, z(N), z(N), z(N)))
+    paths = Paths(jnp.ones((T, A)), z(T), z(T, 0), z(T, 0), z(T, 0), jnp.ones((T, 5)), z(T, N), z(T, N))
     k = SimpleNamespace(floor=f64([0.0, 2.0, 1.0, 1.5]))
     priced = PricedIn(z(N), z(N), jnp.zeros(N, bool), jnp.zeros(N, bool), z(N), z(N), z(N))
     return jax.jit(lambda s, c: account(net, k, s, c, paths, jnp.full(N, 0.1), priced))(s, c)
@@ -96,7 +99,8 @@ def test_record_direct_loss_is_margin_on_revenue_shortfall_plus_extra_interest()
                           commit_supplier=jax.nn.one_hot(jnp.asarray([2, 2]), 3, dtype=jnp.float64),
                           debt_lender=jax.nn.one_hot(jnp.asarray([0]), 3, dtype=jnp.float64))
     z = jnp.zeros(3)
-    led = Ledger(z, f64([1.0, 1.0, 1.0]), z, jnp.zeros((3, 6)), z, jnp.full(3, -1, jnp.int32), *[z] * 12)
+    led = Ledger(z, f64([1.0, 1.0, 1.0]), z, jnp.zeros((3, 6)), z, jnp.full(3, -1, jnp.int32), *[z] * 12, *[z] * 6,
+                 jnp.full(3, -1, jnp.int32))
     # Firm 0 drew 1 and cut capex 4; firm 2 raised 3 of equity, cut opex 0.5 and missed 1: its
     # unfunded gap is 1.5 (firm 0's 4), from this quarter (t = 2).
     funded = FundingResult(f64([0, 0, -1]), f64([1, 0, 0]), f64([0, 2, 0]), z, f64([0, 0, 3]), z, f64([4, 0, 0]),

@@ -15,6 +15,7 @@ import numpy as np
 from stressgpu._types import KINDS
 from stressgpu.model.params import ModelParams
 from stressgpu.model.resolution import resolve
+from stressgpu.model.funds import Sector
 from stressgpu.model.state import Books, Capacity, Claims, Credit, Defaults, Ledger, State
 
 f64 = lambda x: jnp.asarray(x, jnp.float64)  # noqa: E731
@@ -45,7 +46,9 @@ def state(debt, holdings, price=(0.5, 1.0, 1.0, 1.0), cash=(1.0, 5.0, 50.0, 5.0)
                  Credit(f64(debt), z(N), z(len(debt)), jnp.zeros(len(debt), bool)), Claims(z(F), z(F)),
                  Defaults(jnp.asarray(defaulted, bool), jnp.full(N, -1, jnp.int32), jnp.asarray(0, jnp.int32),
                           *[jnp.zeros(N, jnp.int32)] * 2),
-                 Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12))
+                 Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12, *[z(N)] * 6,
+                     jnp.full(N, -1, jnp.int32)),
+              Sector(z(N, 3), jnp.asarray(1.0), jnp.asarray(0.0), jnp.zeros((N, N)), z(N), z(N), z(N)))
 
 
 # Borrower 0 holds 100 AI hardware (price 0.5: worth 50), 40 real estate, 10 other.

@@ -13,6 +13,7 @@ estate is frozen.
 """
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ from jax import lax
 
 from ._types import Asset, Market, Reason
 from .model import capacity, contracts, credit_book, debt_service, funding, funds, lenders, revenue, value_chain
-from .model.capital import capital_ratio, ratio_minimum
+from .model.capital import capital_ratio, floor_at, ratio_minimum, start_worth
 from .model.contagion import clear, contagion
 from .model.covenants import check_covenants
 from .model.losses import Outcome, Paths, account, record
@@ -129,13 +130,13 @@ def financial_sector(net: Network, f: Factors, p: ModelParams, s: State, t) -> t
                             loans_sold=led.loans_sold + ff.sold)), ff
 
 
-def capital_after(net: Network, s: State, worth, t) -> tuple[State, jax.Array]:
+def capital_after(net: Network, s: State, worth, plan_worth, t) -> tuple[State, jax.Array]:
     """After the clearing: each financial firm's capital ratio at its new net worth ``worth`` ``[N]``
-    (:func:`stressgpu.model.capital.capital_ratio`), its lowest so far and the first quarter below
-    its minimum; a fund's NAV and high-water mark for next quarter's redemptions. Returns the state
-    and the ratios ``[N]``."""
+    against the plan's ``plan_worth`` ``[N]`` (:func:`stressgpu.model.capital.capital_ratio`), its
+    lowest so far and the first quarter below its minimum; a fund's NAV and high-water mark for next
+    quarter's redemptions. Returns the state and the ratios ``[N]``."""
     fund_debt = (s.credit.debt * (net.debt_borrower @ funds.funds(net))) @ net.debt_borrower
-    ratio = capital_ratio(net, worth, fund_debt)
+    ratio = capital_ratio(net, worth, fund_debt, plan_worth)
     below = ratio < ratio_minimum(net)
     led, sec = s.ledger, s.sector
     led = led._replace(ratio_min=jnp.where(jnp.isfinite(ratio), jnp.minimum(led.ratio_min, ratio), led.ratio_min),
@@ -144,11 +145,12 @@ def capital_after(net: Network, s: State, worth, t) -> tuple[State, jax.Array]:
 
 
 def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State, xs):
-    """One quarter: flows → valuation → hardware marked → contagion (clearing, resolution, fire
-    sales) → covenants → defaults recorded. ``xs``: the quarter ``t`` and its contracted
-    payments ``[F]``, principal due ``[E]``, refinanced share ``[E]``, remaining contract value ``[F]``
-    and planned equity ``[N]``."""
-    t, K_t, due_t, refi_t, backlog_t, equity_t = xs
+    """One quarter: flows → valuation → hardware marked → the financial sector's books and funds →
+    contagion (clearing, resolution, fire sales) → capital tests → covenants → defaults recorded.
+    ``xs``: the quarter ``t`` and its contracted payments ``[F]``, principal due ``[E]``, refinanced
+    share ``[E]``, remaining contract value ``[F]``, planned equity ``[N]`` and the plan's net worth
+    ``[N]`` (capital is tested against it)."""
+    t, K_t, due_t, refi_t, backlog_t, equity_t, plan_worth_t = xs
     alive = ~s.defaults.defaulted
     accelerated = (s.credit.accelerated.astype(net.cash.dtype) @ net.debt_borrower) > 0
     s, q = flows(net, f, p, k, rate, s, t, K_t, due_t, refi_t, backlog_t, equity_t)
@@ -157,8 +159,8 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     s = s._replace(books=s.books._replace(price=price, hw_value=hw_value))
     s, _ = financial_sector(net, f, p, s, t)
     forced = q.missed | (f.default_now & (t == 0))
-    s, status, worth = contagion(net, p, k, s, forced, t)
-    s, ratio = capital_after(net, s, worth, t)
+    s, status, worth = contagion(net, p, k._replace(floor=floor_at(k.floor, net, plan_worth_t)), s, forced, t)
+    s, ratio = capital_after(net, s, worth, plan_worth_t, t)
     new = s.defaults.defaulted & alive  # defaulted this quarter
     s = s._replace(credit=check_covenants(net, p, k, s.books, s.credit, s.defaults.defaulted, q.ocf, q.interest))
     reason = jnp.where(f.default_now & (t == 0), Reason.SHOCK,
@@ -179,19 +181,23 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     return s, (s.books.price, new.sum(), paths, market, q.raised, ratio)
 
 
-def run_path(net: Network, f: Factors, p: ModelParams, priced: PricedIn) -> Outcome:
+def run_path(net: Network, f: Factors, p: ModelParams, priced: PricedIn, plan_worth=None) -> Outcome:
     """One scenario over every quarter, with what the market prices in beyond the horizon
-    (``priced``)."""
+    (``priced``) and the plan's net worth each quarter ``plan_worth`` ``[T, N]`` (None: the start's,
+    as in the run that solves the plan)."""
     T = net.quarters
     dtype = net.cash.dtype
     k = constants(net, p)
     rate = scenario_discount_rate(net, f, p)            # [N] cost of equity: constant along the path
     s0 = initial_state(net, f, p, k)
     due = net.debt_amount[:, None] * net.debt_due_share            # [E, T] principal due, USD bn
+    if plan_worth is None:
+        plan_worth = jnp.broadcast_to(start_worth(net), (T, net.n))
     xs = (jnp.arange(T, dtype=dtype), net.commit_amount.T, due.T, debt_service.refinanced_share(net).T,
-          k.remaining_pv.T, net.economy.equity_plan)
+          k.remaining_pv.T, net.economy.equity_plan, plan_worth)
     s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised, ratio) = lax.scan(
         partial(quarter, net, f, p, k, rate), s0, xs)
+    k = k._replace(floor=floor_at(k.floor, net, plan_worth[-1]))
     final = clear(net, p, k, s, s.books.price, s.defaults.defaulted)
     paths = Paths(prices, new_defaults, cash_path, worth_path, payout_path, market, raised, ratio)
     return account(net, k, s, final, paths, rate, priced)
@@ -210,13 +216,13 @@ def solve_plan(net: Network, params: ModelParams) -> Plan:
     """The no-shock plan: the deterministic baseline, whose value parts give each firm's
     priced-in growth. (Lenders, not the plan, decide what firms can borrow: the baseline's
     unfunded gaps are reported, never closed by widening a limit.)"""
-    base = run_path(net, _no_shock(net), params, _nothing_priced(net))
+    base = run_path(net, _no_shock(net), dataclasses.replace(params, record_paths=True), _nothing_priced(net))
     priced = priced_in(net.economy.market_value, base.value_parts, params.terminal_growth, params.growth_fade_years)
     # The plan's cash margin before upkeep in its last year: what a squeezed margin reverts to (§6).
     cash = base.value_parts.tail / base.value_parts.d_T + base.upkeep_last
     margin = jnp.where((cash > 0) & (base.revenue_last > 0),
                        cash / jnp.where(base.revenue_last > 0, base.revenue_last, 1.0), 0.0)
-    return Plan(priced._replace(margin=margin, revenue_last=base.revenue_last))
+    return Plan(priced._replace(margin=margin, revenue_last=base.revenue_last), base.net_worth_path)
 
 
 def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = None) -> Outcome:
@@ -228,4 +234,4 @@ def simulate_one(net: Network, f: Factors, p: ModelParams, plan: Plan | None = N
     """
     if plan is None:
         plan = solve_plan(net, p)
-    return run_path(net, f, p, plan.priced)
+    return run_path(net, f, p, plan.priced, plan.worth)

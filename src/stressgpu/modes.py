@@ -112,6 +112,9 @@ def montecarlo(ctx: Context) -> Report:
                                                                      f"{title}, {n}", record["defaults"]),
                    "loss_waterfall.png": lambda path: plots.loss_waterfall(res.channel_loss, summ, path, f"{title}, {n}"),
                    "market_value_paths.png": lambda path: _value_paths_plot(ctx, res.baseline, central, path, title)}
+        if summ["capital_paths"]:
+            figures["capital.png"] = lambda path: plots.capital_paths(labels.quarters, ents, summ["capital_paths"], path,
+                                                                      f"{title}, {n}")
         captions = {"default_timeline.png": "Cumulative probability that each of the firms most likely to fail has "
                                             "defaulted by each quarter (in brackets: by the horizon).",
                     "loss_distribution.png": "System loss of every scenario, with value at risk and expected "
@@ -119,7 +122,10 @@ def montecarlo(ctx: Context) -> Report:
                     "network.png": "Who owes, holds and buys from whom, along the value chain; fill: default "
                                    "probability; ring: default quarter at the configured sizes.",
                     "loss_waterfall.png": plots.waterfall_caption(),
-                    "market_value_paths.png": "The firms whose market value moves most at the configured sizes."}
+                    "market_value_paths.png": "The firms whose market value moves most at the configured sizes.",
+                    "capital.png": "Each bank's, insurer's and fund's capital ratio over its minimum, mean over "
+                                   "scenarios: below 1 the floor binds (a bank or insurer fails, a fund sells loans "
+                                   "to repay its lines)."}
     else:
         captions = {}
     text = terminal_report(ents, summ, run.report.top, run.report.threshold)

@@ -58,17 +58,26 @@ def capital_floor(net: Network) -> jax.Array:
     return jnp.where(tested, jnp.maximum(start_worth(net) - (fin.capital - fin.required), 0.0), 0.0)
 
 
-def capital_ratio(net: Network, worth, fund_debt) -> jax.Array:
+def capital_ratio(net: Network, worth, fund_debt, plan_worth=None) -> jax.Array:
     """``[N]`` each financial firm's capital ratio at net worth ``worth`` ``[N]``: CET1 / RWA (banks),
-    TAC / RBC (insurers), funded status (pension funds), asset coverage ``(W + D) / D`` with ``fund_debt``
-    ``[N]`` its debt (private-credit funds); NaN where there is none."""
+    TAC / RBC (insurers), funded status (pension funds) — the start's capital less what the scenario
+    lost against the plan's net worth ``plan_worth`` ``[N]`` by now (None: the start's; the plan's
+    retained earnings are paid out or grow the balance sheet, as a stress test holds the ratio) — and
+    asset coverage ``(W + D) / D`` with ``fund_debt`` ``[N]`` its debt (private-credit funds); NaN where
+    there is none."""
     fin = net.finance
-    dW = worth - start_worth(net)
+    dW = worth - (start_worth(net) if plan_worth is None else plan_worth)
     has = fin.ratio_base > 0
     ratio = jnp.where(has, (fin.capital + dW) / jnp.where(has, fin.ratio_base, 1.0), jnp.nan)
     fund = _is(net, "private_credit") & (fund_debt > 0)
     coverage = (jnp.maximum(worth, 0.0) + fund_debt) / jnp.where(fund, fund_debt, 1.0)
     return jnp.where(fund, coverage, ratio)
+
+
+def floor_at(floor, net: Network, plan_worth) -> jax.Array:
+    """``[N]`` the clearing's capital floor when the plan has reached net worth ``plan_worth`` ``[N]``:
+    the same headroom below it as :func:`capital_floor` leaves below the start (0 where there is no floor)."""
+    return jnp.where(floor > 0, jnp.maximum(floor + plan_worth - start_worth(net), 0.0), 0.0)
 
 
 def ratio_minimum(net: Network) -> jax.Array:

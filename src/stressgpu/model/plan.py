@@ -44,6 +44,8 @@ class Plan(NamedTuple):
     (:func:`stressgpu.dynamics.solve_plan`)."""
 
     priced: PricedIn    # [N] each: priced-in growth and terminal cash flow (docs/model.md §6)
+    worth: jax.Array    # [T, N] net worth the no-shock path reaches after each quarter's clearing: what capital
+                        # tests measure a scenario's losses against (docs/model.md §5.8)
 
 
 def constants(net: Network, p: ModelParams) -> Constants:

@@ -269,3 +269,30 @@ def market_value_paths(quarters, names, base: np.ndarray, shocked: np.ndarray, p
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def capital_paths(quarters, entities: pd.DataFrame, paths: dict, path: Path, title: str = "") -> None:
+    """Each financial firm's mean capital ratio each quarter over its minimum (1 = the floor binds):
+    banks CET1/RWA, insurers TAC/RBC, funds assets/debt (docs/model.md §5.8). ``paths``: id -> [T]
+    mean ratio (``summary.json``'s ``capital_paths``); ``entities`` the entities table."""
+    fig, ax = plt.subplots(figsize=(12, 5))
+    names_q = list(pd.PeriodIndex(quarters, freq="Q").astype(str))
+    T = len(names_q)
+    rows = entities.set_index("id")
+    styles = {"bank": "-", "insurer": "--", "private_credit": ":"}
+    for e, ratio in paths.items():
+        r = rows.loc[e]
+        need = float(r["capital_ratio_required"])
+        if r["kind"] not in styles or not np.isfinite(need) or need <= 0:
+            continue
+        ax.plot(range(T), np.asarray(ratio) / need, ls=styles[r["kind"]],
+                label=f"{r['name']} (P below min {100 * r['capital_breach_prob']:.1f} %)")
+    ax.axhline(1.0, color="#cc3311", lw=1.2, label="minimum (the floor binds)")
+    ax.set_xticks(range(0, T, 2), names_q[::2], rotation=45, fontsize=8)
+    ax.set_ylabel("capital ratio / its minimum (mean over scenarios)")
+    ax.set_title(f"Capital of banks (solid), insurers (dashed) and funds (dotted): {title}" if title
+                 else "Capital of banks (solid), insurers (dashed) and funds (dotted)", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
