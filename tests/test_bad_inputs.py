@@ -154,8 +154,19 @@ def _quote_cleared(d):
     (_cell("links.csv", 2, "amount_usd_bn", "-3"), ["links.csv: row 2, column amount_usd_bn", "-3"]),
     (_cell("links.csv", 5, "link_id", "d_hyperion_pimco"), ["links.csv: row 5, column link_id", "duplicate", "'d_hyperion_pimco'"]),
     (_quote_cleared, ["links.csv: row ", ", column source_quote", "needs source_quote"]),
+    (_cell("financial_capital.csv", 1, "entity_id", "ghost_bank"),
+     ["financial_capital.csv: row 1, column entity_id", "unknown entity id 'ghost_bank'"]),
+    (_cell("financial_capital.csv", 1, "entity_id", "nvidia"),
+     ["financial_capital.csv: row 1, column item", "'cet1_usd_bn' is an item of bank", "'nvidia' is of kind 'chipmaker'"]),
+    (_cell("financial_capital.csv", 3, "value", "11.5"),
+     ["financial_capital.csv: row 3, column value", "'cet1_min_ratio' is a fraction", "11.5"]),
+    (_cell("financial_capital.csv", 2, "unit", "fraction"),
+     ["financial_capital.csv: row 2, column unit", "'rwa_usd_bn' is in 'usd_bn'"]),
+    (_cell("financial_capital.csv", 2, "item", "cet1_capital"),
+     ["financial_capital.csv: row 2, column item", "cet1_capital", "cet1_usd_bn"]),
 ], ids=["header-only holdings.csv", "header-only links.csv", "date 30/10/2025", "unknown entity", "negative amount",
-        "duplicate link id", "sourced row without quote"])
+        "duplicate link id", "sourced row without quote", "capital of an unknown entity", "a bank item of a chipmaker",
+        "a ratio written as a percentage", "wrong unit", "unknown item"])
 def test_bad_data_stops_naming_file_row_and_column(tmp_path, capsys, edit, words):
     """One bad file: its own messages only (no cascade onto the files that depend on it), with the
     file, row, column and value, and no library warning on the way."""

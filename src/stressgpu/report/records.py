@@ -75,8 +75,10 @@ def central_record(o, base, rows: dict, labels, net, sizes: dict) -> dict:
     out.update({k: float(np.asarray(v).reshape(-1)[0]) for k, v in rows.items()
                 if k in ("system_loss", "first_round_loss", "market_value_loss", "market_value_gain", "gains",
                          "capex_shortfall")
-                or k.startswith(("loss_", "mv_loss_", "capital_shortfall_", "failures_"))})
+                or k.startswith(("loss_", "mv_loss_", "capital_shortfall_", "failures_", "book_loss_",
+                                 "capital_breaches_"))})
     out["credit_loss"] = sum(out.get(f"loss_{k}", 0.0) for k in LENDER_KINDS)
+    out["book_loss"] = sum(out.get(f"book_loss_{k}", 0.0) for k in LENDER_KINDS)
     out["credit_loss_borne"] = sum(out.get(f"loss_borne_{k}", 0.0) for k in LENDER_KINDS)
     out["creditors"] = _by_name(np.asarray(o.credit_loss, np.float64) - np.asarray(base.credit_loss, np.float64), labels)
     out["secured_recovered"] = _by_name(np.asarray(o.secured_recovered, np.float64)

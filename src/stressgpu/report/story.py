@@ -50,7 +50,11 @@ def blocks(summ: dict, title: str) -> list[tuple[str, object]]:
                     ("ul", [_default_line(d) for d in c["defaults"]])]
         else:
             out.append(("p", "No firm defaults at the configured sizes."))
-        bear = [f"Lenders lose {bn(c['credit_loss'])} bn on claims not repaid: {_kinds(c, 'loss_')}."]
+        bear = [f"Lenders lose {bn(c['credit_loss'])} bn on claims on the network's firms not repaid: "
+                f"{_kinds(c, 'loss_')}."]
+        if c.get("book_loss", 0.0) > 0:
+            bear.append(f"On their loans and bonds to borrowers outside the network, the credit cycle the shock sets "
+                        f"off costs them {bn(c['book_loss'])} bn more: {_kinds(c, 'book_loss_')}.")
         if _kinds(c, "loss_borne_") != _kinds(c, "loss_"):
             bear.append(f"After private-credit funds pass their losses to their LPs: {_kinds(c, 'loss_borne_')}.")
         if c["creditors"]:
