@@ -46,17 +46,28 @@ def test_terminal_lists_only_firms_above_the_threshold_in_full_with_kind_and_rea
     assert "How these relate" in text and bn(25.1) in text and bn(4334.6) in text and bn(4934.6) in text
 
 
-def test_lender_table_shows_a_dash_while_no_lender_falls_below_its_floor_and_numbers_once_one_does():
+def test_lender_table_splits_network_and_other_borrowers_and_shows_a_dash_for_what_the_run_lacks():
+    """Without off-network books (an older summary) the table has no "other borrowers" column; with them
+    the credit loss is their sum; capital shortfall, breaches and failures as the summary gives them."""
     lend = answer_tables(_entities(), _summary())[1]
-    assert {row[4][0] for row in lend["rows"][:-1]} == {"—"}
-    assert any("financial-sector model" in n for n in lend["notes"])
-    lend = answer_tables(_entities(), _summary(capital_shortfall_bank_mean=3.0))[1]
-    assert lend["rows"][0][4] == ("3.0", "capital_shortfall_bank_mean")
+    assert "other borrowers" not in lend["columns"]
+    assert lend["rows"][0][lend["columns"].index("capital shortfall")] == ("0.0", "capital_shortfall_bank_mean")
+    assert lend["rows"][0][lend["columns"].index("breaches")] == ("—", None)
+    books = {f"book_loss_{k}_mean": 10.0 for k in LENDER_KINDS}
+    totals = {f"credit_total_{k}_mean": 11.0 + j for j, k in enumerate(LENDER_KINDS)}
+    lend = answer_tables(_entities(), _summary(**books, **totals, capital_breaches_bank_mean=0.25))[1]
+    col = lend["columns"]
+    assert col[:4] == ["lender kind", "AI network", "other borrowers", "credit loss"]
+    assert lend["rows"][0][1:4] == [("1.0", "loss_bank_mean"), ("10.0", "book_loss_bank_mean"),
+                                    ("11.0", "credit_total_bank_mean")]
+    assert lend["rows"][0][col.index("breaches")] == ("0.25", "capital_breaches_bank_mean")
 
 
 def test_one_number_format_for_amounts():
     text = terminal_report(_entities(), _summary(), top=10)
     amounts = re.findall(r"(?<![\w.])\d[\d,]*\.\d+(?![\d%])", text.split("System loss:")[0])
+    # counts per scenario (breaches, failures) have two decimals; every amount has one
+    amounts = [a for a in amounts if not re.fullmatch(r"\d\.\d\d", a)]
     assert amounts and all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d", a) for a in amounts), amounts
 
 

@@ -132,13 +132,17 @@ def test_sums_of_a_float64_run_are_float64_and_statuses_are_counted():
     names = ("equity", "external_loss", "direct_loss", "credit_loss_by_kind", "defaults_per_quarter", "defaulted",
              "default_quarter", "clearing_converged", "commitment_loss", "firesale_loss", "credit_loss", "status",
              "net_worth", "total_liabilities", "credit_loss_borne_by_kind", "revenue_vs_plan", "capex_vs_plan",
-             "funding", "capex_shortfall", "capital_shortfall", "market_value", "unfunded_gap")
+             "funding", "capex_shortfall", "capital_shortfall", "market_value", "unfunded_gap",
+             "book_loss_by_kind", "floor_quarter", "redeemed", "gated", "loans_sold", "loan_price", "book_loss",
+             "sale_loss", "book_mark_loss", "capital_ratio_path", "capital_ratio_min")
     O = namedtuple("O", names)
     z = jnp.zeros
     equity = 1e8 + jnp.arange(B, dtype=jnp.float64)[:, None] * 1e-3 * jnp.ones((B, N))
     status = jnp.asarray([0, 0, 0, 1, 0, 3, 0, 0], jnp.int32)  # two scenarios not ok: max_steps, nonfinite
     v2 = lambda worth: (worth, z((B, N)), z((B, K)), jnp.ones((B, N)), jnp.ones((B, N)), z((B, N, 6)), z((B, N)),  # noqa: E731
-                        z((B, N)), z((B, N)), z((B, N)))
+                        z((B, N)), z((B, N)), z((B, N)),
+                        z((B, K)), -jnp.ones((B, N), jnp.int32), z((B, N)), z((B, N)), z((B, N)), jnp.ones((B, T)),
+                        z((B, N)), z((B, N)), z((B, N)), z((B, T, N)), z((B, N)))
     o = O(equity, z(B), z((B, N)), z((B, K)), z((B, T), jnp.int32), z((B, N), bool), -jnp.ones((B, N), jnp.int32),
           jnp.ones(B, bool), z((B, N)), z((B, N)), z((B, N)), status, *v2(equity))
     base_worth = jnp.full((B, N), 2e8)

@@ -77,7 +77,6 @@ class Reason(enum.IntEnum):
     COVENANT = 2             # ... a payment the lender accelerated after a covenant breach outlasted its cure
     INSOLVENT = 3            # cleared insolvent with the network, or a financial firm below its capital floor
     SHOCK = 4                # the scenario defaults it at t = 0 (idiosyncratic default)
-    CAPITAL = 5              # a bank or insurer whose capital fell below its requirement (still solvent)
 
 
 class Status(enum.IntEnum):

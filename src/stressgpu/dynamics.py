@@ -28,7 +28,7 @@ from .model.contagion import clear, contagion
 from .model.covenants import check_covenants
 from .model.losses import Outcome, Paths, account, record
 from .model.params import ModelParams
-from .model.plan import Constants, Plan, committed, constants, failing
+from .model.plan import Constants, Plan, committed, constants, financial
 from .model.scopes import scoped
 from .model.state import State, initial_state
 from .model.valuation import PricedIn, accrue, priced_in, scenario_discount_rate
@@ -77,6 +77,10 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
     capex = capacity.capex_spent(inv, k, chain)
     svc = debt_service.service(net, f, s.credit, alive, due_t, refi_t, t < f.credit_freeze_quarters)
     cash = funding.cash_before_funding(net, f, p, s.books, alive, pay, svc, c, capex, value_index, equity_t, t)
+    # Banks, funds and insurers lend at floating rates as they borrow: what a rate or spread shift adds to
+    # their own interest, their assets earn too (their losses come through their books and claims, §5.8).
+    passed = svc.extra_interest * financial(net) * alive
+    cash = cash._replace(cash=cash.cash + passed)
     backlog = lenders.backlog(backlog_t, net.economy.investment_grade, alive, net.commit_buyer, net.commit_supplier)
     fd = funding.fund(net, f, p, s.books, s.credit, svc, cash, c, capex, alive, backlog,
                       committed(net, backlog_t, alive) * alive, value_index, (1.0 + rate) ** (t / 4.0),
@@ -91,7 +95,7 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
                                opex_cut=fd.opex_cut),
         capacity=cap,
         credit=s.credit._replace(debt=fd.debt, facility_room=s.credit.facility_room - r.facility),
-        ledger=record(s.ledger, net, alive, rev.plan, c.revenue, pay.lost, svc.extra_interest, svc.interest, r,
+        ledger=record(s.ledger, net, alive, rev.plan, c.revenue, pay.lost, svc.extra_interest - passed, svc.interest, r,
                       capex, inv.capex_plan, t,
                       c.variable + c.sticky + (pay.paid + pay.fee + pay.replaced) @ net.commit_buyer))
     payout = (cash.dividends - cash.planned_equity - r.equity) * alive
@@ -159,14 +163,16 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
     s = s._replace(books=s.books._replace(price=price, hw_value=hw_value))
     s, _ = financial_sector(net, f, p, s, t)
     forced = q.missed | (f.default_now & (t == 0))
-    s, status, worth = contagion(net, p, k._replace(floor=floor_at(k.floor, net, plan_worth_t)), s, forced, t)
+    # A bank or insurer below its capital requirement but solvent is resolved, not liquidated: its
+    # creditors are paid, so the clearing fails a financial firm only insolvent (§5.8); the breach is
+    # recorded by the capital test below.
+    s, status, worth = contagion(net, p, k._replace(floor=jnp.zeros_like(k.floor)), s, forced, t)
     s, ratio = capital_after(net, s, worth, plan_worth_t, t)
     new = s.defaults.defaulted & alive  # defaulted this quarter
     s = s._replace(credit=check_covenants(net, p, k, s.books, s.credit, s.defaults.defaulted, q.ocf, q.interest))
     reason = jnp.where(f.default_now & (t == 0), Reason.SHOCK,
                        jnp.where(q.missed, jnp.where(accelerated, Reason.COVENANT, Reason.PAYMENT_MISSED),
-                                 jnp.where(failing(net) & (worth >= 0), Reason.CAPITAL, Reason.INSOLVENT))
-                       ).astype(jnp.int32)
+                                 Reason.INSOLVENT)).astype(jnp.int32)
     s = s._replace(defaults=s.defaults._replace(quarter=jnp.where(new, t.astype(jnp.int32), s.defaults.quarter),
                                                 status=worst(s.defaults.status, status),
                                                 reason=jnp.where(new, reason, s.defaults.reason),
@@ -197,8 +203,8 @@ def run_path(net: Network, f: Factors, p: ModelParams, priced: PricedIn, plan_wo
           k.remaining_pv.T, net.economy.equity_plan, plan_worth)
     s, (prices, new_defaults, (cash_path, worth_path, payout_path), market, raised, ratio) = lax.scan(
         partial(quarter, net, f, p, k, rate), s0, xs)
-    k = k._replace(floor=floor_at(k.floor, net, plan_worth[-1]))
-    final = clear(net, p, k, s, s.books.price, s.defaults.defaulted)
+    k = k._replace(floor=floor_at(k.floor, net, plan_worth[-1]))       # the horizon's, for the capital shortfall
+    final = clear(net, p, k._replace(floor=jnp.zeros_like(k.floor)), s, s.books.price, s.defaults.defaulted)
     paths = Paths(prices, new_defaults, cash_path, worth_path, payout_path, market, raised, ratio)
     return account(net, k, s, final, paths, rate, priced)
 

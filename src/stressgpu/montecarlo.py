@@ -37,6 +37,7 @@ SCENARIO_COLUMNS = ("system_loss", "first_round_loss", "amplification", *(f"loss
                     *(f"loss_borne_{k}" for k in LENDER_KINDS), *(f"failures_{k}" for k in LENDER_KINDS),
                     *(f"capital_shortfall_{k}" for k in LENDER_KINDS), *(f"mv_loss_{k}" for k in LENDER_KINDS),
                     *(f"book_loss_{k}" for k in LENDER_KINDS), *(f"capital_breaches_{k}" for k in LENDER_KINDS),
+                    *(f"mv_change_{k}" for k in LENDER_KINDS), "mv_loss_operating", "mv_change_operating",
                     "redeemed", "gated", "loans_sold", "loan_price_min",
                     "market_value_loss", "market_value_gain",
                     "gains", "capex_shortfall",
@@ -206,6 +207,11 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
     # loss is never netted against another's gain.
     wealth = (o.market_value - base.market_value) @ final_holders(cross_holdings, network_kind).T   # [B, N]
     mv_loss = jnp.maximum(-wealth, 0.0) @ kind_onehot
+    # Operating firms hold stakes too (Microsoft's in OpenAI, Nvidia's in its customers): their holders'
+    # row, and each kind's signed change beside its loss (a gain is never shown as a loss).
+    operating = 1.0 - kind_onehot.sum(1)                                                     # [N]
+    mv_loss_operating = jnp.maximum(-wealth, 0.0) @ operating
+    mv_change = wealth @ kind_onehot
     kinds = LENDER_KINDS
     book = o.book_loss_by_kind - base.book_loss_by_kind
     hit = (o.floor_quarter >= 0) & ~(base.floor_quarter >= 0)                                  # [B, N]
@@ -226,7 +232,9 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
         **{f"failures_{k}": (o.defaulted.astype(change.dtype) @ kind_onehot)[:, j] for j, k in enumerate(kinds)},
         **{f"capital_shortfall_{k}": shortfall[:, j] for j, k in enumerate(kinds)},
         **{f"mv_loss_{k}": mv_loss[:, j] for j, k in enumerate(kinds)},
-        "market_value_loss": mv_loss.sum(1), "market_value_gain": jnp.maximum(wealth, 0.0).sum(1),
+        **{f"mv_change_{k}": mv_change[:, j] for j, k in enumerate(kinds)},
+        "mv_loss_operating": mv_loss_operating, "mv_change_operating": wealth @ operating,
+        "market_value_loss": mv_loss.sum(1) + mv_loss_operating, "market_value_gain": jnp.maximum(wealth, 0.0).sum(1),
         "gains": jnp.maximum(change, 0.0).sum(1), "capex_shortfall": o.capex_shortfall.sum(1),
         # The financial sector (docs/model.md §5.2): losses on credit books outside the network, capital
         # ratios that fell below their minimum (beyond the baseline's), fund redemptions and loan sales.

@@ -49,7 +49,7 @@ def capital_floor(net: Network) -> jax.Array:
     ``W0 · minimum / actual``."""
     ec = net.economy
     failing = _is(net, *FAILING_KINDS)
-    if net.finance is None:
+    if getattr(net, "finance", None) is None:
         worth0 = book_net_worth(net)
         share = jnp.where(ec.capital_ratio > 0, ec.capital_ratio_min / jnp.where(ec.capital_ratio > 0, ec.capital_ratio, 1.0), 0.0)
         return jnp.where(failing, jnp.maximum(worth0, 0.0) * share, 0.0)
@@ -92,7 +92,7 @@ def ratio_minimum(net: Network) -> jax.Array:
 def start_ratio(net: Network) -> jax.Array:
     """``[N]`` each firm's capital ratio at the start (0 where it has none, or the network was built
     without :class:`stressgpu.finance.Finance`)."""
-    if net.finance is None:
+    if getattr(net, "finance", None) is None:
         return jnp.zeros(net.n, net.cash.dtype)
     debt = net.debt_amount @ net.debt_borrower
     r = capital_ratio(net, start_worth(net), jnp.where(_is(net, "private_credit"), debt, 0.0))

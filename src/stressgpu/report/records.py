@@ -16,10 +16,9 @@ REASON_WORDS = {
     "covenant": "was accelerated by its lenders after a covenant breach outlasted its cure",
     "insolvent": "was cleared insolvent: its assets no longer covered its debts",
     "shock": "defaulted at once (the scenario's idiosyncratic default)",
-    "capital": "fell below its capital requirement (CET1 or RBC) and was resolved",
 }
 REASON_SHORT = {"payment_missed": "payment missed", "covenant": "covenant breach", "insolvent": "insolvent",
-                "shock": "idiosyncratic default", "capital": "capital floor"}
+                "shock": "idiosyncratic default"}
 CLOSED_BITS = ((1, "bonds"), (2, "private credit"), (4, "equity"))
 
 

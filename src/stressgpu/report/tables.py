@@ -100,12 +100,12 @@ def summary(res: MonteCarloResult) -> dict:
     out = {}
     for k in LENDER_KINDS:
         for col in (f"loss_{k}", f"loss_borne_{k}", f"capital_shortfall_{k}", f"failures_{k}", f"mv_loss_{k}",
-                    f"book_loss_{k}", f"capital_breaches_{k}"):
+                    f"book_loss_{k}", f"capital_breaches_{k}", f"mv_change_{k}"):
             if col in m:
                 out[f"{col}_mean"] = m[col]
         if f"book_loss_{k}" in m:   # every credit loss of the kind: the AI network's borrowers and the rest
             out[f"credit_total_{k}_mean"] = m[f"loss_{k}"] + m[f"book_loss_{k}"]
-    for k in ("redeemed", "gated", "loans_sold", "loan_price_min"):
+    for k in ("redeemed", "gated", "loans_sold", "loan_price_min", "mv_loss_operating", "mv_change_operating"):
         if k in m:
             out[f"{k}_mean"] = m[k]
     out.update({"scenarios": int(loss.size), "seconds": res.seconds, "scenarios_run": res.scenarios_run,
@@ -240,17 +240,24 @@ def answer_tables(entities: pd.DataFrame, summ: dict, top: int = 10, threshold: 
                         "after LPs", "capital shortfall", "breaches", "failures"],
             "rows": lend_rows, "notes": lend_notes}
 
+    signed = lambda key: (f"{summ[key]:+,.1f}", key) if key in summ else dash  # noqa: E731
     hold_rows = [[(kind_name(k), None), (bn(summ[f"mv_loss_{k}_mean"]), f"mv_loss_{k}_mean"),
-                  (bn(summ.get(f"mv_loss_{k}_es95")), f"mv_loss_{k}_es95" if f"mv_loss_{k}_es95" in summ else None)]
+                  (bn(summ.get(f"mv_loss_{k}_es95")), f"mv_loss_{k}_es95" if f"mv_loss_{k}_es95" in summ else None),
+                  signed(f"mv_change_{k}_mean")]
                  for k in LENDER_KINDS if f"mv_loss_{k}_mean" in summ]
+    if "mv_loss_operating_mean" in summ:
+        hold_rows.append([("operating firms' stakes", None), cell("mv_loss_operating_mean"), cell("mv_loss_operating_es95"),
+                          signed("mv_change_operating_mean")])
     if "market_value_loss_mean" in summ:
         hold_rows.append([("all holders", None), (bn(summ["market_value_loss_mean"]), "market_value_loss_mean"),
                           (bn(summ.get("market_value_loss_es95")),
-                           "market_value_loss_es95" if "market_value_loss_es95" in summ else None)])
+                           "market_value_loss_es95" if "market_value_loss_es95" in summ else None), ("", None)])
     hold = {"title": "What holders lose in market value (USD bn per scenario, mean and ES95)",
-            "columns": ["holder kind", "value loss", "ES95"], "rows": hold_rows,
+            "columns": ["holder kind", "value loss", "ES95", "net change"], "rows": hold_rows,
             "notes": [f"the fall in what their shares are worth today (DCF at t = 0), each firm's fall counted once, on "
-                      f"its final holders; gains apart: {bn(summ.get('market_value_gain_mean', 0.0))}."]}
+                      f"its final holders (operating firms' stakes too: Microsoft's in OpenAI, Nvidia's in its "
+                      f"customers); net change: gains less losses, signed; gains of all holders: "
+                      f"{bn(summ.get('market_value_gain_mean', 0.0))}."]}
     return [who, lend, *capital_table(entities, summ), hold]
 
 
