@@ -115,7 +115,7 @@ def test_a_round_is_smaller_only_below_the_last_rounds_price():
         fd = fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4),
                                                            a(1.0)),
                   FN_COSTS, FN_CAPEX, jnp.ones(4), a([0, 30, 0, 0]), jnp.zeros(4), a([1, value, 1, 1]),
-                  a([1, 1.25, 1, 1]), jnp.zeros(4), LEVERAGE, a(1.0))
+                  a([1, 1.25, 1, 1]), jnp.zeros(4), LEVERAGE, a(1.0), plan_growth=a([1, 1.25, 1, 1]))
         assert_allclose(fd.result.equity[1], room)
 
 
@@ -149,7 +149,8 @@ def run_fund(cash, t, p=FN_P, backlog=(0, 0, 0, 0), value=(1, 1, 1, 1), committe
     f = NS(credit_freeze_quarters=a(2.0), rate_shift=a(0.0), spread_shift=a(0.0))
     fn = jax.jit(partial(fund, FN, f, p))
     return fn(FN_BOOKS, FN_CREDIT, FN_SVC, Cash(a(cash), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4), a(0.5)),
-              FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), a(committed), a(value), jnp.ones(4), jnp.zeros(4), LEVERAGE, a(t))
+              FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), a(committed), a(value), jnp.ones(4), jnp.zeros(4), LEVERAGE, a(t),
+              plan_growth=jnp.ones(4))
 
 
 def test_fund_lenders_decide_and_a_freeze_closes_private_credit():
@@ -182,7 +183,7 @@ def test_private_credit_lends_on_collateral_and_backlog_but_not_in_a_freeze():
         return fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4),
                                                              jnp.zeros(4), a(1.0)),
                     FN_COSTS, FN_CAPEX, jnp.ones(4), a(backlog), jnp.zeros(4), jnp.ones(4), jnp.ones(4), jnp.zeros(4), LEVERAGE,
-                    a(t))
+                    a(t), plan_growth=jnp.ones(4))
     # Collateral: 0.5 · 40 = 20 against no secured debt; backlog 0.8 · 30 = 24: the larger, 24.
     fd = go(3.0, [0, 30, 0, 0])
     assert_allclose(fd.underwriting.cash_flow[1], 0.0)
@@ -205,7 +206,7 @@ def test_private_credit_lends_on_collateral_and_backlog_but_not_in_a_freeze():
     fd = fund(FN, f, FN_P, FN_BOOKS, credit, svc, Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4),
                                                        a(1.0)),
               FN_COSTS, FN_CAPEX, jnp.ones(4), a([0, 30, 0, 0]), jnp.zeros(4), a([1, 0.5, 1, 1]), jnp.ones(4),
-              jnp.zeros(4), LEVERAGE, a(1.0))
+              jnp.zeros(4), LEVERAGE, a(1.0), plan_growth=jnp.ones(4))
     assert_allclose(fd.result.equity[1], 0.5)
     # The cut lasts: 0.1 saved of 4 · (1 − 0.5) → 5 % of sticky opex.
     assert_allclose(fd.opex_cut[1], 0.05)
@@ -264,3 +265,27 @@ def test_a_seller_that_cut_its_build_out_is_paid_only_for_what_it_delivers():
     assert_allclose(pay.paid, [6.0, 10.0, 10.0])
     assert_allclose(pay.replaced, [4.0 * 1.5, 0.0, 0.0])          # the rest bought at the market price
     assert_allclose(pay.lost, [4.0, 0.0, 0.0])                    # the seller's shortfall on plan
+
+
+def test_a_higher_discount_rate_does_not_enlarge_a_round():
+    # The value a round is compared with grows at the plan's (no-shock) cost of equity, whatever
+    # the scenario's rate: a lab with beta 1.2 (r = 4.2 % + 1.2 · 4.5 % = 9.6 %) is expected at
+    # 1.096^2 of its last round's price after 8 quarters, in a rate hike or an AI-premium shock
+    # alike (a higher rate lowers today's value; it must not raise the price rounds are measured
+    # against, which made a rate hike rescue firms a demand slump failed).
+    from stressgpu.model.funding import value_growth_at
+    net = NS(kind=jnp.asarray([KINDS.index("ai_lab")]), ai_shares=a([[0, 0, 0.3, 0]]), revenue_growth=a([0.5]),
+             quarters=8, economy=NS(lease_share=a([0.0]), equity_beta=a([1.2])))
+    assert_allclose(value_growth_at(net, ModelParams(), a(8.0)), [1.096 ** 2], rtol=1e-12)
+    # The funding order's round uses it where none is given: the lab at its plan's value (index 1)
+    # raises round_share 0.16 · 100 · 1.096^2 / 4 whatever the scenario's rate shift (private credit frozen,
+    # after its facility 3).
+    f = NS(credit_freeze_quarters=a(10.0), rate_shift=a(0.03), spread_shift=a(0.0), ai_premium=a(0.05),
+           equity_premium_shift=a(0.01))
+    fn = NS(**{**vars(FN), "ai_shares": jnp.zeros((4, 4)), "revenue_growth": jnp.zeros(4), "quarters": 8,
+               "economy": NS(**{**vars(FN.economy), "lease_share": jnp.zeros(4), "equity_beta": a([1, 1.2, 1, 1])})})
+    fn.kind = fn.kind.at[1].set(KINDS.index("ai_lab"))
+    fd = fund(fn, f, FN_P, FN_BOOKS, FN_CREDIT._replace(debt=a([50, 40, 0])), FN_SVC._replace(debt=a([50, 40, 0])),
+              Cash(a([5, -20, 3, 10]), jnp.zeros(4), jnp.zeros(4), jnp.zeros(4), a(1.0)), FN_COSTS, FN_CAPEX,
+              jnp.ones(4), jnp.zeros(4), jnp.zeros(4), jnp.ones(4), a([1, 1.5, 1, 1]), jnp.zeros(4), LEVERAGE, a(8.0))
+    assert_allclose(fd.result.equity[1], 0.16 * 100 * 1.096 ** 2 / 4, rtol=1e-12)

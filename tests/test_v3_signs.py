@@ -45,7 +45,13 @@ BASES = ("deepseek", "private_credit_freeze", "ai_sentiment", "demand_slump", "r
 # 2026Q2 with no shock, fails in any freeze, and DeepSeek's lower demand cuts the build-out the
 # freeze cannot fund (freeze + DeepSeek: Crusoe lives). (AI sentiment + rate hike and demand
 # slump + Taiwan pass since the committed construction winds down and converts are off.)
-V3_OPEN_PAIRS = {("private_credit_freeze", "taiwan"), ("ai_sentiment", "taiwan"), ("deepseek", "private_credit_freeze")}
+# Demand slump + rate hike: the same four firms fail in the same quarters as in the slump alone,
+# but the hike's tighter interest-cover limit lends CoreWeave 4.2 bn less in bonds before its
+# 2028Q1 default (36.5 -> 32.3), so bond funds lose 1.9 bn less (credit loss 23.0 -> 21.5): lenders
+# underwriting on the path lend less into a firm that fails anyway. It was hidden until rounds
+# were compared with the last round's price (Crusoe and Lambda then failed in the pair only).
+V3_OPEN_PAIRS = {("private_credit_freeze", "taiwan"), ("ai_sentiment", "taiwan"), ("deepseek", "private_credit_freeze"),
+                 ("demand_slump", "rate_hike")}
 
 
 # The severest named scenario (conf/scenario/everything.yaml): every library shock at its default sizes.

@@ -15,7 +15,14 @@ from stressgpu._types import KINDS
 from stressgpu.model.params import ModelParams
 from stressgpu.model.state import Ledger
 from stressgpu.model.valuation import (GROWTH_HIGH, GROWTH_LOW, MIN_TERMINAL_SPREAD, PricedIn, accrue, scaled_extra, market_value,
-                                       priced_in, scenario_discount_rate, tail_multiple, value_parts, value_path)
+                                       scenario_discount_rate, tail_multiple, value_parts, value_path)
+from stressgpu.model.valuation import priced_in as priced_in_with_option
+
+
+def priced_in(*args, **kw):
+    """The DCF's own tests: the equity at its DCF value, no option value (volatility 0);
+    :func:`test_a_living_firms_equity_is_a_call_on_its_dcf_value` tests the option."""
+    return priced_in_with_option(*args, **{"volatility": 0.0, **kw})
 
 f64 = lambda x: jnp.asarray(x, jnp.float64)  # noqa: E731
 R, Q = 0.10, 8
@@ -240,3 +247,35 @@ def test_the_markets_extra_terminal_cash_flow_scales_with_the_business_left_at_t
     np.testing.assert_allclose(scaled_extra(priced, f64([10.0, 12.0, 5.0])).extra, [5.0, 6.0, 3.0])
     np.testing.assert_allclose(scaled_extra(priced._replace(revenue_last=None), f64([10.0, 12.0, 5.0])).extra,
                                [10.0, 4.0, 3.0])
+
+
+def test_a_living_firms_equity_is_a_call_on_its_dcf_value():
+    """Merton (1974) in Bachelier's normal form: a firm whose DCF value is v, uncertain by s = σ ·
+    its data value over a year, has equity E[max(v + s Z, 0)] = s (x Φ(x) + φ(x)), x = v / s.
+    Firm 0 of parts() (head 15, tail 2: DCF 15 + 2 F) valued by the market at 55 with σ = 0.5:
+    s = 27.5 and 55 / 27.5 = 2 = x Φ(x) + φ(x) at x = 1.991310, so the DCF solved for is
+    27.5 · 1.991310 = 54.7610 and the market value is the data's 55."""
+    from scipy.stats import norm
+    G = lambda x: x * norm.cdf(x) + norm.pdf(x)  # noqa: E731
+    x0 = 1.9913095
+    np.testing.assert_allclose(G(x0), 2.0, rtol=1e-6)                       # the hand-solved root
+    vp = parts()
+    pi = priced_in_with_option(f64([55.0, 55.0, 0.0]), vp, volatility=0.5)
+    # Firm 2 has no data value: its scale is σ times its own no-shock DCF, 15 + 2 / 0.1 = 35.
+    np.testing.assert_allclose(pi.scale, [27.5, 27.5, 17.5])
+    np.testing.assert_allclose(15.0 + 2.0 * series(R, float(pi.growth[0]), 0.03, 10.0), 27.5 * x0, rtol=1e-6)
+    np.testing.assert_allclose(market_value(vp, pi, jnp.zeros(3, bool))[:2], [55.0, 55.0], rtol=1e-10)
+    # The path's head falls by 40 (it raised 40 of new equity for nothing): DCF 54.761 − 40 = 14.761,
+    # x = 0.5368, E = 27.5 G(0.5368) = 19.895 — not 14.76: the option to recover is worth 5.1. By 80:
+    # DCF −25.239, x = −0.9178, E = 27.5 G(−0.9178) = 2.673, −95.1 % but not 0 (a DCF floor gives 0).
+    for cut in (40.0, 80.0):
+        hit = value_parts(f64([5.0 - cut, 5.0, 5.0]), f64([12.1, 12.1, 12.1]), f64([2.42, -1.21, 2.42]), f64([R] * 3), Q)
+        v = 27.5 * x0 - cut
+        got = float(market_value(hit, pi, jnp.zeros(3, bool))[0])
+        np.testing.assert_allclose(got, {40.0: 19.894985, 80.0: 2.673004}[cut], rtol=1e-6)
+        assert got > max(v, 0.0) + 1e-3
+    # A defaulted firm's equity is worth nothing; the option's slope at the data's value is
+    # Φ(1.99) = 0.977: a healthy firm's value moves almost one for one with its DCF.
+    assert float(market_value(hit, pi, jnp.asarray([True, False, False]))[0]) == 0.0
+    up = value_parts(f64([6.0, 5.0, 5.0]), f64([12.1, 12.1, 12.1]), f64([2.42, -1.21, 2.42]), f64([R] * 3), Q)
+    np.testing.assert_allclose(float(market_value(up, pi, jnp.zeros(3, bool))[0]) - 55.0, norm.cdf(x0), rtol=1e-3)

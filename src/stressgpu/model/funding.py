@@ -114,12 +114,20 @@ def round_size(value_index, elasticity) -> Array:
     return jnp.minimum(jnp.maximum(value_index, 0.0), 1.0) ** elasticity
 
 
-def value_growth_at(net: Network, f: Factors, p: ModelParams, t) -> Array:
+class _NoShock(NamedTuple):
+    rate_shift: float = 0.0
+    equity_premium_shift: float = 0.0
+    ai_premium: float = 0.0
+
+
+def value_growth_at(net: Network, p: ModelParams, t) -> Array:
     """``[N]`` the plan's equity value at quarter ``t`` over the data's (the last priced round's, for
-    a private firm): the cost of equity in scenario ``f`` compounded, ``(1 + r)^(t/4)`` — a firm
-    that pays nothing out is expected to appreciate at it (docs/model.md §6)."""
+    a private firm): the no-shock cost of equity compounded, ``(1 + r)^(t/4)`` — a firm that pays
+    nothing out is expected to appreciate at it (docs/model.md §6). The plan's rate, not the
+    scenario's: a higher discount rate lowers today's value, so it must not raise the value that
+    a round is compared with (a rate hike or a higher AI premium would otherwise enlarge rounds)."""
     from .valuation import scenario_discount_rate
-    return (1.0 + scenario_discount_rate(net, f, p)) ** (t / 4.0)
+    return (1.0 + scenario_discount_rate(net, _NoShock(), p)) ** (t / 4.0)
 
 
 def cash_before_funding(net: Network, f: Factors, p: ModelParams, books: Books, alive, pay: Payments, svc: Service,
@@ -134,7 +142,7 @@ def cash_before_funding(net: Network, f: Factors, p: ModelParams, books: Books, 
     below the price investors last paid, not whenever the firm is worth less than its plan."""
     ec = net.economy
     if value_growth is None:
-        value_growth = value_growth_at(net, f, p, t)
+        value_growth = value_growth_at(net, p, t)
     flows_out = (pay.paid - pay.prepaid + pay.fee + pay.replaced) @ net.commit_buyer \
         + svc.interest @ net.debt_borrower + svc.repay @ net.debt_borrower
     # Contract receipts are in revenue; termination fees, interest and principal flow in here.
@@ -182,14 +190,17 @@ def new_debt_rate(net: Network, f: Factors) -> Array:
 
 
 def fund(net: Network, f: Factors, p: ModelParams, books: Books, credit: Credit, svc: Service, cash: Cash, c: Costs,
-         capex, alive, backlog_pv, committed, value_index, value_growth, opex_cut, leverage_cap, t) -> Funded:
+         capex, alive, backlog_pv, committed, value_index, value_growth, opex_cut, leverage_cap, t,
+         plan_growth=None) -> Funded:
     """The funding order applied to ``cash``. ``svc`` the quarter's debt service (``svc.debt``
     ``[E]`` after repayments); ``backlog_pv`` ``[N]`` contracted backlog from solvent
     investment-grade buyers (:func:`stressgpu.model.lenders.backlog`); ``committed`` ``[N]`` the
     binding commitments the firm still owes (:func:`stressgpu.model.plan.committed`: lenders count
     them as debt); ``value_index`` ``[N]`` the firm's value against the plan's (revenue against
     plan revenue), ``value_growth`` ``[N]`` the plan's value against the data's by now (the cost of
-    equity compounded: a firm that pays nothing out is expected to appreciate at it); ``opex_cut`` ``[N]`` the share of sticky opex already cut
+    equity compounded: a firm that pays nothing out is expected to appreciate at it; listed firms'
+    issuance room), ``plan_growth`` ``[N]`` the same at the no-shock cost of equity (rounds; None:
+    :func:`value_growth_at`); ``opex_cut`` ``[N]`` the share of sticky opex already cut
     (``c.sticky`` is after that cut); ``leverage_cap`` ``[N]`` lenders' maximum leverage."""
     ec = net.economy
     debt = svc.debt
@@ -209,9 +220,12 @@ def fund(net: Network, f: Factors, p: ModelParams, books: Books, credit: Credit,
     bonds_room = uw.bonds + convertible_room(ec.convertible, value, p.convertible_share) * cash.window \
         * jnp.asarray(p.refinancing, value.dtype)
     # A round is priced at the scenario's value, and investors take less of it only below the
-    # last round's price (the data's value): value_index · value_growth against 1.
-    round_room = ec.equity_rounds * (p.round_share * ec.market_value * value_growth * jnp.maximum(value_index, 0.0)
-                                     * round_size(value_index * value_growth, p.round_size_elasticity) / 4
+    # last round's price (the data's value): value_index · plan_growth against 1, the plan's value
+    # growth at its no-shock cost of equity (:func:`value_growth_at`).
+    if plan_growth is None:
+        plan_growth = value_growth_at(net, p, t)
+    round_room = ec.equity_rounds * (p.round_share * ec.market_value * plan_growth * jnp.maximum(value_index, 0.0)
+                                     * round_size(value_index * plan_growth, p.round_size_elasticity) / 4
                                      - cash.planned_equity / jnp.maximum(cash.window, 1e-12))
     equity_room = (listed_room + jnp.maximum(round_room, 0.0)) * cash.window
     cuttable = (1.0 - committed_capex_share(net.capex_floor, t, p.construction_quarters)) * capex

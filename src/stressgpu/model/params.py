@@ -92,6 +92,7 @@ class ModelParams:
     opex_cut_per_year: float = _MODEL.opex_cut_per_year
     opex_cut_cost: float = _MODEL.opex_cut_cost
     construction_quarters: float = _MODEL.construction_quarters
+    equity_volatility: float = _MODEL.equity_volatility   # market value (§6): the equity as a call option
     # How the model runs, not what it computes (not in the run configuration's model.*).
     record_paths: bool = _switch(False)   # also return cash, net-worth and payout paths [T, N]
     tile: int = _switch(CPU_TILE)         # scenarios per tile inside a batch (0: no tiling, as on a GPU)

@@ -37,7 +37,8 @@ X``). ``F`` rises strictly in ``g0`` (every ``L_k`` does while ``1 + g_j > 0``),
 0`` the root in ``[−0.5, 1]`` is unique: bisection, then one Newton step that carries the
 derivative (implicit function theorem). A shocked scenario keeps each firm's ``g0`` and ``g∞``
 (the market's view of the future) and changes its path, its terminal cash flow and its discount
-rate; a firm that defaults is worth nothing to its shareholders. Where no ``g0`` in the range
+rate; a firm that defaults is worth nothing to its shareholders, and one that lives is worth its
+equity as a call on that DCF value (:func:`call_value`: limited liability, Merton 1974). Where no ``g0`` in the range
 reproduces the data — a lab whose last modelled year still loses money, or a value far above
 what its terminal cash flow can carry — the growth is ``g∞`` and the market's extra terminal
 cash flow is solved instead: :func:`priced_in`. Pure functions of arrays, ``[N]`` per entity.
@@ -84,6 +85,8 @@ class PricedIn(NamedTuple):
     fade_years: jax.Array  # n: years over which g0 fades linearly to g∞ (0: g0 in the first year only)
     margin: jax.Array      # the plan's cash margin before upkeep in its last year (0: none; :func:`normalised`)
     revenue_last: jax.Array | None = None  # the plan's revenue in its last year (None: extra not rescaled)
+    scale: jax.Array | None = None  # USD bn: a year's volatility of the equity's value, s = σ · data value (0 or None:
+                                    # no option value, the equity is max(DCF, 0); :func:`call_value`)
 
 
 def scaled_extra(priced: PricedIn, revenue_last) -> PricedIn:
@@ -211,8 +214,48 @@ def value_parts(payout_pv, cash_built, ocf_last_year, rate, quarters: int) -> Va
     return ValueParts(payout_pv + d_T * cash_built, d_T * ocf_last_year, rate, d_T)
 
 
+def _G(x) -> jax.Array:
+    """``E[max(x + Z, 0)]`` for a standard normal ``Z``: ``x Φ(x) + φ(x)`` (> 0, rising, ≥ max(x, 0))."""
+    return x * jax.scipy.stats.norm.cdf(x) + jax.scipy.stats.norm.pdf(x)
+
+
+def call_value(v, scale) -> jax.Array:
+    """``[N]`` USD bn: the equity of a firm whose DCF value (assets less debt, discounted flows to
+    shareholders) is ``v`` as a call on it (Merton 1974: limited liability makes equity an option
+    on the firm's value, struck at its debt, which ``v`` already nets out): ``E[max(v + s Z, 0)] =
+    s · (x Φ(x) + φ(x))``, ``x = v / s``, with ``s = scale`` a year's dollar volatility of that value
+    (Bachelier's normal version of Merton's call, over the one-year horizon of the KMV distance to
+    default). Positive for every ``v`` while ``s > 0``: a firm that has not defaulted keeps the value
+    of its chance to recover; ``max(v, 0)`` where ``s = 0``. Its slope ``Φ(x)`` is about 1 for a
+    healthy firm (``x = 1/σ = 2`` at the data's value with σ = 0.5: 0.977)."""
+    s = jnp.maximum(scale, 0.0)
+    x = v / jnp.where(s > 0, s, 1.0)
+    return jnp.where(s > 0, s * _G(x), jnp.maximum(v, 0.0))
+
+
+def dcf_target(target, scale) -> jax.Array:
+    """``[N]`` the DCF value ``v`` whose :func:`call_value` is ``target`` (the data's market value):
+    ``v = s · G⁻¹(target / s)`` by bisection on [−40, target / s] (``G(x) ≥ x``) and one Newton step
+    (slope ``Φ``) that carries the derivative; ``target`` itself where ``s = 0`` or ``target ≤ 0``."""
+    s = jnp.maximum(scale, 0.0)
+    use = (s > 0) & (target > 0)
+    y = jnp.where(use, target / jnp.where(use, s, 1.0), 1.0)
+
+    def step(_, bracket):
+        lo, hi = bracket
+        mid = 0.5 * (lo + hi)
+        below = _G(mid) < y
+        return jnp.where(below, mid, lo), jnp.where(below, hi, mid)
+
+    lo, hi = jax.lax.fori_loop(0, BISECTION_STEPS, step, (jnp.full_like(y, -40.0), y))
+    x = jax.lax.stop_gradient(0.5 * (lo + hi))
+    x = x - (_G(x) - y) / jnp.maximum(jax.scipy.stats.norm.cdf(x), 1e-30)
+    return jnp.where(use, s * x, target)
+
+
 def priced_in(target, parts: ValueParts, terminal_growth: float = _DEFAULTS.terminal_growth,
-              fade_years: float = _DEFAULTS.growth_fade_years) -> PricedIn:
+              fade_years: float = _DEFAULTS.growth_fade_years,
+              volatility: float = _DEFAULTS.equity_volatility) -> PricedIn:
     """Solve each firm's priced-in near-term growth ``g0`` so that the no-shock value equals
     ``target`` ``[N]`` (market cap or last valuation, USD bn; 0: none): ``tail · F(r, g0) = target
     − head`` (module docstring), ``F`` rising in ``g0``, by bisection on [GROWTH_LOW, GROWTH_HIGH]
@@ -222,9 +265,19 @@ def priced_in(target, parts: ValueParts, terminal_growth: float = _DEFAULTS.term
     terminal cash flow ``c`` solves ``target = head + d_T (X + c) F(r, g∞)`` instead (``by_growth``
     False). Without a target nothing is solved: zero growth, no fade (the firm's own path).
     ``terminal_growth`` (g∞ before the rate guard) and ``fade_years`` (``n``): the run's
-    :class:`~stressgpu.model.params.ModelParams` ``terminal_growth`` and ``growth_fade_years``."""
+    :class:`~stressgpu.model.params.ModelParams` ``terminal_growth`` and ``growth_fade_years``.
+    ``volatility`` (σ, its ``equity_volatility``): the market value is the equity as a call on the
+    DCF value (:func:`call_value`, scale ``s = σ · target``, or σ times the firm's own no-shock DCF
+    where there is no target), so the DCF solved for is the one whose call is worth ``target``
+    (:func:`dcf_target`; about 0.4 % below it at σ = 0.5)."""
     head, tail, r, d_T = parts
     has = target > 0
+    # The option's scale: σ times the data's value, or, without one, the firm's own no-shock DCF
+    # (zero growth, nothing priced in), whose value it then keeps up to the option (≈ 0.4 % at σ = 0.5).
+    zero = jnp.zeros_like(r)
+    own = head + tail * tail_multiple(r, zero, zero, zero)
+    scale = volatility * jnp.where(has, target, jnp.maximum(own, 0.0))
+    target = dcf_target(target, jnp.where(has, scale, 0.0))
     long_run = jnp.where(has, terminal_growth, 0.0).astype(r.dtype)
     n = jnp.where(has, fade_years, 0.0).astype(r.dtype)
     gap = target - head
@@ -237,7 +290,7 @@ def priced_in(target, parts: ValueParts, terminal_growth: float = _DEFAULTS.term
     g_inf = long_run_growth(r, long_run)
     g0 = jnp.where(by_growth, g0, g_inf)
     extra = jnp.where(has & ~by_growth, (gap / tail_multiple(r, g_inf, long_run, n) - tail) / d_T, 0.0)
-    return PricedIn(g0, extra, has, by_growth, long_run, n, jnp.zeros_like(g0))
+    return PricedIn(g0, extra, has, by_growth, long_run, n, jnp.zeros_like(g0), None, scale)
 
 
 def terminal_value(parts: ValueParts, priced: PricedIn) -> jax.Array:
@@ -247,11 +300,14 @@ def terminal_value(parts: ValueParts, priced: PricedIn) -> jax.Array:
 
 
 def market_value(parts: ValueParts, priced: PricedIn, defaulted) -> jax.Array:
-    """``[N]`` USD bn: the DCF value with the priced-in growth fade and extra terminal cash flow;
-    0 for a defaulted firm, and never below 0 (shareholders' liability is limited). Without a
-    data value a firm is valued at zero growth (a firm's own path, nothing priced in)."""
+    """``[N]`` USD bn: the equity as a call (:func:`call_value`, scale ``priced.scale``) on the DCF
+    value with the priced-in growth fade and extra terminal cash flow; 0 for a defaulted firm, and
+    positive while the firm lives (shareholders' liability is limited, and they keep the chance
+    that the firm recovers). Without a data value a firm is valued at zero growth (a firm's own
+    path, nothing priced in) and at ``max(DCF, 0)``."""
     v = parts.head + terminal_value(parts, priced)
-    return jnp.where(defaulted, 0.0, jnp.maximum(v, 0.0))
+    scale = jnp.zeros_like(v) if priced.scale is None else priced.scale
+    return jnp.where(defaulted, 0.0, call_value(v, scale))
 
 
 def implied_return(shocked: jax.Array, baseline: jax.Array) -> jax.Array:
@@ -272,4 +328,5 @@ def value_path(payout_path, parts: ValueParts, priced: PricedIn, defaulted_path)
     terminal = head - flows_pv.sum(0) + terminal_value(parts, priced)
     later = jnp.cumsum(flows_pv[::-1], axis=0)[::-1] - flows_pv                    # flows after quarter t
     v = (later + terminal[None, :]) / d[None, :] ** (t + 1.0)
-    return jnp.where(defaulted_path, 0.0, jnp.maximum(v, 0.0))
+    scale = jnp.zeros_like(head) if priced.scale is None else priced.scale
+    return jnp.where(defaulted_path, 0.0, call_value(v, scale[None, :]))
