@@ -27,7 +27,6 @@ import logging
 from dataclasses import dataclass
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
