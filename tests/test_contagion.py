@@ -56,7 +56,7 @@ def state(debt=(10.0, 5.0), cash=(2.0, 1.0, 3.0), hold=((8.0, 0, 0, 0), (0, 0, 0
                  Defaults(jnp.zeros(N, bool), jnp.full(N, -1, jnp.int32), jnp.asarray(0, jnp.int32), *[jnp.zeros(N, jnp.int32)] * 2),
                  Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12, *[z(N)] * 6,
                         jnp.full(N, -1, jnp.int32)),
-                 Sector(z(N, 3), f64(1.0), f64(0.0), jnp.zeros((N, N)), z(N), z(N), z(N)))
+                 Sector(z(N, 3), f64(1.0), f64(0.0), z(N), z(N), z(N)))
 
 
 @jax.jit

@@ -161,8 +161,9 @@ def test_redemption_wave_forces_sales_that_mark_down_every_holder(tmp_path):
     assert float(holdings[bank, Asset.OTHER] - net.holdings[bank, Asset.OTHER]) == pytest.approx(bank_units * (price - 1))
     left = float(net.finance.book[pc, Book.PRIVATE_CREDIT]) - sold
     assert float(holdings[pc, Asset.OTHER] - net.holdings[pc, Asset.OTHER]) == pytest.approx(-sold + left * (price - 1))
-    # The redeeming investors are the outside sector's: the bank's share of the smaller fund grows.
-    assert float(sec2.stakes[bank, pc]) == pytest.approx(0.5 / (1 - paid / nav))
+    # The cash goes to the LPs pro rata: the bank, half the fund, receives half of it (cash and stake move
+    # together, so a redemption moves no LP's wealth, only the fund's liquidity).
+    assert float(cash[bank] - cash0[bank]) == pytest.approx(0.5 * paid)
     # No drawdown, no redemption (subscriptions meet the usual requests), no sale.
     _, _, (sec0, *_, ff0) = _sector_after(net, labels, 0.0, cash0)
     assert float(ff0.redeemed.sum()) == 0.0 and float(sec0.loan_price) == 1.0

@@ -59,7 +59,7 @@ def _account():
                        *[jnp.zeros(N, jnp.int32)] * 2),
               Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12, *[z(N)] * 6,
                      jnp.full(N, -1, jnp.int32)),
-              Sector(z(N, 3), jnp.asarray(1.0), jnp.asarray(0.0), C, z(N), z(N), z(N)))
+              Sector(z(N, 3), jnp.asarray(1.0), jnp.asarray(0.0), z(N), z(N), z(N)))
     paths = Paths(jnp.ones((T, A)), z(T), z(T, 0), z(T, 0), z(T, 0), jnp.ones((T, 5)), z(T, N), z(T, N))
     k = SimpleNamespace(floor=f64([0.0, 2.0, 1.0, 1.5]))
     priced = PricedIn(z(N), z(N), jnp.zeros(N, bool), jnp.zeros(N, bool), z(N), z(N), z(N))

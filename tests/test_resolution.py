@@ -48,7 +48,7 @@ def state(debt, holdings, price=(0.5, 1.0, 1.0, 1.0), cash=(1.0, 5.0, 50.0, 5.0)
                           *[jnp.zeros(N, jnp.int32)] * 2),
                  Ledger(*[z(N)] * 3, z(N, 6), z(N), jnp.full(N, -1, jnp.int32), *[z(N)] * 12, *[z(N)] * 6,
                      jnp.full(N, -1, jnp.int32)),
-              Sector(z(N, 3), jnp.asarray(1.0), jnp.asarray(0.0), jnp.zeros((N, N)), z(N), z(N), z(N)))
+              Sector(z(N, 3), jnp.asarray(1.0), jnp.asarray(0.0), z(N), z(N), z(N)))
 
 
 # Borrower 0 holds 100 AI hardware (price 0.5: worth 50), 40 real estate, 10 other.

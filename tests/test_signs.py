@@ -264,15 +264,20 @@ def test_rate_hike_floating_lenders_earn_more_losses_rise(world):
 @pytest.mark.slow
 def test_everything_reaches_banks_private_credit_insurers_and_pension_funds(world):
     """docs/model.md §7: with every shock at its configured size, credit losses reach banks
-    and private credit directly, and insurers and pension funds as the funds' LPs."""
+    and private credit directly, and insurers and pension funds (also as the funds' LPs, who bear
+    what the funds lose: their LP shares add to 1, so the funds keep none of it)."""
     from stressgpu._types import LENDER_KINDS
     o = run(world, **{k: {} for k in ("deepseek", "rate_hike", "private_credit_freeze", "taiwan",
                                       "demand_slump", "gpu_depreciation", "ai_sentiment")})
     borne = dict(zip(LENDER_KINDS, np.asarray(o.credit_loss_borne_by_kind[0])))
     direct = dict(zip(LENDER_KINDS, np.asarray(o.credit_loss_by_kind[0])))
-    for kind in ("bank", "private_credit", "insurer", "pension_fund"):
-        assert borne[kind] > 0.0, (kind, borne)
-    np.testing.assert_allclose(sum(borne.values()), sum(direct.values()), rtol=1e-9)  # passed on, not created
+    book = dict(zip(LENDER_KINDS, np.asarray(o.book_loss_by_kind[0])))
+    for kind in ("bank", "private_credit"):
+        assert direct[kind] > 0.0 and book[kind] > 0.0, (kind, direct, book)
+    for kind in ("insurer", "pension_fund"):
+        assert borne[kind] > direct[kind] + book[kind], (kind, borne)        # their own, and the funds' passed on
+    assert borne["private_credit"] == pytest.approx(0.0, abs=1e-9)
+    np.testing.assert_allclose(sum(borne.values()), sum(direct.values()) + sum(book.values()), rtol=1e-9)
 
 
 @pytest.mark.slow

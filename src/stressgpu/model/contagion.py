@@ -47,7 +47,7 @@ class Cleared(NamedTuple):
 def clear(net: Network, p: ModelParams, k: Constants, s: State, price, forced) -> Cleared:
     """Clear the balance sheets of ``s`` at ``price`` ``[A]`` with ``forced`` ``[N]`` defaults."""
     e = jnp.maximum(s.books.cash, 0.0) + value_at(s.books.holdings, price)
-    C = s.sector.stakes if p.cross_holdings else None   # funds' LPs change as evergreen investors redeem
+    C = net.cross_holdings if p.cross_holdings else None
     cn = EdgeNetwork(jnp.concatenate([s.credit.debt, s.claims.unpaid, s.claims.prepaid]),
                      jnp.concatenate([net.debt_borrower, net.commit_buyer, net.commit_supplier]),
                      jnp.concatenate([net.debt_lender, net.commit_supplier, net.commit_buyer]), net.external_liabilities, C)

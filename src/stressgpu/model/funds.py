@@ -11,8 +11,11 @@ Each quarter, before the clearing, on the net worth (NAV) of the last clearing:
    the evergreen NAV, net of new subscriptions (``base`` 0: in the plan subscriptions meet the usual
    requests), the drawdown measured from the high-water mark of the NAV per share; the fund pays up to its
    quarterly cap (the rest is gated) from cash above its minimum, then from its undrawn lines, then by
-   selling loans. The redeeming investors are the households and wealth clients of the outside
-   sector: the fund's other LPs own the same shares of a smaller fund.
+   selling loans. The cash goes to the fund's LPs in proportion to their stakes (the unheld float's
+   part leaves the network): LP shares stay fixed fractions of the fund — the redeeming investors are
+   not tracked apart, so the clearing's stake matrix stays the network's, shared by every scenario
+   (a per-scenario one costs a matrix inverse per clearing and cut throughput 2.5-fold) — and a
+   redemption moves the fund's liquidity, not its LPs' wealth.
 3. **Loan sales** push the secondary price of private-credit loans down, ``P = exp(−S / depth)``
    (the fire sales' exponential impact; Greenwood, Landier & Thesmar 2015 for the linear form), with
    ``S`` the sales of the last ``memory`` quarters (decaying by ``1/memory`` a quarter). Every holder
@@ -41,7 +44,6 @@ class Sector(NamedTuple):
     book: jax.Array         # [N, C] off-network credit books at par (stressgpu.finance.Book columns)
     loan_price: jax.Array   # [] secondary price of private-credit loans (1 at par)
     sales: jax.Array        # [] private-credit loans sold recently (par, decaying by 1/memory a quarter)
-    stakes: jax.Array       # [N, N] stakes[i, j]: share of j's equity i holds (funds' LPs change with redemptions)
     worth: jax.Array        # [N] net worth after the last clearing (a fund's NAV)
     peak: jax.Array         # [N] its high-water mark
     evergreen: jax.Array    # [N] share of each fund's NAV in evergreen vehicles (falls as they redeem)
@@ -84,24 +86,6 @@ def redemption_requests(nav, peak, evergreen, base, slope) -> jax.Array:
     return (base + slope * draw) * evergreen * nav
 
 
-def redeem_stakes(stakes, fund_mask, outside, redeemed_share) -> jax.Array:
-    """``[N, N]`` stakes after each fund j bought back ``redeemed_share[j]`` of its equity from the
-    outside sector (the unheld float first, then the outside entity's explicit stake): every other LP's
-    share grows by ``1 / (1 − r)``."""
-    r = jnp.clip(redeemed_share * fund_mask, 0.0, 0.999)
-    unheld = jnp.clip(1.0 - stakes.sum(0), 0.0, 1.0)                      # [N] implicit outside float
-    held_out = stakes[outside]                                            # [N]
-    home = unheld + held_out                                              # the outside sector's share
-    new_unheld = jnp.maximum(unheld - r, 0.0) / (1.0 - r)
-    new_out = jnp.maximum(home - r, 0.0) / (1.0 - r) - new_unheld
-    scaled = stakes / (1.0 - r)[None, :]
-    return scaled.at[outside].set(jnp.where(fund_mask > 0, new_out, held_out))
-
-
-def outside_index(net: Network) -> jax.Array:
-    return jnp.argmax(net.kind == KINDS.index("outside"))
-
-
 @scoped("funds")
 def step(net: Network, p: ModelParams, sec: Sector, cash, holdings, debt, facility_room, alive):
     """One quarter of the funds, before the clearing. ``cash`` ``[N]``, ``holdings`` ``[N, A]``, ``debt``
@@ -119,10 +103,8 @@ def step(net: Network, p: ModelParams, sec: Sector, cash, holdings, debt, facili
     repay_e = fund_debt_e * (net.debt_borrower @ repay_share)             # [E]
     # 2. Redemptions: cash above the minimum, then undrawn lines, then loan sales at the current price.
     asked = redemption_requests(sec.worth, sec.peak, sec.evergreen, p.redemption_base, p.redemption_slope) * fund
-    out = outside_index(net)
     nav = jnp.maximum(sec.worth, 0.0)
-    outside_share = jnp.clip(1.0 - sec.stakes.sum(0), 0.0, 1.0) + sec.stakes[out]
-    can_pay = jnp.minimum(net.finance.redemption_cap * sec.evergreen * nav, outside_share * nav)
+    can_pay = net.finance.redemption_cap * sec.evergreen * nav
     want = jnp.minimum(asked, can_pay)
     spare = jnp.maximum(cash - net.economy.min_cash, 0.0) * fund
     from_cash = jnp.minimum(want, spare)
@@ -143,15 +125,12 @@ def step(net: Network, p: ModelParams, sec: Sector, cash, holdings, debt, facili
     cash = cash + proceeds + drawn - paid - lever
     cash = cash + (repay_e @ net.debt_lender)                             # lenders repaid
     redeemed_share = jnp.where(nav > 0, paid / jnp.where(nav > 0, nav, 1.0), 0.0)
-    unheld = jnp.clip(1.0 - sec.stakes.sum(0), 0.0, 1.0)
-    # The outside entity is paid for the redeemed shares beyond the unheld float (which leaves the network).
-    cash = cash.at[out].add((jnp.maximum(redeemed_share - unheld, 0.0) * nav).sum())
+    cash = cash + net.cross_holdings @ paid                                # the LPs are paid pro rata
     book = sec.book.at[:, Book.PRIVATE_CREDIT].set(left)
-    stakes = redeem_stakes(sec.stakes, fund, out, redeemed_share)
     ever_nav = sec.evergreen * nav - paid
     evergreen = jnp.where(nav - paid > 0, jnp.maximum(ever_nav, 0.0) / jnp.maximum(nav - paid, 1e-9), 0.0)
     # Redemptions shrink the fund, not its NAV per share: the high-water mark shrinks with it.
-    sec = sec._replace(book=book, loan_price=P_new, sales=sales, stakes=stakes, peak=sec.peak * (1.0 - redeemed_share),
+    sec = sec._replace(book=book, loan_price=P_new, sales=sales, peak=sec.peak * (1.0 - redeemed_share),
                        evergreen=jnp.where(fund > 0, evergreen, sec.evergreen))
     flows = FundFlows(paid, asked - paid, sold_units, sold_units * (1.0 - P), lever, drawn)
     return sec, cash, holdings, debt - repay_e + fac_e, drawn, flows

@@ -116,11 +116,11 @@ class Paths(NamedTuple):
 GAP_TOL = 1e-6  # USD bn: a gap below this is rounding, not a gap
 
 
-def borne(net: Network, credit: jax.Array, stakes=None) -> jax.Array:
+def borne(net: Network, credit: jax.Array) -> jax.Array:
     """``[N]`` credit losses after each private-credit fund passes them to its equity holders in
-    proportion to their stakes ``stakes`` ``[N, N]`` (default: the data's; LPs first, docs/model.md
-    §5.2); the unheld share stays with the fund's own equity."""
-    stakes = net.cross_holdings if stakes is None else stakes
+    proportion to their stakes (LPs first, docs/model.md §5.2); the unheld share stays with the
+    fund's own equity."""
+    stakes = net.cross_holdings
     fund = (net.kind == KINDS.index("private_credit")).astype(credit.dtype)
     held = stakes.sum(0)
     return credit * (1.0 - fund * held) + stakes @ (credit * fund)
@@ -153,7 +153,7 @@ def account(net: Network, k: Constants, s: State, c: Cleared, paths: Paths, rate
     return Outcome(
         defaulted=s.defaults.defaulted, default_quarter=s.defaults.quarter, equity=c.equity, payments=c.payments,
         net_worth=worth, total_liabilities=cn.total_liabilities, credit_loss=credit,
-        credit_loss_borne_by_kind=borne(net, credit + book, sec.stakes) @ kinds,
+        credit_loss_borne_by_kind=borne(net, credit + book) @ kinds,
         credit_exposure=cn.amount @ cn.lender, credit_loss_by_kind=credit @ kinds,
         external_loss=(shortfall * ext_share).sum(), commitment_loss=led.commitment_loss,
         direct_loss=led.direct_loss, firesale_loss=led.firesale_loss, prices=paths.prices,

@@ -147,4 +147,4 @@ def initial_sector(net: Network) -> Sector:
     book = fin.book if fin is not None else jnp.zeros((n, 3), dtype)
     evergreen = fin.evergreen if fin is not None else jnp.zeros(n, dtype)
     return Sector(book=book, loan_price=jnp.asarray(1.0, dtype), sales=jnp.asarray(0.0, dtype),
-                  stakes=net.cross_holdings, worth=worth, peak=worth, evergreen=evergreen)
+                  worth=worth, peak=worth, evergreen=evergreen)
