@@ -151,7 +151,7 @@ def build_finance(tables: Tables, ids, kinds, other, lent, worth0, capital_ratio
             book[i, Book.PRIVATE_CREDIT] = nz(get("holding_private_credit_usd_bn"))
         total = book[i].sum()
         if total > max(other[i], 0.0) + 1e-9:
-            _log.info("%s: credit book %.1f exceeds its other assets %.1f; scaled to them", e, total, other[i])
+            _log.debug("%s: credit book %.1f exceeds its other assets %.1f; scaled to them", e, total, other[i])
             book[i] *= max(other[i], 0.0) / total
     return Finance(book=arr(book), capital=arr(capital), required=arr(required), ratio_base=arr(base),
                    evergreen=arr(evergreen), redemption_cap=arr(cap), coverage_min=arr(coverage))
