@@ -104,7 +104,7 @@ def test_report_page_renders_in_headless_chromium(everything):
         assert browser.title.startswith("stressgpu: everything")
         images = browser.execute_script(
             "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
-        plots = {"default_timeline.png", "loss_distribution.png", "network.png", "loss_waterfall.png",
+        plots = {"default_timeline.png", "capital.png", "loss_distribution.png", "network.png", "loss_waterfall.png",
                  "market_value_paths.png"}
         assert {alt for alt, *_ in images} == plots
         assert all(done and width > 0 for _, done, width in images), images
@@ -114,7 +114,7 @@ def test_report_page_renders_in_headless_chromium(everything):
         assert len(cells) > 15
         for key, value, text in cells:
             assert float(value) == pytest.approx(stored[key], rel=1e-12), key
-            shown = f"{stored[key]:.2f}" if key.startswith("failures_") else bn(stored[key])   # failures: a count
+            shown = f"{stored[key]:.2f}" if key.startswith(("failures_", "capital_breaches_")) else bn(stored[key])  # counts
             assert text == shown, (key, text)
         text = browser.find_element("tag name", "body").text
         assert "Who fails" in text and "The chain of events" in text and stored["data_checksum"] in text

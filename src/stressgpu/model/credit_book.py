@@ -54,19 +54,22 @@ def credit_factor(f: Factors, p: ModelParams, t) -> jax.Array:
     return p.credit_z_per_gdp * 100.0 * gap
 
 
-def default_rates(p: ModelParams):
-    """``([C], [C])`` each class's plan default rate and loss given default (:class:`Book` order)."""
-    pd0 = jnp.stack([jnp.asarray(p.book_pd_private_credit), jnp.asarray(p.book_pd_loans), jnp.asarray(p.book_pd_bonds)])
-    lgd = jnp.stack([jnp.asarray(p.book_lgd_private_credit), jnp.asarray(p.book_lgd_loans), jnp.asarray(p.book_lgd_bonds)])
+def default_rates(p: ModelParams, dtype=None):
+    """``([C], [C])`` each class's plan default rate and loss given default (:class:`Book` order), in
+    ``dtype`` (the run's: a float32 run stays float32 when x64 is on)."""
+    pd0 = jnp.stack([jnp.asarray(p.book_pd_private_credit, dtype), jnp.asarray(p.book_pd_loans, dtype),
+                     jnp.asarray(p.book_pd_bonds, dtype)])
+    lgd = jnp.stack([jnp.asarray(p.book_lgd_private_credit, dtype), jnp.asarray(p.book_lgd_loans, dtype),
+                     jnp.asarray(p.book_lgd_bonds, dtype)])
     return pd0, lgd
 
 
-def excess_default_rate(f: Factors, p: ModelParams, t) -> jax.Array:
+def excess_default_rate(f: Factors, p: ModelParams, t, dtype=None) -> jax.Array:
     """``[C]`` annual default rate of each class above the plan's in quarter ``t``: the credit
     cycle's (Vasicek at :func:`credit_factor` less Vasicek at 0) plus the spread widening's
     ``max(spread_shift, 0) / (spread_to_loss · LGD)``."""
-    pd0, lgd = default_rates(p)
-    z = credit_factor(f, p, t)
+    pd0, lgd = default_rates(p, dtype)
+    z = credit_factor(f, p, t).astype(pd0.dtype)
     cycle = conditional_default_rate(pd0, z) - conditional_default_rate(pd0, jnp.zeros_like(z))
     spread = jnp.maximum(f.spread_shift, 0.0) / (p.spread_to_loss * lgd)
     return cycle + spread
@@ -77,8 +80,8 @@ def write_off(f: Factors, p: ModelParams, book, alive, t):
     """One quarter's defaults on the off-network books ``book`` ``[N, C]`` (par) of the live holders
     ``alive`` ``[N]`` (0/1): ``(par written off [N, C], loss [N])`` with loss = par written off × LGD
     (the recovery stays with the holder as other assets)."""
-    _, lgd = default_rates(p)
-    rate = jnp.clip(excess_default_rate(f, p, t) / 4.0, 0.0, 1.0)          # [C] a quarter's share
+    _, lgd = default_rates(p, book.dtype)
+    rate = jnp.clip(excess_default_rate(f, p, t, book.dtype) / 4.0, 0.0, 1.0)          # [C] a quarter's share
     written = book * rate[None, :] * alive[:, None]
     return written, written @ lgd
 
@@ -88,7 +91,7 @@ def book_step(f: Factors, p: ModelParams, book, loan_price, other, alive, t):
     its mark (private-credit loans at ``loan_price``, the rest at par) and its recovery ``1 − LGD``
     stays as other assets ``other`` ``[N]``. Returns ``(book, other, credit loss at par [N])``."""
     written, loss = write_off(f, p, book, alive, t)
-    _, lgd = default_rates(p)
+    _, lgd = default_rates(p, book.dtype)
     mark = jnp.ones(book.shape[1], book.dtype).at[Book.PRIVATE_CREDIT].set(loan_price)
     other = other - written @ mark + written @ (1.0 - lgd)
     return book - written, other, loss
