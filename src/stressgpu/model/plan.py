@@ -14,9 +14,13 @@ from jax import lax
 
 from .._types import FAILING_KINDS, FINANCIAL_KINDS, KINDS, Role
 from ..network import Network
-from .capital import book_net_worth, capital_floor  # noqa: F401 (re-exported)
+from .capital import book_net_worth, capital_floor
 from .params import ModelParams
 from .valuation import PricedIn
+
+
+__all__ = ["Constants", "Plan", "book_net_worth", "capital_floor", "committed", "constants", "ev_leverage",
+           "failing", "financial", "remaining_value"]
 
 
 class Constants(NamedTuple):
