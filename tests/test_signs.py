@@ -196,7 +196,6 @@ def test_mark_to_market_alone_defaults_no_operating_company(world):
     assert not bool(off.accelerated.any())
     on = simulate(net, f, ModelParams())
     accelerated_borrowers = np.asarray(net.debt_borrower.T @ on.accelerated[0].astype(jnp.float64)) > 0
-    cure = np.asarray(net.debt_borrower.T @ net.economy.debt_cure)
     for i in np.flatnonzero(np.asarray(on.defaulted[0])):
         if i in collateral_squeezed:
             continue
