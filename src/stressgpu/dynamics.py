@@ -62,7 +62,7 @@ def flows(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: State
     contract's remaining value."""
     alive = (~s.defaults.defaulted).astype(s.books.cash.dtype)
     demand = value_chain.demand_at(f, t)
-    inv = capacity.investment(net, k, s.capacity, demand, t)
+    inv = capacity.investment(net, k, s.capacity, demand, t, f.capex_scale)
     chain = value_chain.markets(net, f, p, s.capacity.installed, s.capacity.plan, demand, inv.orders, t)
     rev = revenue.market_revenue(net, f, p, chain, demand, K_t, t)
     # A buyer's contracts follow its own demand, the share of its plan it still invests.

@@ -30,6 +30,7 @@ from .model.plan import book_net_worth
 from .model.valuation import PricedIn, value_path
 from .montecarlo import CHECKPOINT, _reduce, auto_chunk_size, one_scenario_with_paths, run_montecarlo
 from .network import Network, NetworkLabels, revenue_plan
+from .news import NEWS_FILE, news_days
 from .report import Report, answer_tables, entity_table, records, scenario_table, story, summary, terminal_report
 from .reverse import SearchSettings, Target, reverse_stress_test
 from .sensitivity import NOISE, drop_noise, sensitivity as run_sensitivity
@@ -336,12 +337,18 @@ def calibrate(ctx: Context) -> Report:
     checks = (validate_calibration(res, ctx.tables, shocks, params, read_events(path.parent), path.parent, skip=path.name,
                        dtype=ctx.net.cash.dtype)
               if c.validate and (path.parent / "events.csv").is_file() else [])
+    # News days: one firm's own shock, the others predicted through the network (not fitted).
+    days = (news_days(ctx.tables, params, read_events(path.parent), path.parent, labels, ctx.net.cash.dtype)
+            if c.validate and (path.parent / NEWS_FILE).is_file() else [])
     stats = lambda f: {"r2": f.r2, "signs": f.signs, "firms": f.firms, "rank_corr": f.rank_corr, "rmse": f.rmse}  # noqa: E731
     summ = {"moves": str(path), "market_return": r_index, "market_return_ex_named": r_m, "network": dated, "sizes": res.sizes, "size_se": res.size_se,
             "fit": stats(res.fit), "fit_at_centre": stats(res.fit_at_centre), "fit_market_only": stats(res.fit_market_only),
             "r2": res.fit.r2,
             "validation": [{"event": v.event, "date": v.date, "intensity": v.intensity, "fit": stats(v.fit),
-                            "fit_market_only": stats(v.fit_market_only)} for v in checks]}
+                            "fit_market_only": stats(v.fit_market_only)} for v in checks],
+            "news_days": [{"event": d.event, "date": d.date, "firm": d.firm, "size": d.size, "own_target": d.own_target,
+                           "own_implied": d.own_implied, "reached": d.reached, "fit": stats(d.fit),
+                           "fit_market_only": stats(d.fit_market_only)} for d in days]}
     f = res.fit
     lines = ["fitted sizes (± standard error):",
              *(f"  {k:<40} {v:>10.4g} ± {res.size_se[k]:.2g}" for k, v in res.sizes.items()),
@@ -352,10 +359,18 @@ def calibrate(ctx: Context) -> Report:
         lines += ["validation on days not fitted (the fitted pattern scaled by one intensity per day):"]
         lines += [f"  {v.event:<28} {v.date}  κ {v.intensity:+6.2f}  R² {v.fit.r2:+.3f} (market only {v.fit_market_only.r2:+.3f})"
                   f"  signs {v.fit.signs}/{v.fit.firms}  rank corr {v.fit.rank_corr:+.2f}" for v in checks]
+    if days:
+        lines += ["news days: the firm's own news (its AI revenue and capex scaled by 1 + s, s sized by its own move), "
+                  "the other firms predicted through the network without refitting:"]
+        lines += [f"  {d.event:<28} {d.date}  {d.firm:<9} s {d.size:+6.3f}{'' if d.reached else ' (not reached)'}  "
+                  f"R² {d.fit.r2:+.3f} (market only {d.fit_market_only.r2:+.3f})  signs {d.fit.signs}/{d.fit.firms} "
+                  f"(market only {d.fit_market_only.signs})  rank corr {d.fit.rank_corr:+.2f}" for d in days]
+    news_table = pd.concat([d.table.assign(event=d.event, firm=d.firm) for d in days]) if days else pd.DataFrame()
     val_table = pd.concat([v.table.assign(event=v.event) for v in checks]) if checks else pd.DataFrame()
     figures = ({"calibration_fit.png": lambda p: _plots().calibration_fit(res.table, p, res.fit, [(v.event, v.table) for v in checks])}
                if ctx.run.report.plots else {})
-    return Report(summ, json={"calibration": summ}, csv={"calibration_fit": res.table, "calibration_validation": val_table},
+    return Report(summ, json={"calibration": summ}, csv={"calibration_fit": res.table, "calibration_validation": val_table,
+                                                                  "calibration_news": news_table},
                   plots=figures, text="\n".join(lines))
 
 

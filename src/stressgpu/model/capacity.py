@@ -34,14 +34,16 @@ from .value_chain import ChainState, Demand, growth
 class Investment(NamedTuple):
     """What AI buyers intend to invest this quarter."""
 
-    capex_mult: jax.Array   # [N] capex as a share of plan (≤ 1); also each buyer's demand index for its contracts
+    capex_mult: jax.Array   # [N] capex as a share of plan (≤ 1 but after news); also each buyer's demand index for its contracts
     capex_plan: jax.Array   # [N] planned capex this quarter
     hw_plan: jax.Array      # [N] its AI-hardware part
     orders: jax.Array       # [] AI-hardware orders relative to plan (network buyers and the rest of the world)
 
 
-def investment(net: Network, k: Constants, cap: Capacity, demand: Demand, t) -> Investment:
-    """Investment toward expected demand, never above plan."""
+def investment(net: Network, k: Constants, cap: Capacity, demand: Demand, t, news_scale=1.0) -> Investment:
+    """Investment toward expected demand, never above plan; ``news_scale`` ``[N]`` (1: none)
+    revises the AI part of a firm's planned capex after news about its own business (a news day,
+    docs/model.md §9: the plan itself changes, so this is the one way capex exceeds the old plan)."""
     ec = net.economy
     tight = demand.compute * jnp.sum(cap.plan) / jnp.maximum(jnp.sum(cap.installed), 1e-12)
     sells_compute = ec.capacity > 0
@@ -52,7 +54,7 @@ def investment(net: Network, k: Constants, cap: Capacity, demand: Demand, t) -> 
     ai_part = jnp.where(net.kind == KINDS.index("hyperscaler"),
                         jnp.clip(jnp.maximum(net.ai_shares.sum(-1), ec.ai_capex_share), 0.0, 1.0), 1.0)
     responds = (net.ai_buyer > 0) & (net.kind != KINDS.index("datacenter_spv"))
-    capex_mult = jnp.where(responds, 1.0 - ai_part * (1.0 - intent), 1.0)
+    capex_mult = jnp.where(responds, 1.0 - ai_part * (1.0 - intent), 1.0) * (1.0 + ai_part * (news_scale - 1.0))
     capex_plan = net.capex / 4 * growth(net.capex_growth, t)
     hw_plan = capex_plan * k.hw_share
     orders = k.order_share * jnp.sum(hw_plan * capex_mult) / jnp.maximum(jnp.sum(hw_plan), 1e-12) \

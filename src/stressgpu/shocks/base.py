@@ -47,6 +47,8 @@ class Factors:
       Two GDP shocks compose into their product for the longer of the two durations.
     equity_premium_shift [B]: rise of the equity risk premium per unit of beta in every firm's
       discount rate (fraction per year; docs/model.md §6).
+    capex_scale [B, N]: a firm's AI capex relative to its plan after news about its own business
+      (1 = plan; docs/model.md §9, news days): unlike a stress shock, news may revise a plan upward.
     """
 
     compute_mult: jax.Array
@@ -70,9 +72,11 @@ class Factors:
     gdp_mult: jax.Array
     gdp_quarters: jax.Array
     equity_premium_shift: jax.Array
+    capex_scale: jax.Array
 
 
-_MULT = ("compute_mult", "price", "depreciation_mult", "funding_mult", "revenue_mult", "efficiency", "gdp_mult")
+_MULT = ("compute_mult", "price", "depreciation_mult", "funding_mult", "revenue_mult", "efficiency", "gdp_mult",
+         "capex_scale")
 _ADD = ("ai_growth_cut", "rate_shift", "spread_shift", "ai_premium", "equity_premium_shift")
 _MAX = ("chip_quarters", "credit_freeze_quarters", "funding_quarters", "gdp_quarters")
 # Set by one shock only (the efficiency shock); composing keeps the value that is not neutral.
@@ -84,7 +88,7 @@ def neutral(batch: int, n: int, dtype=jnp.float32) -> Factors:
     one, zero = jnp.ones(batch, dtype), jnp.zeros(batch, dtype)
     return Factors(one, zero, zero, zero, jnp.ones((batch, N_ASSET_CLASSES), dtype), one, zero, zero,
                    zero, one, jnp.zeros((batch, n), bool), jnp.ones((batch, n), dtype),
-                   one, one, one, zero, zero, zero, one, zero, zero)
+                   one, one, one, zero, zero, zero, one, zero, zero, jnp.ones((batch, n), dtype))
 
 
 def compose(a: Factors, b: Factors) -> Factors:
