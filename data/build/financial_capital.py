@@ -662,6 +662,14 @@ def _render(cols, rows):
     return buf.getvalue()
 
 
+# The free floats of the listed firms: each holder's part, written by make_v2.py (it splits the free
+# float); holder_shares.csv carries them after the debt instruments' rows (stressgpu.data.holders).
+FF_STAGED = os.path.join(DATA, "build", "free_float_shares.csv")
+if os.path.exists(FF_STAGED):
+    with open(FF_STAGED, encoding="utf-8", newline="") as _f:
+        hs += [{c: r.get(c, "") for c in HS_COLS} for r in csv.DictReader(_f)]
+
+
 def check_rows():
     errs = []
     sums = defaultdict(float)

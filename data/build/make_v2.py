@@ -904,13 +904,14 @@ def value_of(e):
 
 
 def stake(lid, h, i, share, cost, start, key=None, instrument="common_equity", note="", rec=False, source=None, stype=None,
-          carrying=None, as_of=None, pair=""):
+          carrying=None, as_of=None, pair="", holders=""):
     v = value_of(i)
     mv = round(share * v, 4) if v is not None else (carrying if carrying is not None else cost)
     kw = dict(link_id=lid, kind="equity_stake", from_id=h, to_id=i, instrument=instrument, share=share,
               cost_usd_bn="" if cost is None else cost, market_value_usd_bn=mv,
               amount_usd_bn=carrying if carrying is not None else (mv if cost is None else cost),
-              start=start, as_of=as_of or start, reconstructed=rec, method="share_of_total" if rec else "", note=note, pair_id=pair)
+              start=start, as_of=as_of or start, reconstructed=rec, method="share_of_total" if rec else "", note=note, pair_id=pair,
+              holders=holders)
     if key:
         kw["key"] = key
     else:
@@ -982,6 +983,9 @@ US_CAP = ("nvidia", "amd", "broadcom", "microsoft", "alphabet", "amazon", "meta"
 FF_SRC = ("reconstruction: free float = 1 − insider/strategic share − named stakes; Vanguard and BlackRock at typical index-fund shares "
           "(~9 % and ~7.5 % of US large caps, 13F order of magnitude, not read issuer by issuer); the rest split by the sector shares of US "
           "corporate equity in Fed Financial Accounts Z.1 L.223 (funds ~45 %, pensions ~12 %, insurers ~4 %, households and foreign holders the rest)")
+FFS = []   # holder_shares rows of the free floats, staged for financial_capital.py (data/build/free_float_shares.csv)
+KIND_OF_HOLDER = {"vanguard": "asset_manager", "blackrock": "asset_manager", "asset_managers_other": "asset_manager",
+                  "pension_funds_other": "pension_fund", "outside": "outside"}
 for issuer, ins in INSIDER.items():
     held = sum(float(r["share"]) for r in L if r["kind"] == "equity_stake" and r["to_id"] == issuer)
     free = round(1 - ins - held - 0.005, 4)
@@ -992,9 +996,18 @@ for issuer, ins in INSIDER.items():
              "pension_funds_other": round(rest * 0.12, 4) if ai else 0.0}
     parts = {h: v for h, v in parts.items() if v > 0}
     parts["outside"] = round(free - sum(parts.values()), 4)
+    # One row per issuer: the free float, whose holders the loader splits by holder_shares.csv's
+    # free_float_<issuer> rows (each holder's part of the free float; stressgpu.data.holders).
+    total = round(sum(parts.values()), 4)
+    stake(f"ff_{issuer}", "", issuer, total, None, "2025-12-31", instrument="free_float", as_of=MCAP_DATE, rec=True,
+          source=FF_SRC, stype="aggregate", holders=f"free_float_{issuer}",
+          note=f"free float {total:g} of the equity; insider/strategic share {ins:.0%} kept out of the network; market value at {MCAP_DATE}; "
+               "split among its holders by the loader (holder_shares.csv, free_float_" + issuer + ")")
     for h, sh in parts.items():
-        stake(f"ff_{h}_{issuer}", h, issuer, sh, None, "2025-12-31", instrument="free_float", as_of=MCAP_DATE, rec=True,
-              source=FF_SRC, stype="aggregate", note=f"insider/strategic share {ins:.0%} kept out of the network; market value at {MCAP_DATE}")
+        FFS.append(dict(instrument=f"free_float_{issuer}", holder_kind=KIND_OF_HOLDER[h], holder_id=h, share=repr(sh / total),
+                        as_of=MCAP_DATE, source=FF_SRC, source_quote="", source_type="aggregate", estimated="true",
+                        note=f"{h} holds {sh:g} of {issuer}'s equity = {sh / total:.6g} of its free float {total:g} "
+                             f"(reconstruction: {'typical index-fund share, not read from a 13F of ' + issuer if h in ('vanguard', 'blackrock') else 'Z.1 L.223 sector share of the rest' if h != 'outside' else 'the rest: households, foreign holders, insurers and others, kept in the outside entity'})"))
 
 # --- LP interests in private-credit funds
 LP = {"apollo": {"pension_funds_other": 0.35, "calpers": 0.02, "insurers_other": 0.15, "asset_managers_other": 0.2, "outside": 0.25},
@@ -1353,4 +1366,6 @@ Sd.to_csv(ROOT / "schedules.csv", index=False)
 Td = with_quotes(pd.DataFrame(ST), "sector_totals", lambda r: (r.kind, r.measure), "value_usd_bn")
 Td["estimated"] = Td.estimated.map(lambda x: "true" if x else "false")
 Td.to_csv(ROOT / "sector_totals.csv", index=False)
-print(len(E), "entities;", len(B), "balance rows;", len(Ldf), "links;", len(Sd), "schedule rows")
+pd.DataFrame(FFS).to_csv(Path(__file__).resolve().parent / "free_float_shares.csv", index=False)
+print(len(E), "entities;", len(B), "balance rows;", len(Ldf), "links;", len(Sd), "schedule rows;", len(FFS),
+      "free-float holder shares (data/build/free_float_shares.csv, for financial_capital.py)")
