@@ -660,10 +660,12 @@ by_holder_shares("b_googl_2025", "alphabet", 25.0, BOND_HOLDERS, rate=0.048, rty
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Alphabet USD 17.5 bn + EUR 6.5 bn notes (2025-11-03; 8-K) — press Bloomberg 2025-11-03", stype="press",
       note="USD and EUR tranches 3-40 years; " + BOND_NOTE)
-by_holder_shares("b_googl_2026", "alphabet", 30.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2026-02-10", end="2126-02-15",
+# 32, not v2's 30: the issues of 2026-02-09/10 came to "about $32 billion" (USD 20 + GBP 5.5 + CHF 3.055; issue 25 sourcing
+# pass, data/build/quotes/links.csv)
+by_holder_shares("b_googl_2026", "alphabet", 32.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2026-02-10", end="2126-02-15",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Alphabet USD/GBP/CHF bond issues of February 2026 incl. a 100-year sterling tranche — press 2026-02", stype="press",
-      note="amount approximate (USD ~20 bn + GBP/CHF); " + BOND_NOTE)
+      note="USD 20 bn, GBP 5.5 bn and CHF 3.055 bn issued 2026-02-09/10, about 32 in all as reported (v2 had 30); " + BOND_NOTE)
 by_holder_shares("b_amzn_2025", "amazon", 15.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2025-11-17", end="2065-12-01",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Amazon USD 15 bn senior notes (2025-11-17; 8-K) — press Bloomberg 2025-11-17", stype="press", note=BOND_NOTE)
@@ -844,9 +846,12 @@ debt("d_lambda_gpu", "lambda_labs", "private_credit_other", 1.0, 0.11, "floating
 debt("d_nscale_gpu", "nscale", "private_credit_other", 1.0, 0.11, "floating", "2025-10-01", "2029-10-01", "gpu_backed_loan", "senior_secured",
      "ai_hardware;contracts", source="estimate (see note)", stype="estimate", spread=0.065, schedule="amortising",
      note="GPU financing for the Microsoft contracts, order of magnitude")
-by_holder_shares("cv_iren_2031", "iren", 2.0, BOND_HOLDERS, rate=0.0025, rtype="fixed",
+# 2.3, not v2's 2.0: the offering priced at 2.0 (2025-12-02) closed at 2.3 with the greenshoe (IREN release 2025-12-08)
+by_holder_shares("cv_iren_2031", "iren", 2.3, BOND_HOLDERS, rate=0.0025, rtype="fixed",
       start="2025-12-02", end="2031-12-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
-      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press", note=BOND_NOTE)
+      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press",
+      note="1.0 of 0.25 % notes due 2032, 1.0 of 1.00 % notes due 2033 and the 0.3 greenshoe (closing 2025-12-08; v2 had the 2.0 "
+           "priced); the row keeps one maturity (2031-12-01) and the lower coupon: terms not corrected here; " + BOND_NOTE)
 by_holder_shares("cv_nbis", "nebius", 3.75, BOND_HOLDERS, rate=0.02, rtype="fixed",
       start="2025-09-10", end="2031-09-15", instrument="convertible", seniority="senior_unsecured", collateral="none",
       source="Nebius convertible notes: USD 1 bn (2025-06) and USD 2.75 bn (2025-09-10) — company releases / 6-K", stype="press",
