@@ -819,6 +819,17 @@ for lender, amt in (("jpmorgan", 10.0), ("mufg", 10.0), ("banks_other", 20.0)):
          "none", key="sb_bridge", spread=0.015, tranche="sb_bridge_2026", rec=True, method="share_of_total",
          note="12-month bridge for the USD 30 bn OpenAI follow-on, taken as drawn in full (~40) at closing; lender split among the four underwriters reconstructed "
               "(v1 used a facility size as if drawn)")
+# SoftBank Group's retail bonds (issue 25, item 3: holders of a non-US firm's debt): nearly 5 tn yen outstanding of the
+# 9.9 tn yen it has sold to individual investors (Nikkei Asia, 2025-11); one row, held by households through
+# holder_shares.csv's retail_bond_jp. It was part of the un-itemised rest of SoftBank's total_debt (owed to `outside`).
+S["sb_retail"] = ("SoftBank Reaches $64 Billion in Retail Bonds to Fuel AI Ambitions — LiveIndex (from Nikkei Asia), 2025-11 "
+                  "https://liveindex.org/bonds/softbank-reaches-64-billion-in-retail-bonds-to-fuel-ai-ambitions", "press")
+by_holder_shares("b_sb_retail", "softbank", 32.0, "retail_bond_jp", rate=0.025, rtype="fixed", start="2025-12-08", end="2032-12-08",
+                 instrument="bond", seniority="senior_unsecured", collateral="none", schedule="amortising", source=S["sb_retail"][0],
+                 stype="press", as_of="2025-11-26",
+                 note="SoftBank Group's yen bonds sold to individual investors (Fukuoka SoftBank HAWKS Bonds and others), series maturing "
+                      "2026-2032, coupons 1.38 % to 3.98 % (SoftBank IR bond list, https://group.softbank/en/ir/stock/bond): average "
+                      "rate 2.5 % and an even run-off to 2032 assumed; holders: households (holder_shares.csv retail_bond_jp)")
 # The Arm margin loan as disclosed (2025-11-11): 8.5 drawn (debt) and 11.5 more available (facility) of a ~20 facility;
 # v2 booked the available 11.5 as drawn (data/build/quotes/disagreements.csv until this fix).
 S["sb_margin"] = ("SoftBank's $20 billion margin loan against Arm Holdings faces December deadline — Coin Live Prices, 2025-12-27 "
