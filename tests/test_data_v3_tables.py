@@ -355,14 +355,16 @@ def test_embedded_operating_debt_owed_to_outside_is_only_what_no_statistic_assig
     f = embedded.links_file
     ops_debt = (f.kind == "debt") & f.from_id.isin(ops)
     assert not f.link_id.str.contains("_outside$|_insurers_other$|_asset_managers_other$", regex=True)[ops_debt].any()
-    assert (f.holders.notna() == f.to_id.isna()).all()
+    assert (f.holders.notna() == f.to_id.isna())[f.kind == "debt"].all()
+    assert (f.holders.notna() == f.from_id.isna())[f.kind == "equity_stake"].all()
 
 
 def test_embedded_split_conserves_totals(embedded):
     f, m = embedded.links_file, embedded.links
     for kind in ("debt", "equity_stake", "commitment", "facility"):
-        a = f[f.kind == kind].groupby("from_id")["amount_usd_bn"].sum()
-        b = m[(m.kind == kind) & ~m.link_id.str.startswith("undisclosed~")].groupby("from_id")["amount_usd_bn"].sum()
+        by = "to_id" if kind == "equity_stake" else "from_id"   # a free float's holders are named by the split
+        a = f[f.kind == kind].groupby(by)["amount_usd_bn"].sum()
+        b = m[(m.kind == kind) & ~m.link_id.str.startswith("undisclosed~")].groupby(by)["amount_usd_bn"].sum()
         pd.testing.assert_series_equal(a.sort_index(), b.sort_index(), check_exact=False, rtol=1e-9)
     items = embedded.items()
     ents = embedded.entities.set_index("id")
@@ -387,8 +389,8 @@ HOLDER_CASES = [  # (id, edit, file, row, column, words)
      ["outside entity"]),
     ("shares_unknown_kind", set_cell("holder_shares", 2, "holder_kind", "hedge_fund"), "holder_shares.csv", 2,
      "holder_kind", ["holder_kind must be one of"]),
-    ("shares_duplicate", copy_row("holder_shares", 2), "holder_shares.csv", 7, "holder_kind",
-     ["duplicate (instrument, holder_kind)", "row 2"]),
+    ("shares_duplicate", copy_row("holder_shares", 2), "holder_shares.csv", 7, "holder_id",
+     ["duplicate (instrument, holder_kind, holder_id)", "row 2"]),
     ("shares_bad_date", set_cell("holder_shares", 6, "as_of", "31/12/2025"), "holder_shares.csv", 6, "as_of",
      ["YYYY-MM-DD", "'31/12/2025'"]),
     ("shares_sourced_without_quote", set_cell("holder_shares", 1, "estimated", "false"), "holder_shares.csv", 1,
@@ -398,7 +400,7 @@ HOLDER_CASES = [  # (id, edit, file, row, column, words)
     ("links_holders_with_lender", set_cell("links", 2, "to_id", "bank"), "links.csv", 2, "holders", ["has no to_id"]),
     ("links_no_lender", set_cell("links", 1, "to_id", ""), "links.csv", 1, "to_id", ["value is required", "holders"]),
     ("links_holders_on_stake", set_cell("links", 4, "holders", "corporate_bond"), "links.csv", 4, "holders",
-     ["split debt rows only"]),
+     ["an equity stake split by holder shares", "has no from_id"]),
 ]
 
 

@@ -100,6 +100,7 @@ ESTIMATED = {
     ("links", "b_googl_2025"): "source states USD 17.5 bn and EUR 6.5 bn of notes; 25 is their sum in USD, computed",
     ("links", "b_googl_2026"): "source states USD, GBP and CHF issues of February 2026 (USD ~20 bn + GBP/CHF); 30 approximate",
     ("links", "b_orcl_2026"): "source states USD 30 bn raised under the USD 50 bn programme; 25 is the bond part, estimated",
+    ("links", "b_sb_retail"): "source states 'nearly 5 trillion yen remaining outstanding' of SoftBank's retail bonds and converts 10 trillion yen to approximately $64 billion; 32 = 5 tn yen at that rate, computed",
     ("links", "cv_nbis"): "source states convertible notes of USD 1 bn (2025-06) and USD 2.75 bn (2025-09); 3.75 is their sum, computed",
     ("links", "d_hyperion_other"): "source states 27.3 bn of notes, PIMCO ~18 and BlackRock ~3; 6.3 = 27.3 - 18 - 3 to holders not named, computed",
     ("links", "c_crwv_corz"): "the record states only 'exceeds $10 billion' (Core Scientific Q4 2024 call); 10 is that lower bound",

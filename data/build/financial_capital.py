@@ -25,7 +25,7 @@ FC_COLS = ["entity_id", "item", "value", "unit", "as_of", "source", "source_quot
 HS_COLS = ["instrument", "holder_kind", "holder_id", "share", "as_of", "source", "source_quote", "source_type", "estimated", "note"]
 HOLDER_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "investor", "household",
                 "foreign", "outside")
-INSTRUMENTS = ("corporate_bond", "leveraged_loan", "private_credit_loan", "abs")
+INSTRUMENTS = ("corporate_bond", "leveraged_loan", "private_credit_loan", "abs", "retail_bond_jp")
 # The entity of data/entities.csv that holds each holder kind's share when the loader splits a row
 # (data/SCHEMA.md, holder_shares.csv): the kind's aggregate remainder; households and the rest of the
 # world are in the `outside` entity (the model has no kind for them); `outside` is what no statistic
@@ -36,6 +36,7 @@ HOLDER_ID = {"bank": "regional_banks", "private_credit": "private_credit_other",
 
 # ---------------------------------------------------------------- sources: (title, address, source_type)
 S = {
+ "sbg_retail": ("SoftBank Taps Retail Investors With ¥500 Billion Bond at Highest Coupon Since 2009 — Jakota (from Nikkei Asia), 2025-11-27", "https://jakotaindex.com/news-hub/softbank-taps-retail-investors-with-%C2%A5500-billion-bond-at-highest-coupon-since-2009", "press"),
  "jpm_8k": ("JPMorgan Chase 8-K earnings release, 1Q26 (2026-04-14), CEO statement as reproduced by SRT Intelligence's JPM page", "https://srt-intelligence.vercel.app/banks/077a5d3e-2712-4922-9893-081a68a665f4", "filing"),
  "jpm_10q": ("JPMorgan Chase Form 10-Q, quarter ended 2026-03-31 (Stock Titan summary)", "https://www.stocktitan.net/sec-filings/AMJB/10-q-jpmorgan-chase-co-quarterly-earnings-report-0cc7e9e7947c.html", "filing"),
  "fed_req": ("Fed sets this year's capital requirements for biggest banks (press report of the Federal Reserve's 2025-08-29 large-bank capital requirements)", "https://www.equityreleases.co.uk/fed-sets-this-years-capital-requirements-for-biggest-banks/?noamp=mobile", "press"),
@@ -469,6 +470,14 @@ for r in [r for r in hs if r["instrument"] == "corporate_bond"]:
           note="corporate-bond shares applied: Z.1 L.213 includes ABS issuers' bonds (line 5, 1,581.0 at 2025) in "
                "the instrument whose holders it reports; no ABS-specific holder shares found", estimated=True)
 
+# Japanese retail bonds (SoftBank Group's "Fukuoka SoftBank HAWKS Bonds", links.csv b_sb_retail): sold to individual
+# investors, so held by households (kept in the outside entity). The source states the buyers, not a holder share:
+# 'SoftBank Group Corp. is raising ¥500 billion ($3.2 billion) through a seven-year unsecured bond offering aimed at
+# individual investors, ...' (Jakota, from Nikkei Asia, 2025-11-27).
+share("retail_bond_jp", "household", 1.0, "2025-11-27", "sbg_retail",
+      note="retail bonds are sold to individual investors ('a seven-year unsecured bond offering aimed at individual investors'); "
+           "share 1 assumed: that they stay with households to maturity (no holder statistic of Japanese retail bonds found)",
+      estimated=True)
 
 
 # ================================================================= market-level figures (staged)
@@ -660,6 +669,14 @@ def _render(cols, rows):
     w.writeheader()
     w.writerows(rows)
     return buf.getvalue()
+
+
+# The free floats of the listed firms: each holder's part, written by make_v2.py (it splits the free
+# float); holder_shares.csv carries them after the debt instruments' rows (stressgpu.data.holders).
+FF_STAGED = os.path.join(DATA, "build", "free_float_shares.csv")
+if os.path.exists(FF_STAGED):
+    with open(FF_STAGED, encoding="utf-8", newline="") as _f:
+        hs += [{c: r.get(c, "") for c in HS_COLS} for r in csv.DictReader(_f)]
 
 
 def check_rows():

@@ -660,10 +660,12 @@ by_holder_shares("b_googl_2025", "alphabet", 25.0, BOND_HOLDERS, rate=0.048, rty
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Alphabet USD 17.5 bn + EUR 6.5 bn notes (2025-11-03; 8-K) — press Bloomberg 2025-11-03", stype="press",
       note="USD and EUR tranches 3-40 years; " + BOND_NOTE)
-by_holder_shares("b_googl_2026", "alphabet", 30.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2026-02-10", end="2126-02-15",
+# 32, not v2's 30: the issues of 2026-02-09/10 came to "about $32 billion" (USD 20 + GBP 5.5 + CHF 3.055; issue 25 sourcing
+# pass, data/build/quotes/links.csv)
+by_holder_shares("b_googl_2026", "alphabet", 32.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2026-02-10", end="2126-02-15",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Alphabet USD/GBP/CHF bond issues of February 2026 incl. a 100-year sterling tranche — press 2026-02", stype="press",
-      note="amount approximate (USD ~20 bn + GBP/CHF); " + BOND_NOTE)
+      note="USD 20 bn, GBP 5.5 bn and CHF 3.055 bn issued 2026-02-09/10, about 32 in all as reported (v2 had 30); " + BOND_NOTE)
 by_holder_shares("b_amzn_2025", "amazon", 15.0, BOND_HOLDERS, rate=0.05, rtype="fixed", start="2025-11-17", end="2065-12-01",
       instrument="bond", seniority="senior_unsecured", collateral="none", schedule="table",
       source="Amazon USD 15 bn senior notes (2025-11-17; 8-K) — press Bloomberg 2025-11-17", stype="press", note=BOND_NOTE)
@@ -817,6 +819,17 @@ for lender, amt in (("jpmorgan", 10.0), ("mufg", 10.0), ("banks_other", 20.0)):
          "none", key="sb_bridge", spread=0.015, tranche="sb_bridge_2026", rec=True, method="share_of_total",
          note="12-month bridge for the USD 30 bn OpenAI follow-on, taken as drawn in full (~40) at closing; lender split among the four underwriters reconstructed "
               "(v1 used a facility size as if drawn)")
+# SoftBank Group's retail bonds (issue 25, item 3: holders of a non-US firm's debt): nearly 5 tn yen outstanding of the
+# 9.9 tn yen it has sold to individual investors (Nikkei Asia, 2025-11); one row, held by households through
+# holder_shares.csv's retail_bond_jp. It was part of the un-itemised rest of SoftBank's total_debt (owed to `outside`).
+S["sb_retail"] = ("SoftBank Reaches $64 Billion in Retail Bonds to Fuel AI Ambitions — LiveIndex (from Nikkei Asia), 2025-11 "
+                  "https://liveindex.org/bonds/softbank-reaches-64-billion-in-retail-bonds-to-fuel-ai-ambitions", "press")
+by_holder_shares("b_sb_retail", "softbank", 32.0, "retail_bond_jp", rate=0.025, rtype="fixed", start="2025-12-08", end="2032-12-08",
+                 instrument="bond", seniority="senior_unsecured", collateral="none", schedule="amortising", source=S["sb_retail"][0],
+                 stype="press", as_of="2025-11-26",
+                 note="SoftBank Group's yen bonds sold to individual investors (Fukuoka SoftBank HAWKS Bonds and others), series maturing "
+                      "2026-2032, coupons 1.38 % to 3.98 % (SoftBank IR bond list, https://group.softbank/en/ir/stock/bond): average "
+                      "rate 2.5 % and an even run-off to 2032 assumed; holders: households (holder_shares.csv retail_bond_jp)")
 # The Arm margin loan as disclosed (2025-11-11): 8.5 drawn (debt) and 11.5 more available (facility) of a ~20 facility;
 # v2 booked the available 11.5 as drawn (data/build/quotes/disagreements.csv until this fix).
 S["sb_margin"] = ("SoftBank's $20 billion margin loan against Arm Holdings faces December deadline — Coin Live Prices, 2025-12-27 "
@@ -844,9 +857,12 @@ debt("d_lambda_gpu", "lambda_labs", "private_credit_other", 1.0, 0.11, "floating
 debt("d_nscale_gpu", "nscale", "private_credit_other", 1.0, 0.11, "floating", "2025-10-01", "2029-10-01", "gpu_backed_loan", "senior_secured",
      "ai_hardware;contracts", source="estimate (see note)", stype="estimate", spread=0.065, schedule="amortising",
      note="GPU financing for the Microsoft contracts, order of magnitude")
-by_holder_shares("cv_iren_2031", "iren", 2.0, BOND_HOLDERS, rate=0.0025, rtype="fixed",
+# 2.3, not v2's 2.0: the offering priced at 2.0 (2025-12-02) closed at 2.3 with the greenshoe (IREN release 2025-12-08)
+by_holder_shares("cv_iren_2031", "iren", 2.3, BOND_HOLDERS, rate=0.0025, rtype="fixed",
       start="2025-12-02", end="2031-12-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
-      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press", note=BOND_NOTE)
+      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press",
+      note="1.0 of 0.25 % notes due 2032, 1.0 of 1.00 % notes due 2033 and the 0.3 greenshoe (closing 2025-12-08; v2 had the 2.0 "
+           "priced); the row keeps one maturity (2031-12-01) and the lower coupon: terms not corrected here; " + BOND_NOTE)
 by_holder_shares("cv_nbis", "nebius", 3.75, BOND_HOLDERS, rate=0.02, rtype="fixed",
       start="2025-09-10", end="2031-09-15", instrument="convertible", seniority="senior_unsecured", collateral="none",
       source="Nebius convertible notes: USD 1 bn (2025-06) and USD 2.75 bn (2025-09-10) — company releases / 6-K", stype="press",
@@ -904,13 +920,14 @@ def value_of(e):
 
 
 def stake(lid, h, i, share, cost, start, key=None, instrument="common_equity", note="", rec=False, source=None, stype=None,
-          carrying=None, as_of=None, pair=""):
+          carrying=None, as_of=None, pair="", holders=""):
     v = value_of(i)
     mv = round(share * v, 4) if v is not None else (carrying if carrying is not None else cost)
     kw = dict(link_id=lid, kind="equity_stake", from_id=h, to_id=i, instrument=instrument, share=share,
               cost_usd_bn="" if cost is None else cost, market_value_usd_bn=mv,
               amount_usd_bn=carrying if carrying is not None else (mv if cost is None else cost),
-              start=start, as_of=as_of or start, reconstructed=rec, method="share_of_total" if rec else "", note=note, pair_id=pair)
+              start=start, as_of=as_of or start, reconstructed=rec, method="share_of_total" if rec else "", note=note, pair_id=pair,
+              holders=holders)
     if key:
         kw["key"] = key
     else:
@@ -982,6 +999,9 @@ US_CAP = ("nvidia", "amd", "broadcom", "microsoft", "alphabet", "amazon", "meta"
 FF_SRC = ("reconstruction: free float = 1 − insider/strategic share − named stakes; Vanguard and BlackRock at typical index-fund shares "
           "(~9 % and ~7.5 % of US large caps, 13F order of magnitude, not read issuer by issuer); the rest split by the sector shares of US "
           "corporate equity in Fed Financial Accounts Z.1 L.223 (funds ~45 %, pensions ~12 %, insurers ~4 %, households and foreign holders the rest)")
+FFS = []   # holder_shares rows of the free floats, staged for financial_capital.py (data/build/free_float_shares.csv)
+KIND_OF_HOLDER = {"vanguard": "asset_manager", "blackrock": "asset_manager", "asset_managers_other": "asset_manager",
+                  "pension_funds_other": "pension_fund", "outside": "outside"}
 for issuer, ins in INSIDER.items():
     held = sum(float(r["share"]) for r in L if r["kind"] == "equity_stake" and r["to_id"] == issuer)
     free = round(1 - ins - held - 0.005, 4)
@@ -992,9 +1012,18 @@ for issuer, ins in INSIDER.items():
              "pension_funds_other": round(rest * 0.12, 4) if ai else 0.0}
     parts = {h: v for h, v in parts.items() if v > 0}
     parts["outside"] = round(free - sum(parts.values()), 4)
+    # One row per issuer: the free float, whose holders the loader splits by holder_shares.csv's
+    # free_float_<issuer> rows (each holder's part of the free float; stressgpu.data.holders).
+    total = round(sum(parts.values()), 4)
+    stake(f"ff_{issuer}", "", issuer, total, None, "2025-12-31", instrument="free_float", as_of=MCAP_DATE, rec=True,
+          source=FF_SRC, stype="aggregate", holders=f"free_float_{issuer}",
+          note=f"free float {total:g} of the equity; insider/strategic share {ins:.0%} kept out of the network; market value at {MCAP_DATE}; "
+               "split among its holders by the loader (holder_shares.csv, free_float_" + issuer + ")")
     for h, sh in parts.items():
-        stake(f"ff_{h}_{issuer}", h, issuer, sh, None, "2025-12-31", instrument="free_float", as_of=MCAP_DATE, rec=True,
-              source=FF_SRC, stype="aggregate", note=f"insider/strategic share {ins:.0%} kept out of the network; market value at {MCAP_DATE}")
+        FFS.append(dict(instrument=f"free_float_{issuer}", holder_kind=KIND_OF_HOLDER[h], holder_id=h, share=repr(sh / total),
+                        as_of=MCAP_DATE, source=FF_SRC, source_quote="", source_type="aggregate", estimated="true",
+                        note=f"{h} holds {sh:g} of {issuer}'s equity = {sh / total:.6g} of its free float {total:g} "
+                             f"(reconstruction: {'typical index-fund share, not read from a 13F of ' + issuer if h in ('vanguard', 'blackrock') else 'Z.1 L.223 sector share of the rest' if h != 'outside' else 'the rest: households, foreign holders, insurers and others, kept in the outside entity'})"))
 
 # --- LP interests in private-credit funds
 LP = {"apollo": {"pension_funds_other": 0.35, "calpers": 0.02, "insurers_other": 0.15, "asset_managers_other": 0.2, "outside": 0.25},
@@ -1353,4 +1382,6 @@ Sd.to_csv(ROOT / "schedules.csv", index=False)
 Td = with_quotes(pd.DataFrame(ST), "sector_totals", lambda r: (r.kind, r.measure), "value_usd_bn")
 Td["estimated"] = Td.estimated.map(lambda x: "true" if x else "false")
 Td.to_csv(ROOT / "sector_totals.csv", index=False)
-print(len(E), "entities;", len(B), "balance rows;", len(Ldf), "links;", len(Sd), "schedule rows")
+pd.DataFrame(FFS).to_csv(Path(__file__).resolve().parent / "free_float_shares.csv", index=False)
+print(len(E), "entities;", len(B), "balance rows;", len(Ldf), "links;", len(Sd), "schedule rows;", len(FFS),
+      "free-float holder shares (data/build/free_float_shares.csv, for financial_capital.py)")

@@ -122,6 +122,14 @@ def _references(t, files, out):
     if "holders" in t.links:
         known = set(hs["instrument"]) if hs is not None else set()
         _unknown(t.links, "holders", known, files["links"], "holder-share instrument", "holder_shares.csv", out)
+        # a split row is named after its holder kind (debt) or its holder entity (equity): each once per instrument
+        for kind, col in (("debt", "holder_kind"), ("equity_stake", "holder_id")):
+            used = set(t.links.loc[t.links["kind"].eq(kind) & t.links["holders"].notna(), "holders"])
+            sub = hs[hs["instrument"].isin(used)]
+            for row in sub.index[sub.duplicated(["instrument", col])]:
+                out.append((files["holder_shares"], int(row), col,
+                            f"instrument {sub.at[row, 'instrument']!r} splits {kind} rows of links.csv, so each {col} "
+                            f"appears once in it (got {sub.at[row, col]!r} twice)"))
     n_outside = int((t.entities["kind"] == "outside").sum())
     if n_outside != 1:
         out.append((files["entities"], None, "kind", f"exactly one entity of kind 'outside' is needed, found {n_outside}"))
@@ -332,7 +340,7 @@ def holder_share_rules(df: pd.DataFrame, file: str) -> list[tuple]:
     add to 1 (within :data:`HOLDER_SHARE_TOL`); reported at the instrument's last row."""
     if df.empty:
         return []
-    out = _duplicates(df, ["instrument", "holder_kind"], file, "(instrument, holder_kind)")
+    out = _duplicates(df, ["instrument", "holder_kind", "holder_id"], file, "(instrument, holder_kind, holder_id)")
     for inst, g in df.groupby("instrument", sort=False):
         total = float(g["share"].sum())
         if abs(total - 1.0) > HOLDER_SHARE_TOL:
@@ -342,18 +350,28 @@ def holder_share_rules(df: pd.DataFrame, file: str) -> list[tuple]:
 
 
 def holders_column_rules(df: pd.DataFrame, file: str) -> list[tuple]:
-    """``links.csv``: ``to_id`` is required unless ``holders`` names the holder shares that split a
-    debt row at load; then ``to_id`` is empty (the split names the holders)."""
+    """``links.csv``: ``from_id`` and ``to_id`` are required unless ``holders`` names the holder shares
+    that split the row at load: then the holder side is empty (``to_id`` of a debt row, ``from_id`` of
+    an equity stake: the split names the holders) and the other side is required."""
     out: list[tuple] = []
     h = df["holders"] if "holders" in df else pd.Series(None, index=df.index, dtype=object)
-    for row in df.index[df["to_id"].isna() & h.isna()]:
+    split = h.notna()
+    stake = df["kind"].eq("equity_stake")
+    for row in df.index[df["from_id"].isna() & ~(split & stake)]:
+        out.append((file, int(row), "from_id", "value is required (or, for the free float of a listed firm whose "
+                    "holders are not named, leave it empty and name the holder-share instrument in column holders)"))
+    for row in df.index[df["to_id"].isna() & ~(split & ~stake)]:
         out.append((file, int(row), "to_id", "value is required (or, for a debt row whose holders are not named, "
                     "leave it empty and name the holder-share instrument in column holders)"))
-    for row in df.index[h.notna() & df["to_id"].notna()]:
-        out.append((file, int(row), "holders", f"a row split by holder shares ({h.at[row]!r}) has no to_id (got "
+    for row in df.index[split & ~stake & df["to_id"].notna()]:
+        out.append((file, int(row), "holders", f"a debt row split by holder shares ({h.at[row]!r}) has no to_id (got "
                     f"{df.at[row, 'to_id']!r}): the split names the holders"))
-    for row in df.index[h.notna() & df["kind"].ne("debt")]:
-        out.append((file, int(row), "holders", f"holder shares split debt rows only (this row is a {df.at[row, 'kind']} link)"))
+    for row in df.index[split & stake & df["from_id"].notna()]:
+        out.append((file, int(row), "holders", f"an equity stake split by holder shares ({h.at[row]!r}) has no from_id "
+                    f"(got {df.at[row, 'from_id']!r}): the split names the holders"))
+    for row in df.index[split & ~df["kind"].isin(("debt", "equity_stake"))]:
+        out.append((file, int(row), "holders", f"holder shares split debt rows and equity stakes only (this row is a "
+                    f"{df.at[row, 'kind']} link)"))
     return out
 
 

@@ -1,5 +1,11 @@
 """Holder splits applied at load time (``data/SCHEMA.md``, ``holder_shares.csv``).
 
+The free float of a listed firm (the part of its equity not held by a named stake or an insider) is
+likewise ONE ``equity_stake`` row (``ff_<issuer>``, ``from_id`` empty, ``holders`` naming the firm's
+instrument ``free_float_<issuer>``): the loader replaces it by one stake per holder entity
+(``ff_<issuer>~<holder_id>``), each with that holder's share of the free float times the row's
+``share``, ``amount_usd_bn``, ``market_value_usd_bn`` and ``cost_usd_bn``.
+
 A bond, convertible or ABS whose holders are not named is ONE row of ``links.csv``: its borrower,
 its sourced total and the quote, with ``to_id`` empty and ``holders`` naming an instrument of
 ``holder_shares.csv`` (published shares of the holders of such debt, e.g. the Fed's Financial
@@ -39,14 +45,22 @@ def split_rows(row: pd.Series, shares: pd.DataFrame) -> list[dict]:
     """The rows that replace ``row`` (a links row with ``holders`` set): one per holder kind with a
     share > 0, each ``share x amount``; provenance says how."""
     out = []
+    stake = row["kind"] == "equity_stake"
     for _, s in shares.iterrows():
         if s["share"] <= 0:
             continue
+        f = float(s["share"])
         r = row.to_dict()
-        r.update(link_id=f"{row['link_id']}{SEP}{s['holder_kind']}", to_id=s["holder_id"],
-                 amount_usd_bn=float(row["amount_usd_bn"]) * float(s["share"]), reconstructed=True,
+        r.update(amount_usd_bn=float(row["amount_usd_bn"]) * f, reconstructed=True,
                  method=f"holder_shares:{s['instrument']}:{s['holder_kind']}", estimated=True,
                  note=_split_note(row, s))
+        if stake:  # the free float of a listed firm: each holder entity's part of the issuer's equity
+            r.update(link_id=f"{row['link_id']}{SEP}{s['holder_id']}", from_id=s["holder_id"])
+            for col in ("share", "market_value_usd_bn", "cost_usd_bn"):
+                if col in r and pd.notna(r[col]):
+                    r[col] = float(r[col]) * f
+        else:
+            r.update(link_id=f"{row['link_id']}{SEP}{s['holder_kind']}", to_id=s["holder_id"])
         out.append(r)
     return out
 
@@ -54,6 +68,8 @@ def split_rows(row: pd.Series, shares: pd.DataFrame) -> list[dict]:
 def _split_note(row, s) -> str:
     who = {"foreign": "rest of the world (in the outside entity)", "household": "households (in the outside entity)",
            "outside": "holders no statistic assigns (outside, unassigned)"}.get(s["holder_kind"], s["holder_kind"])
+    if row["kind"] == "equity_stake" and s["holder_kind"] != "outside":
+        who = f"{s['holder_id']} ({s['holder_kind']})"
     return (f"holder split at load: {float(s['share']):.4g} x {float(row['amount_usd_bn']):.6g} held by {who}, the share "
             f"of {s['instrument']} in holder_shares.csv ({s['source']}); the total is the row "
             f"{row['link_id']} of links.csv" + (f"; {row['note']}" if isinstance(row.get("note"), str) else ""))

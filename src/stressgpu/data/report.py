@@ -176,12 +176,16 @@ def report(t: Tables) -> str:
               f"estimates: {(links['source_type'] == 'estimate').sum()}", ""]
     debt = model.links[model.links.kind == "debt"]
     if "holders" in links:
-        held = links[links["holders"].notna()]
+        held = links[links["holders"].notna() & links["kind"].eq("debt")]
+        floats = links[links["holders"].notna() & links["kind"].eq("equity_stake")]
         parts = debt["link_id"].str.contains("~", regex=False) & ~debt["link_id"].str.startswith("undisclosed~")
         rest = debt["link_id"].str.startswith("undisclosed~")
+        stakes = model.links[model.links.kind.eq("equity_stake") & model.links["link_id"].str.contains("~", regex=False)]
         lines += [f"Holder splits applied by the loader (holder_shares.csv): {len(held)} rows of links.csv whose holders are not "
                   f"named (USD {num(held['amount_usd_bn'].sum())} bn) become {int(parts.sum())} links; the un-itemised debt of "
-                  f"US operating firms (USD {num(debt.loc[rest, 'amount_usd_bn'].sum())} bn) becomes {int(rest.sum())} links.", ""]
+                  f"US operating firms (USD {num(debt.loc[rest, 'amount_usd_bn'].sum())} bn) becomes {int(rest.sum())} links; "
+                  f"the free floats of {len(floats)} listed firms (USD {num(floats['amount_usd_bn'].sum())} bn at market value, "
+                  f"one row each) become {len(stakes)} equity stakes of their holders.", ""]
     kinds = dict(zip(ents["id"], ents["kind"]))
     lines += ["Debt by lender kind (USD bn, drawn, with the holder splits the loader applies): " + ", ".join(
         f"{k2} {num(v)}" for k2, v in debt.groupby(debt.to_id.map(kinds))["amount_usd_bn"].sum().sort_values(ascending=False).items()),

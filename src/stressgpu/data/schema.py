@@ -172,8 +172,9 @@ LINKS = pa.DataFrameSchema(
     {
         "link_id": pa.Column(str, unique=True),
         "kind": pa.Column(str, _isin(LINK_KINDS, "kind")),
-        "from_id": pa.Column(str, _ID),
-        # empty where `holders` names the holder_shares.csv instrument that splits the row at load
+        # empty where `holders` names the holder_shares.csv instrument that splits the row at load:
+        # from_id on an equity stake (the free float of a listed firm), to_id on a debt row
+        "from_id": pa.Column(str, _ID, nullable=True),
         "to_id": pa.Column(str, _ID, nullable=True),
         "tranche_id": pa.Column(str, nullable=True),
         "instrument": pa.Column(str, _isin(_ALL_INSTRUMENTS, "instrument")),
