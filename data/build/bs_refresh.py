@@ -1,4 +1,4 @@
-"""Balance-sheet refresh from the latest annual filings found (issue 25, data v3, balance-sheet pass).
+"""Balance-sheet refresh from the latest filings found (issue 25, data v3, balance-sheet pass).
 
 Run from the repository root after ``data/build/add_source_quote.py`` and before
 ``data/build/apply_quotes.py``::
@@ -30,53 +30,55 @@ MARK = "[not stated by the source]"   # as in add_source_quote.py, which then le
 COMPUTED_NOTE = "the document states the figures named in the method, not this number; computed as shown"
 
 SAO = "https://www.stock-analysis-on.net/NASDAQ/Company"
-GOOGL = (f"Alphabet Inc. Form 10-K, year ended 2025-12-31, as tabulated by Stock Analysis on Net "
-         f"(Analysis of Goodwill and Intangible Assets; Common-Size Balance Sheet: Assets) "
-         f"https://stock-analysis-on.net/NASDAQ/Company/Alphabet-Inc/Analysis/Goodwill-and-Intangible-Assets ; "
-         f"{SAO}/Alphabet-Inc/Common-Size/Assets")
 AMZN = (f"Amazon.com Form 10-K, year ended 2025-12-31, as tabulated by Stock Analysis on Net (Balance Sheet: Assets) "
         f"{SAO}/Amazoncom-Inc/Financial-Statement/Assets ; Form 10-Q quarter ended 2026-03-31 (accession "
         f"0001018724-26-000014) https://wvcqmsaqxcoshogpzqlh.supabase.co/storage/v1/object/public/filings/1018724/"
         f"0001018724-26-000014/R23.htm")
-AMD = (f"AMD Form 10-K, year ended 2025-12-27, as tabulated by Stock Analysis on Net (Adjustments to Financial "
-       f"Statements; Common-Size Balance Sheets) "
-       f"https://stock-analysis-on.net/NASDAQ/Company/Advanced-Micro-Devices-Inc/Financial-Statement/Adjustments-to-Financial-Statements ; "
-       f"{SAO}/Advanced-Micro-Devices-Inc/Common-Size/Assets ; "
-       f"{SAO}/Advanced-Micro-Devices-Inc/Common-Size/Liabilities-and-Stockholders-Equity")
+GOOGL_Q2 = ("Alphabet Inc. second-quarter 2026 results (Form 8-K ex. 99.1, 2026-07-22, 'Alphabet Announces Second "
+            "Quarter 2026 Results'), Consolidated Balance Sheets as of 2026-06-30 (unaudited) "
+            "https://www.sec.gov/Archives/edgar/data/1652044/000165204426000066/googexhibit991q22026.htm")
+AMD_Q2 = ("AMD Form 10-Q, quarter ended 2026-06-27 (filed 2026-08-05, accession 0000002488-26-000123), Condensed "
+          "Consolidated Balance Sheets https://www.sec.gov/Archives/edgar/data/2488/000000248826000123/amd-20260627.htm")
 
 # (entity, item) -> (value, note); provenance from data/build/quotes/balance_sheets.csv
 STATED = {
-    ("alphabet", "total_assets"): (595.281, "reported total assets at 2025-12-31 (10-K); was 536.5 at 2025-09-30"),
-    ("alphabet", "book_equity"): (415.265, "reported stockholders' equity at 2025-12-31 (10-K); was 386.9 at 2025-09-30"),
+    ("alphabet", "total_assets"): (
+        921.983, "total assets at 2026-06-30 (Q2 2026 release, USD m); was 595.281 at 2025-12-31 (10-K)"),
+    ("alphabet", "total_liabilities"): (
+        281.503, "total liabilities at 2026-06-30 (Q2 2026 release, USD m); was 180.016 at 2025-12-31 (assets less equity)"),
+    ("alphabet", "book_equity"): (
+        640.48, "total stockholders' equity at 2026-06-30 (Q2 2026 release, USD m; includes the 6.25 % mandatory "
+        "convertible preferred stock); was 415.265 at 2025-12-31 (10-K)"),
+    ("alphabet", "cash"): (
+        242.474, "total cash, cash equivalents, and marketable securities at 2026-06-30 (Q2 2026 release, USD m); "
+        "was 126.855 at 2025-12-31"),
+    ("alphabet", "total_debt"): (
+        98.165, "long-term debt at 2026-06-30 (Q2 2026 release, USD m), the same figure as the 10-Q's; 46.547 at 2025-12-31"),
     ("amazon", "total_assets"): (818.042, "total assets at 2025-12-31 (10-K); was 727.9 at 2025-09-30"),
-    ("amd", "total_assets"): (76.926, "reported total assets at 2025-12-27 (10-K); was 76.9 at 2025-09-27"),
+    ("amd", "total_assets"): (
+        84.464, "total assets at 2026-06-27 (10-Q, USD m); was 76.926 at 2025-12-27 (10-K)"),
+    ("amd", "book_equity"): (
+        67.224, "total stockholders' equity at 2026-06-27 (10-Q, USD m); was 63.002 at 2025-12-27"),
 }
 
 # (entity, item) -> (value, as_of, source, note)
 COMPUTED = {
-    ("alphabet", "total_liabilities"): (
-        180.016, "2025-12-31", GOOGL,
-        "total assets 595,281 − stockholders' equity 415,265 (USD m, both stated for 2025-12-31); was 149.6 at 2025-09-30"),
-    ("alphabet", "cash"): (
-        126.855, "2025-12-31", GOOGL,
-        "cash, cash equivalents and marketable securities = 21.31 % (common-size, stated) × total assets 595,281 "
-        "(USD m, stated), 2025-12-31; was 98.5 at 2025-09-30"),
     ("amazon", "total_liabilities"): (
         406.977, "2025-12-31", AMZN,
         "total assets 818.042 (10-K) − stockholders' equity 411.065 (10-Q Q1 2026 opening balance), both at "
         "2025-12-31; was 358.3 at 2025-09-30"),
     ("amd", "total_liabilities"): (
-        13.924, "2025-12-27", AMD,
-        "total liabilities = 18.10 % (common-size, stated) × total assets 76,926 (USD m, stated), 2025-12-27; "
-        "was 16.9 at 2025-09-27"),
-    ("amd", "book_equity"): (
-        63.002, "2025-12-27", AMD,
-        "stockholders' equity = 81.90 % (common-size, stated) × total assets 76,926 (USD m, stated), 2025-12-27; "
-        "was 60.0 at 2025-09-27"),
+        17.24, "2026-06-27", AMD_Q2,
+        "total assets 84,464 − total stockholders' equity 67,224 (USD m, both stated in the 10-Q's balance sheet at "
+        "2026-06-27, which has no total-liabilities line); was 13.924 at 2025-12-27"),
     ("amd", "cash"): (
-        10.554, "2025-12-27", AMD,
-        "cash and cash equivalents 7.20 % + short-term investments 6.52 % (common-size, stated) × total assets "
-        "76,926 (USD m, stated), 2025-12-27; was 7.2 at 2025-09-27"),
+        13.111, "2026-06-27", AMD_Q2,
+        "cash and cash equivalents 5,086 + short-term investments 8,025 (USD m, both stated in the 10-Q's balance "
+        "sheet at 2026-06-27); was 10.554 at 2025-12-27"),
+    ("amd", "total_debt"): (
+        3.226, "2026-06-27", AMD_Q2,
+        "current portion of long-term debt, net 875 + long-term debt, net 2,351 (USD m, both stated in the 10-Q's "
+        "balance sheet at 2026-06-27); was 3.2 at 2025-09-27"),
 }
 
 
@@ -90,8 +92,7 @@ def transform(df: pd.DataFrame) -> pd.DataFrame:
     for key, (value, note) in STATED.items():
         k = df.index[where[key]]
         df.at[k, "value"] = _fmt(value)
-        if df.at[k, "estimated"] != "false":   # apply_quotes.py sets the provenance; keep the note
-            df.at[k, "note"] = note
+        df.at[k, "note"] = note   # apply_quotes.py sets the provenance (and keeps this note, which has no mark)
     for key, (value, as_of, source, note) in COMPUTED.items():
         k = df.index[where[key]]
         df.loc[k, ["value", "as_of", "source", "source_quote", "source_type", "estimated", "note"]] = [
