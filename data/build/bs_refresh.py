@@ -29,11 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MARK = "[not stated by the source]"   # as in add_source_quote.py, which then leaves the note as it is
 COMPUTED_NOTE = "the document states the figures named in the method, not this number; computed as shown"
 
-SAO = "https://www.stock-analysis-on.net/NASDAQ/Company"
-AMZN = (f"Amazon.com Form 10-K, year ended 2025-12-31, as tabulated by Stock Analysis on Net (Balance Sheet: Assets) "
-        f"{SAO}/Amazoncom-Inc/Financial-Statement/Assets ; Form 10-Q quarter ended 2026-03-31 (accession "
-        f"0001018724-26-000014) https://wvcqmsaqxcoshogpzqlh.supabase.co/storage/v1/object/public/filings/1018724/"
-        f"0001018724-26-000014/R23.htm")
+AMZN_Q2 = ("Amazon.com second-quarter 2026 results (Form 8-K ex. 99.1, 2026-07-30), Consolidated Balance Sheets as of "
+           "2026-06-30 (unaudited) https://www.sec.gov/Archives/edgar/data/1018724/000101872426000024/amzn-20260630xex991.htm")
 GOOGL_Q2 = ("Alphabet Inc. second-quarter 2026 results (Form 8-K ex. 99.1, 2026-07-22, 'Alphabet Announces Second "
             "Quarter 2026 Results'), Consolidated Balance Sheets as of 2026-06-30 (unaudited) "
             "https://www.sec.gov/Archives/edgar/data/1652044/000165204426000066/googexhibit991q22026.htm")
@@ -54,7 +51,10 @@ STATED = {
         "was 126.855 at 2025-12-31"),
     ("alphabet", "total_debt"): (
         98.165, "long-term debt at 2026-06-30 (Q2 2026 release, USD m), the same figure as the 10-Q's; 46.547 at 2025-12-31"),
-    ("amazon", "total_assets"): (818.042, "total assets at 2025-12-31 (10-K); was 727.9 at 2025-09-30"),
+    ("amazon", "total_assets"): (
+        1095.689, "total assets at 2026-06-30 (Q2 2026 release, USD m); was 818.042 at 2025-12-31 (10-K)"),
+    ("amazon", "book_equity"): (
+        551.62, "total stockholders' equity at 2026-06-30 (Q2 2026 release, USD m); was 411.065 at 2025-12-31"),
     ("amd", "total_assets"): (
         84.464, "total assets at 2026-06-27 (10-Q, USD m); was 76.926 at 2025-12-27 (10-K)"),
     ("amd", "book_equity"): (
@@ -64,9 +64,13 @@ STATED = {
 # (entity, item) -> (value, as_of, source, note)
 COMPUTED = {
     ("amazon", "total_liabilities"): (
-        406.977, "2025-12-31", AMZN,
-        "total assets 818.042 (10-K) − stockholders' equity 411.065 (10-Q Q1 2026 opening balance), both at "
-        "2025-12-31; was 358.3 at 2025-09-30"),
+        544.069, "2026-06-30", AMZN_Q2,
+        "total assets 1,095,689 − total stockholders' equity 551,620 (USD m, both stated in the release's balance sheet "
+        "at 2026-06-30, which has no total-liabilities line); was 406.977 at 2025-12-31"),
+    ("amazon", "cash"): (
+        122.988, "2026-06-30", AMZN_Q2,
+        "cash and cash equivalents 78,213 + marketable securities 44,775 (USD m, both stated in the release's balance "
+        "sheet at 2026-06-30); was 94.2 at 2025-09-30"),
     ("amd", "total_liabilities"): (
         17.24, "2026-06-27", AMD_Q2,
         "total assets 84,464 − total stockholders' equity 67,224 (USD m, both stated in the 10-Q's balance sheet at "
