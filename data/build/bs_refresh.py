@@ -34,6 +34,9 @@ AMZN_Q2 = ("Amazon.com second-quarter 2026 results (Form 8-K ex. 99.1, 2026-07-3
 GOOGL_Q2 = ("Alphabet Inc. second-quarter 2026 results (Form 8-K ex. 99.1, 2026-07-22, 'Alphabet Announces Second "
             "Quarter 2026 Results'), Consolidated Balance Sheets as of 2026-06-30 (unaudited) "
             "https://www.sec.gov/Archives/edgar/data/1652044/000165204426000066/googexhibit991q22026.htm")
+AVGO_Q3 = ("Broadcom third-quarter fiscal 2026 results (Form 8-K ex. 99, filed 2026-09-02), Condensed Consolidated "
+           "Balance Sheets as of 2026-08-02 (unaudited) "
+           "https://www.sec.gov/Archives/edgar/data/1730168/000173016826000076/avgo-08022026x8kxex99.htm")
 AMD_Q2 = ("AMD Form 10-Q, quarter ended 2026-06-27 (filed 2026-08-05, accession 0000002488-26-000123), Condensed "
           "Consolidated Balance Sheets https://www.sec.gov/Archives/edgar/data/2488/000000248826000123/amd-20260627.htm")
 
@@ -55,6 +58,14 @@ STATED = {
         1095.689, "total assets at 2026-06-30 (Q2 2026 release, USD m); was 818.042 at 2025-12-31 (10-K)"),
     ("amazon", "book_equity"): (
         551.62, "total stockholders' equity at 2026-06-30 (Q2 2026 release, USD m); was 411.065 at 2025-12-31"),
+    ("broadcom", "total_assets"): (
+        188.148, "total assets at 2026-08-02 (fiscal Q3 2026 release, USD m); was 171.1 at 2025-11-02 (10-K)"),
+    ("broadcom", "total_liabilities"): (
+        88.458, "total liabilities at 2026-08-02 (fiscal Q3 2026 release, USD m); was 89.8 at 2025-11-02 (10-K)"),
+    ("broadcom", "book_equity"): (
+        99.69, "total stockholders' equity at 2026-08-02 (fiscal Q3 2026 release, USD m); was 81.3 at 2025-11-02 (10-K)"),
+    ("broadcom", "cash"): (
+        23.975, "cash and cash equivalents at 2026-08-02 (fiscal Q3 2026 release, USD m); was 16.2 at 2025-11-02 (10-K)"),
     ("amd", "total_assets"): (
         84.464, "total assets at 2026-06-27 (10-Q, USD m); was 76.926 at 2025-12-27 (10-K)"),
     ("amd", "book_equity"): (
@@ -71,6 +82,10 @@ COMPUTED = {
         122.988, "2026-06-30", AMZN_Q2,
         "cash and cash equivalents 78,213 + marketable securities 44,775 (USD m, both stated in the release's balance "
         "sheet at 2026-06-30); was 94.2 at 2025-09-30"),
+    ("broadcom", "total_debt"): (
+        59.419, "2026-08-02", AVGO_Q3,
+        "short-term debt 2,252 + long-term debt 57,167 (USD m, both stated in the release's balance sheet at "
+        "2026-08-02); was 65.1 at 2025-11-02 (3,152 + 61,984)"),
     ("amd", "total_liabilities"): (
         17.24, "2026-06-27", AMD_Q2,
         "total assets 84,464 − total stockholders' equity 67,224 (USD m, both stated in the 10-Q's balance sheet at "
