@@ -66,6 +66,13 @@ STATED = {
         99.69, "total stockholders' equity at 2026-08-02 (fiscal Q3 2026 release, USD m); was 81.3 at 2025-11-02 (10-K)"),
     ("broadcom", "cash"): (
         23.975, "cash and cash equivalents at 2026-08-02 (fiscal Q3 2026 release, USD m); was 16.2 at 2025-11-02 (10-K)"),
+    ("nebius", "total_assets"): (
+        22.3033, "total assets at 2026-03-31 (Q1 2026 interim statements, USD m); was 9.5 at 2025-09-30 (v1 estimate)"),
+    ("nebius", "total_liabilities"): (
+        15.0614, "total liabilities at 2026-03-31 (Q1 2026 interim statements, USD m); was 5.0 at 2025-09-30 (v1 estimate)"),
+    ("nebius", "book_equity"): (
+        7.2419, "total shareholders' equity at 2026-03-31 (Q1 2026 interim statements, USD m; 7,240.9 attributable to "
+        "Nebius Group N.V.); was 4.5 at 2025-09-30 (v1 estimate)"),
     ("amd", "total_assets"): (
         84.464, "total assets at 2026-06-27 (10-Q, USD m); was 76.926 at 2025-12-27 (10-K)"),
     ("amd", "book_equity"): (
