@@ -14,6 +14,8 @@ It sets the *values* (and, for numbers computed here, the whole provenance) of t
   source_type, as_of, source_quote, estimated=false). Here only the value and the note are set.
 * :data:`COMPUTED`: a number computed from stated figures (a difference, a stated share of a stated
   total): ``estimated=true``, the method in ``note``, no quote.
+* :data:`DERIVED`: a rate computed from a figure the cited sentence states (``estimated=true``; the
+  row keeps that sentence in ``source_quote`` so a reader sees what was stated and what was computed).
 
 The script is idempotent: a second run changes nothing.
 """
@@ -108,6 +110,18 @@ COMPUTED = {
 }
 
 
+# (entity, item) -> (value, as_of, source, stated sentence, source type, note)
+DERIVED = {
+    ("openai", "revenue_growth"): (
+        0.726, "2025-12-31",
+        "The Information (2025-09-05), as reported by Wallstreetcn 2025-09-06 https://longportapp.com/en/news/256202476 "
+        "and coolest-gadgets.com https://coolest-gadgets.com/openai-projects-115b-cash-burn-by-2029-amid-ai-expansion",
+        "The company projects $13 billion in revenue for 2025, rising sharply to about $200 billion by 2030.", "press",
+        "computed: (200 / 13.1)^(1/5) − 1 = 0.726 a year, the growth that takes 2025 revenue (13.1) to the company plan "
+        "of about USD 200 bn in 2030 (was 0.6, which reached 137); the engine grows opex at the same rate"),
+}
+
+
 def _fmt(x: float) -> str:
     return repr(float(x))
 
@@ -123,6 +137,10 @@ def transform(df: pd.DataFrame) -> pd.DataFrame:
         k = df.index[where[key]]
         df.loc[k, ["value", "as_of", "source", "source_quote", "source_type", "estimated", "note"]] = [
             _fmt(value), as_of, source, "", "filing", "true", f"{note}; {MARK} {COMPUTED_NOTE}"]
+    for key, (value, as_of, source, quote, stype, note) in DERIVED.items():
+        k = df.index[where[key]]
+        df.loc[k, ["value", "as_of", "source", "source_quote", "source_type", "estimated", "note"]] = [
+            repr(value), as_of, source, quote, stype, "true", note]
     return df
 
 
