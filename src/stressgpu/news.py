@@ -31,10 +31,10 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
+from .batch import simulate
 from .calibrate import Fit, event_network, fit_stats, market_ex_named, read_moves
 from .data import Tables
 from .data.errors import DataError
-from .batch import simulate
 from .model.params import ModelParams
 from .model.valuation import implied_return
 from .network import Network, NetworkLabels
