@@ -13,7 +13,7 @@ import numpy as np
 
 from stressgpu._types import KINDS
 from stressgpu.model.params import ModelParams
-from stressgpu.model.plan import book_net_worth, capital_floor, constants, remaining_value
+from stressgpu.model.plan import book_net_worth, capital_floor, constants, option_debt, remaining_value
 
 f64 = lambda x: jnp.asarray(x, jnp.float64)  # noqa: E731
 HW, RE = [1.0, 0, 0, 0], [0, 1.0, 0, 0]
@@ -122,3 +122,12 @@ def test_equity_leverage_is_enterprise_value_over_equity():
     net = network()
     debt = float((net.debt_amount @ net.debt_borrower)[0])
     np.testing.assert_allclose(k.ev_leverage, [(60.0 + debt) / 60.0, 1.0, 1.0])
+
+
+def test_the_options_debt_is_an_operating_firms_borrowing_and_none_for_a_financial_firm():
+    """docs/model.md §6: an operating firm's equity is a call on its assets, equity plus debt, so
+    the option's scale adds its debt (the neocloud's 20 + 10 + 5 = 35, the chipmaker's 8); a bank's
+    liabilities fund a low-volatility book, so a bank borrowing the same 8 adds nothing (before:
+    no debt term at all, σ times the value alone, the same for every firm)."""
+    np.testing.assert_allclose(option_debt(network()), [35.0, 8.0, 0.0])
+    np.testing.assert_allclose(option_debt(network(kinds=("neocloud", "bank", "chipmaker"))), [35.0, 0.0, 0.0])

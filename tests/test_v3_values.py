@@ -11,10 +11,11 @@ from stressgpu.shocks import SHOCKS
 
 pytestmark = pytest.mark.slow
 NAMED = [s for s in SHOCKS if s != "idiosyncratic_default"]   # that one defaults a firm by construction
-# Known failure (issue 26, open): Nscale under DeepSeek, −99.6 %. Its DCF is −1.03 times its
-# value: it still raises the equity rounds its revenue against plan allows (contracted revenue
-# barely moves) for capacity whose cash flow the glut takes away; rounds sized on the DCF value
-# itself would stop it.
+# Known failure (issue 26, open): Nscale under DeepSeek, −97.2 % (−99.6 % while the option's
+# volatility was σ times the equity alone, not the assets). Its DCF is about −2.5 times its value:
+# it still raises the equity rounds its revenue against plan allows (contracted revenue barely
+# moves) and borrows 8.3 bn on its collateral for capacity whose cash flow the glut takes away;
+# rounds sized on the DCF value itself would stop it.
 OPEN = {("deepseek", "nscale")}
 
 

@@ -279,3 +279,27 @@ def test_a_living_firms_equity_is_a_call_on_its_dcf_value():
     assert float(market_value(hit, pi, jnp.asarray([True, False, False]))[0]) == 0.0
     up = value_parts(f64([6.0, 5.0, 5.0]), f64([12.1, 12.1, 12.1]), f64([2.42, -1.21, 2.42]), f64([R] * 3), Q)
     np.testing.assert_allclose(float(market_value(up, pi, jnp.zeros(3, bool))[0]) - 55.0, norm.cdf(x0), rtol=1e-3)
+
+
+def test_the_options_volatility_is_the_assets_equity_plus_debt():
+    """Merton's underlying is the firm's assets, equity plus debt: with debt D the call's dollar
+    volatility is s = σ (M + D), so a levered firm's equity is (M + D)/M times as volatile as an
+    unlevered one's (KMV: σ_E = σ_A (E + D)/E Φ). Firm 0 of parts() valued at 55 with 55 of debt,
+    σ = 0.5: s = 55, 55 / 55 = 1 = G(x) at x = 0.89947, so the DCF solved for is 55 · 0.89947 = 49.47
+    and the market value is still the data's 55. A path 80 lower: DCF −30.53, x = −0.5551,
+    E = 55 G(−0.5551) = 9.973 (−82 %), where the unlevered firm of the test above keeps 2.673
+    (−95.1 %). Firm 1 has no debt and keeps s = σ M; firm 2, no data value, its own DCF (no debt
+    term). Before the debt term the scale was σ M whatever the debt (the call took no ``debt``)."""
+    from scipy.stats import norm
+    G = lambda x: x * norm.cdf(x) + norm.pdf(x)  # noqa: E731
+    x1 = 0.8994716
+    np.testing.assert_allclose(G(x1), 1.0, rtol=1e-6)
+    vp = parts()
+    pi = priced_in_with_option(f64([55.0, 55.0, 0.0]), vp, volatility=0.5, debt=f64([55.0, 0.0, 7.0]))
+    np.testing.assert_allclose(pi.scale, [55.0, 27.5, 17.5])
+    np.testing.assert_allclose(15.0 + 2.0 * series(R, float(pi.growth[0]), 0.03, 10.0), 55.0 * x1, rtol=1e-6)
+    np.testing.assert_allclose(market_value(vp, pi, jnp.zeros(3, bool))[:2], [55.0, 55.0], rtol=1e-10)
+    hit = value_parts(f64([5.0 - 80.0, 5.0, 5.0]), f64([12.1, 12.1, 12.1]), f64([2.42, -1.21, 2.42]), f64([R] * 3), Q)
+    got = float(market_value(hit, pi, jnp.zeros(3, bool))[0])
+    np.testing.assert_allclose(got, 9.973322, rtol=1e-5)
+    assert got / 55.0 > 0.15

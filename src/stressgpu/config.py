@@ -160,9 +160,11 @@ class ModelConfig:
     construction_quarters: float = bounded(8.0, 0.0, 40.0, "quarters over which the capex already committed at the "
                                            "start (capex_floor_share of the plan) winds down as its projects complete")
     # Market value, v3 (docs/model.md §6): a levered equity is a call on the firm's value.
-    equity_volatility: float = bounded(0.5, 0.0, 5.0, "a year's volatility of a firm's equity value, as a share of its "
-                                       "data value: the equity is a call on its DCF value (estimate: AI equities' "
-                                       "realised volatility, about 0.25 for Microsoft to about 1 for CoreWeave)")
+    equity_volatility: float = bounded(0.5, 0.0, 5.0, "a year's volatility of a firm's assets, as a share of its data "
+                                       "value plus its debt: the equity is a call on its DCF value, so a levered "
+                                       "equity is (value + debt)/value times as volatile (estimate: AI equities' "
+                                       "realised volatility, about 0.25 for Microsoft, almost unlevered, to about 1 "
+                                       "for CoreWeave at 1.6 times)")
     lgd: float = bounded(1.0, 0.0, 1.0, "Furfine cascade loss given default")
     tile: Optional[int] = bounded(None, 0, None, "scenarios per tile inside a device batch; "
                                                  "null: 2048 on CPU, the whole batch on GPU")

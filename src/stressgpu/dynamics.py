@@ -28,7 +28,7 @@ from .model.contagion import clear, contagion
 from .model.covenants import check_covenants
 from .model.losses import Outcome, Paths, account, record
 from .model.params import ModelParams
-from .model.plan import Constants, Plan, committed, constants, financial
+from .model.plan import Constants, Plan, committed, constants, financial, option_debt
 from .model.scopes import scoped
 from .model.state import State, initial_state
 from .model.valuation import PricedIn, accrue, priced_in, scenario_discount_rate
@@ -224,7 +224,7 @@ def solve_plan(net: Network, params: ModelParams) -> Plan:
     unfunded gaps are reported, never closed by widening a limit.)"""
     base = run_path(net, _no_shock(net), dataclasses.replace(params, record_paths=True), _nothing_priced(net))
     priced = priced_in(net.economy.market_value, base.value_parts, params.terminal_growth, params.growth_fade_years,
-                       params.equity_volatility)
+                       params.equity_volatility, option_debt(net))
     # The plan's cash margin before upkeep in its last year: what a squeezed margin reverts to (§6).
     cash = base.value_parts.tail / base.value_parts.d_T + base.upkeep_last
     margin = jnp.where((cash > 0) & (base.revenue_last > 0),

@@ -119,6 +119,14 @@ def financial(net: Network) -> jax.Array:
     return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FINANCIAL_KINDS]))
 
 
+def option_debt(net: Network) -> jax.Array:
+    """``[N]`` USD bn: the debt that, with the equity, makes the assets a firm's equity is a call on
+    (docs/model.md §6: the option's dollar volatility is σ · (value + this)): an operating firm's
+    borrowing at the start; 0 for a financial firm, whose liabilities (deposits, policies, fund
+    units) fund a book far less volatile than an operating firm's assets."""
+    return jnp.where(financial(net), 0.0, net.debt_amount @ net.debt_borrower)
+
+
 def failing(net: Network) -> jax.Array:
     """``[N]`` bool: firms that fail on insolvency or a capital shortfall (docs/model.md §5.2)."""
     return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FAILING_KINDS]))

@@ -255,7 +255,7 @@ def dcf_target(target, scale) -> jax.Array:
 
 def priced_in(target, parts: ValueParts, terminal_growth: float = _DEFAULTS.terminal_growth,
               fade_years: float = _DEFAULTS.growth_fade_years,
-              volatility: float = _DEFAULTS.equity_volatility) -> PricedIn:
+              volatility: float = _DEFAULTS.equity_volatility, debt=None) -> PricedIn:
     """Solve each firm's priced-in near-term growth ``g0`` so that the no-shock value equals
     ``target`` ``[N]`` (market cap or last valuation, USD bn; 0: none): ``tail · F(r, g0) = target
     − head`` (module docstring), ``F`` rising in ``g0``, by bisection on [GROWTH_LOW, GROWTH_HIGH]
@@ -269,14 +269,19 @@ def priced_in(target, parts: ValueParts, terminal_growth: float = _DEFAULTS.term
     ``volatility`` (σ, its ``equity_volatility``): the market value is the equity as a call on the
     DCF value (:func:`call_value`, scale ``s = σ · target``, or σ times the firm's own no-shock DCF
     where there is no target), so the DCF solved for is the one whose call is worth ``target``
-    (:func:`dcf_target`; about 0.4 % below it at σ = 0.5)."""
+    (:func:`dcf_target`; about 0.4 % below it at σ = 0.5). ``debt`` ``[N]`` USD bn (None: 0): the
+    firm's debt at the start. The option's underlying is the firm's assets, equity plus debt (Merton
+    1974), so its dollar volatility is ``s = σ · (target + debt)``: a levered firm's equity is as
+    many times more volatile than its assets as its enterprise value is larger than its equity
+    (σ_E = σ_A · (E + D)/E · Φ, the KMV relation)."""
     head, tail, r, d_T = parts
     has = target > 0
     # The option's scale: σ times the data's value, or, without one, the firm's own no-shock DCF
     # (zero growth, nothing priced in), whose value it then keeps up to the option (≈ 0.4 % at σ = 0.5).
     zero = jnp.zeros_like(r)
     own = head + tail * tail_multiple(r, zero, zero, zero)
-    scale = volatility * jnp.where(has, target, jnp.maximum(own, 0.0))
+    debt = jnp.zeros_like(r) if debt is None else jnp.maximum(debt, 0.0)
+    scale = volatility * jnp.where(has, target + debt, jnp.maximum(own, 0.0))
     target = dcf_target(target, jnp.where(has, scale, 0.0))
     long_run = jnp.where(has, terminal_growth, 0.0).astype(r.dtype)
     n = jnp.where(has, fade_years, 0.0).astype(r.dtype)
