@@ -42,10 +42,12 @@ from .shocks import neutral
 from .shocks.base import Factors, replace as replace_factors
 
 NEWS_FILE = "news.csv"
-# The grid of (1 + s) on which the firm's own implied return is bracketed before bisection:
-# from a business cut to a fifth to one five times its plan.
-_SCALE_GRID = np.exp(np.linspace(np.log(0.2), np.log(5.0), 65))
-_BISECTIONS = 30
+# The range of (1 + s) searched for the firm's own implied return: from a business cut to a fifth
+# to one five times its plan. Each round evaluates _POINTS scales at once (one batch, one compiled
+# program for every round and day) and keeps the bracket where the return crosses the target.
+_SCALE_RANGE = (0.2, 5.0)
+_POINTS = 32
+_ROUNDS = 6
 
 
 @dataclass
@@ -109,27 +111,27 @@ def news_returns(net: Network, params: ModelParams, firm: int, scales) -> np.nda
     return np.asarray(implied_return(values[1:], values[0][None, :]))
 
 
-def own_size(net: Network, params: ModelParams, firm: int, target: float) -> tuple[float, float, bool]:
-    """``(1 + s, r_j, reached)``: the scale at which firm ``firm``'s implied return equals
-    ``target``, bracketed on a grid then bisected; where the grid never reaches ``target`` the
-    grid point closest to it (``reached`` False)."""
-    grid = news_returns(net, params, firm, _SCALE_GRID)[:, firm]
-    gap = np.nan_to_num(grid - target, nan=np.inf)
-    cross = np.nonzero(np.sign(gap[:-1]) != np.sign(gap[1:]))[0]
-    if not len(cross):
-        i = int(np.argmin(np.abs(gap)))
-        return float(_SCALE_GRID[i]), float(grid[i]), False
-    i = int(cross[np.argmin(np.abs(np.log(_SCALE_GRID[cross])))])       # the crossing nearest no news
-    lo, hi, g_lo = _SCALE_GRID[i], _SCALE_GRID[i + 1], gap[i]
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        g = float(news_returns(net, params, firm, [mid])[0, firm]) - target
-        if np.sign(g) == np.sign(g_lo):
-            lo, g_lo = mid, g
-        else:
-            hi = mid
-    scale = 0.5 * (lo + hi)
-    return scale, float(news_returns(net, params, firm, [scale])[0, firm]), True
+def own_size(net: Network, params: ModelParams, firm: int, target: float) -> tuple[float, np.ndarray, bool]:
+    """``(1 + s, r, reached)``, ``r`` ``[N]`` every firm's implied return at that scale: the scale
+    at which firm ``firm``'s implied return equals ``target``, found by rounds of a grid search, each ``_POINTS`` scales in one batch, narrowing to the
+    bracket where the return crosses the target (the crossing nearest no news), then linear
+    interpolation inside it; where the range never reaches ``target``, its point closest to it
+    (``reached`` False)."""
+    lo, hi = np.log(_SCALE_RANGE[0]), np.log(_SCALE_RANGE[1])
+    for round_ in range(_ROUNDS):
+        grid = np.exp(np.linspace(lo, hi, _POINTS))
+        gap = np.nan_to_num(news_returns(net, params, firm, grid)[:, firm] - target, nan=np.inf)
+        cross = np.nonzero(np.sign(gap[:-1]) != np.sign(gap[1:]))[0]
+        if not len(cross):
+            if round_ == 0:
+                i = int(np.argmin(np.abs(gap)))
+                return float(grid[i]), news_returns(net, params, firm, [grid[i]] * _POINTS)[0], False
+            break                                      # the target sits on a grid point of the last round
+        i = int(cross[np.argmin(np.abs(np.log(grid[cross])))])
+        lo, hi, g_lo, g_hi = np.log(grid[i]), np.log(grid[i + 1]), gap[i], gap[i + 1]
+    w = g_lo / (g_lo - g_hi) if np.isfinite(g_lo - g_hi) and g_lo != g_hi else 0.5
+    scale = float(np.exp(lo + w * (hi - lo)))
+    return scale, news_returns(net, params, firm, [scale] * _POINTS)[0], True
 
 
 def predict_day(tables: Tables, params: ModelParams, event: pd.Series, firm: str, directory: Path,
@@ -148,8 +150,8 @@ def predict_day(tables: Tables, params: ModelParams, event: pd.Series, firm: str
     j = labels.index(firm)
     observed_j = float(moves.loc[moves.entity_id == firm, "return"].iloc[0])
     target = observed_j - beta[j] * r_m
-    scale, own_implied, reached = own_size(net, params, j, target)
-    implied = news_returns(net, params, j, [scale])[0]
+    scale, implied, reached = own_size(net, params, j, target)
+    own_implied = float(implied[j])
     others = moves[moves.entity_id != firm]
     idx = np.asarray([labels.index(e) for e in others.entity_id])
     obs = others["return"].to_numpy(float)
