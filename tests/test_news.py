@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from stressgpu._types import KINDS
 from stressgpu.calibrate import read_events
 from stressgpu.data import load_tables
 from stressgpu.data.errors import DataError
@@ -20,19 +19,12 @@ from stressgpu.model.capacity import investment
 from stressgpu.model.value_chain import Demand
 from stressgpu.network import build_network
 from stressgpu.news import news_returns, own_size, read_news
+from test_capacity import K, NET   # five AI-chain firms: hyperscaler, neocloud, lab, data-centre SPV, chipmaker
 
 a = partial(jnp.asarray, dtype=jnp.float64)
-KIND = {k: KINDS.index(k) for k in KINDS}
 DATA = Path(__file__).resolve().parents[1] / "data"
 MOVES = DATA / "market_moves"
 
-# The five AI-chain firms of tests/test_capacity.py: a hyperscaler and a neocloud selling compute,
-# a lab, a data-centre SPV and a chipmaker.
-NET = NS(kind=jnp.array([KIND[k] for k in ("hyperscaler", "neocloud", "ai_lab", "datacenter_spv", "chipmaker")]),
-         ai_buyer=a([1, 1, 1, 1, 0]), capex=a([40, 8, 4, 12, 20]), capex_growth=a([0.21, 0, 0, 0, 0.1]),
-         ai_shares=a([[0.2, 0, 0.1, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0.5, 0, 0]]),
-         economy=NS(capacity=a([4, 4, 0, 0, 0]), ai_capex_share=a([0.5, 0, 0, 0, 0])))
-K = NS(hw_share=a([0.6, 0.6, 0.6, 0.6, 0]), order_share=a(0.5))
 
 
 def test_news_scales_the_ai_part_of_capex_above_plan_and_moves_hardware_orders():
