@@ -61,6 +61,13 @@ def market_ex_named(index_return: float, index_cap: float, moves: pd.DataFrame, 
         return index_return
     return (index_return * index_cap - sum(c * r for c, r in rows)) / (index_cap - named)
 
+def day_market_return(event: pd.Series, moves: pd.DataFrame, net: Network, labels: NetworkLabels) -> float:
+    """The market's return on the day of ``event`` (a row of ``events.csv``) without the network's
+    own members in ``moves`` (:func:`market_ex_named`, at the row's index market cap)."""
+    cap = float(event.get("index_market_cap_usd_bn", 0.0) or 0.0)
+    return market_ex_named(float(event.market_return), cap, moves, np.asarray(net.economy.market_value), labels)
+
+
 @dataclass
 class Fit:
     """How well predicted returns match observed ones over a cross-section of firms."""
@@ -340,8 +347,7 @@ def validate(res: CalibrationResult, tables: Tables, shocks: dict, params: Model
         moves = read_moves(directory / ev.file, labels)
         idx = np.asarray([labels.index(e) for e in moves.entity_id])
         obs = moves["return"].to_numpy(float)
-        cap = float(ev.get("index_market_cap_usd_bn", 0.0) or 0.0)
-        r_ex = market_ex_named(float(ev.market_return), cap, moves, np.asarray(net.economy.market_value), labels)
+        r_ex = day_market_return(ev, moves, net, labels)
         mkt = np.asarray(net.economy.equity_beta)[idx] * r_ex
         x = np.nan_to_num(pattern[idx])
         kappa = float(x @ (obs - mkt) / (x @ x)) if x @ x > 0 else 0.0

@@ -334,12 +334,12 @@ def calibrate(ctx: Context) -> Report:
               starts=c.starts, learning_rate=c.learning_rate, return_noise=c.return_noise,
               correlation=ctx.run.mc.correlation, seed=ctx.run.mc.seed)
     res.network = dated
-    checks = (validate_calibration(res, ctx.tables, shocks, params, read_events(path.parent), path.parent, skip=path.name,
-                       dtype=ctx.net.cash.dtype)
-              if c.validate and (path.parent / "events.csv").is_file() else [])
+    events = read_events(path.parent) if c.validate and (path.parent / "events.csv").is_file() else None
+    checks = (validate_calibration(res, ctx.tables, shocks, params, events, path.parent, skip=path.name,
+                                   dtype=ctx.net.cash.dtype) if events is not None else [])
     # News days: one firm's own shock, the others predicted through the network (not fitted).
-    days = (news_days(ctx.tables, params, read_events(path.parent), path.parent, labels, ctx.net.cash.dtype)
-            if c.validate and (path.parent / NEWS_FILE).is_file() else [])
+    days = (news_days(ctx.tables, params, events, path.parent, labels, ctx.net.cash.dtype)
+            if events is not None and (path.parent / NEWS_FILE).is_file() else [])
     stats = lambda f: {"r2": f.r2, "signs": f.signs, "firms": f.firms, "rank_corr": f.rank_corr, "rmse": f.rmse}  # noqa: E731
     summ = {"moves": str(path), "market_return": r_index, "market_return_ex_named": r_m, "network": dated, "sizes": res.sizes, "size_se": res.size_se,
             "fit": stats(res.fit), "fit_at_centre": stats(res.fit_at_centre), "fit_market_only": stats(res.fit_market_only),

@@ -31,10 +31,13 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
-from .batch import simulate
-from .calibrate import Fit, event_network, fit_stats, market_ex_named, read_moves
+import jax
+
+from .batch import tiled
+from .calibrate import Fit, day_market_return, event_network, fit_stats, read_moves
 from .data import Tables
 from .data.errors import DataError
+from .dynamics import simulate_one, solve_plan
 from .model.params import ModelParams
 from .model.valuation import implied_return
 from .network import Network, NetworkLabels
@@ -101,13 +104,21 @@ def news_factors(n: int, firm: int, scales, dtype) -> Factors:
     return replace_factors(f, revenue_mult=mult, capex_scale=mult)
 
 
-def news_returns(net: Network, params: ModelParams, firm: int, scales) -> np.ndarray:
+@jax.jit
+def _market_values(net: Network, factors: Factors, params: ModelParams, plan) -> jax.Array:
+    """``[B, N]`` t = 0 market values of the scenarios ``factors`` against the no-shock ``plan``
+    (one compiled program per batch size, for every day's network)."""
+    return tiled(jax.vmap(lambda f: simulate_one(net, f, params, plan).market_value), params.tile, factors)
+
+
+def news_returns(net: Network, params: ModelParams, firm: int, scales, plan=None) -> np.ndarray:
     """``[S, N]`` valuation-implied returns at t = 0 of firm ``firm``'s news at each of ``scales``
-    (``[S]``, ``1 + s``; 1 = no news) against the no-news plan, in one batch (the first row of
-    the batch is the no-news baseline; :func:`stressgpu.batch.simulate` compiles once per batch
-    size for every day's network)."""
+    (``[S]``, ``1 + s``; 1 = no news) against the no-news plan (``plan``: solved here if None;
+    callers that evaluate many batches on one network pass it once). The batch's first row is the
+    no-news baseline."""
+    plan = solve_plan(net, params) if plan is None else plan
     scales = np.concatenate([[1.0], np.atleast_1d(np.asarray(scales, float))])
-    values = simulate(net, news_factors(net.n, firm, scales, net.cash.dtype), params).market_value
+    values = _market_values(net, news_factors(net.n, firm, scales, net.cash.dtype), params, plan)
     return np.asarray(implied_return(values[1:], values[0][None, :]))
 
 
@@ -117,21 +128,22 @@ def own_size(net: Network, params: ModelParams, firm: int, target: float) -> tup
     bracket where the return crosses the target (the crossing nearest no news), then linear
     interpolation inside it; where the range never reaches ``target``, its point closest to it
     (``reached`` False)."""
+    plan = solve_plan(net, params)                    # the no-news plan, once for every round
     lo, hi = np.log(_SCALE_RANGE[0]), np.log(_SCALE_RANGE[1])
     for round_ in range(_ROUNDS):
         grid = np.exp(np.linspace(lo, hi, _POINTS))
-        gap = np.nan_to_num(news_returns(net, params, firm, grid)[:, firm] - target, nan=np.inf)
+        gap = np.nan_to_num(news_returns(net, params, firm, grid, plan)[:, firm] - target, nan=np.inf)
         cross = np.nonzero(np.sign(gap[:-1]) != np.sign(gap[1:]))[0]
         if not len(cross):
             if round_ == 0:
                 i = int(np.argmin(np.abs(gap)))
-                return float(grid[i]), news_returns(net, params, firm, [grid[i]] * _POINTS)[0], False
+                return float(grid[i]), news_returns(net, params, firm, [grid[i]] * _POINTS, plan)[0], False
             break                                      # the target sits on a grid point of the last round
         i = int(cross[np.argmin(np.abs(np.log(grid[cross])))])
         lo, hi, g_lo, g_hi = np.log(grid[i]), np.log(grid[i + 1]), gap[i], gap[i + 1]
     w = g_lo / (g_lo - g_hi) if np.isfinite(g_lo - g_hi) and g_lo != g_hi else 0.5
     scale = float(np.exp(lo + w * (hi - lo)))
-    return scale, news_returns(net, params, firm, [scale] * _POINTS)[0], True
+    return scale, news_returns(net, params, firm, [scale] * _POINTS, plan)[0], True
 
 
 def predict_day(tables: Tables, params: ModelParams, event: pd.Series, firm: str, directory: Path,
@@ -144,8 +156,7 @@ def predict_day(tables: Tables, params: ModelParams, event: pd.Series, firm: str
     if firm not in set(moves.entity_id):
         raise DataError([(str(directory / event.file), None, "entity_id",
                           f"the news firm {firm!r} of {NEWS_FILE} has no observed return that day")])
-    cap = float(event.get("index_market_cap_usd_bn", 0.0) or 0.0)
-    r_m = market_ex_named(float(event.market_return), cap, moves, np.asarray(net.economy.market_value), labels)
+    r_m = day_market_return(event, moves, net, labels)
     beta = np.asarray(net.economy.equity_beta)
     j = labels.index(firm)
     observed_j = float(moves.loc[moves.entity_id == firm, "return"].iloc[0])
