@@ -20,8 +20,19 @@ os.environ.pop("JAX_COMPILATION_CACHE_DIR", None)
 atexit.register(shutil.rmtree, _CACHE, True)
 
 import jax  # noqa: E402
+import pytest  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 jax.config.update("jax_numpy_rank_promotion", "raise")
 if os.environ.get("STRESSGPU_STRICT_PROMOTION", "") not in ("", "0"):
     jax.config.update("jax_numpy_dtype_promotion", "strict")
+
+
+@pytest.fixture(autouse=True)
+def _free_compiled_programs():
+    """A test session compiles hundreds of programs in one process; free them before the process
+    reaches the kernel's limit of memory mappings, where XLA aborts
+    (:func:`stressgpu.compile_cache.free_programs_near_map_limit`)."""
+    yield
+    from stressgpu.compile_cache import free_programs_near_map_limit
+    free_programs_near_map_limit()

@@ -9,7 +9,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from stressgpu.cli import CONF_DIR, prepare
-from stressgpu.compile_cache import cache_dir, machine_tag, use_compile_cache
+from stressgpu.compile_cache import cache_dir, free_programs_near_map_limit, machine_tag, memory_maps, use_compile_cache
 from stressgpu.config import ConfigError, validate
 
 
@@ -76,3 +76,16 @@ def test_cache_setting_does_not_change_the_run_id(tmp_path, restore_cache):
     ids = {prepare(cfg("+shock=deepseek", f"compile_cache={where}"), tmp_path).run_id
            for where in ("off", str(tmp_path / "c"))}
     assert len(ids) == 1
+
+
+def test_compiled_programs_are_freed_only_near_the_map_limit():
+    counts = memory_maps()
+    if counts is None:
+        pytest.skip("no /proc: the process's memory maps are not known here")
+    used, limit = counts
+    assert 0 < used < limit
+    double = jax.jit(lambda x: 2 * x)
+    double(jnp.ones(3))
+    assert double._cache_size() == 1
+    assert not free_programs_near_map_limit(share=1.0) and double._cache_size() == 1   # far from the limit: kept
+    assert free_programs_near_map_limit(share=0.0) and double._cache_size() == 0       # past it: freed

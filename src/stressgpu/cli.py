@@ -36,7 +36,7 @@ from hydra.types import RunMode
 import yaml
 from omegaconf import DictConfig, OmegaConf
 
-from .compile_cache import use_compile_cache
+from .compile_cache import free_programs_near_map_limit, use_compile_cache
 from .config import ConfigError, Mode, Precision, check_against_data, package_dir, plain, register_configs, validate
 from .data import DataError, load_tables
 from .ensemble import reconstruction_block
@@ -239,6 +239,7 @@ def run(cfg: DictConfig, out_dir: str | Path, *, on_prepared=None) -> dict:
     """Prepare, run the mode, write every output into ``out_dir``; return the summary.
     ``on_prepared(out)`` is called once the inputs have passed, before anything is written."""
     out = Path(out_dir)
+    free_programs_near_map_limit()   # the programs of earlier jobs of a sweep run in this process
     p = prepare(cfg, out)
     try:
         out.mkdir(parents=True, exist_ok=True)

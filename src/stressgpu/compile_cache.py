@@ -91,3 +91,40 @@ def use_compile_cache(setting: str) -> Path | None:
         jax.config.update("jax_compilation_cache_dir", wanted)
         cc.reset_cache()
     return path
+
+
+MAP_LIMIT_SHARE = 0.5  # free compiled programs once the process holds half the kernel's mapping limit
+
+
+def memory_maps() -> tuple[int, int] | None:
+    """``(regions mapped by this process, the kernel's limit vm.max_map_count)`` on Linux; None
+    where ``/proc`` does not tell."""
+    try:
+        with open("/proc/self/maps", "rb") as f:
+            used = sum(1 for _ in f)
+        limit = int(Path("/proc/sys/vm/max_map_count").read_text())
+    except (OSError, ValueError):
+        return None
+    return used, limit
+
+
+def free_programs_near_map_limit(share: float = MAP_LIMIT_SHARE) -> bool:
+    """Drop JAX's in-memory caches of compiled programs (and collect them) when this process maps
+    more than ``share`` of the kernel's limit of memory regions; True when it did.
+
+    Why: an XLA CPU program maps its machine code in many separate regions — the quarterly
+    model's forward-mode gradient (``sensitivity.shock_gradients``) about 2,000–4,000 — and keeps
+    them while JAX caches it. A process that compiles many programs (the jobs of a Hydra sweep,
+    which the basic launcher runs in one process; a test session) reaches ``vm.max_map_count``
+    (65,530 by default on Linux) and XLA aborts the process (SIGABRT) in its next compilation or
+    cache read. Freed programs are compiled again when used, or read back from the persistent
+    cache where it is on."""
+    counts = memory_maps()
+    if counts is None or counts[0] <= share * counts[1]:
+        return False
+    import gc
+
+    import jax
+    jax.clear_caches()
+    gc.collect()
+    return True

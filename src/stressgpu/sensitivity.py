@@ -66,10 +66,11 @@ def shock_gradients(net: Network, labels: NetworkLabels, shocks: dict, params: M
     def loss(x):
         f = factors_from_sizes(shocks, labels, {n: x[k][None] for k, n in enumerate(names)}, dtype=dtype)
         o = simulate_one(net, jax.tree_util.tree_map(lambda a: a[0], f), params, plan)
-        return (base.equity - o.equity).sum() + o.external_loss - base.external_loss
+        total = (base.equity - o.equity).sum() + o.external_loss - base.external_loss
+        return total, total
 
-    value = jax.jit(loss)(x0)
-    grad = jax.jit(jax.jacfwd(loss))(x0)
+    # one compiled program gives the loss and its derivatives (the loss rides along as aux)
+    grad, value = jax.jit(jax.jacfwd(loss, has_aux=True))(x0)
     return float(value), {n: (float(x0[k]), float(grad[k])) for k, n in enumerate(names)}
 
 
