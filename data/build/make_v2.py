@@ -1207,8 +1207,12 @@ for part, amt, inst, hs in (("notes", 3.0, "bond", BOND_HOLDERS), ("loans", 2.0,
     by_holder_shares(f"d_xai_2025_{part}", "xai", amt, hs, rate=0.12, rtype="fixed", start="2025-07-01", end="2030-07-01", instrument=inst,
          seniority="senior_secured", collateral="all_assets", tranche="d_xai_2025",
          source="xAI USD 5 bn debt (secured notes and term loans at ~12.5 %, Morgan Stanley-led, 2025-07-01) — press", stype="estimate",
-         note=f"source states a USD 5 bn package of secured notes and term loans; the split 3 notes / 2 term loans is estimated (not "
-              f"published); holders not named: split at load by the holder shares of {'US corporate bonds' if hs == BOND_HOLDERS else 'leveraged loans'} "
+         note=(f"the USD 5 bn package as reported when commitments closed (Bloomberg, 2025-06-20): 3 of bonds at a 12.5 % yield, "
+               f"a 1 fixed-rate term loan at 12.5 % and a 1 term loan B at SOFR + 725 bp issued at 96 (sourced in "
+               f"data/build/quotes/links.csv); " if part == "notes" else
+               f"the USD 5 bn package as reported when commitments closed (Bloomberg, 2025-06-20): 3 of bonds, a 1 fixed-rate term loan "
+               f"at 12.5 % and a 1 term loan B at SOFR + 725 bp issued at 96: the two loans, 2 = 1 + 1, computed; ")
+              + f"holders not named: split at load by the holder shares of {'US corporate bonds' if hs == BOND_HOLDERS else 'leveraged loans'} "
               f"(data/holder_shares.csv)")
 stake("e_googl_anth_2025", "alphabet", "anthropic", 0.003, 1.0, "2025-01-22", source="Google's additional USD 1 bn in Anthropic (press 2025-01-22)",
       stype="press", as_of="2026-02-12", note="share estimated as cost / valuation at the time, diluted")
