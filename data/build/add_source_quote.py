@@ -101,6 +101,8 @@ ESTIMATED = {
     ("links", "b_googl_2026"): "source states USD, GBP and CHF issues of February 2026 (USD ~20 bn + GBP/CHF); 30 approximate",
     ("links", "b_orcl_2026"): "source states USD 30 bn raised under the USD 50 bn programme; 25 is the bond part, estimated",
     ("links", "b_sb_retail"): "source states 'nearly 5 trillion yen remaining outstanding' of SoftBank's retail bonds and converts 10 trillion yen to approximately $64 billion; 32 = 5 tn yen at that rate, computed",
+    ("links", "cv_iren_2032"): "source states '$1.0 billion offering of 0.25% convertible senior notes due 2032' and the '$300 million greenshoe fully exercised' (IREN release 2025-12-08), the option being an additional $150 million of each series (Blockspace); 1.15 = 1.0 + 0.15, computed",
+    ("links", "cv_iren_2033"): "source states '$1.0 billion offering of 1.00% convertible senior notes due 2033' and the '$300 million greenshoe fully exercised' (IREN release 2025-12-08), the option being an additional $150 million of each series (Blockspace); 1.15 = 1.0 + 0.15, computed",
     ("links", "cv_nbis"): "source states convertible notes of USD 1 bn (2025-06) and USD 2.75 bn (2025-09); 3.75 is their sum, computed",
     ("links", "d_hyperion_other"): "source states 27.3 bn of notes, PIMCO ~18 and BlackRock ~3; 6.3 = 27.3 - 18 - 3 to holders not named, computed",
     ("links", "c_crwv_corz"): "the record states only 'exceeds $10 billion' (Core Scientific Q4 2024 call); 10 is that lower bound",
@@ -188,7 +190,7 @@ UNQUOTED = {
     ("links", "d_crwv_magnetar"),
     # bonds and convertibles whose holders are split at load (holder_shares.csv): the total is the issue size
     ("links", "b_meta_2025"), ("links", "b_amzn_2025"), ("links", "b_orcl_2025"), ("links", "b_crwv_2030"),
-    ("links", "b_crwv_2031"), ("links", "cv_crwv_2031"), ("links", "cv_iren_2031"),
+    ("links", "b_crwv_2031"), ("links", "cv_crwv_2031"),
     ("links", "c_meta_nbis"), ("links", "c_meta_nbis_2026"), ("links", "c_meta_crwv_2026"),
     ("links", "d_sb_arm_margin"), ("links", "f_sb_arm_margin"), ("links", "d_crusoe_abilene_jpm"),
     ("links", "e_ms_openai"), ("links", "e_oai_crwv"),

@@ -169,7 +169,7 @@ ROWS = [
          "Concurrently with the offering of the Notes, the Company is offering $1.0 billion of the Company’s Class A ordinary shares, "
          "par value €0.01 (“Class A shares”) in an underwritten public offering."),
     plan("p_iren_converts_2025", "iren", "convertible", 2.0, "2025-12-02", "2025-12-02", "2025-12-02", "iren_cv",
-         note="not quoted: ~2 bn of convertible notes due 2031 (links.csv cv_iren_2031); no sentence of the release was read"),
+         note="not quoted: ~2 bn of convertible notes due 2032 and 2033 priced 2025-12-02 (links.csv cv_iren_2032, cv_iren_2033: 2.3 with the greenshoe); no sentence of the release was read here"),
     # ------------------------------------------------------------------------- investors
     plan("p_sb_bridge", "softbank", "bank_loan", 40.0, "2026-03-31", "2027-03-31", "2026-03-06", "sb_bridge",
          note="not quoted: Bloomberg (2026-03-06) reports SoftBank in talks for a 40 bn 12-month bridge loan from four banks to fund "

@@ -857,12 +857,28 @@ debt("d_lambda_gpu", "lambda_labs", "private_credit_other", 1.0, 0.11, "floating
 debt("d_nscale_gpu", "nscale", "private_credit_other", 1.0, 0.11, "floating", "2025-10-01", "2029-10-01", "gpu_backed_loan", "senior_secured",
      "ai_hardware;contracts", source="estimate (see note)", stype="estimate", spread=0.065, schedule="amortising",
      note="GPU financing for the Microsoft contracts, order of magnitude")
-# 2.3, not v2's 2.0: the offering priced at 2.0 (2025-12-02) closed at 2.3 with the greenshoe (IREN release 2025-12-08)
-by_holder_shares("cv_iren_2031", "iren", 2.3, BOND_HOLDERS, rate=0.0025, rtype="fixed",
-      start="2025-12-02", end="2031-12-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
-      source="IREN convertible senior notes (2025-12, ~USD 2 bn) — company release", stype="press",
-      note="1.0 of 0.25 % notes due 2032, 1.0 of 1.00 % notes due 2033 and the 0.3 greenshoe (closing 2025-12-08; v2 had the 2.0 "
-           "priced); the row keeps one maturity (2031-12-01) and the lower coupon: terms not corrected here; " + BOND_NOTE)
+# IREN's convertibles of December 2025 (issue 25: terms corrected): two series, not one 2031 note. The release of
+# 2025-12-08 states 1.0 of 0.25 % notes due 2032, 1.0 of 1.00 % notes due 2033 and the 300 m greenshoe fully exercised
+# (2.3 in all; v2 had the 2.0 priced on 2025-12-02 as one 0.25 % note due 2031); the option was 150 m of each series
+# (IREN FWP of 2025-12-03; Blockspace 2025-12-08), so each series is 1.15 (computed, estimated in add_source_quote.py).
+IREN_CV = ("IREN Closes $2.3 Billion Convertible Notes Offering and the Repurchase of Existing Convertible Notes — IREN release "
+           "(GLOBE NEWSWIRE), 2025-12-08, as carried by StockNews.AI https://stocknews.ai/ai-news/iren-closes-2-3-billion-convertible-"
+           "notes-offering-and-the-repurchase-of-existing-convertible-notes/69374b5bc5cd60082e3f9b5f ; greenshoe per series: IREN closes "
+           "$2.3 billion convertible notes offering and repurchases debt — Blockspace, 2025-12-08 "
+           "https://blockspace.media/insight/iren-closes-2-3-billion-convertible-notes-offering-and-repurchases-debt ; 2033 maturity: "
+           "FIS Monis convertible new-issue record (announced 2025-12-01) "
+           "https://monis.fisglobal.com/Monis/MonisDataService/ViewReport.aspx?MonisID=MCB_692e0ca500000004")
+by_holder_shares("cv_iren_2032", "iren", 1.15, BOND_HOLDERS, rate=0.0025, rtype="fixed",
+      start="2025-12-08", end="2032-06-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
+      source=IREN_CV, stype="company", as_of="2025-12-08",
+      note="0.25 % convertible senior notes due 2032: 1.0 offered plus 0.15 of the fully exercised 0.3 greenshoe (closing 2025-12-08); "
+           "maturity day not read: 1 June 2032 assumed, the day and month of the 2033 notes (Monis: 01 Jun 2033, 7.5 years); "
+           "both series were one row before (cv_iren_2031: 2.3 at 0.25 % due 2031-12-01; v2 had the 2.0 priced); " + BOND_NOTE)
+by_holder_shares("cv_iren_2033", "iren", 1.15, BOND_HOLDERS, rate=0.01, rtype="fixed",
+      start="2025-12-08", end="2033-06-01", instrument="convertible", seniority="senior_unsecured", collateral="none",
+      source=IREN_CV, stype="company", as_of="2025-12-08",
+      note="1.00 % convertible senior notes due 2033 (2033-06-01, Monis): 1.0 offered plus 0.15 of the fully exercised 0.3 greenshoe "
+           "(closing 2025-12-08); both series were one row before (cv_iren_2031: 2.3 at 0.25 % due 2031-12-01; v2 had the 2.0 priced); " + BOND_NOTE)
 by_holder_shares("cv_nbis", "nebius", 3.75, BOND_HOLDERS, rate=0.02, rtype="fixed",
       start="2025-09-10", end="2031-09-15", instrument="convertible", seniority="senior_unsecured", collateral="none",
       source="Nebius convertible notes: USD 1 bn (2025-06) and USD 2.75 bn (2025-09-10) — company releases / 6-K", stype="press",
@@ -1191,8 +1207,12 @@ for part, amt, inst, hs in (("notes", 3.0, "bond", BOND_HOLDERS), ("loans", 2.0,
     by_holder_shares(f"d_xai_2025_{part}", "xai", amt, hs, rate=0.12, rtype="fixed", start="2025-07-01", end="2030-07-01", instrument=inst,
          seniority="senior_secured", collateral="all_assets", tranche="d_xai_2025",
          source="xAI USD 5 bn debt (secured notes and term loans at ~12.5 %, Morgan Stanley-led, 2025-07-01) — press", stype="estimate",
-         note=f"source states a USD 5 bn package of secured notes and term loans; the split 3 notes / 2 term loans is estimated (not "
-              f"published); holders not named: split at load by the holder shares of {'US corporate bonds' if hs == BOND_HOLDERS else 'leveraged loans'} "
+         note=(f"the USD 5 bn package as reported when commitments closed (Bloomberg, 2025-06-20): 3 of bonds at a 12.5 % yield, "
+               f"a 1 fixed-rate term loan at 12.5 % and a 1 term loan B at SOFR + 725 bp issued at 96 (sourced in "
+               f"data/build/quotes/links.csv); " if part == "notes" else
+               f"the USD 5 bn package as reported when commitments closed (Bloomberg, 2025-06-20): 3 of bonds, a 1 fixed-rate term loan "
+               f"at 12.5 % and a 1 term loan B at SOFR + 725 bp issued at 96: the two loans, 2 = 1 + 1, computed; ")
+              + f"holders not named: split at load by the holder shares of {'US corporate bonds' if hs == BOND_HOLDERS else 'leveraged loans'} "
               f"(data/holder_shares.csv)")
 stake("e_googl_anth_2025", "alphabet", "anthropic", 0.003, 1.0, "2025-01-22", source="Google's additional USD 1 bn in Anthropic (press 2025-01-22)",
       stype="press", as_of="2026-02-12", note="share estimated as cost / valuation at the time, diluted")

@@ -106,7 +106,7 @@ SRC = {
                  "https://d2698.cms.socastsrm.com/2026/02/09/apollo-xai-near-3-4-billion-deal-to-fund-ai-chips-the-information-reports", "press"),
     "xai_spv": ("Elon Musk's xAI completes $20 billion funding round with Nvidia backing — Lokmat Times (IANS), 2026-01-07, "
                 "https://www.lokmattimes.com/technology/elon-musks-xai-completes-20-billion-funding-round-with-nvidia-backing-1/", "press"),
-    "iren_cv": ("IREN convertible senior notes (2025-12, ~USD 2 bn) — company release (links.csv cv_iren_2031)", "company"),
+    "iren_cv": ("IREN convertible senior notes (2025-12: 0.25 % due 2032 and 1.00 % due 2033, USD 2.3 bn with the greenshoe) — company release (links.csv cv_iren_2032, cv_iren_2033)", "company"),
     "lambda_gpu": ("Lambda GPU-backed facility USD 500 m (Macquarie, 2024-04) — press (links.csv d_lambda_gpu)", "press"),
     "crusoe_jpm": ("JPMorgan construction loans for the Abilene (Stargate) campus: 2.3 bn (2024) and 7.1 bn (2025-05) — press "
                    "Bloomberg 2025-05 (links.csv d_crusoe_abilene_jpm)", "press"),
@@ -190,8 +190,8 @@ ROWS = [
     row("nebius", "equity_listed", "USD 1 bn underwritten public offering of Class A shares (September 2025)", "2025-09-10", "nbis_cv",
         "Concurrently with the offering of the Notes, the Company is offering $1.0 billion of the Company’s Class A ordinary shares, "
         "par value €0.01 (“Class A shares”) in an underwritten public offering."),
-    row("iren", "convertible", "convertible senior notes due 2031, ~USD 2 bn (December 2025)", "2025-12-02", "iren_cv",
-        note=NQ + "links.csv cv_iren_2031 records the issue; no sentence of the release was read"),
+    row("iren", "convertible", "convertible senior notes due 2032 and 2033, ~USD 2 bn priced (December 2025)", "2025-12-02", "iren_cv",
+        note=NQ + "links.csv cv_iren_2032 and cv_iren_2033 record the issue; no sentence of the release was read here"),
     row("iren", "equity_listed", "at-the-market share sales (Nasdaq: IREN)", "2025-12-02", "iren_cv",
         note=NQ + "IREN funds part of its build with at-the-market equity alongside its converts (company releases); not read"),
     row("lambda_labs", "private_credit", "GPU-backed facility USD 500 m (Macquarie, 2024-04) and later facilities", "2024-04-04",
