@@ -54,7 +54,7 @@ def _random_e(rng, L, ext, batch, lo=0.0, hi=1.3):
 
 
 def _np_map(L, ext, C, e, p, v, forced, alpha, beta):
-    """The joint clearing map written out in numpy (MODEL.md §3.1–3.2), batched over rows:
+    """The joint clearing map written out in numpy (docs/model.md §5.2), batched over rows:
     a = e + Pi^T p + C V; default iff forced or a < pbar; a defaulter pays
     clip(alpha e + beta (a - e), 0, pbar) and has V = 0; a solvent entity pays pbar, V = a - pbar."""
     pbar, pi = _pbar_pi(L, ext)

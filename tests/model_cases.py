@@ -1,5 +1,5 @@
 """Named deterministic cases of the embedded network, run as ONE batch (one compiled program),
-for the tests of MODEL v3 §8 (float64, sizes fixed at their values, no noise)."""
+for the tests of docs/model.md §8 (float64, sizes fixed at their values, no noise)."""
 from pathlib import Path
 
 import jax

@@ -1,4 +1,4 @@
-"""Fire-sale channel (MODEL.md section 3.5): Cifuentes, Ferrucci & Shin (2005) sales to a
+"""Fire-sale channel (docs/model.md §5.3): Cifuentes, Ferrucci & Shin (2005) sales to a
 minimum capital ratio, exponential or linear (Greenwood, Landier & Thesmar 2015) impact,
 greatest price fixed point. Reference arithmetic in these tests is plain Python / NumPy.
 

@@ -1,4 +1,4 @@
-"""Reconstruction of bilateral amounts from totals (MODEL.md section 1): maximum entropy / RAS
+"""Reconstruction of bilateral amounts from totals (docs/model.md §2, reconstructed links): maximum entropy / RAS
 (Upper & Worms 2004), minimum density (Anand, Craig & von Peter 2015), random ensembles, and
 partly published matrices. Expected matrices come from hand arithmetic or an independent NumPy
 IPF loop; properties are checked on random feasible totals (the sums of a random matrix)."""

@@ -202,7 +202,7 @@ def test_mark_to_market_alone_defaults_no_operating_company(world):
         assert accelerated_borrowers[i], labels.ids[i]                  # defaulted through acceleration only
         assert int(on.default_quarter[0, i]) > 0, labels.ids[i]         # a breach must first outlast its cure
     # Colossus 2's GPU-backed loan (LTV covenant 0.75) breaches, but the GPUs still cover it: its
-    # lender waives rather than accelerate (MODEL v3 §5.1), and the vehicle lives.
+    # lender waives rather than accelerate (docs/model.md §5.1), and the vehicle lives.
     assert not bool(on.defaulted[0, labels.index("colossus2_spv")])
 
 

@@ -1,4 +1,4 @@
-"""MODEL v3 §8 on the embedded network, as claims that can fail (docs/model.md §8): every
+"""docs/model.md §8 on the embedded network, as claims that can fail (docs/model.md §8): every
 severity size of every shock swept on total credit loss, holders' net-worth loss *and* each
 firm's default; composition (adding a shock in its severe direction); labs' margins as
 ``(revenue − cash cost) / revenue``; "nobody defaults because it spent less" checked on the
@@ -170,7 +170,7 @@ def test_deepseek_lowers_openais_net_worth(world):
 
 
 def test_severest_scenario_credit_losses_by_lender_kind_are_in_the_published_ranges(world):
-    """MODEL v3 §8.10 at the central sizes of ``everything``: private credit loses 20–300 bn (UBS's
+    """docs/model.md §8 (the magnitude test) at the central sizes of ``everything``: private credit loses 20–300 bn (UBS's
     2026 notes: 75–120 bn of new defaults in its baseline, default rates of 13–15 % in its AI-disruption
     cases on a ~2 tn market), banks 5–100 bn, insurers and pension funds each more than 5 — credit losses
     on the network's borrowers and on the books outside it together (before funds pass theirs to LPs)."""

@@ -1,4 +1,4 @@
-"""MODEL v3 §6 and issue 26 on the embedded network: in every named shock at its central sizes
+"""docs/model.md §6 and issue 26 on the embedded network: in every named shock at its central sizes
 (deterministic, float64), no firm's market value moves by more than ×3 or −95 % unless it
 defaults. A living firm's equity is a call on its DCF value (docs/model.md §6), so it never
 reaches 0; before it (the DCF floored at 0), Lambda, IREN and Colossus 2 went to −100 % under

@@ -1,4 +1,4 @@
-"""Contract type and binding shares of every commitment (issue 25, item 4; MODEL.md v3 §2, §4).
+"""Contract type and binding shares of every commitment (issue 25, item 4; docs/model.md §2, §4).
 
 Run from the repository root after the other steps of the pipeline (``make_v2.py``,
 ``add_source_quote.py``, ``apply_quotes.py``)::

@@ -1,5 +1,5 @@
 """Write ``data/funding_plans.csv``: how each operating firm is expected to fund its plan 2026-2030
-(issue 25, item 4; MODEL.md v3 §2, §4).
+(issue 25, item 4; docs/model.md §2, §4).
 
 Run from the repository root (independent of the other build steps)::
 

@@ -1,5 +1,5 @@
 """Write ``data/market_access.csv``: the markets each operating firm has raised money in (issue 25,
-item 4; MODEL.md v3 §2, §4).
+item 4; docs/model.md §2, §4).
 
 Run from the repository root (independent of the other build steps; reads nothing)::
 

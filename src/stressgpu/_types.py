@@ -17,7 +17,7 @@ LENDER_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_mana
                 "investor", "outside")
 
 # Financial firms roll their own maturities and sell in fire sales; banks, private-credit funds
-# and insurers fail on their capital (docs/model.md §5.2); pension funds, asset managers and the
+# and insurers fail when insolvent (docs/model.md §5.1); pension funds, asset managers and the
 # outside sector absorb losses without failing; operating companies default only on a missed
 # payment (§5.1).
 FINANCIAL_KINDS = ("bank", "private_credit", "insurer", "pension_fund", "asset_manager", "outside")
@@ -75,7 +75,7 @@ class Reason(enum.IntEnum):
     NONE = 0
     PAYMENT_MISSED = 1       # a payment due could not be made after every funding option
     COVENANT = 2             # ... a payment the lender accelerated after a covenant breach outlasted its cure
-    INSOLVENT = 3            # cleared insolvent with the network, or a financial firm below its capital floor
+    INSOLVENT = 3            # cleared insolvent with the network (net worth below 0)
     SHOCK = 4                # the scenario defaults it at t = 0 (idiosyncratic default)
 
 

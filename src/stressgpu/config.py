@@ -98,7 +98,7 @@ class ModelConfig:
     max_contagion_rounds: int = bounded(50, 1, None, "clearing / fire-sale alternations per quarter")
     firesale_steps: int = bounded(100, 1, None, "fire-sale price steps per alternation")
     price_tol: float = bounded(1e-4, 0.0, 1.0, "fire-sale prices settle to this", low_open=True)
-    # The financial sector, v3 (docs/model.md §5.2): off-network credit books and private-credit funds.
+    # The financial sector, v3 (docs/model.md §5.8): off-network credit books and private-credit funds.
     book_pd_private_credit: float = bounded(0.045, 0.0, 0.99, "annual default rate of private-credit loans in the plan "
                                             "(BofA's 2026 base case, 4.5 %; Proskauer 2.4 % in 1Q25, Fitch's "
                                             "privately monitored ratings 9.2 % in 2025)", low_open=True)

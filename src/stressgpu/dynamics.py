@@ -178,7 +178,8 @@ def quarter(net: Network, f: Factors, p: ModelParams, k: Constants, rate, s: Sta
                                                 reason=jnp.where(new, reason, s.defaults.reason),
                                                 closed=jnp.where(new, q.closed, s.defaults.closed)))
     # Default margins (docs/model.md §5.1–5.2): an operating firm fails when its liquidity buffer
-    # runs out, a bank, fund or insurer when its net worth falls below its capital floor.
+    # runs out, a bank, fund or insurer when it is insolvent (net worth below 0; below its
+    # regulatory minimum it breaches, recorded in the ledger, but does not default).
     liquidity = jnp.where(alive, q.buffer, jnp.minimum(q.buffer, -1.0))
     paths = (liquidity, worth, q.payout) if p.record_paths else (q.buffer[:0], worth[:0], q.payout[:0])
     ch = q.chain

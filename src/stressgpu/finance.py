@@ -1,4 +1,4 @@
-"""The financial sector's arrays (docs/model.md §5.2): capital tests, off-network credit books and
+"""The financial sector's arrays (docs/model.md §5.8): capital tests, off-network credit books and
 private-credit funds' redemption terms, from ``data/financial_capital.csv``.
 
 Shapes: N entities, C credit-book classes (:data:`BOOK_CLASSES`). USD bn unless stated.

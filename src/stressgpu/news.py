@@ -2,7 +2,7 @@
 
 A day whose news is about one firm (Oracle's backlog, the AMD–OpenAI supply deal, Nvidia's
 earnings) enters the model as that firm's own shock, and the model is judged on what it predicts
-for the *other* firms — the network's propagation — without refitting anything (MODEL §9).
+for the *other* firms — the network's propagation — without refitting anything (docs/model.md §9).
 
 The firm's news revises its AI business: its AI revenue lines and the AI part of its planned
 capex both scale by ``1 + s`` (``Factors.revenue_mult`` and ``Factors.capex_scale`` of that firm

@@ -33,7 +33,6 @@ from ._types import LENDER_KINDS
 from ._types import FAILING_KINDS
 from .dynamics import simulate_one, solve_plan
 from .model import ModelParams, Outcome
-from .model.plan import capital_floor
 from .network import Network, NetworkLabels
 from .shocks import factors_from_z, neutral, shock_parameters
 
@@ -89,18 +88,17 @@ def precision_matrix(p: int, rho: float) -> jax.Array:
     return jnp.linalg.inv(sigma)
 
 
-def event_margin(o: Outcome, base: Outcome, target: Target, labels: NetworkLabels, scale,
-                 floor=None) -> jax.Array:
-    """Margin of ``target`` in one scenario's outcome; > 0 exactly when the event happens.
-    ``floor`` ``[N]``: capital floors (:func:`stressgpu.model.plan.capital_floor`; None: zero)."""
+def event_margin(o: Outcome, base: Outcome, target: Target, labels: NetworkLabels, scale) -> jax.Array:
+    """Margin of ``target`` in one scenario's outcome; > 0 exactly when the event happens."""
     if target.event == "default":
-        # docs/model.md §5.1–5.2: an operating firm fails when its liquidity buffer (cash plus
-        # every funding source's room) runs out; a bank, fund or insurer also when its net worth
-        # falls below its capital floor.
+        # docs/model.md §5.1: an operating firm fails when its liquidity buffer (cash plus every
+        # funding source's room) runs out; a bank, fund or insurer also when it is insolvent (net
+        # worth below 0: the quarterly model clears with no capital floor; falling below its
+        # regulatory minimum is a recorded breach, not a default).
         k = labels.index(target.entity)
         worst = o.cash_path[:, k].min()
         if labels.kinds[k] in FAILING_KINDS:
-            worst = jnp.minimum(worst, o.net_worth_path[:, k].min() - (0.0 if floor is None else floor[k]))
+            worst = jnp.minimum(worst, o.net_worth_path[:, k].min())
         return -worst / scale[k]
     if target.event == "lender_loss":
         j = _lender_kinds(o.credit_loss_by_kind.shape[-1]).index(target.lender_kind)
@@ -135,7 +133,6 @@ def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, targe
     plan = solve_plan(net, params)                    # the no-shock plan, solved once
     base = simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], neutral(1, net.n, dtype)), params, plan)
     scale = jnp.maximum(net.cash + net.holdings.sum(1), 1.0)
-    floor = capital_floor(net)
     free_idx = jnp.asarray(np.nonzero(free)[0])
 
     def outcome(u):  # u: [P_free] -> the exact model's outcome
@@ -144,7 +141,7 @@ def reverse_stress_test(net: Network, labels: NetworkLabels, shocks: dict, targe
         return simulate_one(net, jax.tree_util.tree_map(lambda x: x[0], f), params, plan)
 
     def margin(u):
-        return event_margin(outcome(u), base, target, labels, scale, floor)
+        return event_margin(outcome(u), base, target, labels, scale)
 
     def objective(u, tau):
         return 0.5 * u @ prec @ u - settings.weight * jax.nn.log_sigmoid(margin(u) / tau)

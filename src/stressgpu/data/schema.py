@@ -305,7 +305,7 @@ LOSS_ESTIMATES = pa.DataFrameSchema(
 )
 
 # ------------------------------------------------------------ market access and funding plans (data v3)
-# Markets a firm can raise money in (MODEL.md v3 §2, §4): a firm has access to a market when it has done
+# Markets a firm can raise money in (docs/model.md §2, §4): a firm has access to a market when it has done
 # such a deal (market_access.csv); funding_plans.csv lists the raises announced or planned for 2026-2030.
 MARKETS = ("ig_bond", "hy_bond", "convertible", "bank_loan", "private_credit", "abs", "equity_listed", "equity_round",
            "vendor_financing")

@@ -1,4 +1,4 @@
-"""Capital tests of the financial sector (docs/model.md §5.2): how far each bank's, insurer's and
+"""Capital tests of the financial sector (docs/model.md §5.8): how far each bank's, insurer's and
 pension fund's net worth may fall, and its capital ratio each quarter.
 
 * A bank's CET1 ratio is ``(CET1 + ΔW) / RWA`` and it fails below its requirement (4.5 % + stress

@@ -6,8 +6,8 @@ to their joint fixed point.
   payments with Rogers–Veraart default costs and Elsinger cross-holdings, over the unsecured
   pool — debt still owed after secured lenders took their collateral, suppliers' claims for
   unpaid binding commitments of defaulted buyers, buyers' claims for prepayments a failed
-  supplier will not deliver. Banks, private-credit funds and insurers also fail below their
-  capital floors.
+  supplier will not deliver. Financial firms fail below the floors ``k.floor`` passed in: 0 in
+  the quarterly model (insolvency; a fall below the regulatory minimum is a breach, not a default).
 * Fire sales (:func:`stressgpu.channels.firesale.fire_sale_one`): financial firms below their
   capital ratio and the estates of defaulted firms sell; a live operating company does not sell
   its data centres to meet a capital ratio. Held and sold units alike lose the price fall.

@@ -1,4 +1,4 @@
-"""Credit books outside the network (docs/model.md §5.2): the loans and bonds of borrowers the
+"""Credit books outside the network (docs/model.md §5.8): the loans and bonds of borrowers the
 network does not name — most of a private-credit fund's book, banks' corporate loans, insurers' and
 pension funds' bonds and private credit — lose what the scenario's credit cycle adds to the plan's
 defaults.

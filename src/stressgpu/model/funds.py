@@ -1,4 +1,4 @@
-"""Private-credit funds under stress (docs/model.md §5.2): deleveraging below the BDC asset-coverage
+"""Private-credit funds under stress (docs/model.md §5.8): deleveraging below the BDC asset-coverage
 minimum, redemptions of evergreen vehicles, and loan sales into a secondary market of finite depth
 whose price every holder of private-credit loans marks its book at.
 

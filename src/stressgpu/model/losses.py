@@ -84,7 +84,7 @@ class Outcome(NamedTuple):
                                  # sticky opex and contract purchases (docs/model.md §8.2)
     unfunded_gap: jax.Array      # [N] USD bn over the horizon: what only capex and opex cuts or a missed payment covered
     gap_quarter: jax.Array       # [N] int32 first quarter with an unfunded gap (-1 never)
-    # The financial sector (docs/model.md §5.2, §7).
+    # The financial sector (docs/model.md §5.8, §7).
     book_loss: jax.Array         # [N] defaults on the off-network credit book: par written off x LGD
     book_loss_by_kind: jax.Array  # [K] every loss on the off-network books by lender kind: defaults, sales below par,
                                   # loans held below par at the horizon
@@ -118,7 +118,7 @@ GAP_TOL = 1e-6  # USD bn: a gap below this is rounding, not a gap
 
 def borne(net: Network, credit: jax.Array) -> jax.Array:
     """``[N]`` credit losses after each private-credit fund passes them to its equity holders in
-    proportion to their stakes (LPs first, docs/model.md §5.2); the unheld share stays with the
+    proportion to their stakes (LPs first, docs/model.md §5.8); the unheld share stays with the
     fund's own equity."""
     stakes = net.cross_holdings
     fund = (net.kind == KINDS.index("private_credit")).astype(credit.dtype)

@@ -128,5 +128,6 @@ def option_debt(net: Network) -> jax.Array:
 
 
 def failing(net: Network) -> jax.Array:
-    """``[N]`` bool: firms that fail on insolvency or a capital shortfall (docs/model.md §5.2)."""
+    """``[N]`` bool: financial firms that fail when insolvent, below the clearing's floor (0 in the
+    quarterly model; docs/model.md §5.1)."""
     return jnp.isin(net.kind, jnp.asarray([KINDS.index(k) for k in FAILING_KINDS]))

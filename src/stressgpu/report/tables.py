@@ -70,7 +70,7 @@ def entity_table(res: MonteCarloResult, labels: NetworkLabels, circular_share: n
         "main_default_reason_share": [((main_reason or {}).get(i, {}).get("count", 0)
                                        / max((main_reason or {}).get(i, {}).get("of", 0), 1)) for i in labels.ids],
     })
-    # The financial sector (docs/model.md §5.2): capital ratios, credit books, funds.
+    # The financial sector (docs/model.md §5.8): capital ratios, credit books, funds.
     ch, n = res.channel_loss, len(labels.ids)
     start = np.asarray(res.baseline.capital_ratio_path)[0] if hasattr(res.baseline, "capital_ratio_path") else np.full(n, np.nan)
     df["capital_ratio_start"] = start
@@ -262,7 +262,7 @@ def answer_tables(entities: pd.DataFrame, summ: dict, top: int = 10, threshold: 
 
 
 def capital_table(entities: pd.DataFrame, summ: dict) -> list[dict]:
-    """The capital of banks, insurers, private-credit funds and pension funds (docs/model.md §5.2):
+    """The capital of banks, insurers, private-credit funds and pension funds (docs/model.md §5.8):
     each firm with a capital ratio, its ratio at the start and the minimum it must keep, its mean lowest
     ratio, how often it fell below the minimum and failed; funds' redemptions and loan sales. Empty when
     the run has no capital data."""
