@@ -61,7 +61,7 @@ def test_no_default_without_shock(world):
     assert bool((base.revenue_vs_plan[0][no_gap] >= 1.0 - 1e-9).all())
 
 
-# Known failure of §8.2 on the embedded data (issue 26, open): Nebius's value rises 0.4 % under
+# Known failure of §8.2 on the embedded data (issue 26, open): Nebius's value rises 0.5 % under
 # DeepSeek (ε 0.7) although its revenue falls — it builds less, so the capex it saves and its
 # cheaper replacement hardware (upkeep at today's lower hardware price) outweigh the smaller
 # franchise (the market's extra terminal cash flow, scaled by its last-year revenue, −14 %).
