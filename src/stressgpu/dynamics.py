@@ -117,7 +117,7 @@ def closed_sources(net: Network, fd: funding.Funded, cash: funding.Cash, value_i
 
 @scoped("financial_sector")
 def financial_sector(net: Network, f: Factors, p: ModelParams, s: State, t) -> tuple[State, funds.FundFlows]:
-    """The financial sector's quarter before the clearing (docs/model.md §5.2): defaults on the
+    """The financial sector's quarter before the clearing (docs/model.md §5.8): defaults on the
     off-network credit books (:mod:`stressgpu.model.credit_book`), then the funds' deleveraging,
     redemptions and loan sales at the loan price they move (:mod:`stressgpu.model.funds`)."""
     alive = (~s.defaults.defaulted).astype(s.books.cash.dtype)

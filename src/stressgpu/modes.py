@@ -145,7 +145,7 @@ def run_title(ctx: Context) -> str:
 
 def capital_paths(res, labels) -> dict:
     """``{id: [T] mean capital ratio each quarter}`` for every firm with a capital ratio (docs/model.md
-    §5.2), and ``{id: [T] share of scenarios below its minimum by then}`` is in the entities table."""
+    §5.8), and ``{id: [T] share of scenarios below its minimum by then}`` is in the entities table."""
     path = res.channel_loss.get("capital_path")
     if path is None:
         return {}

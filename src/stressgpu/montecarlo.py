@@ -236,7 +236,7 @@ def _reduce(o: Outcome, base: Outcome, cross_holdings, valid, network, network_k
         "mv_loss_operating": mv_loss_operating, "mv_change_operating": wealth @ operating,
         "market_value_loss": mv_loss.sum(1) + mv_loss_operating, "market_value_gain": jnp.maximum(wealth, 0.0).sum(1),
         "gains": jnp.maximum(change, 0.0).sum(1), "capex_shortfall": o.capex_shortfall.sum(1),
-        # The financial sector (docs/model.md §5.2): losses on credit books outside the network, capital
+        # The financial sector (docs/model.md §5.8): losses on credit books outside the network, capital
         # ratios that fell below their minimum (beyond the baseline's), fund redemptions and loan sales.
         **{f"book_loss_{k}": book[:, j] for j, k in enumerate(kinds)},
         **{f"capital_breaches_{k}": breach[:, j] for j, k in enumerate(kinds)},

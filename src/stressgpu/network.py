@@ -144,7 +144,7 @@ class Network:
     ai_buyer: jax.Array              # [N] 1 where capex and purchases are AI spending
     kind: jax.Array                  # [N] int index into data.schema.KINDS
     economy: Economy | None = None   # model v2's fields (None: a network built by hand for v1 kernels)
-    finance: Finance | None = None   # the financial sector's capital, credit books and funds (docs/model.md §5.2)
+    finance: Finance | None = None   # the financial sector's capital, credit books and funds (docs/model.md §5.8)
 
     @property
     def n(self) -> int:

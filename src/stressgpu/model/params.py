@@ -56,7 +56,7 @@ class ModelParams:
     max_contagion_rounds: int = _switch(_MODEL.max_contagion_rounds)
     firesale_steps: int = _switch(_MODEL.firesale_steps)
     price_tol: float = _MODEL.price_tol
-    # The financial sector (§5.2).
+    # The financial sector (docs/model.md §5.8).
     book_pd_private_credit: float = _MODEL.book_pd_private_credit
     book_pd_loans: float = _MODEL.book_pd_loans
     book_pd_bonds: float = _MODEL.book_pd_bonds
