@@ -22,6 +22,7 @@ instructions.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import platform
@@ -122,8 +123,6 @@ def free_programs_near_map_limit(share: float = MAP_LIMIT_SHARE) -> bool:
     counts = memory_maps()
     if counts is None or counts[0] <= share * counts[1]:
         return False
-    import gc
-
     import jax
     jax.clear_caches()
     gc.collect()

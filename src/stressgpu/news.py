@@ -27,11 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
-
-import jax
 
 from .batch import tiled
 from .calibrate import Fit, day_market_return, event_network, fit_stats, read_moves
@@ -132,17 +131,19 @@ def own_size(net: Network, params: ModelParams, firm: int, target: float) -> tup
     lo, hi = np.log(_SCALE_RANGE[0]), np.log(_SCALE_RANGE[1])
     for round_ in range(_ROUNDS):
         grid = np.exp(np.linspace(lo, hi, _POINTS))
-        gap = np.nan_to_num(news_returns(net, params, firm, grid, plan)[:, firm] - target, nan=np.inf)
+        returns = news_returns(net, params, firm, grid, plan)                       # [_POINTS, N]
+        gap = np.nan_to_num(returns[:, firm] - target, nan=np.inf)
         cross = np.nonzero(np.sign(gap[:-1]) != np.sign(gap[1:]))[0]
         if not len(cross):
             if round_ == 0:
                 i = int(np.argmin(np.abs(gap)))
-                return float(grid[i]), news_returns(net, params, firm, [grid[i]] * _POINTS, plan)[0], False
+                return float(grid[i]), returns[i], False
             break                                      # the target sits on a grid point of the last round
         i = int(cross[np.argmin(np.abs(np.log(grid[cross])))])
         lo, hi, g_lo, g_hi = np.log(grid[i]), np.log(grid[i + 1]), gap[i], gap[i + 1]
     w = g_lo / (g_lo - g_hi) if np.isfinite(g_lo - g_hi) and g_lo != g_hi else 0.5
     scale = float(np.exp(lo + w * (hi - lo)))
+    # The scale repeated to the rounds' batch size: the same compiled program, not a new one.
     return scale, news_returns(net, params, firm, [scale] * _POINTS, plan)[0], True
 
 

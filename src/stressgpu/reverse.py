@@ -29,8 +29,7 @@ import numpy as np
 import optax
 from jax.scipy.stats import chi2
 
-from ._types import LENDER_KINDS
-from ._types import FAILING_KINDS
+from ._types import FAILING_KINDS, LENDER_KINDS
 from .dynamics import simulate_one, solve_plan
 from .model import ModelParams, Outcome
 from .network import Network, NetworkLabels
